@@ -1,0 +1,46 @@
+#include <fmt/format.h>
+
+#include <string_view>
+#include <vector>
+
+#include "cli/commands.h"
+
+namespace {
+
+constexpr const char* kUsage = R"(wasmrun — a WebAssembly component runtime
+
+usage: wasmrun <command> [options] [args]
+
+commands:
+  validate FILE.wasm          decode and validate a core module
+  wast [options] FILE.wast... run WebAssembly spec scripts
+      --validate-only         only decode and validate; skip what needs execution
+      --strict-messages       fail expected errors whose message differs from the script's
+      -v, --verbose           print every failure in detail
+  help                        print this text
+)";
+
+}  // namespace
+
+namespace wasmrun::cli {
+
+int fail(std::string_view message) {
+  fmt::print(stderr, "error: {}\n", message);
+  return 1;
+}
+
+}  // namespace wasmrun::cli
+
+int main(int argc, char** argv) {
+  std::vector<std::string_view> args(argv + 1, argv + argc);
+  if (args.empty() || args[0] == "help" || args[0] == "--help" || args[0] == "-h") {
+    fmt::print(args.empty() ? stderr : stdout, "{}", kUsage);
+    return args.empty() ? 2 : 0;
+  }
+  std::string_view command = args[0];
+  wasmrun::cli::Args rest(args.data() + 1, args.size() - 1);
+  if (command == "validate") return wasmrun::cli::validate_command(rest);
+  if (command == "wast") return wasmrun::cli::wast_command(rest);
+  fmt::print(stderr, "error: unknown command '{}'\n{}", command, kUsage);
+  return 2;
+}

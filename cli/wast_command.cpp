@@ -1,0 +1,43 @@
+#include <fmt/format.h>
+
+#include <string>
+#include <vector>
+
+#include "cli/commands.h"
+#include "cli/wast/wast2json_loader.h"
+#include "cli/wast/wast_runner.h"
+
+namespace wasmrun::cli {
+
+int wast_command(Args args) {
+  WastOptions options;
+  std::vector<std::string> files;
+  for (std::string_view a : args) {
+    if (a == "--validate-only") options.validate_only = true;
+    else if (a == "--strict-messages") options.strict_messages = true;
+    else if (a == "-v" || a == "--verbose") options.verbose = true;
+    else if (a.starts_with("-")) return fail(fmt::format("wast: unknown option '{}'", a));
+    else files.emplace_back(a);
+  }
+  if (files.empty()) return fail("usage: wasmrun wast [--validate-only] FILE.wast...");
+
+  WastRunner runner(options, stdout);
+  WastCounts total;
+  for (const std::string& file : files) {
+    auto script = load_with_wast2json(file);
+    if (!script) {
+      fmt::print("{}: skipped: {}\n", file, script.error().message);
+      ++total.skipped_files;
+      continue;
+    }
+    WastCounts counts = runner.run(*script);
+    fmt::print("{}: {} passed, {} failed, {} skipped\n", file, counts.total(counts.passed),
+               counts.total(counts.failed), counts.total(counts.skipped));
+    std::fflush(stdout);
+    total.add(counts);
+  }
+  print_summary(stdout, total);
+  return total.total(total.failed) == 0 ? 0 : 1;
+}
+
+}  // namespace wasmrun::cli

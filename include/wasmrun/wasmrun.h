@@ -1,0 +1,4 @@
+// wasmrun's public embedding API. Include this one header.
+#pragma once
+
+#include "wasmrun/version.h"
