@@ -14,7 +14,8 @@ constexpr std::array<Op, N> opcode_table(uint8_t prefix) {
   std::array<Op, N> table{};
   for (auto& op : table) op = kInvalid;
   for (size_t i = 0; i < kOpInfo.size(); ++i)
-    if (kOpInfo[i].prefix == prefix && kOpInfo[i].code < N) table[kOpInfo[i].code] = Op(i);
+    if (kOpInfo[i].prefix == prefix && kOpInfo[i].code < N && kOpInfo[i].feature == Feature::Wasm2)
+      table[kOpInfo[i].code] = Op(i);
   return table;
 }
 

@@ -8,7 +8,7 @@
 namespace wasmrun::wasm {
 
 enum class Op : uint16_t {
-#define WASM_OP(name, text, prefix, code, imm, sig, aux) name,
+#define WASM_OP(name, text, prefix, code, imm, sig, aux, feature) name,
 #include "runtime/wasm/opcodes.def"
 #undef WASM_OP
   Count,
@@ -21,6 +21,9 @@ enum class Immediate : uint8_t {
   TableInit, Elem, TableCopy,
 };
 
+// The proposal that introduced an instruction. Wasm2 is everything in the 2.0 standard.
+enum class Feature : uint8_t { Wasm2 };
+
 struct OpInfo {
   std::string_view text;
   uint8_t prefix;
@@ -28,10 +31,12 @@ struct OpInfo {
   Immediate immediate;
   std::string_view signature;  // see opcodes.def
   uint8_t aux;
+  Feature feature;
 };
 
 inline constexpr std::array<OpInfo, size_t(Op::Count)> kOpInfo = {{
-#define WASM_OP(name, text, prefix, code, imm, sig, aux) {text, prefix, code, Immediate::imm, sig, aux},
+#define WASM_OP(name, text, prefix, code, imm, sig, aux, feature) \
+  {text, prefix, code, Immediate::imm, sig, aux, Feature::feature},
 #include "runtime/wasm/opcodes.def"
 #undef WASM_OP
 }};
