@@ -6,6 +6,8 @@
 #include "cli/commands.h"
 #include "cli/wast/wast2json_loader.h"
 #include "cli/wast/wast_runner.h"
+#include "jit/llvm_code_generator.h"
+#include "runtime/vm/engine.h"
 
 namespace wasmrun::cli {
 
@@ -21,7 +23,13 @@ int wast_command(Args args) {
   }
   if (files.empty()) return fail("usage: wasmrun wast [--validate-only] FILE.wast...");
 
-  WastRunner runner(options, stdout);
+  std::unique_ptr<vm::Engine> engine;
+  if (!options.validate_only) {
+    auto codegen = jit::create_llvm_code_generator();
+    if (!codegen) return fail(codegen.error().message);
+    engine = std::make_unique<vm::Engine>(vm::EngineConfig{}, codegen.take());
+  }
+  WastRunner runner(options, stdout, engine.get());
   WastCounts total;
   for (const std::string& file : files) {
     auto script = load_with_wast2json(file);
