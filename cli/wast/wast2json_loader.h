@@ -3,7 +3,7 @@
 
 #include <string>
 
-#include "support/expected.h"
+#include "wasmrun/expected.h"
 #include "text/wast_script.h"
 
 namespace wasmrun::cli {
