@@ -12,6 +12,8 @@ constexpr const char* kUsage = R"(wasmrun — a WebAssembly component runtime
 usage: wasmrun <command> [options] [args]
 
 commands:
+  run --invoke NAME FILE.wasm [ARGS...]
+                              call an export and print its results
   validate FILE.wasm          decode and validate a core module
   wast [options] FILE.wast... run WebAssembly spec scripts
       --validate-only         only decode and validate; skip what needs execution
@@ -41,6 +43,7 @@ int main(int argc, char** argv) {
   wasmrun::cli::Args rest(args.data() + 1, args.size() - 1);
   if (command == "validate") return wasmrun::cli::validate_command(rest);
   if (command == "wast") return wasmrun::cli::wast_command(rest);
+  if (command == "run") return wasmrun::cli::run_command(rest);
   fmt::print(stderr, "error: unknown command '{}'\n{}", command, kUsage);
   return 2;
 }

@@ -74,11 +74,16 @@ void store(std::span<RawValue> values, const Tuple& t) {
   }, t);
 }
 
+// A host callable's result type, with Expected<T> unwrapped to T.
 template <class T>
-struct IsExpected : std::false_type {};
+struct Unwrap {
+  using type = T;
+  static constexpr bool is_expected = false;
+};
 template <class T>
-struct IsExpected<Expected<T>> : std::true_type {
-  using Value = T;
+struct Unwrap<Expected<T>> {
+  using type = T;
+  static constexpr bool is_expected = true;
 };
 
 // The call signature of a callable: lambdas, function objects, function pointers.
@@ -118,8 +123,8 @@ Expected<Func> Func::wrap(Store& store, F&& f) {
   using Params = typename detail::DropCaller<typename Sig::Args>::Wasm;
   constexpr bool takes_caller = detail::DropCaller<typename Sig::Args>::takes_caller;
   using Returned = typename Sig::Result;
-  using Results = detail::ResultsOf<std::conditional_t<detail::IsExpected<Returned>::value,
-                                                       typename detail::IsExpected<Returned>::Value, Returned>>;
+  using Value = typename detail::Unwrap<Returned>::type;
+  using Results = detail::ResultsOf<Value>;
   FuncType type{detail::types_of<Params>(), detail::types_of<typename Results::Tuple>()};
   HostFunction host = [f = std::forward<F>(f)](Caller& caller, std::span<RawValue> values) mutable -> Expected<void> {
     Params args = detail::load<Params>(values);
@@ -127,11 +132,10 @@ Expected<Func> Func::wrap(Store& store, F&& f) {
       if constexpr (takes_caller) return std::apply([&](auto&&... a) -> decltype(auto) { return f(caller, a...); }, args);
       else return std::apply(f, args);
     };
-    if constexpr (detail::IsExpected<Returned>::value) {
+    if constexpr (detail::Unwrap<Returned>::is_expected) {
       auto r = invoke();
       if (!r) return r.error();
-      if constexpr (!std::is_void_v<typename detail::IsExpected<Returned>::Value>)
-        detail::store(values, Results::as_tuple(r.take()));
+      if constexpr (!std::is_void_v<Value>) detail::store(values, Results::as_tuple(r.take()));
     } else if constexpr (std::is_void_v<Returned>) {
       invoke();
     } else {
