@@ -10,6 +10,7 @@
 #include <llvm/Target/TargetMachine.h>
 #include <llvm/Transforms/Scalar/SROA.h>
 
+#include <atomic>
 #include <cstdlib>
 
 namespace wasmrun::jit {
@@ -82,6 +83,13 @@ Expected<std::unique_ptr<llvm::MemoryBuffer>> compile_to_object(llvm::Module& mo
   auto tm = thread_target_machine(builder, opt_level);
   if (!tm) return tm.error();
   optimize(module, *tm, opt_level);
+  // For JIT developers: WASMRUN_DUMP_IR=DIR writes every optimized module there.
+  if (const char* dir = std::getenv("WASMRUN_DUMP_IR")) {
+    static std::atomic<unsigned> counter{0};
+    std::error_code ec;
+    llvm::raw_fd_ostream dump(std::string(dir) + "/module" + std::to_string(counter++) + ".ll", ec);
+    if (!ec) module.print(dump, nullptr);
+  }
 
   llvm::SmallVector<char, 0> object;
   llvm::raw_svector_ostream out(object);
