@@ -12,8 +12,11 @@ constexpr const char* kUsage = R"(wasmrun — a WebAssembly component runtime
 usage: wasmrun <command> [options] [args]
 
 commands:
-  run --invoke NAME FILE.wasm [ARGS...]
-                              call an export and print its results
+  run [options] FILE.wasm [ARGS...]
+                              run a WASI preview1 command with ARGS
+      --dir HOST[::GUEST]     preopen a host directory (as GUEST, default HOST)
+      --env NAME[=VALUE]      set an environment variable (NAME alone: the host's)
+      --invoke NAME           call the export NAME with ARGS and print its results
   validate FILE.wasm          decode and validate a core module
   wast [options] FILE.wast... run WebAssembly spec scripts
       --validate-only         only decode and validate; skip what needs execution

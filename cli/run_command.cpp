@@ -1,9 +1,13 @@
-// wasmrun run [--invoke NAME] FILE.wasm [ARGS...]: calls an export with arguments parsed from the
-// command line and prints its results, one per line (as `wasmtime run --invoke` does).
+// wasmrun run [--dir HOST[::GUEST]]... [--env NAME[=VALUE]]... [--invoke NAME] FILE.wasm [ARGS...]
+// Runs a WASI preview1 command (its `_start`) with ARGS as its arguments and exits with the
+// guest's exit status; or, with --invoke, calls an export with arguments parsed from the command
+// line and prints its results, one per line. Flags follow `wasmtime run`. WASI is linked either
+// way, so an invoked export may use it too.
 #include <fmt/format.h>
 
 #include <charconv>
 #include <cstdlib>
+#include <optional>
 
 #include "cli/commands.h"
 #include "wasmrun/wasmrun.h"
@@ -62,25 +66,77 @@ std::string format_result(const Val& v) {
 
 int run_command(Args args) {
   std::string invoke;
+  WasiConfig wasi_config;
   size_t i = 0;
+  auto value_of = [&](std::string_view flag) -> std::optional<std::string> {
+    if (args[i] == flag && i + 1 < args.size()) return std::string(args[++i]);
+    if (args[i].starts_with(std::string(flag) + "=")) return std::string(args[i].substr(flag.size() + 1));
+    return std::nullopt;
+  };
   for (; i < args.size() && args[i].starts_with("-"); ++i) {
-    if (args[i] == "--invoke" && i + 1 < args.size()) invoke = args[++i];
-    else if (args[i].starts_with("--invoke=")) invoke = args[i].substr(9);
-    else return fail(fmt::format("run: unknown option '{}'", args[i]));
+    if (args[i] == "--") {
+      ++i;
+      break;
+    }
+    if (auto v = value_of("--invoke")) {
+      invoke = *v;
+    } else if (auto v = value_of("--dir")) {
+      // HOST[::GUEST], as wasmtime: without ::GUEST the guest sees the host path as written.
+      size_t sep = v->find("::");
+      std::string host = sep == std::string::npos ? *v : v->substr(0, sep);
+      std::string guest = sep == std::string::npos ? *v : v->substr(sep + 2);
+      if (host.empty() || guest.empty()) return fail(fmt::format("run: --dir wants HOST[::GUEST], not '{}'", *v));
+      wasi_config.preopens.push_back({host, guest});
+    } else if (auto v = value_of("--env")) {
+      // NAME=VALUE, or NAME alone to pass the host's value on.
+      size_t eq = v->find('=');
+      std::string name = v->substr(0, eq);
+      if (name.empty()) return fail(fmt::format("run: --env wants NAME=VALUE, not '{}'", *v));
+      if (eq != std::string::npos) {
+        wasi_config.env.emplace_back(name, v->substr(eq + 1));
+      } else if (const char* host_value = std::getenv(name.c_str())) {
+        wasi_config.env.emplace_back(name, host_value);
+      }
+    } else {
+      return fail(fmt::format("run: unknown option '{}'", args[i]));
+    }
   }
-  if (i >= args.size()) return fail("usage: wasmrun run [--invoke NAME] FILE.wasm [ARGS...]");
+  if (i >= args.size())
+    return fail("usage: wasmrun run [--dir HOST[::GUEST]]... [--env NAME=VALUE]... [--invoke NAME] FILE.wasm [ARGS...]");
   std::string path(args[i++]);
-  if (invoke.empty()) return fail("run: give the export to call with --invoke NAME (WASI programs come with preview1 support)");
 
   auto engine = Engine::create();
   if (!engine) return fail(engine.error().message);
   auto module = Module::from_file(*engine, path);
   if (!module) return fail(module.error().message);
+
+  // The guest's argv: the module's path, then what follows it (with --invoke, the call's
+  // arguments, which are also its argv as in wasmtime).
+  wasi_config.args.push_back(path);
+  for (size_t k = i; k < args.size(); ++k) wasi_config.args.emplace_back(args[k]);
+  auto wasi = Wasi::create(wasi_config);
+  if (!wasi) return fail(wasi.error().message);
+  Linker linker(*engine);
+  if (auto ok = wasi->add_to_linker(linker); !ok) return fail(ok.error().message);
+
   Store store(*engine);
-  auto instance = Linker(*engine).instantiate(store, *module);
+  auto instance = linker.instantiate(store, *module);
   if (!instance) return fail(instance.error().message);
+
+  if (invoke.empty()) {
+    auto status = wasi->run_command(*instance);
+    if (!status) return fail(fmt::format("wasm trap: {}", status.error().message));
+    return int(*status);
+  }
+
   auto func = instance->get_func(invoke);
   if (!func) return fail(fmt::format("{} exports no function named '{}'", path, invoke));
+  // A WASI reactor initialises itself before its exports are called.
+  if (auto init = instance->get_func("_initialize"); init && invoke != "_initialize") {
+    auto done = Wasi::call(*init, {});
+    if (!done) return fail(fmt::format("wasm trap: {}", done.error().message));
+    if (done->exit_status) return int(*done->exit_status);
+  }
 
   FuncType type = func->type();
   size_t given = args.size() - i;
@@ -92,9 +148,10 @@ int run_command(Args args) {
     if (!v) return fail(v.error().message);
     values.push_back(*v);
   }
-  auto results = func->call(values);
-  if (!results) return fail(fmt::format("wasm trap: {}", results.error().message));
-  for (const Val& v : *results) fmt::print("{}\n", format_result(v));
+  auto outcome = Wasi::call(*func, values);
+  if (!outcome) return fail(fmt::format("wasm trap: {}", outcome.error().message));
+  if (outcome->exit_status) return int(*outcome->exit_status);
+  for (const Val& v : outcome->results) fmt::print("{}\n", format_result(v));
   return 0;
 }
 

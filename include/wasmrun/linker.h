@@ -21,6 +21,12 @@ class Linker {
                })});
   }
   Expected<void> func_new(const std::string& module, const std::string& name, FuncType type, HostFunction f);
+  // A function that `make` creates in each store instantiated into (for host modules built on
+  // the runtime layer, such as WASI).
+  Expected<void> func_factory(const std::string& module, const std::string& name,
+                              std::function<Expected<Func>(Store&)> make) {
+    return add(module, name, Definition{std::move(make)});
+  }
   // A store-bound item (a memory, a global, an instance's export, ...).
   Expected<void> define(const std::string& module, const std::string& name, const Extern& item);
   // Every export of `instance` under the module name `module`.

@@ -20,3 +20,4 @@
 #include "wasmrun/typed_func.h"
 #include "wasmrun/value.h"
 #include "wasmrun/version.h"
+#include "wasmrun/wasi.h"

@@ -86,8 +86,9 @@ void wasmrun_epoch_reached(VMContext* vmctx) {
 void wasmrun_host_call(VMContext* callee, VMContext* caller, wasmrun::vm::VMValue* values) {
   auto* f = reinterpret_cast<wasmrun::vm::FuncInstance*>(callee);
   std::string error;
+  std::optional<uint32_t> exit_status;
   {
-    wasmrun::vm::Caller c{*f->store, caller ? Instance::from(caller) : nullptr};
+    wasmrun::vm::Caller c{*f->store, caller ? Instance::from(caller) : nullptr, std::nullopt};
     size_t slots = std::max(f->type->params.size(), f->type->results.size());
     try {
       auto result = f->host(c, {values, slots});
@@ -97,6 +98,11 @@ void wasmrun_host_call(VMContext* callee, VMContext* caller, wasmrun::vm::VMValu
     } catch (...) {
       error = "host function threw an exception";
     }
+    exit_status = c.exit_status;
+  }
+  if (exit_status) {
+    std::string().swap(error);  // free any message: the jump skips this frame's destructors
+    wasmrun::vm::raise_exit(*exit_status);
   }
   // Everything the callback owned is destroyed; `error` gives up its buffer to the trap.
   if (!error.empty()) wasmrun::vm::raise_host_error(std::move(error));

@@ -5,6 +5,7 @@
 
 #include <functional>
 #include <memory>
+#include <optional>
 #include <span>
 #include <string>
 #include <variant>
@@ -23,6 +24,9 @@ class Store;
 struct Caller {
   Store& store;
   Instance* instance;  // the calling instance; null when the host calls a host function directly
+  // Set by a host function to end the guest's computation once it returns: the entry point gets
+  // a Trap with TrapCode::Exit and this status (WASI proc_exit), whatever the function returned.
+  std::optional<uint32_t> exit_status;
 };
 
 // A host function gets its arguments in values[0..params) and writes its results to

@@ -21,6 +21,7 @@ struct Activation {
   Activation* previous;
   TrapCode code;
   std::string host_message;
+  uint32_t exit_status = 0;
 };
 
 thread_local Activation* tls_activation = nullptr;
@@ -121,6 +122,7 @@ const char* trap_message(TrapCode code) {
     case TrapCode::Interrupted: return "interrupted: the epoch deadline was reached";
     case TrapCode::NullReference: return "null reference";
     case TrapCode::HostError: return "host function failed";
+    case TrapCode::Exit: return "exit";
   }
   return "trap";
 }
@@ -153,6 +155,10 @@ std::optional<Trap> call_with_trap_handler(VMStoreContext* store, uintptr_t max_
   store->stack_limit = saved_limit;
   Trap trap{activation.code, activation.code == TrapCode::HostError ? std::move(activation.host_message)
                                                                     : std::string(trap_message(activation.code))};
+  if (activation.code == TrapCode::Exit) {
+    trap.exit_status = activation.exit_status;
+    trap.message = "exit with status " + std::to_string(activation.exit_status);
+  }
   return trap;
 }
 
@@ -175,6 +181,17 @@ void raise_host_error(std::string message) {
   a->code = TrapCode::HostError;
   a->host_message = std::move(message);
   // `message` was moved from, so no destructor in this frame owns memory when we jump.
+  longjmp(a->jump, 1);
+}
+
+void raise_exit(uint32_t status) {
+  Activation* a = tls_activation;
+  if (!a) {
+    std::fprintf(stderr, "wasmrun: exit %u requested outside wasm execution\n", status);
+    std::abort();
+  }
+  a->code = TrapCode::Exit;
+  a->exit_status = status;
   longjmp(a->jump, 1);
 }
 

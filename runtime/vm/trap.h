@@ -27,6 +27,7 @@ enum class TrapCode : uint8_t {
   Interrupted,
   NullReference,
   HostError,  // a host function failed; the message says how
+  Exit,       // a host function ended the computation with an exit status (WASI proc_exit)
 };
 
 // The spec interpreter's wording, which the spec tests expect.
@@ -35,6 +36,7 @@ const char* trap_message(TrapCode code);
 struct Trap {
   TrapCode code;
   std::string message;
+  uint32_t exit_status = 0;  // for TrapCode::Exit
 };
 
 // Runs `body(arg)` — which enters JIT code — so that any trap raised inside returns here as a
@@ -46,6 +48,9 @@ std::optional<Trap> call_with_trap_handler(VMStoreContext* store, uintptr_t max_
 // from a frame that owns no resources (the jump skips destructors).
 [[noreturn]] void raise_trap(TrapCode code);
 [[noreturn]] void raise_host_error(std::string message);
+// Unwinds to the innermost entry point as TrapCode::Exit carrying `status`: not an error, the
+// guest asked to stop (WASI proc_exit). Host functions request it through Caller::exit_status.
+[[noreturn]] void raise_exit(uint32_t status);
 
 // True while this thread runs under call_with_trap_handler.
 bool in_wasm_activation();
