@@ -124,6 +124,8 @@ int run_command(Args args) {
   if (!instance) return fail(instance.error().message);
 
   if (invoke.empty()) {
+    if (!instance->get_func("_start"))
+      return fail(fmt::format("{} exports no \"_start\": it is not a WASI command (call an export with --invoke NAME)", path));
     auto status = wasi->run_command(*instance);
     if (!status) return fail(fmt::format("wasm trap: {}", status.error().message));
     return int(*status);

@@ -24,5 +24,5 @@ for (; i < argv.length && argv[i].startsWith('--'); ++i) {
 const file = argv[i];
 const wasi = new WASI({ version: 'preview1', args: [file, ...argv.slice(i + 1)], env, preopens, returnOnExit: true });
 const module = await WebAssembly.compile(readFileSync(file));
-const instance = await WebAssembly.instantiate(module, wasi.getImportObject());
+const instance = await WebAssembly.instantiate(module, { wasi_snapshot_preview1: wasi.wasiImport });
 process.exitCode = wasi.start(instance);

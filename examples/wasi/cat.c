@@ -1,5 +1,6 @@
-// cat: writes each file named on the command line (or stdin) to stdout. The README's example:
-//   wasmrun run --dir DIR cat.wasm DIR/FILE
+// cat: writes each file named on the command line (or stdin) to stdout, as a WASI preview1 command.
+// The README's example (a file read from a preopened directory):
+//   build/wasmrun run --dir examples/wasi build/examples/wasi/cat.wasm examples/wasi/greeting.txt
 #include <stdio.h>
 
 static int copy(FILE* in) {
