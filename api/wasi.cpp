@@ -14,7 +14,9 @@ Expected<Wasi> Wasi::create(const WasiConfig& config) {
   c.args = config.args;
   for (const auto& [name, value] : config.env) c.env.push_back(name + "=" + value);
   for (const auto& dir : config.preopens) c.preopens.push_back({dir.host_path, dir.guest_path});
-  if (!config.inherit_stdio) c.stdin_fd = c.stdout_fd = c.stderr_fd = -1;
+  c.stdin_fd = config.stdin_fd;
+  c.stdout_fd = config.stdout_fd;
+  c.stderr_fd = config.stderr_fd;
   auto ctx = wasi::preview1::Context::create(c);
   if (!ctx) return ctx.error();
   return Wasi(ctx.take());

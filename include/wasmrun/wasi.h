@@ -33,7 +33,9 @@ struct WasiConfig {
   std::vector<std::string> args;  // args[0] is the program name
   std::vector<std::pair<std::string, std::string>> env;
   std::vector<Dir> preopens;
-  bool inherit_stdio = true;  // the guest's fds 0-2 are the process's; otherwise closed
+  // The host descriptors behind the guest's fds 0, 1 and 2: the process's own by default.
+  // They are borrowed (the caller keeps them open while the guest runs); -1 leaves one closed.
+  int stdin_fd = 0, stdout_fd = 1, stderr_fd = 2;
 };
 
 class Wasi {

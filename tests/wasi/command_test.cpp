@@ -12,7 +12,7 @@ Expected<uint32_t> run(const char* guest, std::vector<std::string> args) {
   if (!module) return module.error();
   WasiConfig config;
   config.args = std::move(args);
-  config.inherit_stdio = false;
+  config.stdin_fd = config.stdout_fd = config.stderr_fd = -1;
   auto wasi = Wasi::create(config);
   if (!wasi) return wasi.error();
   Linker linker(engine);
