@@ -1,0 +1,44 @@
+// A non-blocking byte stream over a connected socket: plain TCP or TLS (tls.h). Connections
+// speak HTTP over a Transport and never touch the fd's I/O themselves.
+#pragma once
+
+#include <cstddef>
+#include <string>
+#include <string_view>
+
+namespace wasmrun::http {
+
+enum class IoStatus { ok, would_block, eof, error };
+
+struct IoResult {
+  IoStatus status;
+  size_t bytes = 0;
+  int sys_errno = 0;  // for error: the errno, if a system call failed
+};
+
+class Transport {
+ public:
+  explicit Transport(int fd) : fd_(fd) {}
+  virtual ~Transport();
+  Transport(const Transport&) = delete;
+  Transport& operator=(const Transport&) = delete;
+
+  int fd() const { return fd_; }
+  virtual IoResult read(char* buffer, size_t size);
+  virtual IoResult write(const char* data, size_t size);
+  // TLS: drives the handshake; ok once it is done. Plain TCP: ok at once.
+  virtual IoResult handshake() { return {IoStatus::ok}; }
+  // The protocol agreed by ALPN ("h2", "http/1.1") or "".
+  virtual std::string_view alpn() const { return {}; }
+  virtual bool secure() const { return false; }
+  // Says "no more writes" to the peer (TLS close_notify, then TCP FIN).
+  virtual void shutdown_write();
+  // What went wrong on the last error, for messages.
+  virtual std::string last_error() const { return error_; }
+
+ protected:
+  int fd_;
+  std::string error_;
+};
+
+}  // namespace wasmrun::http
