@@ -97,18 +97,18 @@ EventLoop::~EventLoop() {
   close(wake_fd_);
 }
 
-Expected<void> EventLoop::watch(int fd, uint32_t events, IoWatcher* watcher) {
+Expected<void> EventLoop::watch(int fd, uint32_t events, IoWatcher* watcher, bool edge_triggered) {
   epoll_event ev{};
-  ev.events = events | EPOLLET;
+  ev.events = events | (edge_triggered ? EPOLLET : 0);
   ev.data.ptr = watcher;
   if (epoll_ctl(epoll_fd_, EPOLL_CTL_ADD, fd, &ev) < 0)
     return Error{fmt::format("epoll_ctl(add fd {}): {}", fd, std::strerror(errno))};
   return {};
 }
 
-Expected<void> EventLoop::rewatch(int fd, uint32_t events, IoWatcher* watcher) {
+Expected<void> EventLoop::rewatch(int fd, uint32_t events, IoWatcher* watcher, bool edge_triggered) {
   epoll_event ev{};
-  ev.events = events | EPOLLET;
+  ev.events = events | (edge_triggered ? EPOLLET : 0);
   ev.data.ptr = watcher;
   if (epoll_ctl(epoll_fd_, EPOLL_CTL_MOD, fd, &ev) < 0)
     return Error{fmt::format("epoll_ctl(mod fd {}): {}", fd, std::strerror(errno))};

@@ -83,11 +83,12 @@ class EventLoop {
   EventLoop(const EventLoop&) = delete;
   EventLoop& operator=(const EventLoop&) = delete;
 
-  // Registers `fd` (edge-triggered) for `events`; the watcher must outlive the registration.
-  Expected<void> watch(int fd, uint32_t events, IoWatcher* watcher);
+  // Registers `fd` for `events`; the watcher must outlive the registration. Edge-triggered
+  // unless asked otherwise (a level-triggered fd is for code that cannot read until EAGAIN).
+  Expected<void> watch(int fd, uint32_t events, IoWatcher* watcher, bool edge_triggered = true);
   void unwatch(int fd);
-  // Hands a registered fd over to another watcher.
-  Expected<void> rewatch(int fd, uint32_t events, IoWatcher* watcher);
+  // Changes a registered fd's events or watcher.
+  Expected<void> rewatch(int fd, uint32_t events, IoWatcher* watcher, bool edge_triggered = true);
 
   // Runs `task` on this loop after the current batch (loop thread only).
   void defer(std::function<void()> task);
