@@ -59,6 +59,7 @@ class BodyPipe {
   size_t writable() const { return abandoned_ || buffered_ >= high_water_ ? 0 : high_water_ - buffered_; }
   void write(std::string_view data);
   void write(std::string&& data);
+  void write(const char* data) { write(std::string_view(data)); }
   void finish(Fields trailers = {});
   void fail(ErrorCode error);
   bool abandoned() const { return abandoned_; }

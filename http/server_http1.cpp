@@ -195,9 +195,9 @@ void Http1ServerConnection::on_head_complete() {
   ++requests_;
   keep_alive_ = parser_.keep_alive() && !draining_ && !closing_;
   head_request_ = head.method == "HEAD";
+  reset_response_state();
   expect_continue_ = parser_.expects_continue() && parser_.version() == Version::http11 &&
                      parser_.framing() != BodyFraming::none;
-  reset_response_state();
   exchange_ = std::make_shared<ServerExchange>(loop_, this, std::move(head), config_.body_high_water);
   exchange_->request_pipe().set_on_writable([this] {
     if (closed_) return;
@@ -454,12 +454,13 @@ void Http1ServerConnection::on_parse_error() {
     // The head was fine and dispatched; its body is malformed.
     exchange_->request_pipe().fail(ErrorCode::make(
         ErrorKind::http_protocol_error, fmt::format("malformed request body: {}", e.message)));
-    if (head_sent_ || exchange_->responded()) {
+    if (head_sent_) {  // too late for an error response: closing tells the client
       close_now();
       return;
     }
     auto ex = std::move(exchange_);
     ex->cancel(terminated("request rejected: " + e.message));
+    out_.clear();  // a 100 Continue may be waiting
   }
   send_error(e.status(), fmt::format("{} (at byte {})", e.message, e.offset));
 }
