@@ -56,7 +56,7 @@ void Http1ClientConnection::submit(std::shared_ptr<ClientExchange> exchange) {
   exchange_->connection = this;
   head_ = ResponseHead{};
   trailers_ = Fields{};
-  request_sent_ = response_bytes_ = head_received_ = false;
+  request_sent_ = response_bytes_ = head_received_ = response_complete_ = false;
   request_written_ = 0;
   request_length_.reset();
   parser_.start_next_message();
@@ -70,8 +70,10 @@ void Http1ClientConnection::submit(std::shared_ptr<ClientExchange> exchange) {
     process_input();
     read_some();
   });
-  encode_request_head();
-  pump_request();
+  // The head goes out after this batch, so a caller that writes and finishes a small body right
+  // after send() gets a Content-Length (or no body) instead of chunked framing.
+  head_encoded_ = false;
+  pump_call_.schedule();
 }
 
 void Http1ClientConnection::encode_request_head() {
@@ -115,6 +117,10 @@ void Http1ClientConnection::pump_request() {
   if (closed_ || !exchange_ || request_sent_) {
     flush();
     return;
+  }
+  if (!head_encoded_) {
+    head_encoded_ = true;
+    encode_request_head();
   }
   BodyPipe& body = exchange_->request_pipe();
   while (out_.size() < kOutHighWater) {
@@ -220,7 +226,10 @@ void Http1ClientConnection::read_some() {
     peer_closed_ = true;
     if (r.status == IoStatus::eof && exchange_) {
       process_input();
-      if (exchange_ && parser_.finish()) break;  // a body delimited by the close
+      if (exchange_ && parser_.finish()) {  // a body delimited by the close
+        finish_exchange();
+        break;
+      }
       if (exchange_) {
         if (!response_bytes_)
           fail_exchange(ErrorCode::make(ErrorKind::connection_terminated,
@@ -249,7 +258,11 @@ void Http1ClientConnection::process_input() {
       fail_exchange(response_parse_error(parser_.error()));
       return;
     }
-    if (parser_.message_complete() || used == 0) break;
+    if (response_complete_) {
+      finish_exchange();
+      return;
+    }
+    if (used == 0) break;
   }
 }
 
@@ -284,7 +297,7 @@ void Http1ClientConnection::on_message_complete() {
   if (!head_received_) return;  // the end of an interim response
   exchange_->response_pipe().finish(std::move(trailers_));
   trailers_ = Fields{};
-  finish_exchange();
+  response_complete_ = true;  // finished by process_input once the parser returns
 }
 
 void Http1ClientConnection::finish_exchange() {

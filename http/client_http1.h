@@ -59,6 +59,8 @@ class Http1ClientConnection final : public ClientConnection, private Http1Parser
   bool request_sent_ = false;
   bool response_bytes_ = false;
   bool head_received_ = false;
+  bool response_complete_ = false;
+  bool head_encoded_ = false;
   bool reused_ = false;
   std::optional<uint64_t> request_length_;
   uint64_t request_written_ = 0;

@@ -186,11 +186,20 @@ Expected<void> Http2ClientConnection::start() {
 bool Http2ClientConnection::has_capacity() const {
   if (closed_ || goaway_ || !session_) return false;
   uint32_t max = nghttp2_session_get_remote_settings(session_, NGHTTP2_SETTINGS_MAX_CONCURRENT_STREAMS);
-  return streams_.size() < max;
+  return streams_.size() + queued_.size() < max;
 }
 
 void Http2ClientConnection::submit(std::shared_ptr<ClientExchange> exchange) {
+  // Opened after this batch (see Http1ClientConnection::submit): a body finished by then is
+  // sent with END_STREAM on HEADERS.
   idle_timer_.cancel();
+  exchange->connection = this;
+  queued_.push_back(std::move(exchange));
+  send_call_.schedule();
+}
+
+void Http2ClientConnection::open_stream(std::shared_ptr<ClientExchange> exchange) {
+  if (exchange->failed() || exchange->response_pipe().abandoned()) return;
   const RequestHead& r = exchange->request();
   BodyPipe& body = exchange->request_pipe();
   std::vector<std::string> names;
@@ -280,6 +289,12 @@ void Http2ClientConnection::arm_stream_timer(Stream& s) {
 }
 
 void Http2ClientConnection::cancel(ClientExchange& exchange) {
+  for (auto it = queued_.begin(); it != queued_.end(); ++it) {
+    if (it->get() == &exchange) {
+      queued_.erase(it);
+      return;
+    }
+  }
   for (auto& [id, s] : streams_) {
     if (s->exchange.get() == &exchange) {
       s->exchange->timer.cancel();
@@ -356,6 +371,10 @@ void Http2ClientConnection::read_some() {
 
 void Http2ClientConnection::send() {
   if (closed_ || in_send_) return;
+  auto queued = std::move(queued_);
+  queued_.clear();
+  for (auto& ex : queued) open_stream(std::move(ex));
+  if (closed_) return;
   in_send_ = true;
   while (!closed_) {
     if (out_.size() >= kOutHighWater) {
@@ -399,6 +418,11 @@ void Http2ClientConnection::close_now(const ErrorCode& why) {
   *alive_ = false;
   idle_timer_.cancel();
   loop_.unwatch(fd_);
+  for (auto& ex : queued_) {
+    ex->connection = nullptr;
+    ex->deliver_error(why);
+  }
+  queued_.clear();
   for (auto& [id, s] : streams_) {
     if (!s->exchange) continue;
     auto ex = std::move(s->exchange);

@@ -22,7 +22,7 @@ class Http2ClientConnection final : public ClientConnection {
 
   bool has_capacity() const override;
   bool is_http2() const override { return true; }
-  bool idle() const override { return streams_.empty(); }
+  bool idle() const override { return streams_.empty() && queued_.empty(); }
   void submit(std::shared_ptr<ClientExchange> exchange) override;
   void cancel(ClientExchange& exchange) override;
   void close_now(const ErrorCode& why) override;
@@ -32,6 +32,7 @@ class Http2ClientConnection final : public ClientConnection {
 
  private:
   friend struct Http2ClientCallbacks;
+  void open_stream(std::shared_ptr<ClientExchange> exchange);
   void read_some();
   void send();
   void flush();
@@ -43,6 +44,7 @@ class Http2ClientConnection final : public ClientConnection {
   int fd_;
   nghttp2_session* session_ = nullptr;
   std::unordered_map<int32_t, std::unique_ptr<Stream>> streams_;
+  std::vector<std::shared_ptr<ClientExchange>> queued_;  // submitted, opened by the next send()
   ByteBuffer out_;
   bool closed_ = false;
   bool goaway_ = false;

@@ -261,8 +261,8 @@ void Http1ServerConnection::encode_head() {
       has_date = true;
     }
   }
-  if (!response_length_ && !no_body_ && body.finished() && !body.failed())
-    response_length_ = body.buffered();  // the whole body is already here
+  if (!response_length_ && !no_body_ && body.finished() && !body.failed() && body.trailers().empty())
+    response_length_ = body.buffered();  // the whole body is already here (trailers need chunked)
   if (!response_length_ && !no_body_) {
     if (exchange_->request().version == Version::http11) chunked_ = true;
     else keep_alive_ = false;  // HTTP/1.0: the body ends when the connection closes
@@ -373,12 +373,18 @@ void Http1ServerConnection::pump() {
       if (closed_) return;
       process_input();
       read_some();
-    } else {
-      // Responded before reading the whole request body: we cannot know where the next request
-      // starts without reading it all, so this connection ends here (RFC 9112 §9.6).
+    } else if (expect_continue_ && !continue_sent_) {
+      // The client waits for 100 before sending the body it announced; it will not come, so
+      // this connection ends here (RFC 9110 §10.1.1).
       keep_alive_ = false;
       exchange_->request_pipe().abandon();
       finish_exchange();
+    } else {
+      // Responded before the request body ended: read and discard the rest to find the next
+      // request (body_timeout still applies), as the parser keeps the framing.
+      exchange_->request_pipe().abandon();
+      process_input();
+      read_some();
     }
   }
   if (!closed_) update_timer();
