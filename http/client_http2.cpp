@@ -330,12 +330,14 @@ void Http2ClientConnection::on_stream_close(int32_t id, uint32_t error_code) {
       }
     }
   }
-  if (streams_.empty() && !closed_) {
-    idle_timer_.arm_after(pool_.client.options().idle_timeout);
-    loop_.defer([alive = alive_, this] {
-      if (*alive && !closed_ && streams_.empty()) pool_.on_connection_idle(this);
-    });
-  }
+  if (closed_) return;
+  if (streams_.empty()) idle_timer_.arm_after(pool_.client.options().idle_timeout);
+  // A stream slot is free: let the pool hand out what waits (after this batch).
+  loop_.defer([alive = alive_, this] {
+    if (!*alive || closed_) return;
+    if (idle()) pool_.on_connection_idle(this);
+    else if (!pool_.pending.empty()) pool_.dispatch();
+  });
 }
 
 void Http2ClientConnection::on_io(uint32_t events) {

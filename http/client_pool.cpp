@@ -71,7 +71,15 @@ void HostPool::dispatch() {
   // everyone, but until a connection exists we cannot know which protocol it will speak.
   bool h2_open = false;
   for (auto& [raw, c] : connections) h2_open |= raw->is_http2();
-  size_t wanted = h2_open ? 0 : pending.size();
+  // When HTTP/2 is expected (prior knowledge, or ALPN may pick it and nothing said otherwise
+  // yet), one connection is opened and everyone waits for it to multiplex.
+  bool may_be_h2 = false;
+  if (!tls) {
+    may_be_h2 = client.options().h2c_prior_knowledge;
+  } else if (!spoke_http1) {
+    for (const std::string& p : client.options().tls.alpn) may_be_h2 |= p == "h2";
+  }
+  size_t wanted = h2_open ? 0 : may_be_h2 ? std::min<size_t>(pending.size(), 1) : pending.size();
   while (connectors.size() < wanted &&
          connections.size() + connectors.size() < client.options().max_connections_per_pool) {
     Duration timeout = client.options().connect_timeout;
@@ -93,6 +101,7 @@ void HostPool::on_connected(Connector* connector, std::unique_ptr<Transport> tra
   }
   ++client.mutable_stats().connections_opened;
   bool h2 = transport->alpn() == "h2" || (!tls && client.options().h2c_prior_knowledge);
+  if (!h2) spoke_http1 = true;
   std::unique_ptr<ClientConnection> conn;
   Expected<void> started;
   if (h2) {

@@ -39,6 +39,7 @@ struct HostPool {
   std::unordered_map<Connector*, std::unique_ptr<Connector>> connectors;
   std::deque<std::shared_ptr<ClientExchange>> pending;
   bool dispatching = false;
+  bool spoke_http1 = false;  // a connection here negotiated HTTP/1.1: open several in parallel
 };
 
 // Opens one connection: resolve, connect to each address in turn, TLS handshake. Reports to its
