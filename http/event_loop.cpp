@@ -38,12 +38,14 @@ void Timer::cancel() {
 DeferredCall::DeferredCall(EventLoop& loop, std::function<void()> callback)
     : loop_(loop), callback_(std::move(callback)) {}
 
-DeferredCall::~DeferredCall() {
-  if (prev_) {
-    prev_->next_ = next_;
-    if (next_) next_->prev_ = prev_;
-    else loop_.deferred_head_.prev_ = prev_;
-  }
+DeferredCall::~DeferredCall() { cancel(); }
+
+void DeferredCall::cancel() {
+  if (!prev_) return;
+  prev_->next_ = next_;
+  if (next_) next_->prev_ = prev_;
+  else loop_.deferred_head_.prev_ = prev_ == &loop_.deferred_head_ ? nullptr : prev_;
+  prev_ = next_ = nullptr;
 }
 
 void DeferredCall::schedule() {

@@ -65,6 +65,7 @@ class DeferredCall {
   DeferredCall& operator=(const DeferredCall&) = delete;
 
   void schedule();
+  void cancel();
   bool scheduled() const { return prev_ != nullptr; }
   void set_callback(std::function<void()> callback) { callback_ = std::move(callback); }
 

@@ -55,6 +55,7 @@ Expected<void> Http1ServerConnection::start() {
 
 void Http1ServerConnection::on_io(uint32_t events) {
   if (closed_) return;
+  bool just_handshaked = false;
   if (!handshake_done_) {
     IoResult r = transport_->handshake();
     if (r.status == IoStatus::would_block) return;
@@ -63,6 +64,7 @@ void Http1ServerConnection::on_io(uint32_t events) {
       return;
     }
     handshake_done_ = true;
+    just_handshaked = true;  // application data may already sit in OpenSSL's buffer
     if (transport_->alpn() == "h2" && maybe_switch_to_h2()) return;
   }
   if (events & EPOLLOUT) {
@@ -71,7 +73,9 @@ void Http1ServerConnection::on_io(uint32_t events) {
     if (exchange_ && exchange_->responded() && !response_done_) pump();
     if (closed_) return;
   }
-  read_some();
+  // Edge-triggered: EPOLLIN is in the mask exactly when there is something to read. A write-space
+  // event alone (the peer ACKed our response) must not cost a recv() that says EAGAIN.
+  if (just_handshaked || (events & (EPOLLIN | EPOLLRDHUP | EPOLLHUP | EPOLLERR))) read_some();
   if (!closed_) update_timer();
 }
 
@@ -101,6 +105,14 @@ void Http1ServerConnection::read_some() {
         head_started_ = loop_.now();
       }
       process_input();
+      if (pump_call_.scheduled() && !closed_) {
+        // A handler answered at once (or 100 Continue is due): send it now rather than after
+        // the whole batch of events, as the client is waiting for it.
+        pump_call_.cancel();
+        pump();  // in_read_ stays set: this loop goes on reading, pump() need not
+        if (closed_) break;
+      }
+      if (r.bytes < kReadSize && transport_ && transport_->short_read_drains()) break;
       continue;
     }
     if (r.status == IoStatus::would_block) break;

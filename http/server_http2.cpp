@@ -215,7 +215,7 @@ void Http2ServerConnection::on_io(uint32_t events) {
     if (out_.empty()) send();
     if (closed_) return;
   }
-  read_some();
+  if (events & (EPOLLIN | EPOLLRDHUP | EPOLLHUP | EPOLLERR)) read_some();
   if (closed_) return;
   send();
   if (!closed_) update_timer();
@@ -228,6 +228,7 @@ void Http2ServerConnection::read_some() {
     if (r.status == IoStatus::ok) {
       last_activity_ = loop_.now();
       receive(buf, r.bytes);
+      if (r.bytes < sizeof buf && transport_ && transport_->short_read_drains()) return;
       continue;
     }
     if (r.status == IoStatus::would_block) return;

@@ -68,6 +68,7 @@ class TlsTransport : public Transport {
   IoResult handshake() override;
   std::string_view alpn() const override;
   bool secure() const override { return true; }
+  bool short_read_drains() const override { return false; }
   void shutdown_write() override;
 
   // After handshake() failed: the failure as a typed error (certificate, alert, protocol).

@@ -31,6 +31,10 @@ class Transport {
   // The protocol agreed by ALPN ("h2", "http/1.1") or "".
   virtual std::string_view alpn() const { return {}; }
   virtual bool secure() const { return false; }
+  // A read that returned fewer bytes than asked for emptied the socket, so (with edge-triggered
+  // epoll) the next read can wait for the next event instead of costing an EAGAIN system call.
+  // Not so for TLS, which returns one record at a time.
+  virtual bool short_read_drains() const { return true; }
   // Says "no more writes" to the peer (TLS close_notify, then TCP FIN).
   virtual void shutdown_write();
   // What went wrong on the last error, for messages.
