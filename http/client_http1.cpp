@@ -49,6 +49,7 @@ Expected<void> Http1ClientConnection::start() {
 }
 
 void Http1ClientConnection::submit(std::shared_ptr<ClientExchange> exchange) {
+  served_before_ = reused_;
   if (reused_) ++pool_.client.mutable_stats().requests_on_reused_connections;
   reused_ = true;
   idle_timer_.cancel();
@@ -224,6 +225,18 @@ void Http1ClientConnection::read_some() {
     }
     if (r.status == IoStatus::would_block) break;
     peer_closed_ = true;
+    if (exchange_ && !response_bytes_ && served_before_ && exchange_->request_pipe().total_written() == 0 &&
+        exchange_->request_pipe().finished()) {
+      // A reused keep-alive connection the server had just closed: nothing was consumed, so
+      // the request goes out again on another connection (RFC 9112 §9.3.1).
+      auto ex = std::move(exchange_);
+      ex->connection = nullptr;
+      ex->on_timer = nullptr;
+      ex->timer.cancel();
+      close_now(ErrorCode::make(ErrorKind::connection_terminated, "closed by the server while idle"));
+      pool_.enqueue(std::move(ex));
+      break;
+    }
     if (r.status == IoStatus::eof && exchange_) {
       process_input();
       if (exchange_ && parser_.finish()) {  // a body delimited by the close

@@ -62,6 +62,7 @@ class Http1ClientConnection final : public ClientConnection, private Http1Parser
   bool response_complete_ = false;
   bool head_encoded_ = false;
   bool reused_ = false;
+  bool served_before_ = false;  // the current exchange is not this connection's first
   std::optional<uint64_t> request_length_;
   uint64_t request_written_ = 0;
   Clock::time_point last_byte_;

@@ -109,6 +109,19 @@ struct Http2Callbacks {
     return 0;
   }
 
+  // RFC 9113 §8.1: once the response is complete, a request body still arriving is not needed;
+  // RST_STREAM(NO_ERROR) tells the client to stop sending it. Sent after the final frame went out,
+  // so it cannot overtake the response.
+  static int on_frame_send(nghttp2_session* session, const nghttp2_frame* frame, void*) {
+    if ((frame->hd.type != NGHTTP2_DATA && frame->hd.type != NGHTTP2_HEADERS) ||
+        !(frame->hd.flags & NGHTTP2_FLAG_END_STREAM))
+      return 0;
+    Stream* s = stream_of(session, frame->hd.stream_id);
+    if (s && !s->request_done)
+      nghttp2_submit_rst_stream(session, NGHTTP2_FLAG_NONE, frame->hd.stream_id, NGHTTP2_NO_ERROR);
+    return 0;
+  }
+
   static int on_stream_close(nghttp2_session*, int32_t id, uint32_t error_code, void* user) {
     static_cast<Conn*>(user)->on_stream_close(id, error_code);
     return 0;
@@ -181,6 +194,7 @@ void Http2ServerConnection::start(std::string_view initial) {
   nghttp2_session_callbacks_set_on_frame_recv_callback(cbs, Http2Callbacks::on_frame_recv);
   nghttp2_session_callbacks_set_on_data_chunk_recv_callback(cbs, Http2Callbacks::on_data_chunk);
   nghttp2_session_callbacks_set_on_stream_close_callback(cbs, Http2Callbacks::on_stream_close);
+  nghttp2_session_callbacks_set_on_frame_send_callback(cbs, Http2Callbacks::on_frame_send);
   nghttp2_option* opt;
   nghttp2_option_new(&opt);
   nghttp2_option_set_no_auto_window_update(opt, 1);
@@ -388,7 +402,7 @@ void Http2ServerConnection::on_stream_close(int32_t id, uint32_t error_code) {
   std::unique_ptr<Stream> s = std::move(it->second);
   streams_.erase(it);
   if (s->exchange) {
-    if (!s->request_done || !s->response_done)
+    if (!s->response_done)
       s->exchange->cancel(ErrorCode::make(
           ErrorKind::connection_terminated,
           error_code ? fmt::format("stream reset: {}", nghttp2_http2_strerror(error_code))

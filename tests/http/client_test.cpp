@@ -3,6 +3,8 @@
 // and each failure's error code.
 #include <doctest/doctest.h>
 
+#include <thread>
+
 #include "http/client.h"
 #include "http/socket.h"
 #include "tests/http/fake_peers.h"
@@ -121,6 +123,22 @@ TEST_CASE("client: HTTP/1.1 requests reuse one pooled connection") {
   // A name from /etc/hosts resolves through c-ares and reaches the same server.
   Result r = f.fetch("GET", "http", "localhost:" + std::to_string(server->port()), "/hello");
   CHECK(r.status == 200);
+}
+
+TEST_CASE("client: a pooled connection the server closed meanwhile is retried transparently") {
+  ServerConfig config;
+  config.idle_timeout = 100ms;
+  auto server = start_server(config);
+  ClientFixture f;
+  Result a = f.fetch("GET", "http", local(server->port()), "/hello");
+  CHECK(a.body == "hello");
+  // The loop does not run while the server closes the idle connection, so the client only
+  // learns of it when it reuses the connection.
+  std::this_thread::sleep_for(400ms);
+  Result b = f.fetch("GET", "http", local(server->port()), "/hello");
+  REQUIRE_FALSE(b.error);
+  CHECK(b.body == "hello");
+  CHECK(server->accepted_count() == 2);
 }
 
 TEST_CASE("client: concurrent HTTP/1.1 requests respect the per-pool connection limit") {
