@@ -184,6 +184,20 @@ uint64_t Server::accepted_count() const {
   return n;
 }
 
+size_t Server::connection_count() const {
+  if (stopped_) return 0;
+  std::vector<std::future<size_t>> counts;
+  for (auto& w : workers_) {
+    auto promise = std::make_shared<std::promise<size_t>>();
+    counts.push_back(promise->get_future());
+    ServerLoop* loop = w->server.get();
+    w->loop->post([promise, loop] { promise->set_value(loop->connection_count()); });
+  }
+  size_t n = 0;
+  for (auto& c : counts) n += c.get();
+  return n;
+}
+
 Server::~Server() { shutdown(Duration::zero()); }
 
 }  // namespace wasmrun::http

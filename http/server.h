@@ -108,6 +108,8 @@ class Server {
   void shutdown(Duration grace);
   // Connections accepted so far, over all loops.
   uint64_t accepted_count() const;
+  // Connections open now, over all loops (asks each loop; blocks briefly).
+  size_t connection_count() const;
 
  private:
   Server() = default;

@@ -132,9 +132,10 @@ TEST_CASE("client: a pooled connection the server closed meanwhile is retried tr
   ClientFixture f;
   Result a = f.fetch("GET", "http", local(server->port()), "/hello");
   CHECK(a.body == "hello");
-  // The loop does not run while the server closes the idle connection, so the client only
-  // learns of it when it reuses the connection.
-  std::this_thread::sleep_for(400ms);
+  // The client's loop does not run while the server closes the idle connection, so the client
+  // only learns of it when it reuses the connection.
+  for (int i = 0; i < 500 && server->connection_count() > 0; ++i) std::this_thread::sleep_for(10ms);
+  REQUIRE(server->connection_count() == 0);
   Result b = f.fetch("GET", "http", local(server->port()), "/hello");
   REQUIRE_FALSE(b.error);
   CHECK(b.body == "hello");
