@@ -5,6 +5,7 @@
 #include <fmt/format.h>
 
 #include "http/client_pool.h"
+#include "http/http1_writer.h"
 
 namespace wasmrun::http {
 
@@ -92,10 +93,7 @@ void Http1ClientConnection::encode_request_head() {
       if (auto n = parse_decimal(f.value)) request_length_ = *n;
       continue;
     }
-    out_.append(f.name);
-    out_.append(": ");
-    out_.append(f.value);
-    out_.append("\r\n");
+    append_field_line(out_, f.name, f.value);
   }
   bool bodyless = body.finished() && body.buffered() == 0;
   if (!request_length_ && body.finished() && !body.failed() &&
@@ -134,9 +132,7 @@ void Http1ClientConnection::pump_request() {
       return;
     }
     if (request_chunked_) {
-      out_.append(fmt::format("{:x}\r\n", take));
-      out_.append(piece);
-      out_.append("\r\n");
+      append_chunk(out_, piece);
     } else {
       out_.append(piece);
     }
@@ -149,15 +145,7 @@ void Http1ClientConnection::pump_request() {
   }
   if (body.at_end()) {
     if (request_chunked_) {
-      out_.append("0\r\n");
-      for (const Field& f : body.trailers()) {
-        if (!is_token(f.name) || !is_field_value(f.value)) continue;
-        out_.append(f.name);
-        out_.append(": ");
-        out_.append(f.value);
-        out_.append("\r\n");
-      }
-      out_.append("\r\n");
+      append_last_chunk(out_, body.trailers());
     } else if (request_length_ && request_written_ < *request_length_) {
       ErrorCode e = ErrorCode::make(ErrorKind::http_request_body_size,
                                     fmt::format("the request body has {} of its {} declared bytes",
@@ -172,24 +160,15 @@ void Http1ClientConnection::pump_request() {
 }
 
 void Http1ClientConnection::flush() {
-  while (!out_.empty() && !closed_) {
-    IoResult r = transport_->write(out_.data(), out_.size());
-    if (r.status == IoStatus::ok) {
-      out_.consume(r.bytes);
-      continue;
-    }
-    if (r.status == IoStatus::would_block) return;
-    if (exchange_ && response_bytes_ && !request_sent_) {
-      // The server answered early and stopped reading the body: keep reading its response.
-      out_.clear();
-      request_sent_ = true;
-      return;
-    }
-    close_now(ErrorCode::make(ErrorKind::connection_terminated,
-                              "sending the request failed: " + transport_->last_error()));
+  if (closed_ || write_buffer(*transport_, out_) != IoStatus::error) return;
+  if (exchange_ && response_bytes_ && !request_sent_) {
+    // The server answered early and stopped reading the body: keep reading its response.
+    out_.clear();
+    request_sent_ = true;
     return;
   }
-  out_.shrink_if_empty();
+  close_now(ErrorCode::make(ErrorKind::connection_terminated,
+                            "sending the request failed: " + transport_->last_error()));
 }
 
 void Http1ClientConnection::on_io(uint32_t events) {

@@ -1,11 +1,11 @@
 #include "http/client_http2.h"
 
-#include <nghttp2/nghttp2.h>
 #include <sys/epoll.h>
 
 #include <fmt/format.h>
 
 #include "http/client_pool.h"
+#include "http/http2_common.h"
 
 namespace wasmrun::http {
 
@@ -25,12 +25,6 @@ namespace {
 constexpr size_t kReadSize = 64 * 1024;
 constexpr size_t kOutHighWater = 128 * 1024;
 
-std::string_view view(const uint8_t* p, size_t n) { return {reinterpret_cast<const char*>(p), n}; }
-nghttp2_nv make_nv(std::string_view name, std::string_view value) {
-  return {reinterpret_cast<uint8_t*>(const_cast<char*>(name.data())),
-          reinterpret_cast<uint8_t*>(const_cast<char*>(value.data())), name.size(), value.size(),
-          NGHTTP2_NV_FLAG_NONE};
-}
 }  // namespace
 
 struct Http2ClientCallbacks {
@@ -45,7 +39,7 @@ struct Http2ClientCallbacks {
                        size_t namelen, const uint8_t* value, size_t valuelen, uint8_t, void*) {
     Stream* s = stream_of(session, frame->hd.stream_id);
     if (!s || frame->hd.type != NGHTTP2_HEADERS) return 0;
-    std::string_view n = view(name, namelen), v = view(value, valuelen);
+    std::string_view n = as_view(name, namelen), v = as_view(value, valuelen);
     if (s->head_received) {
       s->trailers.add(n, v);
     } else if (n == ":status") {
@@ -92,7 +86,7 @@ struct Http2ClientCallbacks {
       return 0;
     }
     s->last_byte = c->loop_.now();
-    s->exchange->response_pipe().write(view(data, len));
+    s->exchange->response_pipe().write(as_view(data, len));
     return 0;
   }
 
@@ -105,39 +99,8 @@ struct Http2ClientCallbacks {
                                    uint32_t* flags, nghttp2_data_source*, void*) {
     Stream* s = stream_of(session, id);
     if (!s || !s->exchange) return NGHTTP2_ERR_TEMPORAL_CALLBACK_FAILURE;
-    BodyPipe& pipe = s->exchange->request_pipe();
-    if (pipe.failed() || pipe.abandoned()) return NGHTTP2_ERR_TEMPORAL_CALLBACK_FAILURE;
-    size_t n = 0;
-    while (n < length) {
-      std::string_view piece = pipe.peek();
-      if (piece.empty()) break;
-      size_t take = std::min(piece.size(), length - n);
-      std::memcpy(buf + n, piece.data(), take);
-      pipe.consume(take);
-      n += take;
-    }
-    if (pipe.at_end()) {
-      *flags |= NGHTTP2_DATA_FLAG_EOF;
-      if (!pipe.trailers().empty()) {
-        std::vector<std::string> names;
-        std::vector<nghttp2_nv> nva;
-        names.reserve(pipe.trailers().size());
-        for (const Field& f : pipe.trailers()) {
-          std::string lower(f.name);
-          for (char& ch : lower) ch = ascii_lower(ch);
-          names.push_back(std::move(lower));
-          nva.push_back(make_nv(names.back(), f.value));
-        }
-        *flags |= NGHTTP2_DATA_FLAG_NO_END_STREAM;
-        nghttp2_submit_trailer(session, id, nva.data(), nva.size());
-      }
-      return static_cast<ssize_t>(n);
-    }
-    if (n == 0) {
-      s->data_deferred = true;
-      return NGHTTP2_ERR_DEFERRED;
-    }
-    return static_cast<ssize_t>(n);
+    return read_pipe_for_nghttp2(session, id, s->exchange->request_pipe(), buf, length, flags,
+                                 s->data_deferred);
   }
 };
 
@@ -202,22 +165,14 @@ void Http2ClientConnection::open_stream(std::shared_ptr<ClientExchange> exchange
   if (exchange->failed() || exchange->response_pipe().abandoned()) return;
   const RequestHead& r = exchange->request();
   BodyPipe& body = exchange->request_pipe();
-  std::vector<std::string> names;
-  names.reserve(r.headers.size());
-  std::vector<nghttp2_nv> nva;
-  nva.reserve(r.headers.size() + 5);
-  nva.push_back(make_nv(":method", r.method));
-  nva.push_back(make_nv(":scheme", r.scheme));
-  nva.push_back(make_nv(":authority", r.authority));
-  nva.push_back(make_nv(":path", r.path));
-  for (const Field& f : r.headers) {
-    if (is_connection_specific_field(f.name) || iequals(f.name, "host") || iequals(f.name, "te")) continue;
-    std::string lower(f.name);
-    for (char& ch : lower) ch = ascii_lower(ch);
-    names.push_back(std::move(lower));
-    nva.push_back(make_nv(names.back(), f.value));
-  }
-  nva.push_back(make_nv("te", "trailers"));
+  NvList nva;
+  nva.add_raw(":method", r.method);
+  nva.add_raw(":scheme", r.scheme);
+  nva.add_raw(":authority", r.authority);
+  nva.add_raw(":path", r.path);
+  for (const Field& f : r.headers)
+    if (!iequals(f.name, "host") && !iequals(f.name, "te")) nva.add(f.name, f.value);
+  nva.add_raw("te", "trailers");
   auto stream = std::make_unique<Stream>();
   Stream* s = stream.get();
   s->exchange = exchange;
@@ -378,40 +333,22 @@ void Http2ClientConnection::send() {
   for (auto& ex : queued) open_stream(std::move(ex));
   if (closed_) return;
   in_send_ = true;
-  while (!closed_) {
-    if (out_.size() >= kOutHighWater) {
-      flush();
-      if (closed_ || !out_.empty()) break;
-    }
-    const uint8_t* data = nullptr;
-    ssize_t n = nghttp2_session_mem_send(session_, &data);
-    if (n < 0) {
-      in_send_ = false;
-      close_now(ErrorCode::make(ErrorKind::http_protocol_error, nghttp2_strerror(static_cast<int>(n))));
-      return;
-    }
-    if (n == 0) break;
-    out_.append(view(data, static_cast<size_t>(n)));
-  }
+  int nghttp2_error = 0;
+  IoStatus status = send_nghttp2_output(session_, *transport_, out_, kOutHighWater, nghttp2_error);
   in_send_ = false;
-  if (closed_) return;
-  flush();
+  if (status == IoStatus::error) {
+    close_now(nghttp2_error ? ErrorCode::make(ErrorKind::http_protocol_error, nghttp2_strerror(nghttp2_error))
+                            : ErrorCode::make(ErrorKind::connection_terminated,
+                                              "write failed: " + transport_->last_error()));
+    return;
+  }
   if (!closed_ && goaway_ && streams_.empty() && out_.empty())
     close_now(ErrorCode::make(ErrorKind::connection_terminated, "the server sent GOAWAY"));
 }
 
 void Http2ClientConnection::flush() {
-  while (!out_.empty()) {
-    IoResult r = transport_->write(out_.data(), out_.size());
-    if (r.status == IoStatus::ok) {
-      out_.consume(r.bytes);
-      continue;
-    }
-    if (r.status == IoStatus::would_block) return;
+  if (write_buffer(*transport_, out_) == IoStatus::error)
     close_now(ErrorCode::make(ErrorKind::connection_terminated, "write failed: " + transport_->last_error()));
-    return;
-  }
-  out_.shrink_if_empty();
 }
 
 void Http2ClientConnection::close_now(const ErrorCode& why) {

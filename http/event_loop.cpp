@@ -99,22 +99,22 @@ EventLoop::~EventLoop() {
   close(wake_fd_);
 }
 
-Expected<void> EventLoop::watch(int fd, uint32_t events, IoWatcher* watcher, bool edge_triggered) {
+Expected<void> EventLoop::control(int op, int fd, uint32_t events, IoWatcher* watcher, bool edge_triggered) {
   epoll_event ev{};
   ev.events = events | (edge_triggered ? EPOLLET : 0);
   ev.data.ptr = watcher;
-  if (epoll_ctl(epoll_fd_, EPOLL_CTL_ADD, fd, &ev) < 0)
-    return Error{fmt::format("epoll_ctl(add fd {}): {}", fd, std::strerror(errno))};
+  if (epoll_ctl(epoll_fd_, op, fd, &ev) < 0)
+    return Error{fmt::format("epoll_ctl({} fd {}): {}", op == EPOLL_CTL_ADD ? "add" : "mod", fd,
+                             std::strerror(errno))};
   return {};
 }
 
+Expected<void> EventLoop::watch(int fd, uint32_t events, IoWatcher* watcher, bool edge_triggered) {
+  return control(EPOLL_CTL_ADD, fd, events, watcher, edge_triggered);
+}
+
 Expected<void> EventLoop::rewatch(int fd, uint32_t events, IoWatcher* watcher, bool edge_triggered) {
-  epoll_event ev{};
-  ev.events = events | (edge_triggered ? EPOLLET : 0);
-  ev.data.ptr = watcher;
-  if (epoll_ctl(epoll_fd_, EPOLL_CTL_MOD, fd, &ev) < 0)
-    return Error{fmt::format("epoll_ctl(mod fd {}): {}", fd, std::strerror(errno))};
-  return {};
+  return control(EPOLL_CTL_MOD, fd, events, watcher, edge_triggered);
 }
 
 void EventLoop::unwatch(int fd) { epoll_ctl(epoll_fd_, EPOLL_CTL_DEL, fd, nullptr); }

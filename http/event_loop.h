@@ -115,6 +115,7 @@ class EventLoop {
   friend class DeferredCall;
   EventLoop(int epoll_fd, int wake_fd);
   void wake();
+  Expected<void> control(int op, int fd, uint32_t events, IoWatcher* watcher, bool edge_triggered);
   void run_timers();
   void run_deferred();
   void drain_posted();

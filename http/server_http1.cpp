@@ -4,6 +4,7 @@
 
 #include <fmt/format.h>
 
+#include "http/http1_writer.h"
 #include "http/server_http2.h"
 
 namespace wasmrun::http {
@@ -13,17 +14,6 @@ constexpr size_t kReadSize = 64 * 1024;
 constexpr size_t kMaxBufferedInput = 1024 * 1024;  // pipelined bytes waiting for their turn
 constexpr size_t kOutHighWater = 256 * 1024;
 constexpr std::string_view kH2Preface = "PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n";
-
-void append_number(ByteBuffer& out, uint64_t n) {
-  char buf[24];
-  auto end = fmt::format_to(buf, "{}", n);
-  out.append(std::string_view(buf, static_cast<size_t>(end - buf)));
-}
-void append_hex(ByteBuffer& out, uint64_t n) {
-  char buf[24];
-  auto end = fmt::format_to(buf, "{:x}", n);
-  out.append(std::string_view(buf, static_cast<size_t>(end - buf)));
-}
 
 ErrorCode terminated(std::string detail) {
   return ErrorCode::make(ErrorKind::connection_terminated, std::move(detail));
@@ -282,7 +272,7 @@ void Http1ServerConnection::encode_head() {
   if (draining_) keep_alive_ = false;
 
   out_.append("HTTP/1.1 ");
-  append_number(out_, static_cast<uint64_t>(status));
+  append_decimal(out_, static_cast<uint64_t>(status));
   out_.append(' ');
   out_.append(reason_phrase(status));
   out_.append("\r\n");
@@ -291,10 +281,7 @@ void Http1ServerConnection::encode_head() {
     // risk a response that splits or smuggles (the wasi:http layer validates earlier).
     if (is_connection_specific_field(f.name) || iequals(f.name, "content-length")) continue;
     if (!is_token(f.name) || !is_field_value(f.value)) continue;
-    out_.append(f.name);
-    out_.append(": ");
-    out_.append(f.value);
-    out_.append("\r\n");
+    append_field_line(out_, f.name, f.value);
   }
   if (!has_date) {
     out_.append("Date: ");
@@ -303,7 +290,7 @@ void Http1ServerConnection::encode_head() {
   }
   if (response_length_ && status != 204) {
     out_.append("Content-Length: ");
-    append_number(out_, *response_length_);
+    append_decimal(out_, *response_length_);
     out_.append("\r\n");
   }
   if (chunked_) out_.append("Transfer-Encoding: chunked\r\n");
@@ -334,10 +321,7 @@ void Http1ServerConnection::pump() {
           }
         }
         if (chunked_) {
-          append_hex(out_, take);
-          out_.append("\r\n");
-          out_.append(piece.substr(0, take));
-          out_.append("\r\n");
+          append_chunk(out_, piece.substr(0, take));
         } else {
           out_.append(piece.substr(0, take));
         }
@@ -353,15 +337,7 @@ void Http1ServerConnection::pump() {
       keep_alive_ = false;
     } else if (body.at_end()) {
       if (chunked_) {
-        out_.append("0\r\n");
-        for (const Field& f : body.trailers()) {
-          if (!is_token(f.name) || !is_field_value(f.value)) continue;
-          out_.append(f.name);
-          out_.append(": ");
-          out_.append(f.value);
-          out_.append("\r\n");
-        }
-        out_.append("\r\n");
+        append_last_chunk(out_, body.trailers());
       } else if (response_length_ && !no_body_ && response_sent_ < *response_length_) {
         abort_after_flush_ = true;  // shorter than declared
         keep_alive_ = false;
@@ -403,24 +379,10 @@ void Http1ServerConnection::pump() {
 }
 
 void Http1ServerConnection::flush() {
-  while (!out_.empty()) {
-    IoResult r = transport_->write(out_.data(), out_.size());
-    if (r.status == IoStatus::ok) {
-      out_.consume(r.bytes);
-      continue;
-    }
-    if (r.status == IoStatus::would_block) {
-      if (!write_blocked_) {
-        write_blocked_ = true;
-        write_blocked_since_ = loop_.now();
-      }
-      return;
-    }
-    close_now();
-    return;
-  }
-  write_blocked_ = false;
-  out_.shrink_if_empty();
+  IoStatus status = write_buffer(*transport_, out_);
+  stall_.note(status, loop_.now());
+  if (status == IoStatus::error) close_now();
+  if (status != IoStatus::ok) return;
   if (closing_ && !fin_sent_ && !exchange_) {
     fin_sent_ = true;
     closing_since_ = loop_.now();
@@ -486,11 +448,11 @@ void Http1ServerConnection::on_parse_error() {
 void Http1ServerConnection::send_error(int status, std::string_view message) {
   std::string body = fmt::format("{} {}: {}\n", status, reason_phrase(status), message);
   out_.append("HTTP/1.1 ");
-  append_number(out_, static_cast<uint64_t>(status));
+  append_decimal(out_, static_cast<uint64_t>(status));
   out_.append(' ');
   out_.append(reason_phrase(status));
   out_.append("\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Length: ");
-  append_number(out_, body.size());
+  append_decimal(out_, body.size());
   out_.append("\r\nDate: ");
   out_.append(loop_.http_date());
   out_.append("\r\nConnection: close\r\n\r\n");
@@ -524,7 +486,7 @@ void Http1ServerConnection::close_now() {
 
 Clock::time_point Http1ServerConnection::deadline() const {
   if (fin_sent_) return closing_since_ + config_.linger_timeout;
-  if (write_blocked_) return write_blocked_since_ + config_.write_timeout;
+  if (stall_.blocked) return stall_.since + config_.write_timeout;
   if (!handshake_done_) return accepted_at_ + config_.header_timeout;
   if (!exchange_) {
     if (head_in_progress_) return head_started_ + config_.header_timeout;
@@ -552,7 +514,7 @@ void Http1ServerConnection::on_timer() {
     if (d != Clock::time_point::max()) timer_.arm(d);
     return;
   }
-  if (fin_sent_ || write_blocked_ || !handshake_done_) {
+  if (fin_sent_ || stall_.blocked || !handshake_done_) {
     close_now();
     return;
   }

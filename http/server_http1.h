@@ -81,7 +81,7 @@ class Http1ServerConnection final : public ServerConnection,
   bool keep_alive_ = true;
   bool in_read_ = false;
   bool head_in_progress_ = false;
-  bool write_blocked_ = false;
+  WriteStall stall_;
 
   // Response state of the current exchange.
   bool expect_continue_ = false;
@@ -95,8 +95,7 @@ class Http1ServerConnection final : public ServerConnection,
   std::optional<uint64_t> response_length_;
   uint64_t response_sent_ = 0;
 
-  Clock::time_point accepted_at_, last_read_, head_started_, idle_since_, write_blocked_since_,
-      closing_since_;
+  Clock::time_point accepted_at_, last_read_, head_started_, idle_since_, closing_since_;
   Timer timer_;
   DeferredCall pump_call_;
 };

@@ -1,6 +1,7 @@
 #include "http/server_http2.h"
 
-#include <nghttp2/nghttp2.h>
+#include "http/http2_common.h"
+
 #include <sys/epoll.h>
 
 #include <fmt/format.h>
@@ -24,13 +25,6 @@ namespace {
 constexpr size_t kReadSize = 64 * 1024;
 constexpr size_t kOutHighWater = 128 * 1024;
 
-std::string_view view(const uint8_t* p, size_t n) { return {reinterpret_cast<const char*>(p), n}; }
-
-nghttp2_nv make_nv(std::string_view name, std::string_view value) {
-  return {reinterpret_cast<uint8_t*>(const_cast<char*>(name.data())),
-          reinterpret_cast<uint8_t*>(const_cast<char*>(value.data())), name.size(), value.size(),
-          NGHTTP2_NV_FLAG_NONE};
-}
 }  // namespace
 
 // The nghttp2 callbacks, with access to the connection's internals.
@@ -57,7 +51,7 @@ struct Http2Callbacks {
                        size_t namelen, const uint8_t* value, size_t valuelen, uint8_t, void*) {
     Stream* s = stream_of(session, frame->hd.stream_id);
     if (!s || frame->hd.type != NGHTTP2_HEADERS) return 0;
-    std::string_view n = view(name, namelen), v = view(value, valuelen);
+    std::string_view n = as_view(name, namelen), v = as_view(value, valuelen);
     if (frame->headers.cat == NGHTTP2_HCAT_REQUEST) {
       if (!n.empty() && n[0] == ':') {
         if (n == ":method") s->head.method.assign(v);
@@ -102,10 +96,10 @@ struct Http2Callbacks {
       // Nobody will read it: give the window back at once.
       nghttp2_session_consume(session, id, len);
       s->consumed_acked += len;
-      pipe.write(view(data, len));  // counted, discarded
+      pipe.write(as_view(data, len));  // counted, discarded
       return 0;
     }
-    pipe.write(view(data, len));
+    pipe.write(as_view(data, len));
     return 0;
   }
 
@@ -131,43 +125,10 @@ struct Http2Callbacks {
                            uint32_t* flags, nghttp2_data_source*, void*) {
     Stream* s = stream_of(session, id);
     if (!s || !s->exchange) return NGHTTP2_ERR_TEMPORAL_CALLBACK_FAILURE;
-    BodyPipe& pipe = s->exchange->response_body();
-    if (pipe.failed()) return NGHTTP2_ERR_TEMPORAL_CALLBACK_FAILURE;  // → RST_STREAM
-    size_t n = 0;
-    while (n < length) {
-      std::string_view piece = pipe.peek();
-      if (piece.empty()) break;
-      size_t take = std::min(piece.size(), length - n);
-      std::memcpy(buf + n, piece.data(), take);
-      pipe.consume(take);
-      n += take;
-    }
-    if (pipe.at_end()) {
-      *flags |= NGHTTP2_DATA_FLAG_EOF;
-      s->response_done = true;
-      if (!pipe.trailers().empty()) {
-        std::vector<std::string> names;
-        std::vector<nghttp2_nv> nva;
-        names.reserve(pipe.trailers().size());
-        for (const Field& f : pipe.trailers()) {
-          if (!is_token(f.name) || !is_field_value(f.value)) continue;
-          std::string lower(f.name);
-          for (char& ch : lower) ch = ascii_lower(ch);
-          names.push_back(std::move(lower));
-          nva.push_back(make_nv(names.back(), f.value));
-        }
-        if (!nva.empty()) {
-          *flags |= NGHTTP2_DATA_FLAG_NO_END_STREAM;
-          nghttp2_submit_trailer(session, id, nva.data(), nva.size());
-        }
-      }
-      return static_cast<ssize_t>(n);
-    }
-    if (n == 0) {
-      s->data_deferred = true;
-      return NGHTTP2_ERR_DEFERRED;
-    }
-    return static_cast<ssize_t>(n);
+    ssize_t n = read_pipe_for_nghttp2(session, id, s->exchange->response_body(), buf, length, flags,
+                                      s->data_deferred);
+    if (n >= 0 && (*flags & NGHTTP2_DATA_FLAG_EOF)) s->response_done = true;
+    return n;
   }
 };
 
@@ -263,48 +224,20 @@ void Http2ServerConnection::receive(const char* data, size_t size) {
 void Http2ServerConnection::send() {
   if (closed_ || in_send_) return;
   in_send_ = true;
-  while (!closed_) {
-    if (out_.size() >= kOutHighWater) {
-      flush();
-      if (closed_ || !out_.empty()) break;
-    }
-    const uint8_t* data = nullptr;
-    ssize_t n = nghttp2_session_mem_send(session_, &data);
-    if (n < 0) {
-      in_send_ = false;
-      close_now();
-      return;
-    }
-    if (n == 0) break;
-    out_.append(view(data, static_cast<size_t>(n)));
-  }
+  int nghttp2_error = 0;
+  IoStatus status = send_nghttp2_output(session_, *transport_, out_, kOutHighWater, nghttp2_error);
   in_send_ = false;
-  if (closed_) return;
-  flush();
+  note_write_status(status);
   if (closed_) return;
   bool done = !nghttp2_session_want_read(session_) && !nghttp2_session_want_write(session_);
   if ((done || (draining_ && streams_.empty())) && out_.empty()) close_now();
 }
 
-void Http2ServerConnection::flush() {
-  while (!out_.empty()) {
-    IoResult r = transport_->write(out_.data(), out_.size());
-    if (r.status == IoStatus::ok) {
-      out_.consume(r.bytes);
-      continue;
-    }
-    if (r.status == IoStatus::would_block) {
-      if (!write_blocked_) {
-        write_blocked_ = true;
-        write_blocked_since_ = loop_.now();
-      }
-      return;
-    }
-    close_now();
-    return;
-  }
-  write_blocked_ = false;
-  out_.shrink_if_empty();
+void Http2ServerConnection::flush() { note_write_status(write_buffer(*transport_, out_)); }
+
+void Http2ServerConnection::note_write_status(IoStatus status) {
+  stall_.note(status, loop_.now());
+  if (status == IoStatus::error) close_now();
 }
 
 void Http2ServerConnection::dispatch(Stream& s) {
@@ -348,29 +281,12 @@ void Http2ServerConnection::submit_response(Stream& s) {
   BodyPipe& body = s.exchange->response_body();
   int status = r.status < 200 || r.status > 999 ? 500 : r.status;
   bool no_body = s.exchange->request().method == "HEAD" || status == 204 || status == 304;
-  std::string status_text = std::to_string(status);
-  std::vector<std::string> names;
-  names.reserve(r.headers.size() + 2);
-  std::vector<nghttp2_nv> nva;
-  nva.reserve(r.headers.size() + 3);
-  nva.push_back(make_nv(":status", status_text));
-  bool has_length = false, has_date = false;
-  for (const Field& f : r.headers) {
-    if (is_connection_specific_field(f.name) || !is_token(f.name) || !is_field_value(f.value)) continue;
-    std::string lower(f.name);
-    for (char& ch : lower) ch = ascii_lower(ch);
-    has_length |= lower == "content-length";
-    has_date |= lower == "date";
-    names.push_back(std::move(lower));
-    nva.push_back(make_nv(names.back(), f.value));
-  }
-  std::string length_text;
-  if (!has_length && !no_body && body.finished() && !body.failed()) {
-    length_text = std::to_string(body.buffered());
-    nva.push_back(make_nv("content-length", length_text));
-  }
-  std::string date(has_date ? std::string_view() : loop_.http_date());
-  if (!has_date) nva.push_back(make_nv("date", date));
+  NvList nva;
+  nva.add_raw(":status", std::to_string(status));
+  nva.add_all(r.headers);
+  if (!nva.has("content-length") && !no_body && body.finished() && !body.failed())
+    nva.add_raw("content-length", std::to_string(body.buffered()));
+  if (!nva.has("date")) nva.add_raw("date", loop_.http_date());
   int32_t id = s.id;
   if (no_body) {
     body.abandon();
@@ -438,7 +354,7 @@ void Http2ServerConnection::close_now() {
 
 void Http2ServerConnection::update_timer() {
   Clock::time_point d = Clock::time_point::max();
-  if (write_blocked_) d = write_blocked_since_ + config_.write_timeout;
+  if (stall_.blocked) d = stall_.since + config_.write_timeout;
   else if (streams_.empty()) d = last_activity_ + config_.idle_timeout;
   if (d == Clock::time_point::max()) return;
   if (!timer_.armed() || timer_.deadline() > d) timer_.arm(d);
@@ -447,14 +363,14 @@ void Http2ServerConnection::update_timer() {
 void Http2ServerConnection::on_timer() {
   if (closed_) return;
   Clock::time_point d = Clock::time_point::max();
-  if (write_blocked_) d = write_blocked_since_ + config_.write_timeout;
+  if (stall_.blocked) d = stall_.since + config_.write_timeout;
   else if (streams_.empty()) d = last_activity_ + config_.idle_timeout;
   if (d == Clock::time_point::max()) return;
   if (loop_.now() < d) {
     timer_.arm(d);
     return;
   }
-  if (write_blocked_) {
+  if (stall_.blocked) {
     close_now();
     return;
   }

@@ -41,6 +41,7 @@ class Http2ServerConnection final : public ServerConnection, public ExchangeHost
   void read_some();
   void send();
   void flush();
+  void note_write_status(IoStatus status);  // write-timeout bookkeeping; closes on error
   void dispatch(Stream& stream);
   void submit_response(Stream& stream);
   void on_stream_close(int32_t id, uint32_t error_code);
@@ -57,8 +58,8 @@ class Http2ServerConnection final : public ServerConnection, public ExchangeHost
   bool closed_ = false;
   bool draining_ = false;
   bool in_send_ = false;
-  bool write_blocked_ = false;
-  Clock::time_point last_activity_, write_blocked_since_;
+  WriteStall stall_;
+  Clock::time_point last_activity_;
   Timer timer_;
   DeferredCall send_call_;
 };

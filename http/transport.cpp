@@ -37,4 +37,14 @@ IoResult Transport::write(const char* data, size_t size) {
 
 void Transport::shutdown_write() { ::shutdown(fd_, SHUT_WR); }
 
+IoStatus write_buffer(Transport& transport, ByteBuffer& out) {
+  while (!out.empty()) {
+    IoResult r = transport.write(out.data(), out.size());
+    if (r.status != IoStatus::ok) return r.status == IoStatus::would_block ? IoStatus::would_block : IoStatus::error;
+    out.consume(r.bytes);
+  }
+  out.shrink_if_empty();
+  return IoStatus::ok;
+}
+
 }  // namespace wasmrun::http

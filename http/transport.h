@@ -2,9 +2,12 @@
 // speak HTTP over a Transport and never touch the fd's I/O themselves.
 #pragma once
 
+#include <chrono>
 #include <cstddef>
 #include <string>
 #include <string_view>
+
+#include "http/byte_buffer.h"
 
 namespace wasmrun::http {
 
@@ -44,5 +47,24 @@ class Transport {
   int fd_;
   std::string error_;
 };
+
+// Since when writes to a peer have been blocked: the basis of write timeouts.
+struct WriteStall {
+  bool blocked = false;
+  std::chrono::steady_clock::time_point since{};
+  // Records the outcome of a write attempt at `now`.
+  void note(IoStatus status, std::chrono::steady_clock::time_point now) {
+    if (status == IoStatus::would_block) {
+      if (!blocked) since = now;
+      blocked = true;
+    } else if (status == IoStatus::ok) {
+      blocked = false;
+    }
+  }
+};
+
+// Writes as much of `out` as the transport takes, consuming what was written. ok: all of it;
+// would_block: the rest waits for EPOLLOUT; error: the connection is broken.
+IoStatus write_buffer(Transport& transport, ByteBuffer& out);
 
 }  // namespace wasmrun::http
