@@ -374,3 +374,23 @@ TEST_CASE("error codes are named as in wasi:http") {
   CHECK(std::string(wit_name(ErrorKind::internal_error)) == "internal-error");
   CHECK(to_string(ErrorCode::make(ErrorKind::connection_refused, "x")) == "connection-refused: x");
 }
+
+TEST_CASE("client + server: HTTP/2 graceful shutdown finishes in-flight streams (GOAWAY)") {
+  auto server = start_server();
+  ClientOptions options;
+  options.h2c_prior_knowledge = true;
+  ClientFixture f(options);
+  Result warm = f.fetch("GET", "http", local(server->port()), "/hello");
+  REQUIRE(warm.status == 200);
+  Fetch slow(*f.client, "GET", "http", local(server->port()), "/slow?ms=300");
+  run_until(*f.loop, [] { return false; }, 100ms);  // the request is in flight
+  std::thread stopper([&] { server->shutdown(5s); });
+  CHECK(run_until(*f.loop, [&] { return slow.result.done; }));
+  CHECK_FALSE(slow.result.error);
+  CHECK(slow.result.body == "slow");
+  stopper.join();
+  // The server is gone: a new request finds nothing listening.
+  Result after = f.fetch("GET", "http", local(server->port()), "/hello");
+  REQUIRE(after.error);
+  CHECK(after.error->kind == ErrorKind::connection_refused);
+}
