@@ -173,6 +173,10 @@ void Http2ClientConnection::open_stream(std::shared_ptr<ClientExchange> exchange
   for (const Field& f : r.headers)
     if (!iequals(f.name, "host") && !iequals(f.name, "te")) nva.add(f.name, f.value);
   nva.add_raw("te", "trailers");
+  bool has_body = !(body.finished() && body.buffered() == 0);
+  if (!nva.has("content-length") && body.finished() && !body.failed() &&
+      (has_body || r.method == "POST" || r.method == "PUT" || r.method == "PATCH"))
+    nva.add_raw("content-length", std::to_string(body.buffered()));  // the whole body is here
   auto stream = std::make_unique<Stream>();
   Stream* s = stream.get();
   s->exchange = exchange;

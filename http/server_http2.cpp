@@ -85,7 +85,8 @@ struct Http2Callbacks {
   }
 
   static int on_data_chunk(nghttp2_session* session, uint8_t, int32_t id, const uint8_t* data,
-                           size_t len, void*) {
+                           size_t len, void* user) {
+    auto* c = static_cast<Conn*>(user);
     Stream* s = stream_of(session, id);
     if (!s || !s->exchange) {
       nghttp2_session_consume(session, id, len);
@@ -97,6 +98,16 @@ struct Http2Callbacks {
       nghttp2_session_consume(session, id, len);
       s->consumed_acked += len;
       pipe.write(as_view(data, len));  // counted, discarded
+      return 0;
+    }
+    uint64_t limit = c->config_.limits.max_body;
+    if (pipe.total_written() + len > limit) {
+      ErrorCode e = ErrorCode::make(ErrorKind::http_request_body_size,
+                                    fmt::format("the request body exceeds the limit of {} bytes", limit));
+      e.number = limit;
+      pipe.fail(std::move(e));
+      nghttp2_session_consume(session, id, len);
+      if (!s->exchange->responded()) c->reject_too_large(*s);
       return 0;
     }
     pipe.write(as_view(data, len));
@@ -247,6 +258,14 @@ void Http2ServerConnection::dispatch(Stream& s) {
   s.exchange = std::make_shared<ServerExchange>(loop_, this, std::move(s.head), config_.body_high_water);
   s.head = RequestHead{};
   int32_t id = s.id;
+  if (const std::string* length = s.exchange->request().headers.get("content-length")) {
+    auto n = parse_decimal(*length);
+    if (n && *n > config_.limits.max_body) {
+      s.exchange->request_pipe().abandon();
+      reject_too_large(s);
+      return;
+    }
+  }
   // Re-open the stream's window by what the handler consumed (RFC 9113 §5.2).
   s.exchange->request_pipe().set_on_writable([this, id] {
     if (closed_) return;
@@ -262,6 +281,13 @@ void Http2ServerConnection::dispatch(Stream& s) {
   });
   auto exchange = s.exchange;
   server_.handler()(std::move(exchange));
+}
+
+// 413 for a request body over the limit; the handler never sees the request.
+void Http2ServerConnection::reject_too_large(Stream& s) {
+  s.exchange->respond(413, {{"content-type", "text/plain; charset=utf-8"}},
+                      fmt::format("413 Content Too Large: the request body exceeds {} bytes\n",
+                                  config_.limits.max_body));
 }
 
 void Http2ServerConnection::on_response_started(ServerExchange& exchange) {

@@ -44,6 +44,7 @@ class Http2ServerConnection final : public ServerConnection, public ExchangeHost
   void note_write_status(IoStatus status);  // write-timeout bookkeeping; closes on error
   void dispatch(Stream& stream);
   void submit_response(Stream& stream);
+  void reject_too_large(Stream& stream);
   void on_stream_close(int32_t id, uint32_t error_code);
   void update_timer();
   void on_timer();

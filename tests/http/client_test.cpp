@@ -204,6 +204,26 @@ TEST_CASE("client: bodies and trailers stream both ways over HTTP/1.1 and h2c") 
   }
 }
 
+TEST_CASE("server: HTTP/2 request bodies over the limit get 413") {
+  ServerConfig config;
+  config.limits.max_body = 100 * 1024;
+  auto server = start_server(config);
+  ClientOptions options;
+  options.h2c_prior_knowledge = true;
+  ClientFixture f(options);
+  // Declared too large (a finished body gets a content-length), and streamed past the limit.
+  Result declared = f.fetch("POST", "http", local(server->port()), "/echo", std::string(200 * 1024, 'a'));
+  CHECK(declared.status == 413);
+  Result small = f.fetch("POST", "http", local(server->port()), "/echo", std::string(1000, 'b'));
+  CHECK(small.status == 200);
+  CHECK(small.body.size() == 1000);
+  // Larger than the request pipe holds, so it is streamed without a content-length.
+  Fetch streamed(*f.client, "POST", "http", local(server->port()), "/count", std::string(300 * 1024, 'c'));
+  CHECK(run_until(*f.loop, [&] { return streamed.result.done; }));
+  CHECK(streamed.result.status == 413);
+  CHECK(server->accepted_count() == 1);
+}
+
 TEST_CASE("client: TLS with ALPN h2, verified against a CA file; failures are typed") {
   TestCertificates certs;
   if (!certs.ok()) {
