@@ -43,11 +43,26 @@ http {
   }
 }
 CONF
+ours_pid=${pids[0]}
 nginx -c "$tmp/nginx.conf" -e "$tmp/nginx-error.log" &
-pids+=($!)
+nginx_pid=$!
+pids+=($nginx_pid)
 sleep 1
 curl -sf http://127.0.0.1:$ours_port/ >/dev/null && curl -sf http://127.0.0.1:$nginx_h1_port/ >/dev/null ||
   { echo "bench: a server did not start"; cat "$tmp"/*.log; exit 1; }
+
+# cpu_ticks PID: user+system clock ticks of PID and its children (nginx's workers).
+cpu_ticks() {
+  local total=0 p
+  for p in $1 $(pgrep -P "$1"); do
+    total=$((total + $(awk '{print $14 + $15}' /proc/$p/stat)))
+  done
+  echo $total
+}
+# measured PID REQUESTS RESULT...: appends the CPU µs per request since the ticks in $before.
+us_per_request() {
+  awk -v a="$before" -v b="$(cpu_ticks $1)" -v n="$2" -v t="$(getconf CLK_TCK)" 'BEGIN {printf "%.2f", (b - a) / t * 1e6 / n}'
+}
 
 # wrk_run PORT → "req/s p99_ms"
 wrk_run() {
@@ -76,23 +91,38 @@ h2_run() {
 wrk -t1 -c"$connections" -d2s "http://127.0.0.1:$ours_port/" >/dev/null
 wrk -t1 -c"$connections" -d2s "http://127.0.0.1:$nginx_h1_port/" >/dev/null
 declare -a rows
+# measure TEST PEER PID RUNNER PORT: one run, recorded as "TEST PEER req/s p99_ms cpu_us/req".
+measure() {
+  before=$(cpu_ticks "$3")
+  local result
+  result=$($4 "$5")
+  rows+=("$1 $2 $result $(us_per_request "$3" "$(last_requests "$4" "$result")")")
+}
+# The request count of a run: wrk's req/s × duration, h2load's -n.
+last_requests() {
+  if [ "$1" == wrk_run ]; then awk -v r="${2%% *}" -v d="$duration" 'BEGIN {printf "%d", r * d}'; else echo "$h2_requests"; fi
+}
 for r in $(seq 1 "$rounds"); do
-  rows+=("wrk-http1.1 ours $(wrk_run $ours_port)")
-  rows+=("wrk-http1.1 nginx $(wrk_run $nginx_h1_port)")
-  rows+=("h2load-h2c ours $(h2_run $ours_port)")
-  rows+=("h2load-h2c nginx $(h2_run $nginx_h2_port)")
+  measure wrk-http1.1 ours "$ours_pid" wrk_run $ours_port
+  measure wrk-http1.1 nginx "$nginx_pid" wrk_run $nginx_h1_port
+  measure h2load-h2c ours "$ours_pid" h2_run $ours_port
+  measure h2load-h2c nginx "$nginx_pid" h2_run $nginx_h2_port
 done
 
-echo "machine: $(nproc) cores; workers: $workers; wrk -t1 -c$connections -d${duration}s --latency;" \
-     "h2load -t1 -c$connections -m$h2_streams -n$h2_requests; rounds: $rounds (best of rounds)"
-printf '%-13s %14s %12s %14s %12s %10s %10s\n' test "ours req/s" "ours p99" "nginx req/s" "nginx p99" "ratio" "p99 ratio"
+echo "machine: $(nproc) cores, load average before: $(cut -d' ' -f1-3 /proc/loadavg); workers: $workers"
+echo "wrk -t1 -c$connections -d${duration}s --latency URL;  h2load -t1 -c$connections -m$h2_streams -n$h2_requests URL"
+echo "median of $rounds alternating rounds (req/s, p99 and CPU each taken as its own median)"
+printf '%-12s %11s %9s %9s %11s %9s %9s %7s %7s\n' test "ours req/s" "ours p99" "ours CPU" \
+  "nginx req/s" "nginx p99" "nginx CPU" ratio "p99 x"
+median() { sort -n | awk '{a[NR] = $1} END {print a[int((NR + 1) / 2)]}'; }
 for t in wrk-http1.1 h2load-h2c; do
-  best() { printf '%s\n' "${rows[@]}" | awk -v t="$t" -v w="$1" '$1 == t && $2 == w' | sort -k3 -n -r | head -1; }
-  o=$(best ours) n=$(best nginx)
-  read -r _ _ o_rps o_p99 <<<"$o"
-  read -r _ _ n_rps n_p99 <<<"$n"
-  printf '%-13s %14.0f %10s ms %14.0f %10s ms %9.2fx %9.2fx\n' "$t" "$o_rps" "$o_p99" "$n_rps" "$n_p99" \
-    "$(awk -v a="$o_rps" -v b="$n_rps" 'BEGIN {print a / b}')" "$(awk -v a="$o_p99" -v b="$n_p99" 'BEGIN {print (b > 0 ? a / b : 0)}')"
+  col() { printf '%s\n' "${rows[@]}" | awk -v t="$t" -v w="$1" -v c="$2" '$1 == t && $2 == w {print $c}' | median; }
+  o_rps=$(col ours 3) o_p99=$(col ours 4) o_cpu=$(col ours 5)
+  n_rps=$(col nginx 3) n_p99=$(col nginx 4) n_cpu=$(col nginx 5)
+  printf '%-12s %11.0f %6s ms %6s us %11.0f %6s ms %6s us %6.2fx %6.2fx\n' "$t" "$o_rps" "$o_p99" "$o_cpu" \
+    "$n_rps" "$n_p99" "$n_cpu" "$(awk -v a="$o_rps" -v b="$n_rps" 'BEGIN {print a / b}')" \
+    "$(awk -v a="$o_p99" -v b="$n_p99" 'BEGIN {print (b > 0 ? a / b : 0)}')"
 done
-echo "all runs:"
+echo "(CPU: server user+system time per request. ratio: ours/nginx req/s; p99 x: ours/nginx p99, lower is better)"
+echo "all runs (test peer req/s p99_ms cpu_us_per_request):"
 printf '  %s\n' "${rows[@]}"
