@@ -1,5 +1,6 @@
 #include "wasmrun/engine.h"
 
+#include "api/conversions.h"
 #include "jit/llvm_code_generator.h"
 #include "runtime/vm/engine.h"
 #include "wasmrun/value.h"
@@ -18,17 +19,6 @@ Expected<Engine> Engine::create(const Config& config) {
 
 void Engine::increment_epoch() { impl_->increment_epoch(); }
 
-std::string_view to_string(ValType t) {
-  switch (t) {
-    case ValType::I32: return "i32";
-    case ValType::I64: return "i64";
-    case ValType::F32: return "f32";
-    case ValType::F64: return "f64";
-    case ValType::V128: return "v128";
-    case ValType::FuncRef: return "funcref";
-    case ValType::ExternRef: return "externref";
-  }
-  return "?";
-}
+std::string_view to_string(ValType t) { return wasm::to_string(api::to_wasm(t)); }
 
 }  // namespace wasmrun

@@ -10,7 +10,9 @@
 
 #include "jit/function_translator.h"
 #include "jit/object_compiler.h"
+#include "jit/perf_map.h"
 #include "jit/trampolines.h"
+#include "runtime/vm/code_registry.h"
 #include "runtime/vm/libcalls.h"
 
 namespace wasmrun::jit {
@@ -25,7 +27,11 @@ std::string error_text(llvm::Error e) { return llvm::toString(std::move(e)); }
 class JitCode final : public vm::CompiledCode {
  public:
   JitCode(llvm::orc::LLJIT& jit, llvm::orc::JITDylib& dylib) : jit_(jit), dylib_(dylib) {}
-  ~JitCode() override { llvm::consumeError(jit_.getExecutionSession().removeJITDylib(dylib_)); }
+  ~JitCode() override {
+    if (code_token_) vm::unregister_code(code_token_);
+    llvm::consumeError(jit_.getExecutionSession().removeJITDylib(dylib_));
+  }
+  uint64_t code_token_ = 0;  // the code registry entry naming these functions for backtraces
 
  private:
   llvm::orc::LLJIT& jit_;
@@ -48,6 +54,8 @@ class LlvmCodeGenerator final : public vm::CodeGenerator {
   Expected<std::unique_ptr<llvm::MemoryBuffer>> build_object(const wasm::Module& module,
                                                              const vm::CompileOptions& options,
                                                              const std::string& name, const Emit& emit);
+  // Host stubs and entry trampolines: one small object each, kept for the engine's life.
+  Expected<void*> compile_glue(const std::string& symbol, const Emit& emit);
   // Links objects into a new JITDylib and resolves `symbols`.
   Expected<std::unique_ptr<JitCode>> link(std::vector<std::unique_ptr<llvm::MemoryBuffer>> objects,
                                           const std::vector<std::string>& symbols, std::vector<void*>& addresses);
@@ -146,45 +154,53 @@ Expected<std::unique_ptr<vm::CompiledCode>> LlvmCodeGenerator::compile(const was
   std::vector<std::string> symbols;
   for (uint32_t i = 0; i < module.bodies.size(); ++i) symbols.push_back(function_symbol(module.imported_funcs + i));
   for (uint32_t t = 0; t < module.types.size(); ++t) symbols.push_back(trampoline_symbol(t));
+  std::map<std::string, uint64_t> sizes = symbol_sizes(buffers);
   std::vector<void*> addresses;
   auto linked = link(std::move(buffers), symbols, addresses);
   if (!linked) return linked.error();
   std::unique_ptr<JitCode> code = linked.take();
+
+  // Name every function's code range, for trap backtraces and (optionally) perf.
+  std::vector<vm::CodeRange> ranges;
+  for (uint32_t i = 0; i < module.bodies.size(); ++i) {
+    uint32_t index = module.imported_funcs + i;
+    auto name = module.names.functions.find(index);
+    uintptr_t begin = reinterpret_cast<uintptr_t>(addresses[i]);
+    ranges.push_back({begin, begin + sizes[symbols[i]],
+                      name != module.names.functions.end() ? fmt::format("wasm[{}]::{}", index, name->second)
+                                                           : fmt::format("wasm[{}]", index)});
+  }
+  if (perf_map_enabled()) append_to_perf_map(ranges);
+  code->code_token_ = vm::register_code(std::move(ranges));
   code->functions.assign(addresses.begin(), addresses.begin() + module.bodies.size());
   for (size_t t = 0; t < module.types.size(); ++t)
     code->entry_trampolines.push_back(reinterpret_cast<vm::EntryTrampoline>(addresses[module.bodies.size() + t]));
   return std::unique_ptr<vm::CompiledCode>(std::move(code));
 }
 
-Expected<void*> LlvmCodeGenerator::host_stub(const wasm::FuncType& type) {
+Expected<void*> LlvmCodeGenerator::compile_glue(const std::string& symbol, const Emit& emit) {
   wasm::Module empty;
   vm::CompileOptions options;
-  auto object = build_object(empty, options, "host_stub", [&](ModuleEnv& env) { emit_host_stub(env, type, "stub"); });
+  auto object = build_object(empty, options, symbol, emit);
   if (!object) return object.error();
   std::vector<std::unique_ptr<llvm::MemoryBuffer>> objects;
   objects.push_back(object.take());
   std::vector<void*> addresses;
-  auto code = link(std::move(objects), {"stub"}, addresses);
+  auto code = link(std::move(objects), {symbol}, addresses);
   if (!code) return code.error();
   std::lock_guard lock(glue_mutex_);
   glue_.push_back(code.take());
   return addresses[0];
 }
 
+Expected<void*> LlvmCodeGenerator::host_stub(const wasm::FuncType& type) {
+  return compile_glue("stub", [&](ModuleEnv& env) { emit_host_stub(env, type, "stub"); });
+}
+
 Expected<vm::EntryTrampoline> LlvmCodeGenerator::entry_trampoline(const wasm::FuncType& type) {
-  wasm::Module empty;
-  vm::CompileOptions options;
-  auto object = build_object(empty, options, "trampoline",
-                             [&](ModuleEnv& env) { emit_entry_trampoline(env, type, "entry"); });
-  if (!object) return object.error();
-  std::vector<std::unique_ptr<llvm::MemoryBuffer>> objects;
-  objects.push_back(object.take());
-  std::vector<void*> addresses;
-  auto code = link(std::move(objects), {"entry"}, addresses);
+  auto code = compile_glue("entry", [&](ModuleEnv& env) { emit_entry_trampoline(env, type, "entry"); });
   if (!code) return code.error();
-  std::lock_guard lock(glue_mutex_);
-  glue_.push_back(code.take());
-  return reinterpret_cast<vm::EntryTrampoline>(addresses[0]);
+  return reinterpret_cast<vm::EntryTrampoline>(*code);
 }
 
 }  // namespace
