@@ -4,8 +4,9 @@
 #include <vector>
 
 #include "cli/commands.h"
-#include "cli/wast/wast2json_loader.h"
 #include "cli/wast/wast_runner.h"
+#include "support/file.h"
+#include "text/wast_parser.h"
 
 namespace wasmrun::cli {
 
@@ -14,20 +15,23 @@ int wast_command(Args args) {
   std::vector<std::string> files;
   for (std::string_view a : args) {
     if (a == "--validate-only") options.validate_only = true;
+    else if (a == "--parse-only") options.parse_only = true;
     else if (a == "--strict-messages") options.strict_messages = true;
     else if (a == "-v" || a == "--verbose") options.verbose = true;
     else if (a.starts_with("-")) return fail(fmt::format("wast: unknown option '{}'", a));
     else files.emplace_back(a);
   }
-  if (files.empty()) return fail("usage: wasmrun wast [--validate-only] FILE.wast...");
+  if (files.empty()) return fail("usage: wasmrun wast [--parse-only|--validate-only] FILE.wast...");
 
   WastRunner runner(options, stdout);
   WastCounts total;
   for (const std::string& file : files) {
-    auto script = load_with_wast2json(file);
+    auto bytes = read_file(file);
+    auto script = bytes ? text::parse_wast({reinterpret_cast<const char*>(bytes->data()), bytes->size()}, file)
+                        : Expected<text::WastScript>(bytes.error());
     if (!script) {
-      fmt::print("{}: skipped: {}\n", file, script.error().message);
-      ++total.skipped_files;
+      fmt::print("{}: failed: {}\n", file, script.error().message);
+      ++total.failed_files;
       continue;
     }
     WastCounts counts = runner.run(*script);
@@ -37,7 +41,7 @@ int wast_command(Args args) {
     total.add(counts);
   }
   print_summary(stdout, total);
-  return total.total(total.failed) == 0 ? 0 : 1;
+  return total.total(total.failed) + total.failed_files == 0 ? 0 : 1;
 }
 
 }  // namespace wasmrun::cli

@@ -11,17 +11,22 @@
 namespace wasmrun::cli {
 
 struct WastOptions {
+  bool parse_only = false;      // parse and encode every form; nothing is decoded or executed
   bool validate_only = false;   // decode and validate modules; commands that execute are skipped
   bool strict_messages = false; // a failure with a message other than the expected one fails
   bool verbose = false;         // print every failure and message difference
 };
 
-constexpr size_t kCommandKinds = size_t(text::WastCommand::Kind::AssertUninstantiable) + 1;
+constexpr size_t kCommandKinds = text::WastCommand::kKinds;
 
 struct WastCounts {
   std::array<uint64_t, kCommandKinds> passed{}, failed{}, skipped{};
   uint64_t other_message = 0;  // passed, but the error message differs from the expected text
-  uint64_t skipped_files = 0;
+  uint64_t failed_files = 0;   // scripts that could not be read or parsed
+  // Why commands were skipped.
+  uint64_t skipped_component = 0;    // components: decoding and running them comes later
+  uint64_t skipped_execution = 0;    // needs the JIT
+  uint64_t skipped_undecided = 0;    // --parse-only: a malformed text module that encodes
 
   uint64_t total(const std::array<uint64_t, kCommandKinds>& a) const;
   void add(const WastCounts& other);
@@ -37,9 +42,11 @@ class WastRunner {
  private:
   enum class Outcome { Pass, Fail, Skip };
 
+  Outcome parsed(const text::WastCommand& c, const std::string& file);
   Outcome module(const text::WastCommand& c, const std::string& file);
   Outcome expect_failure(const text::WastCommand& c, const std::string& file, bool malformed);
   Outcome needs_execution(const text::WastCommand& c, const std::string& file);
+  Outcome text_failure(const text::WastCommand& c, const std::string& file);
   void report(const std::string& file, const text::WastCommand& c, const std::string& what);
 
   WastOptions options_;
