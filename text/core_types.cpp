@@ -182,6 +182,19 @@ void CoreTypeParser::rectype(BinaryWriter& out, bool names_known, bool component
 void CoreTypeParser::typedef_(BinaryWriter& out, bool alone, bool component_level) {
   c_.expect_form("type");
   take_id(c_);
+  subtype(out, alone, component_level);
+  c_.expect_rparen();
+}
+
+void CoreTypeParser::core_type_definition(BinaryWriter& out) {
+  const Token& at = c_.peek();
+  types_.names.add(c_, at, take_id(c_), "core type");
+  subtype(out, true, true);
+  c_.expect_rparen();
+}
+
+// (sub final? x* comptype) | comptype
+void CoreTypeParser::subtype(BinaryWriter& out, bool alone, bool component_level) {
   TypeInfo info;
   bool final = true;
   std::vector<uint32_t> supers;
@@ -193,7 +206,6 @@ void CoreTypeParser::typedef_(BinaryWriter& out, bool alone, bool component_leve
   BinaryWriter composite;
   comptype(composite, info);
   if (explicit_sub) c_.expect_rparen();
-  c_.expect_rparen();
 
   if (!final || !supers.empty()) {
     if (!final && component_level && alone) out.u8(0x00);
@@ -204,6 +216,41 @@ void CoreTypeParser::typedef_(BinaryWriter& out, bool alone, bool component_leve
   out.raw(composite);
   info.plain_func = info.kind == TypeInfo::Kind::Func && final && supers.empty() && alone;
   types_.infos.push_back(std::move(info));
+}
+
+bool CoreTypeParser::take_address_type() {
+  if (c_.take_keyword("i64")) return true;
+  c_.take_keyword("i32");
+  return false;
+}
+
+void CoreTypeParser::limits(BinaryWriter& out, bool is64) {
+  uint64_t min = c_.u64();
+  std::optional<uint64_t> max;
+  if (c_.at(TokenKind::Number)) max = c_.u64();
+  out.u8(uint8_t((max ? 0x01 : 0) | (is64 ? 0x04 : 0)));
+  out.u64(min);
+  if (max) out.u64(*max);
+}
+
+void CoreTypeParser::table_type(BinaryWriter& out) {
+  bool is64 = take_address_type();
+  BinaryWriter lim;
+  limits(lim, is64);
+  encode(out, reftype());
+  out.raw(lim);
+}
+
+void CoreTypeParser::memory_type(BinaryWriter& out) {
+  bool is64 = take_address_type();
+  limits(out, is64);
+}
+
+void CoreTypeParser::global_type(BinaryWriter& out) {
+  bool is_mutable = c_.take_form("mut");
+  encode(out, valtype());
+  if (is_mutable) c_.expect_rparen();
+  out.u8(is_mutable ? 1 : 0);
 }
 
 void CoreTypeParser::comptype(BinaryWriter& out, TypeInfo& info) {

@@ -101,9 +101,19 @@ class CoreTypeParser {
   // component_level: a top-level non-final `sub` gets the 0x00 prefix that tells it from a
   // module type in a component's core type section (component Binary.md).
   void rectype(BinaryWriter& out, bool names_known, bool component_level);
+  // The rest of a component's `(core type $id? subtype)` after "type" (its ")" included).
+  void core_type_definition(BinaryWriter& out);
+
+  // Types of imports and definitions (§6.4.8-6.4.12), encoded.
+  void limits(BinaryWriter& out, bool is64);
+  bool take_address_type();  // `i32` (false, also when absent) or `i64` (true)
+  void table_type(BinaryWriter& out);   // at? limits reftype, encoded as reftype limits
+  void memory_type(BinaryWriter& out);  // at? limits
+  void global_type(BinaryWriter& out);  // valtype | (mut valtype)
 
  private:
   void typedef_(BinaryWriter& out, bool alone, bool component_level);
+  void subtype(BinaryWriter& out, bool alone, bool component_level);
   void comptype(BinaryWriter& out, TypeInfo& info);
   void storagetype(BinaryWriter& out);
   void fieldtype(BinaryWriter& out);

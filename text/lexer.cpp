@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include "text/literals.h"
 #include "text/utf8.h"
 
 namespace wasmrun::text {
@@ -45,10 +46,9 @@ class Lexer {
       skip_space_and_comments();
       if (pos_ == s_.size()) break;
       Token t = token();
-      if (t.kind == TokenKind::LParen && pos_ < s_.size() && s_[pos_] == '@') {
-        Token name = token();
-        if (name.text.size() < 2) fail_at(name, "malformed annotation id");
-        ++annotation_depth;
+      if (annotation_depth == 0 && t.kind == TokenKind::LParen && pos_ < s_.size() && s_[pos_] == '@') {
+        annotation_id(token());
+        annotation_depth = 1;
         continue;
       }
       if (annotation_depth > 0) {
@@ -128,6 +128,20 @@ class Lexer {
       }
     }
     fail_at(line, col, "unclosed block comment");
+  }
+
+  // `@name` or `@"name"` (3.0 §6.2.6): a nonempty identifier.
+  void annotation_id(const Token& t) {
+    std::string_view name = t.text.substr(1);
+    if (!name.empty() && name[0] == '"') {
+      auto bytes = name.size() >= 2 && name.back() == '"' ? parse_string(name) : std::nullopt;
+      if (!bytes || bytes->empty() || find_invalid_utf8(*bytes) != std::string::npos)
+        fail_at(t, "malformed annotation id");
+      return;
+    }
+    bool plain = !name.empty();
+    for (char c : name) plain &= is_idchar(c);
+    if (!plain) fail_at(t, "empty or malformed annotation id");
   }
 
   Token token() {

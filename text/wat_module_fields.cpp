@@ -203,46 +203,6 @@ void ModuleParser::func_field() {
   ++code_section_.count;
 }
 
-bool ModuleParser::take_address_type() {
-  if (c_.take_keyword("i64")) return true;
-  c_.take_keyword("i32");
-  return false;
-}
-
-void ModuleParser::limits(BinaryWriter& out, bool is64) {
-  uint64_t min = c_.u64();
-  std::optional<uint64_t> max;
-  if (c_.at(TokenKind::Number)) max = c_.u64();
-  out.u8(uint8_t((max ? 0x01 : 0) | (is64 ? 0x04 : 0)));
-  out.u64(min);
-  if (max) out.u64(*max);
-}
-
-// at? limits reftype, encoded as reftype limits.
-void ModuleParser::table_type(BinaryWriter& out) {
-  bool is64 = take_address_type();
-  BinaryWriter lim;
-  limits(lim, is64);
-  encode(out, type_parser_.reftype());
-  out.raw(lim);
-}
-
-void ModuleParser::memory_type(BinaryWriter& out) {
-  bool is64 = take_address_type();
-  limits(out, is64);
-}
-
-void ModuleParser::global_type(BinaryWriter& out) {
-  if (c_.take_form("mut")) {
-    encode(out, type_parser_.valtype());
-    c_.expect_rparen();
-    out.u8(1);
-  } else {
-    encode(out, type_parser_.valtype());
-    out.u8(0);
-  }
-}
-
 void ModuleParser::table_field() {
   uint32_t index = seen_.table++;
   take_id(c_);
@@ -250,11 +210,11 @@ void ModuleParser::table_field() {
   std::string module, name;
   if (inline_import(module, name)) {
     BinaryWriter desc;
-    table_type(desc);
+    type_parser_.table_type(desc);
     return import_entry(module, name, ExternKind::Table, desc);
   }
   size_t start = c_.position();
-  bool is64 = take_address_type();
+  bool is64 = type_parser_.take_address_type();
   if (type_parser_.at_reftype()) {
     // (table at? reftype (elem ...)): a table exactly as large as its active elements.
     ValType type = type_parser_.reftype();
@@ -282,7 +242,7 @@ void ModuleParser::table_field() {
   }
   c_.seek(start);
   BinaryWriter type;
-  table_type(type);
+  type_parser_.table_type(type);
   if (!c_.at_rparen()) {
     // An initializer expression (3.0 §5.5.7): 0x40 0x00 tabletype expr.
     table_section_.body.u8(0x40);
@@ -303,11 +263,11 @@ void ModuleParser::memory_field() {
   std::string module, name;
   if (inline_import(module, name)) {
     BinaryWriter desc;
-    memory_type(desc);
+    type_parser_.memory_type(desc);
     return import_entry(module, name, ExternKind::Memory, desc);
   }
   size_t start = c_.position();
-  bool is64 = take_address_type();
+  bool is64 = type_parser_.take_address_type();
   if (c_.take_form("data")) {
     // (memory at? (data ...)): a memory exactly as large as its data.
     std::string bytes;
@@ -322,7 +282,7 @@ void ModuleParser::memory_field() {
     return;
   }
   c_.seek(start);
-  memory_type(memory_section_.body);
+  type_parser_.memory_type(memory_section_.body);
   ++memory_section_.count;
 }
 
@@ -333,10 +293,10 @@ void ModuleParser::global_field() {
   std::string module, name;
   if (inline_import(module, name)) {
     BinaryWriter desc;
-    global_type(desc);
+    type_parser_.global_type(desc);
     return import_entry(module, name, ExternKind::Global, desc);
   }
-  global_type(global_section_.body);
+  type_parser_.global_type(global_section_.body);
   FunctionContext none;
   expr(global_section_.body, none);
   ++global_section_.count;
@@ -371,15 +331,15 @@ void ModuleParser::import_field() {
   } else if (kind.text == "table") {
     extern_kind = ExternKind::Table;
     seen_.table++;
-    table_type(desc);
+    type_parser_.table_type(desc);
   } else if (kind.text == "memory") {
     extern_kind = ExternKind::Memory;
     seen_.memory++;
-    memory_type(desc);
+    type_parser_.memory_type(desc);
   } else if (kind.text == "global") {
     extern_kind = ExternKind::Global;
     seen_.global++;
-    global_type(desc);
+    type_parser_.global_type(desc);
   } else {
     extern_kind = ExternKind::Tag;
     seen_.tag++;

@@ -64,12 +64,6 @@ class ModuleParser {
   void inline_exports(ExternKind kind, uint32_t index);
   bool inline_import(std::string& module, std::string& name);
   void import_entry(const std::string& module, const std::string& name, ExternKind kind, const BinaryWriter& desc);
-  // Types of definitions and imports, encoded into `out`.
-  void table_type(BinaryWriter& out);
-  void memory_type(BinaryWriter& out);
-  void global_type(BinaryWriter& out);
-  void limits(BinaryWriter& out, bool is64);
-  bool take_address_type();  // `i32` (false, also when absent) or `i64` (true)
   // Element lists: `func x*` (func_indices) or `reftype elemexpr*`.
   struct ElemList {
     bool func_indices = true;

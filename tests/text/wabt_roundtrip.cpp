@@ -4,7 +4,7 @@
 // "N passed, N failed, N skipped" (a difference counts as failed). Without wast2json on PATH,
 // everything is skipped with a message.
 //
-//   wabt_roundtrip [-v] FILE.wast...
+//   wabt_roundtrip [-v] [--enable-all] FILE.wast...   (--enable-all goes to wast2json, for 3.0)
 #include <fmt/format.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -32,13 +32,14 @@ bool has_module(const WastCommand& c) {
   }
 }
 
-bool run_wast2json(const std::string& wast, const std::string& json) {
+bool run_wast2json(const std::string& wast, const std::string& json, bool enable_all) {
   std::fflush(stdout);
   pid_t pid = fork();
   if (pid < 0) return false;
   if (pid == 0) {
     if (!std::freopen("/dev/null", "w", stderr) || !std::freopen("/dev/null", "w", stdout)) _exit(127);
-    execlp("wast2json", "wast2json", wast.c_str(), "-o", json.c_str(), static_cast<char*>(nullptr));
+    const char* all = enable_all ? "--enable-all" : "--enable-bulk-memory";  // the latter is a default
+    execlp("wast2json", "wast2json", all, wast.c_str(), "-o", json.c_str(), static_cast<char*>(nullptr));
     _exit(127);
   }
   int status = 0;
@@ -72,10 +73,11 @@ bool wast2json_available() {
 }  // namespace
 
 int main(int argc, char** argv) {
-  bool verbose = false;
+  bool verbose = false, enable_all = false;
   std::vector<std::string> files;
   for (int i = 1; i < argc; ++i) {
     if (std::strcmp(argv[i], "-v") == 0) verbose = true;
+    else if (std::strcmp(argv[i], "--enable-all") == 0) enable_all = true;
     else files.emplace_back(argv[i]);
   }
   if (!wast2json_available()) {
@@ -94,7 +96,7 @@ int main(int argc, char** argv) {
     auto script = wasmrun::text::parse_wast({reinterpret_cast<const char*>(bytes->data()), bytes->size()}, file);
     std::string base = std::filesystem::path(file).stem().string();
     std::filesystem::path json = dir / (base + ".json");
-    if (!script || !run_wast2json(file, json.string())) {
+    if (!script || !run_wast2json(file, json.string(), enable_all)) {
       fmt::print("{}: skipped: {}\n", file, script ? "wast2json cannot read it" : script.error().message);
       ++skipped;
       continue;
