@@ -38,8 +38,10 @@ bool run_wast2json(const std::string& wast, const std::string& json, bool enable
   if (pid < 0) return false;
   if (pid == 0) {
     if (!std::freopen("/dev/null", "w", stderr) || !std::freopen("/dev/null", "w", stdout)) _exit(127);
-    const char* all = enable_all ? "--enable-all" : "--enable-bulk-memory";  // the latter is a default
-    execlp("wast2json", "wast2json", all, wast.c_str(), "-o", json.c_str(), static_cast<char*>(nullptr));
+    if (enable_all)
+      execlp("wast2json", "wast2json", "--enable-all", wast.c_str(), "-o", json.c_str(), static_cast<char*>(nullptr));
+    else
+      execlp("wast2json", "wast2json", wast.c_str(), "-o", json.c_str(), static_cast<char*>(nullptr));
     _exit(127);
   }
   int status = 0;
