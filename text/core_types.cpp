@@ -149,33 +149,43 @@ void CoreTypeParser::results(std::vector<ValType>& out) {
 }
 
 void CoreTypeParser::rectype(BinaryWriter& out, bool names_known, bool component_level) {
+  if (c_.take_form("rec")) {
+    rec_group(out, names_known);
+    c_.expect_rparen();
+    return;
+  }
   if (!names_known) {
-    // Types of a group may refer to each other (and a lone type to itself): name them first.
+    // A type may refer to itself: name it first.
     size_t start = c_.position();
-    bool group = c_.take_form("rec");
+    c_.expect_form("type");
+    const Token& at = c_.peek();
+    types_.names.add(c_, at, take_id(c_), "type");
+    c_.seek(start);
+  }
+  typedef_(out, true, component_level);
+}
+
+void CoreTypeParser::rec_group(BinaryWriter& out, bool names_known) {
+  if (!names_known) {
+    // The types of a group may refer to each other: name them all first.
+    size_t start = c_.position();
     while (c_.take_form("type")) {
       const Token& at = c_.peek();
       types_.names.add(c_, at, take_id(c_), "type");
       c_.skip_to_close();
       c_.expect_rparen();
-      if (!group) break;
     }
     c_.seek(start);
   }
-  if (c_.take_form("rec")) {
-    BinaryWriter group;
-    uint32_t count = 0;
-    while (!c_.at_rparen()) {
-      typedef_(group, false, false);
-      ++count;
-    }
-    c_.expect_rparen();
-    out.u8(code::Rec);
-    out.u32(count);
-    out.raw(group);
-    return;
+  BinaryWriter group;
+  uint32_t count = 0;
+  while (!c_.at_rparen()) {
+    typedef_(group, false, false);
+    ++count;
   }
-  typedef_(out, true, component_level);
+  out.u8(code::Rec);
+  out.u32(count);
+  out.raw(group);
 }
 
 // (type $id? subtype)
@@ -190,7 +200,6 @@ void CoreTypeParser::core_type_definition(BinaryWriter& out) {
   const Token& at = c_.peek();
   types_.names.add(c_, at, take_id(c_), "core type");
   subtype(out, true, true);
-  c_.expect_rparen();
 }
 
 // (sub final? x* comptype) | comptype
@@ -243,7 +252,11 @@ void CoreTypeParser::table_type(BinaryWriter& out) {
 
 void CoreTypeParser::memory_type(BinaryWriter& out) {
   bool is64 = take_address_type();
-  limits(out, is64);
+  BinaryWriter lim;
+  limits(lim, is64);
+  std::vector<uint8_t> bytes = lim.take();
+  if (c_.take_keyword("shared")) bytes[0] |= 0x02;  // threads proposal (flag bit 1, §5.3.7)
+  out.raw(bytes);
 }
 
 void CoreTypeParser::global_type(BinaryWriter& out) {

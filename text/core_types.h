@@ -101,7 +101,9 @@ class CoreTypeParser {
   // component_level: a top-level non-final `sub` gets the 0x00 prefix that tells it from a
   // module type in a component's core type section (component Binary.md).
   void rectype(BinaryWriter& out, bool names_known, bool component_level);
-  // The rest of a component's `(core type $id? subtype)` after "type" (its ")" included).
+  // The types of a `(rec ...)` after "rec", up to its ")".
+  void rec_group(BinaryWriter& out, bool names_known);
+  // The rest of a component's `(core type $id? subtype)` after "type", up to its ")".
   void core_type_definition(BinaryWriter& out);
 
   // Types of imports and definitions (§6.4.8-6.4.12), encoded.

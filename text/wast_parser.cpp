@@ -132,6 +132,7 @@ void WastParser::module_command(WastCommand& cmd, bool top_level) {
     std::string bytes;
     while (c_.at_string()) bytes += c_.string();
     cmd.binary.assign(bytes.begin(), bytes.end());
+    cmd.binary_module = true;
   } else if (c_.take_keyword("quote")) {
     std::string source;
     while (c_.at_string()) source += c_.string();
@@ -139,7 +140,7 @@ void WastParser::module_command(WastCommand& cmd, bool top_level) {
     parse_quoted(cmd, source, open);
   } else {
     try {
-      cmd.binary = cmd.component ? ComponentParser(c_).parse() : ModuleParser(c_).parse();
+      cmd.binary = cmd.component ? ComponentParser(c_, cmd.name).parse() : ModuleParser(c_).parse();
     } catch (const ParseError& e) {
       // Record the failure and go on after the module.
       cmd.text_error = e.message;
@@ -162,8 +163,8 @@ void WastParser::parse_quoted(WastCommand& cmd, const std::string& source, const
   try {
     // The text is a whole `(module ...)` or just its fields (the interpreter's `module1`).
     bool whole = quoted.take_form(cmd.component ? "component" : "module");
-    if (whole) take_id(quoted);
-    cmd.binary = cmd.component ? ComponentParser(quoted).parse() : ModuleParser(quoted).parse();
+    std::optional<std::string> id = whole ? take_id(quoted) : std::nullopt;
+    cmd.binary = cmd.component ? ComponentParser(quoted, id).parse() : ModuleParser(quoted).parse();
     if (whole) quoted.expect_rparen();
     if (!quoted.at(TokenKind::End)) quoted.expected("a module field");
   } catch (const ParseError& e) {

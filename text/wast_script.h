@@ -80,7 +80,8 @@ struct WastCommand {
   std::optional<std::string> name;      // Module: its $name; Register: the module to register;
                                         // ModuleInstance: the instance's $name
   std::vector<uint8_t> binary;          // module-carrying commands, when encoded
-  bool text_module = false;             // the module was given as text (`module quote`)
+  bool text_module = false;             // the module was given as quoted text (`module quote`)
+  bool binary_module = false;           // the module was given as bytes (`module binary`)
   std::string text_error;               // the module's text failed to parse or encode: why
   bool component = false;               // a component (or an action on a component instance)
   bool definition = false;              // `module definition`: validated, instantiated later

@@ -18,8 +18,8 @@ Expected<std::vector<uint8_t>> parse_wat(std::string_view source, std::string_vi
       binary = ModuleParser(c).parse();
       c.expect_rparen();
     } else if (c.take_form("component")) {
-      take_id(c);
-      binary = ComponentParser(c).parse();
+      std::optional<std::string> id = take_id(c);
+      binary = ComponentParser(c, id).parse();
       c.expect_rparen();
     } else {
       binary = ModuleParser(c).parse();
