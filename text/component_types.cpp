@@ -358,8 +358,9 @@ void ComponentParser::extern_type(BinaryWriter& out, bool define_id) {
 }
 
 // A core module type (Binary.md `core:moduletype`): 0x50 and its declarations. Inline function
-// types of imports and exports become type declarations before them, reusing an earlier
-// function type of the same signature.
+// types of imports and exports become type declarations before them, unless an explicit
+// function type declaration of the same signature precedes (the latest is used, as in
+// wasm-tools).
 std::vector<uint8_t> ComponentParser::module_type(const std::optional<std::string>& id) {
   DepthGuard guard(depth_, c_);
   scopes_.emplace_back(ComponentScope::Kind::ModuleType, id);
@@ -388,9 +389,7 @@ std::vector<uint8_t> ComponentParser::module_type(const std::optional<std::strin
     info.kind = TypeInfo::Kind::Func;
     info.sig = sig;
     info.plain_func = true;
-    uint32_t index = types.add(info);
-    signatures.emplace_back(sig, index);
-    out.u32(index);
+    out.u32(types.add(info));
   };
   // core:externtype as in imports: (func $id? type) | (table ...) | (memory ...) | (global ...) | (tag ...)
   auto extern_type = [&](BinaryWriter& out) {
