@@ -12,8 +12,9 @@ constexpr const char* kUsage = R"(wasmrun — a WebAssembly component runtime
 usage: wasmrun <command> [options] [args]
 
 commands:
-  validate FILE.wasm          decode and validate a core module
+  validate FILE               decode and validate a core module (.wasm, or .wat text)
   wast [options] FILE.wast... run WebAssembly spec scripts
+      --parse-only            only parse and encode every module and command
       --validate-only         only decode and validate; skip what needs execution
       --strict-messages       fail expected errors whose message differs from the script's
       -v, --verbose           print every failure in detail
