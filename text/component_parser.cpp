@@ -323,7 +323,7 @@ void ComponentParser::alias(const Token& at) {
     c_.expect_rparen();
     size_t end = c_.position();
     c_.seek(index_at);
-    uint32_t index = scopes_[scopes_.size() - 1 - depth].space(sort).resolve(c_, sort_name(sort));
+    uint32_t index = outer_scope(depth).space(sort).resolve(c_, sort_name(sort));
     c_.seek(end);
     if (scope().kind() == ComponentScope::Kind::ModuleType) c_.fail(at, "unexpected alias");
     encode_sort(a, sort);
@@ -349,12 +349,19 @@ void ComponentParser::alias(const Token& at) {
 
 // The first index of an outer alias: how many scopes out, by number or by the scope's $id.
 uint32_t ComponentParser::outer_depth() {
-  if (!c_.at_id()) return c_.u32();
   const Token& at = c_.peek();
+  if (!c_.at_id()) return c_.u32();  // may be out of range: validation says so
   std::string name = c_.id();
   for (size_t depth = 0; depth < scopes_.size(); ++depth)
     if (scopes_[scopes_.size() - 1 - depth].id() == name) return uint32_t(depth);
   c_.fail(at, fmt::format("unknown outer scope ${}", name));
+}
+
+// The scope `depth` levels out, to look a name up in. A numeric index needs no scope, so an out
+// of range count only fails here, when a name must be found.
+ComponentScope& ComponentParser::outer_scope(uint32_t depth) {
+  if (depth >= scopes_.size() && c_.at_id()) c_.fail(fmt::format("outer count {} is too large", depth));
+  return scopes_[depth >= scopes_.size() ? 0 : scopes_.size() - 1 - depth];
 }
 
 // (import "name" attribute* externtype)

@@ -46,6 +46,7 @@ class ComponentParser {
   void inline_exports(BinaryWriter& out);
   void alias(const Token& at);
   uint32_t outer_depth();
+  ComponentScope& outer_scope(uint32_t depth);
   void import_(const Token& at);
   void export_(const Token& at);
   void start(const Token& at);

@@ -428,7 +428,7 @@ std::vector<uint8_t> ComponentParser::module_type(const std::optional<std::strin
       c_.next(), c_.next();
       c_.expect_keyword("outer");
       uint32_t depth = outer_depth();
-      uint32_t index = scopes_[scopes_.size() - 1 - depth].core_types().names.resolve(c_, "type");
+      uint32_t index = outer_scope(depth).core_types().names.resolve(c_, "type");
       c_.expect_form("type");
       std::optional<std::string> alias_id = take_id(c_);
       c_.expect_rparen();
