@@ -5,6 +5,8 @@
 
 #include "cli/commands.h"
 #include "cli/wast/wast_runner.h"
+#include "jit/llvm_code_generator.h"
+#include "runtime/vm/engine.h"
 #include "support/file.h"
 #include "text/wast_parser.h"
 
@@ -23,7 +25,13 @@ int wast_command(Args args) {
   }
   if (files.empty()) return fail("usage: wasmrun wast [--parse-only|--validate-only] FILE.wast...");
 
-  WastRunner runner(options, stdout);
+  std::unique_ptr<vm::Engine> engine;
+  if (!options.validate_only && !options.parse_only) {
+    auto codegen = jit::create_llvm_code_generator();
+    if (!codegen) return fail(codegen.error().message);
+    engine = std::make_unique<vm::Engine>(vm::EngineConfig{}, codegen.take());
+  }
+  WastRunner runner(options, stdout, engine.get());
   WastCounts total;
   for (const std::string& file : files) {
     auto bytes = read_file(file);

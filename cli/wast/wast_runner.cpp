@@ -2,7 +2,9 @@
 
 #include <fmt/format.h>
 
+#include "cli/wast/wast_values.h"
 #include "runtime/decode/module_decoder.h"
+#include "runtime/vm/invoke.h"
 
 namespace wasmrun::cli {
 
@@ -28,29 +30,44 @@ void WastCounts::add(const WastCounts& o) {
   skipped_undecided += o.skipped_undecided;
 }
 
-void WastRunner::report(const std::string& file, const WastCommand& c, const std::string& what) {
-  fmt::print(log_, "  {}:{}: {}: {}\n", file, c.line, to_string(c.kind), what);
+void WastRunner::report(const WastCommand& c, const std::string& what) {
+  fmt::print(log_, "  {}:{}: {}: {}\n", script_->file, c.line, to_string(c.kind), what);
+}
+
+bool WastRunner::check_message(const WastCommand& c, const std::string& actual, bool right_kind) {
+  if (actual.find(c.text) != std::string::npos && right_kind) return true;
+  ++counts_->other_message;
+  if (options_.verbose || options_.strict_messages)
+    report(c, fmt::format("expected \"{}\", got \"{}\"", c.text, actual));
+  return !options_.strict_messages;
+}
+
+Expected<vm::Instance*> WastRunner::instantiate(const WastCommand& c) {
+  auto compiled = vm::compile_module(*engine_, c.binary);
+  if (!compiled) return compiled.error();
+  const wasm::Module& m = (*compiled)->module;
+  std::vector<vm::Extern> imports;
+  for (const wasm::Import& im : m.imports) {
+    auto ns = registered_.find(im.module);
+    if (ns == registered_.end()) return Error{fmt::format("unknown import: no module \"{}\"", im.module)};
+    auto e = ns->second.find(im.name);
+    if (e == ns->second.end()) return Error{fmt::format("unknown import: \"{}\" \"{}\"", im.module, im.name)};
+    imports.push_back(e->second);
+  }
+  return vm::instantiate(*store_, *compiled, imports);
 }
 
 // A module whose text did not parse or encode: only assert_malformed expects that.
-WastRunner::Outcome WastRunner::text_failure(const WastCommand& c, const std::string& file) {
-  if (c.kind == Kind::AssertMalformed) {
-    if (c.text_error.find(c.text) == std::string::npos) {
-      ++counts_->other_message;
-      if (options_.verbose || options_.strict_messages)
-        report(file, c, fmt::format("expected \"{}\", got \"{}\"", c.text, c.text_error));
-      if (options_.strict_messages) return Outcome::Fail;
-    }
-    return Outcome::Pass;
-  }
-  report(file, c, "module failed to parse: " + c.text_error);
+WastRunner::Outcome WastRunner::text_failure(const WastCommand& c) {
+  if (c.kind == Kind::AssertMalformed) return check_message(c, c.text_error, true) ? Outcome::Pass : Outcome::Fail;
+  report(c, "module failed to parse: " + c.text_error);
   return Outcome::Fail;
 }
 
 // --parse-only: every form parsed and encoded. A text module that must be malformed but encodes
 // can only be judged by decoding it.
-WastRunner::Outcome WastRunner::parsed(const WastCommand& c, const std::string& file) {
-  if (!c.text_error.empty()) return text_failure(c, file);
+WastRunner::Outcome WastRunner::parsed(const WastCommand& c) {
+  if (!c.text_error.empty()) return text_failure(c);
   if (c.kind == Kind::AssertMalformed && c.text_module) {
     ++counts_->skipped_undecided;
     return Outcome::Skip;
@@ -58,39 +75,73 @@ WastRunner::Outcome WastRunner::parsed(const WastCommand& c, const std::string& 
   return Outcome::Pass;
 }
 
-WastRunner::Outcome WastRunner::module(const WastCommand& c, const std::string& file) {
-  auto m = wasm::decode_module(c.binary);
-  if (!m) {
-    report(file, c, "module failed to load: " + m.error().message);
+WastRunner::Outcome WastRunner::module(const WastCommand& c) {
+  if (c.definition) {
+    // Validated now, instantiated by `module instance`.
+    definitions_[c.name.value_or("")] = &c;
+    last_definition_ = &c;
+    auto m = wasm::decode_module(c.binary);
+    if (!m) {
+      report(c, "module failed to load: " + m.error().message);
+      return Outcome::Fail;
+    }
+    return Outcome::Pass;
+  }
+  if (options_.validate_only) {
+    auto m = wasm::decode_module(c.binary);
+    if (!m) {
+      report(c, "module failed to load: " + m.error().message);
+      return Outcome::Fail;
+    }
+    return Outcome::Pass;
+  }
+  auto inst = instantiate(c);
+  if (!inst) {
+    report(c, "module failed to instantiate: " + inst.error().message);
+    current_ = nullptr;
     return Outcome::Fail;
   }
+  current_ = *inst;
+  if (c.name) named_[*c.name] = current_;
   return Outcome::Pass;
 }
 
-WastRunner::Outcome WastRunner::expect_failure(const WastCommand& c, const std::string& file, bool malformed) {
+WastRunner::Outcome WastRunner::module_instance(const WastCommand& c) {
+  const WastCommand* definition = last_definition_;
+  if (c.instance_of) {
+    auto it = definitions_.find(*c.instance_of);
+    definition = it == definitions_.end() ? nullptr : it->second;
+  }
+  if (!definition) {
+    report(c, "no module definition to instantiate");
+    return Outcome::Fail;
+  }
+  auto inst = instantiate(*definition);
+  if (!inst) {
+    report(c, "module failed to instantiate: " + inst.error().message);
+    current_ = nullptr;
+    return Outcome::Fail;
+  }
+  current_ = *inst;
+  if (c.name) named_[*c.name] = current_;
+  return Outcome::Pass;
+}
+
+WastRunner::Outcome WastRunner::expect_invalid(const WastCommand& c, bool malformed) {
   wasm::DecodeFailure f = wasm::decode_failure(c.binary);
   if (f.error.message.empty()) {
-    report(file, c, fmt::format("expected \"{}\", but the module is valid", c.text));
+    report(c, fmt::format("expected \"{}\", but the module is valid", c.text));
     return Outcome::Fail;
   }
-  bool right_message = f.error.message.find(c.text) != std::string::npos;
-  bool right_kind = f.malformed == malformed;
-  if (!right_message || !right_kind) {
-    ++counts_->other_message;
-    if (options_.verbose || options_.strict_messages)
-      report(file, c, fmt::format("expected \"{}\", got {} \"{}\"", c.text,
-                                  f.malformed ? "malformed" : "invalid", f.error.message));
-    if (options_.strict_messages) return Outcome::Fail;
-  }
-  return Outcome::Pass;
+  return check_message(c, f.error.message, f.malformed == malformed) ? Outcome::Pass : Outcome::Fail;
 }
 
-WastRunner::Outcome WastRunner::needs_execution(const WastCommand& c, const std::string& file) {
+WastRunner::Outcome WastRunner::skip_execution(const WastCommand& c) {
   // Modules that must fail to link or instantiate are still valid: check that much.
   if (c.kind == Kind::AssertUnlinkable || c.kind == Kind::AssertUninstantiable) {
     auto m = wasm::decode_module(c.binary);
     if (!m) {
-      report(file, c, "module failed to load: " + m.error().message);
+      report(c, "module failed to load: " + m.error().message);
       return Outcome::Fail;
     }
   }
@@ -98,23 +149,143 @@ WastRunner::Outcome WastRunner::needs_execution(const WastCommand& c, const std:
   return Outcome::Skip;
 }
 
+WastRunner::Outcome WastRunner::expect_link_failure(const WastCommand& c, bool trap) {
+  auto inst = instantiate(c);
+  if (inst) {
+    report(c, fmt::format("expected \"{}\", but the module instantiated", c.text));
+    return Outcome::Fail;
+  }
+  bool is_link_error = inst.error().message.starts_with("unknown import") ||
+                       inst.error().message.starts_with("incompatible import type");
+  return check_message(c, inst.error().message, is_link_error != trap) ? Outcome::Pass : Outcome::Fail;
+}
+
+Expected<WastRunner::ActionResult> WastRunner::run_action(const text::WastAction& action) {
+  vm::Instance* inst = current_;
+  if (action.module) {
+    auto it = named_.find(*action.module);
+    if (it == named_.end()) return Error{fmt::format("no module named {}", *action.module)};
+    inst = it->second;
+  }
+  if (!inst) return Error{"no module to act on"};
+  auto e = inst->find_export(action.field);
+  if (!e) return Error{fmt::format("no export \"{}\"", action.field)};
+  ActionResult result;
+  if (action.kind == text::WastAction::Kind::Get) {
+    auto* g = std::get_if<vm::GlobalInstance*>(&*e);
+    if (!g) return Error{fmt::format("export \"{}\" is not a global", action.field)};
+    result.types.push_back((*g)->type.type);
+    vm::VMValue v;
+    std::memcpy(v.bytes, (*g)->cell, 16);
+    result.values.push_back(v);
+    return result;
+  }
+  auto* f = std::get_if<vm::FuncInstance*>(&*e);
+  if (!f) return Error{fmt::format("export \"{}\" is not a function", action.field)};
+  const wasm::FuncType& type = *(*f)->type;
+  if (type.params.size() != action.args.size())
+    return Error{fmt::format("\"{}\" takes {} arguments, the script passes {}", action.field, type.params.size(),
+                             action.args.size())};
+  std::vector<vm::VMValue> values(std::max(type.params.size(), type.results.size()) + 1);
+  for (size_t i = 0; i < action.args.size(); ++i) values[i] = to_vm_value(action.args[i]);
+  if (auto trap = vm::invoke_catching(*store_, *f, values)) {
+    result.trap = trap->message;
+    return result;
+  }
+  result.types = type.results;
+  result.values.assign(values.begin(), values.begin() + type.results.size());
+  return result;
+}
+
+WastRunner::Outcome WastRunner::perform(const WastCommand& c) {
+  auto result = run_action(c.action);
+  if (!result) {
+    report(c, result.error().message);
+    return Outcome::Fail;
+  }
+  switch (c.kind) {
+    case Kind::Action:
+      if (result->trap) {
+        report(c, "trapped: " + *result->trap);
+        return Outcome::Fail;
+      }
+      return Outcome::Pass;
+    case Kind::AssertReturn: {
+      if (result->trap) {
+        report(c, "trapped: " + *result->trap);
+        return Outcome::Fail;
+      }
+      bool ok = result->values.size() == c.expected.size();
+      for (size_t i = 0; ok && i < c.expected.size(); ++i) ok = matches(c.expected[i], result->types[i], result->values[i]);
+      if (!ok) {
+        std::string want, got;
+        for (const auto& e : c.expected) want += " " + describe(e);
+        for (size_t i = 0; i < result->values.size(); ++i) got += " " + describe(result->types[i], result->values[i]);
+        report(c, fmt::format("{}: expected [{} ], got [{} ]", c.action.field, want, got));
+        return Outcome::Fail;
+      }
+      return Outcome::Pass;
+    }
+    default: {  // AssertTrap, AssertExhaustion
+      if (!result->trap) {
+        report(c, fmt::format("{}: expected a trap \"{}\", but it returned", c.action.field, c.text));
+        return Outcome::Fail;
+      }
+      return check_message(c, *result->trap, true) ? Outcome::Pass : Outcome::Fail;
+    }
+  }
+}
+
+WastRunner::Outcome WastRunner::register_module(const WastCommand& c) {
+  vm::Instance* inst = current_;
+  if (c.name) {
+    auto it = named_.find(*c.name);
+    inst = it == named_.end() ? nullptr : it->second;
+  }
+  if (!inst) {
+    report(c, "no module to register");
+    return Outcome::Fail;
+  }
+  registered_[c.register_as] = ExportMap(inst->exports.begin(), inst->exports.end());
+  return Outcome::Pass;
+}
+
 WastCounts WastRunner::run(const text::WastScript& script) {
   WastCounts counts;
   counts_ = &counts;
+  script_ = &script;
+  current_ = nullptr;
+  named_.clear();
+  registered_.clear();
+  definitions_.clear();
+  last_definition_ = nullptr;
+  store_.reset();
+  if (engine_) {
+    store_ = std::make_unique<vm::Store>(*engine_);
+    auto spectest = create_spectest(*store_);
+    if (spectest) registered_["spectest"] = spectest.take();
+    else fmt::print(log_, "  cannot create the spectest module: {}\n", spectest.error().message);
+  }
   for (const WastCommand& c : script.commands) {
     Outcome outcome = Outcome::Skip;
+    bool execute = !options_.validate_only;
     if (options_.parse_only) {
-      outcome = parsed(c, script.file);
+      outcome = parsed(c);
     } else if (!c.text_error.empty()) {
-      outcome = text_failure(c, script.file);
+      outcome = text_failure(c);
     } else if (c.component) {
       ++counts.skipped_component;
     } else {
       switch (c.kind) {
-        case Kind::Module: outcome = module(c, script.file); break;
-        case Kind::AssertInvalid: outcome = expect_failure(c, script.file, false); break;
-        case Kind::AssertMalformed: outcome = expect_failure(c, script.file, true); break;
-        default: outcome = needs_execution(c, script.file); break;
+        case Kind::Module: outcome = module(c); break;
+        case Kind::AssertInvalid: outcome = expect_invalid(c, false); break;
+        case Kind::AssertMalformed: outcome = expect_invalid(c, true); break;
+        case Kind::AssertUnlinkable: outcome = execute ? expect_link_failure(c, false) : skip_execution(c); break;
+        case Kind::AssertUninstantiable: outcome = execute ? expect_link_failure(c, true) : skip_execution(c); break;
+        case Kind::Register: outcome = execute ? register_module(c) : skip_execution(c); break;
+        case Kind::ModuleInstance: outcome = execute ? module_instance(c) : skip_execution(c); break;
+        case Kind::AssertException: outcome = skip_execution(c); break;  // no exceptions in the runtime yet
+        default: outcome = execute ? perform(c) : skip_execution(c); break;
       }
     }
     size_t k = size_t(c.kind);
@@ -124,6 +295,12 @@ WastCounts WastRunner::run(const text::WastScript& script) {
       case Outcome::Skip: ++counts.skipped[k]; break;
     }
   }
+  current_ = nullptr;
+  named_.clear();
+  registered_.clear();
+  definitions_.clear();
+  last_definition_ = nullptr;
+  store_.reset();
   counts_ = nullptr;
   return counts;
 }
@@ -138,7 +315,7 @@ void print_summary(std::FILE* out, const WastCounts& c) {
     fmt::print(out, "{} expected failures failed with a different message (--strict-messages to fail them)\n",
                c.other_message);
   if (c.skipped_execution)
-    fmt::print(out, "{} skipped: they run code, which needs the JIT\n", c.skipped_execution);
+    fmt::print(out, "{} skipped: they run code, which these options or the runtime leave out\n", c.skipped_execution);
   if (c.skipped_component)
     fmt::print(out, "{} skipped: component commands are decoded and run with the component-model issue\n",
                c.skipped_component);

@@ -4,8 +4,12 @@
 #include <array>
 #include <cstdint>
 #include <cstdio>
+#include <map>
+#include <memory>
 #include <string>
 
+#include "cli/wast/spectest.h"
+#include "runtime/vm/instance.h"
 #include "text/wast_script.h"
 
 namespace wasmrun::cli {
@@ -24,9 +28,9 @@ struct WastCounts {
   uint64_t other_message = 0;  // passed, but the error message differs from the expected text
   uint64_t failed_files = 0;   // scripts that could not be read or parsed
   // Why commands were skipped.
-  uint64_t skipped_component = 0;    // components: decoding and running them comes later
-  uint64_t skipped_execution = 0;    // needs the JIT
-  uint64_t skipped_undecided = 0;    // --parse-only: a malformed text module that encodes
+  uint64_t skipped_component = 0;  // components: decoding and running them comes later
+  uint64_t skipped_execution = 0;  // needs execution that the options or the runtime leave out
+  uint64_t skipped_undecided = 0;  // --parse-only: a malformed text module that encodes
 
   uint64_t total(const std::array<uint64_t, kCommandKinds>& a) const;
   void add(const WastCounts& other);
@@ -34,24 +38,50 @@ struct WastCounts {
 
 class WastRunner {
  public:
-  explicit WastRunner(WastOptions options, std::FILE* log) : options_(options), log_(log) {}
+  // `engine` may be null with options.validate_only or options.parse_only.
+  WastRunner(WastOptions options, std::FILE* log, vm::Engine* engine)
+      : options_(options), log_(log), engine_(engine) {}
 
-  // Runs one script; failures are printed to the log as they happen.
+  // Runs one script in a fresh store; failures are printed to the log as they happen.
   WastCounts run(const text::WastScript& script);
 
  private:
   enum class Outcome { Pass, Fail, Skip };
 
-  Outcome parsed(const text::WastCommand& c, const std::string& file);
-  Outcome module(const text::WastCommand& c, const std::string& file);
-  Outcome expect_failure(const text::WastCommand& c, const std::string& file, bool malformed);
-  Outcome needs_execution(const text::WastCommand& c, const std::string& file);
-  Outcome text_failure(const text::WastCommand& c, const std::string& file);
-  void report(const std::string& file, const text::WastCommand& c, const std::string& what);
+  Outcome parsed(const text::WastCommand& c);
+  Outcome text_failure(const text::WastCommand& c);
+  Outcome module(const text::WastCommand& c);
+  Outcome module_instance(const text::WastCommand& c);
+  Outcome expect_invalid(const text::WastCommand& c, bool malformed);
+  Outcome expect_link_failure(const text::WastCommand& c, bool trap);
+  Outcome perform(const text::WastCommand& c);
+  Outcome register_module(const text::WastCommand& c);
+  Outcome skip_execution(const text::WastCommand& c);
+
+  // Compiles and instantiates a module command's binary against the registered modules.
+  Expected<vm::Instance*> instantiate(const text::WastCommand& c);
+  struct ActionResult {
+    std::optional<std::string> trap;
+    std::vector<wasm::ValType> types;
+    std::vector<vm::VMValue> values;
+  };
+  Expected<ActionResult> run_action(const text::WastAction& action);
+  bool check_message(const text::WastCommand& c, const std::string& actual, bool right_kind);
+  void report(const text::WastCommand& c, const std::string& what);
 
   WastOptions options_;
   std::FILE* log_;
+  vm::Engine* engine_;
   WastCounts* counts_ = nullptr;
+  const text::WastScript* script_ = nullptr;
+
+  std::unique_ptr<vm::Store> store_;
+  vm::Instance* current_ = nullptr;
+  std::map<std::string, vm::Instance*> named_;
+  std::map<std::string, ExportMap> registered_;
+  // `module definition`s, by name, and the last one, for `module instance`.
+  std::map<std::string, const text::WastCommand*> definitions_;
+  const text::WastCommand* last_definition_ = nullptr;
 };
 
 void print_summary(std::FILE* out, const WastCounts& counts);

@@ -26,7 +26,7 @@ struct Instr {
   uint32_t index2 = 0;
   // i32/i64 constants (sign-extended), f32/f64 raw bits, memarg offset.
   uint64_t bits = 0;
-  uint8_t v128[16] = {};        // V128 constant, Shuffle lanes
+  uint8_t v128[16];             // V128 constant, Shuffle lanes (set only for those)
   const uint8_t* targets = nullptr;  // br_table: `index` label LEBs, then the default label
 
   int32_t i32() const { return int32_t(bits); }

@@ -183,7 +183,7 @@ void FunctionValidator::validate(uint32_t func_index, const FunctionBody& body, 
     if (code.at_end()) code.fail("END opcode expected: unexpected end of section or function");
     step(reader.next());
   }
-  if (!code.at_end()) code.fail("operators remaining after end of function");
+  if (!code.at_end()) code.fail("section size mismatch: operators remaining after the end of the function");
 }
 
 void FunctionValidator::simple(const Instr& in) {

@@ -1,0 +1,107 @@
+// Linear memory access (core spec §4.4.7). Accesses compute base + zext(index) + offset with no
+// bounds check: the 8 GiB reservation turns any out-of-range access into a fault (DESIGN §1).
+// Bulk operations check their whole range first, as the spec requires.
+#include "jit/function_translator.h"
+#include "jit/trapping_loads.h"
+
+namespace wasmrun::jit {
+
+using wasm::Op;
+namespace offsets = vm::offsets;
+
+llvm::Value* FunctionTranslator::effective_address(llvm::Value* index, uint64_t offset) {
+  llvm::Value* address = b_.CreateZExt(index, env_.i64);
+  if (offset) address = b_.CreateAdd(address, b_.getInt64(offset), "", /*HasNUW=*/true);
+  return b_.CreateGEP(env_.i8, memory_base_, address);
+}
+
+llvm::LoadInst* FunctionTranslator::memory_load(llvm::Type* type, llvm::Value* address) {
+  llvm::LoadInst* load = b_.CreateAlignedLoad(type, address, llvm::Align(1));
+  load->setMetadata(kLinearMemoryAccess, llvm::MDNode::get(env_.ctx, {}));
+  return load;
+}
+
+void FunctionTranslator::emit_load(const wasm::Instr& in) {
+  llvm::Value* address = effective_address(pop(), in.bits);
+  auto load = [&](llvm::Type* t) { return memory_load(t, address); };
+  llvm::Type* i8 = env_.i8;
+  llvm::Type* i16 = b_.getInt16Ty();
+  switch (in.op) {
+    case Op::I32Load: push(load(env_.i32)); break;
+    case Op::I64Load: push(load(env_.i64)); break;
+    case Op::F32Load: push(load(env_.f32)); break;
+    case Op::F64Load: push(load(env_.f64)); break;
+    case Op::I32Load8S: push(b_.CreateSExt(load(i8), env_.i32)); break;
+    case Op::I32Load8U: push(b_.CreateZExt(load(i8), env_.i32)); break;
+    case Op::I32Load16S: push(b_.CreateSExt(load(i16), env_.i32)); break;
+    case Op::I32Load16U: push(b_.CreateZExt(load(i16), env_.i32)); break;
+    case Op::I64Load8S: push(b_.CreateSExt(load(i8), env_.i64)); break;
+    case Op::I64Load8U: push(b_.CreateZExt(load(i8), env_.i64)); break;
+    case Op::I64Load16S: push(b_.CreateSExt(load(i16), env_.i64)); break;
+    case Op::I64Load16U: push(b_.CreateZExt(load(i16), env_.i64)); break;
+    case Op::I64Load32S: push(b_.CreateSExt(load(env_.i32), env_.i64)); break;
+    case Op::I64Load32U: push(b_.CreateZExt(load(env_.i32), env_.i64)); break;
+    default: break;
+  }
+}
+
+void FunctionTranslator::emit_store(const wasm::Instr& in) {
+  llvm::Value* value = pop();
+  llvm::Value* address = effective_address(pop(), in.bits);
+  switch (in.op) {
+    case Op::I32Store8: case Op::I64Store8: value = b_.CreateTrunc(value, env_.i8); break;
+    case Op::I32Store16: case Op::I64Store16: value = b_.CreateTrunc(value, b_.getInt16Ty()); break;
+    case Op::I64Store32: value = b_.CreateTrunc(value, env_.i32); break;
+    default: break;
+  }
+  b_.CreateAlignedStore(value, address, llvm::Align(1));
+}
+
+llvm::Value* FunctionTranslator::memory_size_bytes() {
+  llvm::Value* memory = vmctx_field(offsets::kMemory0, env_.ptr, "memory0");
+  return b_.CreateLoad(env_.i64, field_address(memory, offsets::kMemorySize), "memory_size");
+}
+
+void FunctionTranslator::emit_memory_op(const wasm::Instr& in) {
+  switch (in.op) {
+    case Op::MemorySize:
+      push(b_.CreateTrunc(b_.CreateLShr(memory_size_bytes(), 16), env_.i32));
+      break;
+    case Op::MemoryGrow:
+      push(b_.CreateCall(env_.libcall("wasmrun_memory_grow"), {vmctx_, pop()}));
+      break;
+    case Op::MemoryFill: {
+      llvm::Value* n = b_.CreateZExt(pop(), env_.i64);
+      llvm::Value* value = b_.CreateTrunc(pop(), env_.i8);
+      llvm::Value* dst = b_.CreateZExt(pop(), env_.i64);
+      trap_if(b_.CreateICmpUGT(b_.CreateAdd(dst, n), memory_size_bytes()), vm::TrapCode::MemoryOutOfBounds);
+      b_.CreateMemSet(b_.CreateGEP(env_.i8, memory_base_, dst), value, n, llvm::MaybeAlign(1));
+      break;
+    }
+    case Op::MemoryCopy: {
+      llvm::Value* n = b_.CreateZExt(pop(), env_.i64);
+      llvm::Value* src = b_.CreateZExt(pop(), env_.i64);
+      llvm::Value* dst = b_.CreateZExt(pop(), env_.i64);
+      llvm::Value* size = memory_size_bytes();
+      trap_if(b_.CreateOr(b_.CreateICmpUGT(b_.CreateAdd(src, n), size), b_.CreateICmpUGT(b_.CreateAdd(dst, n), size)),
+              vm::TrapCode::MemoryOutOfBounds);
+      b_.CreateMemMove(b_.CreateGEP(env_.i8, memory_base_, dst), llvm::MaybeAlign(1),
+                       b_.CreateGEP(env_.i8, memory_base_, src), llvm::MaybeAlign(1), n);
+      break;
+    }
+    case Op::MemoryInit: {
+      llvm::Value* n = pop();
+      llvm::Value* src = pop();
+      llvm::Value* dst = pop();
+      b_.CreateCall(env_.libcall("wasmrun_memory_init"), {vmctx_, b_.getInt32(in.index), dst, src, n});
+      break;
+    }
+    case Op::DataDrop:
+      b_.CreateCall(env_.libcall("wasmrun_data_drop"), {vmctx_, b_.getInt32(in.index)});
+      break;
+    default:
+      break;
+  }
+}
+
+}  // namespace wasmrun::jit

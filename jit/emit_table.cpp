@@ -1,0 +1,85 @@
+// Tables and references (core spec §4.4.6, §4.4.2): table.get/set/size inline with a bounds
+// check; growing, filling, copying and initialising through libcalls.
+#include "jit/function_translator.h"
+
+namespace wasmrun::jit {
+
+using wasm::Op;
+namespace offsets = vm::offsets;
+
+llvm::Value* FunctionTranslator::table_ptr(uint32_t index) {
+  llvm::Value* tables = vmctx_field(offsets::kTables, env_.ptr, "tables");
+  return load_invariant(env_.ptr, b_.CreateConstInBoundsGEP1_64(env_.ptr, tables, index));
+}
+
+void FunctionTranslator::emit_table_op(const wasm::Instr& in) {
+  auto element_address = [&](llvm::Value* table, llvm::Value* index) {
+    llvm::Value* size = b_.CreateLoad(env_.i32, field_address(table, offsets::kTableSize));
+    trap_if(b_.CreateICmpUGE(index, size), vm::TrapCode::TableOutOfBounds);
+    llvm::Value* elements = b_.CreateLoad(env_.ptr, field_address(table, offsets::kTableElements));
+    return b_.CreateInBoundsGEP(env_.ptr, elements, b_.CreateZExt(index, env_.i64));
+  };
+  switch (in.op) {
+    case Op::TableGet: {
+      llvm::Value* index = pop();
+      push(b_.CreateLoad(env_.ptr, element_address(table_ptr(in.index), index)));
+      break;
+    }
+    case Op::TableSet: {
+      llvm::Value* value = pop();
+      llvm::Value* index = pop();
+      b_.CreateStore(value, element_address(table_ptr(in.index), index));
+      break;
+    }
+    case Op::TableSize:
+      push(b_.CreateLoad(env_.i32, field_address(table_ptr(in.index), offsets::kTableSize)));
+      break;
+    case Op::TableGrow: {
+      llvm::Value* delta = pop();
+      llvm::Value* init = pop();
+      push(b_.CreateCall(env_.libcall("wasmrun_table_grow"), {vmctx_, b_.getInt32(in.index), init, delta}));
+      break;
+    }
+    case Op::TableFill: {
+      llvm::Value* n = pop();
+      llvm::Value* value = pop();
+      llvm::Value* i = pop();
+      b_.CreateCall(env_.libcall("wasmrun_table_fill"), {vmctx_, b_.getInt32(in.index), i, value, n});
+      break;
+    }
+    case Op::TableCopy: {
+      llvm::Value* n = pop();
+      llvm::Value* src = pop();
+      llvm::Value* dst = pop();
+      b_.CreateCall(env_.libcall("wasmrun_table_copy"),
+                    {vmctx_, b_.getInt32(in.index), b_.getInt32(in.index2), dst, src, n});
+      break;
+    }
+    case Op::TableInit: {
+      llvm::Value* n = pop();
+      llvm::Value* src = pop();
+      llvm::Value* dst = pop();
+      b_.CreateCall(env_.libcall("wasmrun_table_init"),
+                    {vmctx_, b_.getInt32(in.index2), b_.getInt32(in.index), dst, src, n});
+      break;
+    }
+    case Op::ElemDrop:
+      b_.CreateCall(env_.libcall("wasmrun_elem_drop"), {vmctx_, b_.getInt32(in.index)});
+      break;
+    case Op::RefNull:
+      push(llvm::ConstantPointerNull::get(env_.ptr));
+      break;
+    case Op::RefIsNull:
+      push(b_.CreateZExt(b_.CreateIsNull(pop()), env_.i32));
+      break;
+    case Op::RefFunc: {
+      llvm::Value* refs = vmctx_field(offsets::kFuncRefs, env_.ptr, "func_refs");
+      push(load_invariant(env_.ptr, b_.CreateConstInBoundsGEP1_64(env_.ptr, refs, in.index)));
+      break;
+    }
+    default:
+      break;
+  }
+}
+
+}  // namespace wasmrun::jit

@@ -1,0 +1,205 @@
+#include "jit/llvm_code_generator.h"
+
+#include <fmt/format.h>
+#include <llvm/ExecutionEngine/Orc/LLJIT.h>
+#include <llvm/Support/TargetSelect.h>
+
+#include <atomic>
+#include <mutex>
+#include <thread>
+
+#include "jit/function_translator.h"
+#include "jit/object_compiler.h"
+#include "jit/trampolines.h"
+#include "runtime/vm/libcalls.h"
+
+namespace wasmrun::jit {
+
+namespace {
+
+// Code below this many bytes is compiled as one chunk: threads would cost more than they save.
+constexpr size_t kMinChunkBytes = 64 * 1024;
+
+std::string error_text(llvm::Error e) { return llvm::toString(std::move(e)); }
+
+class JitCode final : public vm::CompiledCode {
+ public:
+  JitCode(llvm::orc::LLJIT& jit, llvm::orc::JITDylib& dylib) : jit_(jit), dylib_(dylib) {}
+  ~JitCode() override { llvm::consumeError(jit_.getExecutionSession().removeJITDylib(dylib_)); }
+
+ private:
+  llvm::orc::LLJIT& jit_;
+  llvm::orc::JITDylib& dylib_;
+};
+
+class LlvmCodeGenerator final : public vm::CodeGenerator {
+ public:
+  LlvmCodeGenerator(std::unique_ptr<llvm::orc::LLJIT> jit, llvm::orc::JITTargetMachineBuilder builder)
+      : jit_(std::move(jit)), builder_(std::move(builder)) {}
+
+  Expected<std::unique_ptr<vm::CompiledCode>> compile(const wasm::Module& module,
+                                                      const vm::CompileOptions& options) override;
+  Expected<void*> host_stub(const wasm::FuncType& type) override;
+  Expected<vm::EntryTrampoline> entry_trampoline(const wasm::FuncType& type) override;
+
+ private:
+  using Emit = std::function<void(ModuleEnv&)>;
+  // Builds one object with `emit` (on the calling thread).
+  Expected<std::unique_ptr<llvm::MemoryBuffer>> build_object(const wasm::Module& module,
+                                                             const vm::CompileOptions& options,
+                                                             const std::string& name, const Emit& emit);
+  // Links objects into a new JITDylib and resolves `symbols`.
+  Expected<std::unique_ptr<JitCode>> link(std::vector<std::unique_ptr<llvm::MemoryBuffer>> objects,
+                                          const std::vector<std::string>& symbols, std::vector<void*>& addresses);
+
+  std::unique_ptr<llvm::orc::LLJIT> jit_;
+  llvm::orc::JITTargetMachineBuilder builder_;
+  std::atomic<uint64_t> next_id_{0};
+  std::mutex glue_mutex_;
+  std::vector<std::unique_ptr<JitCode>> glue_;  // host stubs and trampolines live as long as the engine
+};
+
+Expected<std::unique_ptr<llvm::MemoryBuffer>> LlvmCodeGenerator::build_object(const wasm::Module& module,
+                                                                              const vm::CompileOptions& options,
+                                                                              const std::string& name,
+                                                                              const Emit& emit) {
+  llvm::LLVMContext ctx;
+  llvm::Module llvm_module(name, ctx);
+  if (auto ok = configure_for_host(llvm_module, builder_); !ok) return ok.error();
+  ModuleEnv env(ctx, llvm_module, module, options);
+  emit(env);
+  return compile_to_object(llvm_module, builder_, options.opt_level);
+}
+
+Expected<std::unique_ptr<JitCode>> LlvmCodeGenerator::link(std::vector<std::unique_ptr<llvm::MemoryBuffer>> objects,
+                                                          const std::vector<std::string>& symbols,
+                                                          std::vector<void*>& addresses) {
+  auto dylib = jit_->createJITDylib(fmt::format("wasm{}", next_id_++));
+  if (!dylib) return Error{"cannot create a JIT library: " + error_text(dylib.takeError())};
+  auto code = std::make_unique<JitCode>(*jit_, *dylib);
+
+  llvm::orc::SymbolMap libcalls;
+  for (auto [name, address] : vm::libcall_symbols())
+    libcalls[jit_->mangleAndIntern(name)] = {llvm::orc::ExecutorAddr::fromPtr(address),
+                                             llvm::JITSymbolFlags::Exported | llvm::JITSymbolFlags::Callable};
+  if (auto e = dylib->define(llvm::orc::absoluteSymbols(std::move(libcalls))))
+    return Error{"cannot define the runtime's symbols: " + error_text(std::move(e))};
+  for (auto& object : objects)
+    if (auto e = jit_->addObjectFile(*dylib, std::move(object)))
+      return Error{"cannot add compiled code: " + error_text(std::move(e))};
+
+  llvm::orc::SymbolLookupSet lookup;
+  for (const std::string& s : symbols) lookup.add(jit_->mangleAndIntern(s));
+  auto found = jit_->getExecutionSession().lookup(llvm::orc::makeJITDylibSearchOrder(&*dylib), lookup);
+  if (!found) return Error{"cannot link compiled code: " + error_text(found.takeError())};
+  addresses.clear();
+  for (const std::string& s : symbols) addresses.push_back((*found)[jit_->mangleAndIntern(s)].getAddress().toPtr<void*>());
+  return code;
+}
+
+Expected<std::unique_ptr<vm::CompiledCode>> LlvmCodeGenerator::compile(const wasm::Module& module,
+                                                                       const vm::CompileOptions& options) {
+  // Partition defined functions into chunks of similar code size.
+  size_t total = 0;
+  for (const wasm::FunctionBody& b : module.bodies) total += b.code.size();
+  unsigned threads = std::max(1u, std::thread::hardware_concurrency());
+  size_t chunk_count = std::clamp<size_t>(total / kMinChunkBytes, 1, size_t(threads) * 4);
+  chunk_count = std::min(chunk_count, std::max<size_t>(module.bodies.size(), 1));
+  std::vector<std::pair<uint32_t, uint32_t>> chunks;  // [first, last) defined-function indices
+  size_t target = total / chunk_count + 1, accumulated = 0;
+  uint32_t first = 0;
+  for (uint32_t i = 0; i < module.bodies.size(); ++i) {
+    accumulated += module.bodies[i].code.size();
+    if (accumulated >= target && chunks.size() + 1 < chunk_count) {
+      chunks.push_back({first, i + 1});
+      first = i + 1;
+      accumulated = 0;
+    }
+  }
+  chunks.push_back({first, uint32_t(module.bodies.size())});
+
+  std::vector<Expected<std::unique_ptr<llvm::MemoryBuffer>>> objects;
+  for (size_t k = 0; k < chunks.size(); ++k) objects.emplace_back(Error{"not compiled"});
+  std::atomic<size_t> next{0};
+  auto worker = [&] {
+    for (size_t k; (k = next.fetch_add(1)) < chunks.size();) {
+      objects[k] = build_object(module, options, fmt::format("chunk{}", k), [&](ModuleEnv& env) {
+        if (k == 0)
+          for (uint32_t t = 0; t < module.types.size(); ++t)
+            emit_entry_trampoline(env, module.types[t], trampoline_symbol(t));
+        for (uint32_t i = chunks[k].first; i < chunks[k].second; ++i)
+          FunctionTranslator(env, module.imported_funcs + i).translate();
+      });
+    }
+  };
+  size_t helpers = std::min<size_t>(threads, chunks.size()) - 1;
+  std::vector<std::thread> pool;
+  for (size_t i = 0; i < helpers; ++i) pool.emplace_back(worker);
+  worker();
+  for (std::thread& t : pool) t.join();
+
+  std::vector<std::unique_ptr<llvm::MemoryBuffer>> buffers;
+  for (auto& o : objects) {
+    if (!o) return o.error();
+    buffers.push_back(o.take());
+  }
+  std::vector<std::string> symbols;
+  for (uint32_t i = 0; i < module.bodies.size(); ++i) symbols.push_back(function_symbol(module.imported_funcs + i));
+  for (uint32_t t = 0; t < module.types.size(); ++t) symbols.push_back(trampoline_symbol(t));
+  std::vector<void*> addresses;
+  auto linked = link(std::move(buffers), symbols, addresses);
+  if (!linked) return linked.error();
+  std::unique_ptr<JitCode> code = linked.take();
+  code->functions.assign(addresses.begin(), addresses.begin() + module.bodies.size());
+  for (size_t t = 0; t < module.types.size(); ++t)
+    code->entry_trampolines.push_back(reinterpret_cast<vm::EntryTrampoline>(addresses[module.bodies.size() + t]));
+  return std::unique_ptr<vm::CompiledCode>(std::move(code));
+}
+
+Expected<void*> LlvmCodeGenerator::host_stub(const wasm::FuncType& type) {
+  wasm::Module empty;
+  vm::CompileOptions options;
+  auto object = build_object(empty, options, "host_stub", [&](ModuleEnv& env) { emit_host_stub(env, type, "stub"); });
+  if (!object) return object.error();
+  std::vector<std::unique_ptr<llvm::MemoryBuffer>> objects;
+  objects.push_back(object.take());
+  std::vector<void*> addresses;
+  auto code = link(std::move(objects), {"stub"}, addresses);
+  if (!code) return code.error();
+  std::lock_guard lock(glue_mutex_);
+  glue_.push_back(code.take());
+  return addresses[0];
+}
+
+Expected<vm::EntryTrampoline> LlvmCodeGenerator::entry_trampoline(const wasm::FuncType& type) {
+  wasm::Module empty;
+  vm::CompileOptions options;
+  auto object = build_object(empty, options, "trampoline",
+                             [&](ModuleEnv& env) { emit_entry_trampoline(env, type, "entry"); });
+  if (!object) return object.error();
+  std::vector<std::unique_ptr<llvm::MemoryBuffer>> objects;
+  objects.push_back(object.take());
+  std::vector<void*> addresses;
+  auto code = link(std::move(objects), {"entry"}, addresses);
+  if (!code) return code.error();
+  std::lock_guard lock(glue_mutex_);
+  glue_.push_back(code.take());
+  return reinterpret_cast<vm::EntryTrampoline>(addresses[0]);
+}
+
+}  // namespace
+
+Expected<std::unique_ptr<vm::CodeGenerator>> create_llvm_code_generator() {
+  static std::once_flag once;
+  std::call_once(once, [] {
+    llvm::InitializeNativeTarget();
+    llvm::InitializeNativeTargetAsmPrinter();
+  });
+  auto builder = llvm::orc::JITTargetMachineBuilder::detectHost();
+  if (!builder) return Error{"cannot detect the host for the JIT: " + error_text(builder.takeError())};
+  auto jit = llvm::orc::LLJITBuilder().create();
+  if (!jit) return Error{"cannot start the LLVM JIT: " + error_text(jit.takeError())};
+  return std::unique_ptr<vm::CodeGenerator>(new LlvmCodeGenerator(std::move(*jit), std::move(*builder)));
+}
+
+}  // namespace wasmrun::jit

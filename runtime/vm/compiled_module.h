@@ -1,0 +1,21 @@
+// A decoded, validated and compiled module, shareable by any number of instances and stores.
+#pragma once
+
+#include <memory>
+#include <span>
+
+#include "runtime/vm/engine.h"
+
+namespace wasmrun::vm {
+
+struct CompiledModule {
+  Engine* engine = nullptr;
+  wasm::Module module;
+  std::unique_ptr<CompiledCode> code;
+  std::vector<uint32_t> sig_ids;  // per type index: the engine's signature id
+};
+
+Expected<std::shared_ptr<const CompiledModule>> compile_module(Engine& engine, std::span<const uint8_t> bytes);
+Expected<std::shared_ptr<const CompiledModule>> compile_module(Engine& engine, wasm::Module module);
+
+}  // namespace wasmrun::vm

@@ -1,0 +1,48 @@
+#include "runtime/vm/invoke.h"
+
+#include "runtime/vm/instance.h"
+
+namespace wasmrun::vm {
+
+namespace {
+
+struct EntryCall {
+  EntryTrampoline trampoline;
+  void* code;
+  VMContext* callee;
+  VMValue* values;
+};
+
+void enter(void* p) {
+  auto* call = static_cast<EntryCall*>(p);
+  call->trampoline(call->code, call->callee, nullptr, call->values);
+}
+
+}  // namespace
+
+std::optional<Trap> invoke_catching(Store& store, FuncInstance* func, std::span<VMValue> values) {
+  EntryTrampoline trampoline = nullptr;
+  if (func->owner) {
+    // Defined functions use their module's trampoline for the function's own type index.
+    const CompiledModule& m = *func->owner->module;
+    for (size_t i = 0; i < m.sig_ids.size(); ++i)
+      if (m.sig_ids[i] == func->ref.sig) {
+        trampoline = m.code->entry_trampolines[i];
+        break;
+      }
+  }
+  if (!trampoline) {
+    auto t = store.engine().entry_trampoline(func->ref.sig);
+    if (!t) return Trap{TrapCode::HostError, t.error().message};
+    trampoline = *t;
+  }
+  EntryCall call{trampoline, func->ref.code, func->ref.vmctx, values.data()};
+  return call_with_trap_handler(store.context(), store.engine().config().max_wasm_stack, enter, &call);
+}
+
+Expected<void> invoke(Store& store, FuncInstance* func, std::span<VMValue> values) {
+  if (auto trap = invoke_catching(store, func, values)) return Error{trap->message};
+  return {};
+}
+
+}  // namespace wasmrun::vm

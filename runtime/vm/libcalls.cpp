@@ -1,0 +1,125 @@
+#include "runtime/vm/libcalls.h"
+
+#include <cstring>
+#include <exception>
+#include <string>
+
+#include "runtime/vm/const_eval.h"
+#include "runtime/vm/instance.h"
+#include "runtime/vm/trap.h"
+
+using wasmrun::vm::Instance;
+using wasmrun::vm::TrapCode;
+using wasmrun::vm::VMContext;
+
+namespace {
+
+// Bulk operations check the whole range before touching anything (bulk memory proposal: a
+// failing copy or fill writes nothing).
+inline bool out_of_range(uint64_t offset, uint64_t n, uint64_t size) { return offset + n > size; }
+
+}  // namespace
+
+extern "C" {
+
+void wasmrun_trap(uint32_t code) { wasmrun::vm::raise_trap(TrapCode(code)); }
+
+int32_t wasmrun_memory_grow(VMContext* vmctx, uint32_t delta_pages) {
+  return int32_t(Instance::from(vmctx)->memories[0]->grow(delta_pages));
+}
+
+void wasmrun_memory_init(VMContext* vmctx, uint32_t segment, uint32_t dst, uint32_t src, uint32_t n) {
+  Instance* inst = Instance::from(vmctx);
+  const wasmrun::wasm::Module& m = inst->module->module;
+  const wasmrun::wasm::DataSegment& s = m.datas[segment];
+  uint64_t available = inst->dropped_datas[segment] ? 0 : s.bytes.size();
+  wasmrun::vm::LinearMemory* mem = inst->memories[0];
+  if (out_of_range(src, n, available) || out_of_range(dst, n, mem->size_bytes()))
+    wasmrun::vm::raise_trap(TrapCode::MemoryOutOfBounds);
+  std::memcpy(mem->base() + dst, m.data(s.bytes) + src, n);
+}
+
+void wasmrun_data_drop(VMContext* vmctx, uint32_t segment) { Instance::from(vmctx)->dropped_datas[segment] = true; }
+
+int32_t wasmrun_table_grow(VMContext* vmctx, uint32_t table, void* init, uint32_t delta) {
+  return int32_t(Instance::from(vmctx)->tables[table]->grow(delta, init));
+}
+
+void wasmrun_table_fill(VMContext* vmctx, uint32_t table, uint32_t i, void* value, uint32_t n) {
+  wasmrun::vm::Table* t = Instance::from(vmctx)->tables[table];
+  if (out_of_range(i, n, t->size())) wasmrun::vm::raise_trap(TrapCode::TableOutOfBounds);
+  for (uint32_t k = 0; k < n; ++k) t->set(i + k, value);
+}
+
+void wasmrun_table_copy(VMContext* vmctx, uint32_t dst_table, uint32_t src_table, uint32_t dst, uint32_t src,
+                        uint32_t n) {
+  Instance* inst = Instance::from(vmctx);
+  wasmrun::vm::Table* d = inst->tables[dst_table];
+  wasmrun::vm::Table* s = inst->tables[src_table];
+  if (out_of_range(src, n, s->size()) || out_of_range(dst, n, d->size()))
+    wasmrun::vm::raise_trap(TrapCode::TableOutOfBounds);
+  // Overlapping ranges copy as if through a temporary (memmove semantics).
+  if (dst <= src) {
+    for (uint32_t k = 0; k < n; ++k) d->set(dst + k, s->get(src + k));
+  } else {
+    for (uint32_t k = n; k-- > 0;) d->set(dst + k, s->get(src + k));
+  }
+}
+
+void wasmrun_table_init(VMContext* vmctx, uint32_t table, uint32_t segment, uint32_t dst, uint32_t src, uint32_t n) {
+  Instance* inst = Instance::from(vmctx);
+  const wasmrun::wasm::ElemSegment& s = inst->module->module.elems[segment];
+  uint64_t available = inst->dropped_elems[segment] ? 0 : s.size();
+  wasmrun::vm::Table* t = inst->tables[table];
+  if (out_of_range(src, n, available) || out_of_range(dst, n, t->size()))
+    wasmrun::vm::raise_trap(TrapCode::TableOutOfBounds);
+  for (uint32_t k = 0; k < n; ++k) t->set(dst + k, wasmrun::vm::elem_ref(*inst, s, src + k));
+}
+
+void wasmrun_elem_drop(VMContext* vmctx, uint32_t segment) { Instance::from(vmctx)->dropped_elems[segment] = true; }
+
+void wasmrun_epoch_reached(VMContext* vmctx) {
+  (void)vmctx;
+  wasmrun::vm::raise_trap(TrapCode::Interrupted);
+}
+
+void wasmrun_host_call(VMContext* callee, VMContext* caller, wasmrun::vm::VMValue* values) {
+  auto* f = reinterpret_cast<wasmrun::vm::FuncInstance*>(callee);
+  std::string error;
+  {
+    wasmrun::vm::Caller c{*f->store, caller ? Instance::from(caller) : nullptr};
+    size_t slots = std::max(f->type->params.size(), f->type->results.size());
+    try {
+      auto result = f->host(c, {values, slots});
+      if (!result) error = result.error().message;
+    } catch (const std::exception& e) {
+      error = std::string("host function threw: ") + e.what();
+    } catch (...) {
+      error = "host function threw an exception";
+    }
+  }
+  // Everything the callback owned is destroyed; `error` gives up its buffer to the trap.
+  if (!error.empty()) wasmrun::vm::raise_host_error(std::move(error));
+}
+
+}  // extern "C"
+
+namespace wasmrun::vm {
+
+std::vector<std::pair<std::string_view, void*>> libcall_symbols() {
+  return {
+      {"wasmrun_trap", reinterpret_cast<void*>(&wasmrun_trap)},
+      {"wasmrun_memory_grow", reinterpret_cast<void*>(&wasmrun_memory_grow)},
+      {"wasmrun_memory_init", reinterpret_cast<void*>(&wasmrun_memory_init)},
+      {"wasmrun_data_drop", reinterpret_cast<void*>(&wasmrun_data_drop)},
+      {"wasmrun_table_grow", reinterpret_cast<void*>(&wasmrun_table_grow)},
+      {"wasmrun_table_fill", reinterpret_cast<void*>(&wasmrun_table_fill)},
+      {"wasmrun_table_copy", reinterpret_cast<void*>(&wasmrun_table_copy)},
+      {"wasmrun_table_init", reinterpret_cast<void*>(&wasmrun_table_init)},
+      {"wasmrun_elem_drop", reinterpret_cast<void*>(&wasmrun_elem_drop)},
+      {"wasmrun_epoch_reached", reinterpret_cast<void*>(&wasmrun_epoch_reached)},
+      {"wasmrun_host_call", reinterpret_cast<void*>(&wasmrun_host_call)},
+  };
+}
+
+}  // namespace wasmrun::vm

@@ -1,0 +1,47 @@
+#include "runtime/vm/memory.h"
+
+#include <fmt/format.h>
+#include <sys/mman.h>
+
+#include <cerrno>
+#include <cstring>
+
+#include "runtime/vm/trap.h"
+
+namespace wasmrun::vm {
+
+namespace {
+constexpr size_t kReservation = size_t(8) << 30;  // 4 GiB range + 4 GiB guard
+}
+
+Expected<std::unique_ptr<LinearMemory>> LinearMemory::create(const wasm::MemoryType& type) {
+  void* p = mmap(nullptr, kReservation, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+  if (p == MAP_FAILED) return Error{fmt::format("cannot reserve linear memory: {}", std::strerror(errno))};
+  std::unique_ptr<LinearMemory> m(new LinearMemory(static_cast<uint8_t*>(p), kReservation, type));
+  if (m->grow(type.limits.min) < 0)
+    return Error{fmt::format("cannot allocate {} pages of linear memory", type.limits.min)};
+  return m;
+}
+
+LinearMemory::LinearMemory(uint8_t* base, size_t reserved, const wasm::MemoryType& type)
+    : vm_{base, 0}, reserved_(reserved), type_(type) {
+  max_pages_ = std::min<uint64_t>(type.limits.max.value_or(wasm::kMaxPages32), wasm::kMaxPages32);
+  register_guarded_region(base, reserved);
+}
+
+LinearMemory::~LinearMemory() {
+  unregister_guarded_region(vm_.base);
+  munmap(vm_.base, reserved_);
+}
+
+int64_t LinearMemory::grow(uint64_t delta_pages) {
+  uint64_t old_pages = size_pages();
+  if (delta_pages > max_pages_ - old_pages) return -1;
+  if (delta_pages == 0) return int64_t(old_pages);
+  uint64_t new_size = (old_pages + delta_pages) * wasm::kPageSize;
+  if (mprotect(vm_.base + vm_.size, new_size - vm_.size, PROT_READ | PROT_WRITE) != 0) return -1;
+  vm_.size = new_size;
+  return int64_t(old_pages);
+}
+
+}  // namespace wasmrun::vm

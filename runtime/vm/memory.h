@@ -1,0 +1,41 @@
+// A linear memory (core spec §4.2.9). A 32-bit memory reserves 8 GiB of address space — 4 GiB of
+// addressable range plus 4 GiB of guard — so any i32 address plus any u32 offset lands in the
+// reservation: JIT code does no bounds checks, and a fault becomes an out-of-bounds trap.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+
+#include "runtime/vm/vmcontext.h"
+#include "runtime/wasm/types.h"
+#include "support/expected.h"
+
+namespace wasmrun::vm {
+
+class LinearMemory {
+ public:
+  static Expected<std::unique_ptr<LinearMemory>> create(const wasm::MemoryType& type);
+  ~LinearMemory();
+  LinearMemory(const LinearMemory&) = delete;
+  LinearMemory& operator=(const LinearMemory&) = delete;
+
+  // memory.grow: the old size in pages, or -1 (§4.4.7.11).
+  int64_t grow(uint64_t delta_pages);
+
+  uint8_t* base() const { return vm_.base; }
+  uint64_t size_bytes() const { return vm_.size; }
+  uint64_t size_pages() const { return vm_.size / wasm::kPageSize; }
+  const wasm::MemoryType& type() const { return type_; }
+  VMMemory* vm() { return &vm_; }
+
+ private:
+  LinearMemory(uint8_t* base, size_t reserved, const wasm::MemoryType& type);
+
+  VMMemory vm_;
+  size_t reserved_;
+  uint64_t max_pages_;
+  wasm::MemoryType type_;
+};
+
+}  // namespace wasmrun::vm

@@ -1,0 +1,79 @@
+// A store (core spec §4.2.3) owns every runtime object its instances create or import: functions,
+// tables, memories, globals and instances themselves. Objects live as long as their store; the
+// raw pointers handed out (Extern) stay valid until then. A store is used by one thread at a time.
+#pragma once
+
+#include <functional>
+#include <memory>
+#include <span>
+#include <string>
+#include <variant>
+#include <vector>
+
+#include "runtime/vm/compiled_module.h"
+#include "runtime/vm/memory.h"
+#include "runtime/vm/table.h"
+
+namespace wasmrun::vm {
+
+class Instance;
+class Store;
+
+// What a host function sees of its caller.
+struct Caller {
+  Store& store;
+  Instance* instance;  // the calling instance; null when the host calls a host function directly
+};
+
+// A host function gets its arguments in values[0..params) and writes its results to
+// values[0..results). An Error becomes a trap carrying its message.
+using HostCallback = std::function<Expected<void>(Caller& caller, std::span<VMValue> values)>;
+
+struct FuncInstance {
+  VMFuncRef ref;                   // what tables, ref.func and importers point at
+  const wasm::FuncType* type;      // owned by the engine's registry
+  Store* store = nullptr;
+  HostCallback host;               // set for host functions
+  Instance* owner = nullptr;       // set for functions defined by an instance
+};
+
+struct GlobalInstance {
+  wasm::GlobalType type;
+  alignas(16) uint8_t cell[16] = {};
+};
+
+using Extern = std::variant<FuncInstance*, Table*, LinearMemory*, GlobalInstance*>;
+
+wasm::ExternKind kind_of(const Extern& e);
+
+class Store {
+ public:
+  explicit Store(Engine& engine);
+  ~Store();
+  Store(const Store&) = delete;
+  Store& operator=(const Store&) = delete;
+
+  Engine& engine() { return engine_; }
+  VMStoreContext* context() { return &context_; }
+
+  Expected<FuncInstance*> create_host_func(const wasm::FuncType& type, HostCallback callback);
+  Expected<LinearMemory*> create_memory(const wasm::MemoryType& type);
+  Expected<Table*> create_table(const wasm::TableType& type, void* init);
+  GlobalInstance* create_global(const wasm::GlobalType& type);
+  FuncInstance* adopt_func(std::unique_ptr<FuncInstance> f);
+  Instance* adopt_instance(std::unique_ptr<Instance> instance);
+
+  // Interrupt guests (compiled with epoch checks) once the engine's epoch reaches `deadline`.
+  void set_epoch_deadline(uint64_t deadline) { context_.epoch_deadline = deadline; }
+
+ private:
+  Engine& engine_;
+  VMStoreContext context_;
+  std::vector<std::unique_ptr<FuncInstance>> funcs_;
+  std::vector<std::unique_ptr<LinearMemory>> memories_;
+  std::vector<std::unique_ptr<Table>> tables_;
+  std::vector<std::unique_ptr<GlobalInstance>> globals_;
+  std::vector<std::unique_ptr<Instance>> instances_;
+};
+
+}  // namespace wasmrun::vm

@@ -1,0 +1,190 @@
+#include "runtime/vm/trap.h"
+
+#include <signal.h>
+#include <unistd.h>
+
+#include <array>
+#include <atomic>
+#include <cstdlib>
+#include <cstdio>
+#include <cstring>
+#include <memory>
+#include <mutex>
+
+namespace wasmrun::vm {
+namespace {
+
+struct Activation {
+  jmp_buf jump;
+  Activation* previous;
+  TrapCode code;
+  std::string host_message;
+};
+
+thread_local Activation* tls_activation = nullptr;
+
+// Regions are few (one per live linear memory) and read from a signal handler, so they live in
+// a fixed array of atomics rather than behind a lock.
+struct Region {
+  std::atomic<uintptr_t> begin{0};
+  std::atomic<uintptr_t> end{0};
+};
+constexpr size_t kMaxRegions = 1 << 15;
+std::array<Region, kMaxRegions> g_regions;
+std::atomic<size_t> g_regions_used{0};  // high-water mark of the slots ever used
+std::mutex g_regions_mutex;             // serialises writers only
+
+bool in_guarded_region(uintptr_t address) {
+  size_t used = g_regions_used.load(std::memory_order_acquire);
+  for (size_t i = 0; i < used; ++i) {
+    const Region& r = g_regions[i];
+    uintptr_t begin = r.begin.load(std::memory_order_acquire);
+    if (begin != 0 && address >= begin && address < r.end.load(std::memory_order_acquire)) return true;
+  }
+  return false;
+}
+
+struct sigaction g_previous_segv, g_previous_bus;
+
+void fault_handler(int signal, siginfo_t* info, void* context) {
+  Activation* a = tls_activation;
+  if (a && in_guarded_region(reinterpret_cast<uintptr_t>(info->si_addr))) {
+    a->code = TrapCode::MemoryOutOfBounds;
+    // SA_NODEFER keeps the signal unblocked, so a plain longjmp is enough.
+    longjmp(a->jump, 1);
+  }
+  // Not ours: restore the previous disposition and let the fault happen again.
+  sigaction(signal, signal == SIGSEGV ? &g_previous_segv : &g_previous_bus, nullptr);
+}
+
+// Each thread that runs wasm gets an alternate signal stack, so a fault on an exhausted native
+// stack can still be reported instead of killing the process silently.
+void ensure_alternate_stack() {
+  thread_local bool installed = false;
+  if (installed) return;
+  installed = true;
+  stack_t current;
+  if (sigaltstack(nullptr, &current) == 0 && !(current.ss_flags & SS_DISABLE)) return;
+  static constexpr size_t kSize = 64 * 1024;
+  thread_local std::unique_ptr<uint8_t[]> stack(new uint8_t[kSize]);
+  stack_t s{};
+  s.ss_sp = stack.get();
+  s.ss_size = kSize;
+  sigaltstack(&s, nullptr);
+}
+
+void install_fault_handlers() {
+  static std::once_flag once;
+  std::call_once(once, [] {
+    struct sigaction sa{};
+    sa.sa_sigaction = fault_handler;
+    sa.sa_flags = SA_SIGINFO | SA_NODEFER | SA_ONSTACK;
+    sigemptyset(&sa.sa_mask);
+    sigaction(SIGSEGV, &sa, &g_previous_segv);
+    sigaction(SIGBUS, &sa, &g_previous_bus);
+  });
+}
+
+}  // namespace
+
+const char* trap_message(TrapCode code) {
+  switch (code) {
+    case TrapCode::Unreachable: return "unreachable";
+    case TrapCode::MemoryOutOfBounds: return "out of bounds memory access";
+    case TrapCode::TableOutOfBounds: return "out of bounds table access";
+    case TrapCode::IntegerDivideByZero: return "integer divide by zero";
+    case TrapCode::IntegerOverflow: return "integer overflow";
+    case TrapCode::InvalidConversion: return "invalid conversion to integer";
+    case TrapCode::UndefinedElement: return "undefined element";
+    case TrapCode::UninitializedElement: return "uninitialized element";
+    case TrapCode::IndirectCallTypeMismatch: return "indirect call type mismatch";
+    case TrapCode::StackOverflow: return "call stack exhausted";
+    case TrapCode::Interrupted: return "interrupted: the epoch deadline was reached";
+    case TrapCode::NullReference: return "null reference";
+    case TrapCode::HostError: return "host function failed";
+  }
+  return "trap";
+}
+
+std::optional<Trap> call_with_trap_handler(VMStoreContext* store, uintptr_t max_stack_bytes, void (*body)(void*),
+                                           void* arg) {
+  install_fault_handlers();
+  ensure_alternate_stack();
+  Activation activation;
+  activation.previous = tls_activation;
+  activation.code = TrapCode::Unreachable;
+
+  // The outermost entry into this store sets the stack limit that prologues check.
+  uintptr_t saved_limit = store->stack_limit;
+  if (saved_limit == 0) {
+    uintptr_t here = reinterpret_cast<uintptr_t>(__builtin_frame_address(0));
+    store->stack_limit = here > max_stack_bytes ? here - max_stack_bytes : 1;
+  }
+
+  tls_activation = &activation;
+  if (setjmp(activation.jump) == 0) {
+    body(arg);
+    tls_activation = activation.previous;
+    store->stack_limit = saved_limit;
+    return std::nullopt;
+  }
+  tls_activation = activation.previous;
+  store->stack_limit = saved_limit;
+  Trap trap{activation.code, activation.code == TrapCode::HostError ? std::move(activation.host_message)
+                                                                    : std::string(trap_message(activation.code))};
+  return trap;
+}
+
+void raise_trap(TrapCode code) {
+  Activation* a = tls_activation;
+  if (!a) {
+    std::fprintf(stderr, "wasmrun: trap '%s' raised outside wasm execution\n", trap_message(code));
+    std::abort();
+  }
+  a->code = code;
+  longjmp(a->jump, 1);
+}
+
+void raise_host_error(std::string message) {
+  Activation* a = tls_activation;
+  if (!a) {
+    std::fprintf(stderr, "wasmrun: host error '%s' raised outside wasm execution\n", message.c_str());
+    std::abort();
+  }
+  a->code = TrapCode::HostError;
+  a->host_message = std::move(message);
+  // `message` was moved from, so no destructor in this frame owns memory when we jump.
+  longjmp(a->jump, 1);
+}
+
+bool in_wasm_activation() { return tls_activation != nullptr; }
+
+void register_guarded_region(const void* begin, size_t size) {
+  std::lock_guard lock(g_regions_mutex);
+  for (size_t i = 0; i < kMaxRegions; ++i) {
+    Region& r = g_regions[i];
+    if (r.begin.load(std::memory_order_relaxed) == 0) {
+      r.end.store(reinterpret_cast<uintptr_t>(begin) + size, std::memory_order_release);
+      r.begin.store(reinterpret_cast<uintptr_t>(begin), std::memory_order_release);
+      if (i + 1 > g_regions_used.load(std::memory_order_relaxed)) g_regions_used.store(i + 1, std::memory_order_release);
+      return;
+    }
+  }
+  std::fprintf(stderr, "wasmrun: more than %zu linear memories are alive\n", kMaxRegions);
+  std::abort();
+}
+
+void unregister_guarded_region(const void* begin) {
+  std::lock_guard lock(g_regions_mutex);
+  size_t used = g_regions_used.load(std::memory_order_relaxed);
+  for (size_t i = 0; i < used; ++i) {
+    Region& r = g_regions[i];
+    if (r.begin.load(std::memory_order_relaxed) == reinterpret_cast<uintptr_t>(begin)) {
+      r.begin.store(0, std::memory_order_release);
+      r.end.store(0, std::memory_order_release);
+      return;
+    }
+  }
+}
+
+}  // namespace wasmrun::vm

@@ -1,0 +1,58 @@
+// Traps (core spec §4.4.1 "trap"): how JIT code, libcalls and the fault handler stop a wasm
+// computation and return control to the host entry point that started it. No C++ exception ever
+// crosses JIT frames: every host->wasm entry records a jump buffer, and a trap long-jumps to the
+// innermost one. Frames skipped by the jump are JIT frames and libcalls that own nothing.
+#pragma once
+
+#include <csetjmp>
+#include <cstdint>
+#include <optional>
+#include <string>
+
+#include "runtime/vm/vmcontext.h"
+
+namespace wasmrun::vm {
+
+enum class TrapCode : uint8_t {
+  Unreachable,
+  MemoryOutOfBounds,
+  TableOutOfBounds,
+  IntegerDivideByZero,
+  IntegerOverflow,
+  InvalidConversion,
+  UndefinedElement,
+  UninitializedElement,
+  IndirectCallTypeMismatch,
+  StackOverflow,
+  Interrupted,
+  NullReference,
+  HostError,  // a host function failed; the message says how
+};
+
+// The spec interpreter's wording, which the spec tests expect.
+const char* trap_message(TrapCode code);
+
+struct Trap {
+  TrapCode code;
+  std::string message;
+};
+
+// Runs `body(arg)` — which enters JIT code — so that any trap raised inside returns here as a
+// value. Nested entries (wasm -> host -> wasm) each catch their own traps.
+std::optional<Trap> call_with_trap_handler(VMStoreContext* store, uintptr_t max_stack_bytes, void (*body)(void*),
+                                           void* arg);
+
+// Raise a trap in the innermost activation. Must only be called under call_with_trap_handler,
+// from a frame that owns no resources (the jump skips destructors).
+[[noreturn]] void raise_trap(TrapCode code);
+[[noreturn]] void raise_host_error(std::string message);
+
+// True while this thread runs under call_with_trap_handler.
+bool in_wasm_activation();
+
+// Linear-memory reservations register here so the fault handler can tell an out-of-bounds wasm
+// access (a fault inside a reservation while wasm runs) from a genuine crash.
+void register_guarded_region(const void* begin, size_t size);
+void unregister_guarded_region(const void* begin);
+
+}  // namespace wasmrun::vm
