@@ -99,11 +99,7 @@ void ComponentParser::core_func_definition(const Token& at) {
   std::optional<std::string> id = take_id(c_);
   if (c_.take_form("alias")) {
     c_.expect_keyword("core");
-    c_.expect_keyword("export");
-    uint32_t instance = resolve(Sort::CoreInstance);
-    std::string name = c_.name();
-    c_.expect_rparen();
-    emit_alias_export(instance, name, Sort::CoreFunc, true);
+    alias_export_form(Sort::CoreFunc);
   } else {
     c_.expect_form("canon");
     const Token& keyword = c_.expect(TokenKind::Keyword, "a canonical definition");
@@ -149,14 +145,7 @@ void ComponentParser::canon_core(const Token& keyword, BinaryWriter& out) {
   }
   if (k == "task.return") {
     out.u8(0x09);
-    if (c_.take_form("result")) {
-      out.u8(0x00);
-      valtype(out);
-      c_.expect_rparen();
-    } else {
-      out.u8(0x01);
-      out.u8(0x00);
-    }
+    result_list(out);
     canon_options(out);
     return;
   }

@@ -108,13 +108,15 @@ bool ComponentParser::take_inline_import(std::string& name) {
   return true;
 }
 
-// An import of one definition, given its encoded externtype.
-static BinaryWriter import_of(const std::string& name, const BinaryWriter& extern_type) {
+// An import by an inline `(import "name")`: of a definition whose extern type is `code` (Binary.md
+// `externtype`) with a type index.
+void ComponentParser::emit_import(const std::string& name, std::initializer_list<uint8_t> code, uint32_t type) {
   BinaryWriter w;
   w.u8(0x00);
   w.sized(name);
-  w.raw(extern_type);
-  return w;
+  for (uint8_t b : code) w.u8(b);
+  w.u32(type);
+  scope().emit(Item::Import, w);
 }
 
 // (core module $id? (export "n")* fields...) | (core module $id? (export "n")* (import "n") type)
@@ -123,11 +125,7 @@ void ComponentParser::core_module(const Token& at) {
   std::vector<std::string> exports = inline_export_names();
   std::string import_name;
   if (take_inline_import(import_name)) {
-    BinaryWriter type;
-    type.u8(0x00);
-    type.u8(0x11);
-    type.u32(module_type_use());
-    scope().emit(Item::Import, import_of(import_name, type));
+    emit_import(import_name, {0x00, 0x11}, module_type_use());
   } else {
     if (!scope().allows(Item::CoreModule)) c_.fail(at, "a core module is not allowed here");
     BinaryWriter module;
@@ -203,12 +201,18 @@ void ComponentParser::core_alias_definition(Sort sort, const Token& at) {
   std::optional<std::string> id = take_id(c_);
   c_.expect_form("alias");
   c_.expect_keyword("core");
+  alias_export_form(sort);
+  define(sort, at, id);
+}
+
+// The rest of `(alias core? export $i "name")` after `core`: an alias of sort `sort`.
+void ComponentParser::alias_export_form(Sort sort) {
   c_.expect_keyword("export");
-  uint32_t instance = resolve(Sort::CoreInstance);
+  bool core = is_core(sort);
+  uint32_t instance = resolve(core ? Sort::CoreInstance : Sort::Instance);
   std::string name = c_.name();
   c_.expect_rparen();
-  emit_alias_export(instance, name, sort, true);
-  define(sort, at, id);
+  emit_alias_export(instance, name, sort, core);
 }
 
 void ComponentParser::emit_alias_export(uint32_t instance, const std::string& name, Sort sort, bool core) {
@@ -231,10 +235,7 @@ void ComponentParser::component(const Token& at) {
   std::vector<std::string> exports = inline_export_names();
   std::string import_name;
   if (take_inline_import(import_name)) {
-    BinaryWriter type;
-    type.u8(0x04);
-    type.u32(component_type_use(ComponentScope::Kind::ComponentType));
-    scope().emit(Item::Import, import_of(import_name, type));
+    emit_import(import_name, {0x04}, component_type_use(ComponentScope::Kind::ComponentType));
   } else {
     if (!scope().allows(Item::Component)) c_.fail(at, "a component is not allowed here");
     BinaryWriter nested_component;
@@ -251,10 +252,7 @@ void ComponentParser::instance(const Token& at) {
   std::vector<std::string> exports = inline_export_names();
   std::string import_name;
   if (take_inline_import(import_name)) {
-    BinaryWriter type;
-    type.u8(0x05);
-    type.u32(component_type_use(ComponentScope::Kind::InstanceType));
-    scope().emit(Item::Import, import_of(import_name, type));
+    emit_import(import_name, {0x05}, component_type_use(ComponentScope::Kind::InstanceType));
     defer_exports(exports, Sort::Instance, define(Sort::Instance, at, id));
     return;
   }
@@ -456,16 +454,9 @@ void ComponentParser::func(const Token& at) {
   std::vector<std::string> exports = inline_export_names();
   std::string import_name;
   if (take_inline_import(import_name)) {
-    BinaryWriter type;
-    type.u8(0x01);
-    type.u32(func_type_use());
-    scope().emit(Item::Import, import_of(import_name, type));
+    emit_import(import_name, {0x01}, func_type_use());
   } else if (c_.take_form("alias")) {
-    c_.expect_keyword("export");
-    uint32_t instance = resolve(Sort::Instance);
-    std::string name = c_.name();
-    c_.expect_rparen();
-    emit_alias_export(instance, name, Sort::Func, false);
+    alias_export_form(Sort::Func);
   } else {
     uint32_t type = func_type_use();
     c_.expect_form("canon");

@@ -57,6 +57,8 @@ class ComponentParser {
   std::vector<std::string> inline_export_names();
   void defer_exports(const std::vector<std::string>& names, Sort sort, uint32_t index);
   bool take_inline_import(std::string& name);
+  void emit_import(const std::string& name, std::initializer_list<uint8_t> code, uint32_t type);
+  void alias_export_form(Sort sort);
   std::string extern_name(BinaryWriter& out);  // "name" attribute*, encoded as nameattributes
 
   // References (component_parser.cpp).
@@ -83,6 +85,8 @@ class ComponentParser {
   void defvaltype(BinaryWriter& out);
   uint32_t emit_type(const BinaryWriter& type);  // an anonymous type definition; its index
   void func_type(BinaryWriter& out);             // `async? (param ...)* (result ...)?`
+  void result_list(BinaryWriter& out);
+  std::optional<uint32_t> take_type_ref(Sort sort);  // `(type idx)`
   uint32_t func_type_use();                      // `(type idx)` or an inline function type
   uint32_t component_type_use(ComponentScope::Kind kind);
   uint32_t module_type_use();

@@ -237,44 +237,45 @@ void ComponentParser::func_type(BinaryWriter& out) {
     c_.expect_rparen();
     ++count;
   }
-  BinaryWriter result;
-  if (c_.take_form("result")) {
-    result.u8(0x00);
-    valtype(result);
-    c_.expect_rparen();
-  } else {
-    result.u8(0x01);
-    result.u8(0x00);
-  }
   out.u8(is_async ? 0x43 : 0x40);
   out.u32(count);
   out.raw(params);
-  out.raw(result);
+  result_list(out);
+}
+
+// `(result valtype)?` as a resultlist: 0x00 t, or 0x01 0x00 for none.
+void ComponentParser::result_list(BinaryWriter& out) {
+  if (c_.take_form("result")) {
+    out.u8(0x00);
+    valtype(out);
+    c_.expect_rparen();
+  } else {
+    out.u8(0x01);
+    out.u8(0x00);
+  }
 }
 
 bool ComponentParser::at_type_ref() const {
   return c_.at_form("type") && at_index_after(2) && c_.peek(3).kind == TokenKind::RParen;
 }
 
+std::optional<uint32_t> ComponentParser::take_type_ref(Sort sort) {
+  if (!at_type_ref()) return std::nullopt;
+  c_.next(), c_.next();
+  uint32_t index = resolve(sort);
+  c_.expect_rparen();
+  return index;
+}
+
 uint32_t ComponentParser::func_type_use() {
-  if (at_type_ref()) {
-    c_.next(), c_.next();
-    uint32_t index = resolve(Sort::Type);
-    c_.expect_rparen();
-    return index;
-  }
+  if (auto index = take_type_ref(Sort::Type)) return *index;
   BinaryWriter type;
   func_type(type);
   return emit_type(type);
 }
 
 uint32_t ComponentParser::component_type_use(ComponentScope::Kind kind) {
-  if (at_type_ref()) {
-    c_.next(), c_.next();
-    uint32_t index = resolve(Sort::Type);
-    c_.expect_rparen();
-    return index;
-  }
+  if (auto index = take_type_ref(Sort::Type)) return *index;
   BinaryWriter type;
   type.u8(kind == ComponentScope::Kind::ComponentType ? 0x41 : 0x42);
   type.raw(nested(kind, std::nullopt, &ComponentParser::definitions));
@@ -282,12 +283,7 @@ uint32_t ComponentParser::component_type_use(ComponentScope::Kind kind) {
 }
 
 uint32_t ComponentParser::module_type_use() {
-  if (at_type_ref()) {
-    c_.next(), c_.next();
-    uint32_t index = resolve(Sort::CoreType);
-    c_.expect_rparen();
-    return index;
-  }
+  if (auto index = take_type_ref(Sort::CoreType)) return *index;
   BinaryWriter type;
   type.raw(module_type(std::nullopt));
   scope().emit(Item::CoreType, type);

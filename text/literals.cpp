@@ -53,6 +53,17 @@ std::optional<uint64_t> unsigned_value(std::string_view text) {
   return accumulate(*digits, hex);
 }
 
+// A float's exponent: sign? num, in decimal, clamped far beyond any finite result.
+std::optional<int64_t> exponent_of(std::string_view text) {
+  bool negative = false;
+  if (!text.empty() && (text[0] == '+' || text[0] == '-')) negative = text[0] == '-', text.remove_prefix(1);
+  auto digits = digits_of(text, false);
+  if (!digits) return std::nullopt;
+  int64_t exponent = 0;
+  for (char c : *digits) exponent = std::min<int64_t>(exponent * 10 + (c - '0'), 1 << 20);
+  return negative ? -exponent : exponent;
+}
+
 // The layout of an IEEE 754 binary format.
 struct FloatFormat {
   int mantissa_bits;  // stored fraction bits: 23 or 52
@@ -99,13 +110,9 @@ std::optional<uint64_t> hex_float(std::string_view text, const FloatFormat& f) {
   std::string_view mantissa = text.substr(0, p);
   int64_t exponent = 0;
   if (p != std::string_view::npos) {
-    std::string_view exp = text.substr(p + 1);
-    bool negative = false;
-    if (!exp.empty() && (exp[0] == '+' || exp[0] == '-')) negative = exp[0] == '-', exp.remove_prefix(1);
-    auto digits = digits_of(exp, false);
-    if (!digits) return std::nullopt;
-    for (char c : *digits) exponent = std::min<int64_t>(exponent * 10 + (c - '0'), 1 << 20);
-    if (negative) exponent = -exponent;
+    auto e = exponent_of(text.substr(p + 1));
+    if (!e) return std::nullopt;
+    exponent = *e;
   }
   size_t dot = mantissa.find('.');
   std::string_view whole = mantissa.substr(0, dot);
@@ -151,13 +158,9 @@ std::optional<uint64_t> decimal_float(std::string_view text) {
   }
   int64_t exponent = 0;
   if (e != std::string_view::npos) {
-    std::string_view exp = text.substr(e + 1);
-    bool negative = false;
-    if (!exp.empty() && (exp[0] == '+' || exp[0] == '-')) negative = exp[0] == '-', exp.remove_prefix(1);
-    auto digits = digits_of(exp, false);
-    if (!digits) return std::nullopt;
-    for (char c : *digits) exponent = std::min<int64_t>(exponent * 10 + (c - '0'), 1 << 20);
-    if (negative) exponent = -exponent;
+    auto value = exponent_of(text.substr(e + 1));
+    if (!value) return std::nullopt;
+    exponent = *value;
   }
   std::string normalized = *whole + "." + fraction + "e" + std::to_string(exponent);
   F value{};

@@ -58,18 +58,15 @@ uint64_t TokenCursor::integer(unsigned bits) {
   return *value;
 }
 
-uint32_t TokenCursor::f32() {
-  if (!at(TokenKind::Number) && !at(TokenKind::Keyword)) expected("an f32 literal");
-  auto value = parse_f32(peek().text);
-  if (!value) fail(fmt::format("f32 constant out of range or malformed: {}", describe(peek())));
-  next();
-  return *value;
-}
+uint32_t TokenCursor::f32() { return uint32_t(float_literal(32)); }
 
-uint64_t TokenCursor::f64() {
-  if (!at(TokenKind::Number) && !at(TokenKind::Keyword)) expected("an f64 literal");
-  auto value = parse_f64(peek().text);
-  if (!value) fail(fmt::format("f64 constant out of range or malformed: {}", describe(peek())));
+uint64_t TokenCursor::f64() { return float_literal(64); }
+
+// `inf` and `nan...` lex as keywords, the other floats as numbers.
+uint64_t TokenCursor::float_literal(unsigned bits) {
+  if (!at(TokenKind::Number) && !at(TokenKind::Keyword)) expected(fmt::format("an f{} literal", bits));
+  std::optional<uint64_t> value = bits == 32 ? std::optional<uint64_t>(parse_f32(peek().text)) : parse_f64(peek().text);
+  if (!value) fail(fmt::format("f{} constant out of range or malformed: {}", bits, describe(peek())));
   next();
   return *value;
 }

@@ -86,6 +86,8 @@ class TokenCursor {
   [[noreturn]] void expected(std::string_view what) const;
 
  private:
+  uint64_t float_literal(unsigned bits);
+
   const std::vector<Token>& tokens_;
   std::string_view file_;
   size_t pos_ = 0;

@@ -238,6 +238,17 @@ void ModuleParser::v128_const(BinaryWriter& out) {
   else c_.fail(shape, fmt::format("unknown vector shape {}", describe(shape)));
 }
 
+// The destination and source of memory.copy / table.copy: both or neither (then 0 and 0).
+void ModuleParser::index_pair(BinaryWriter& out, const IndexSpace& space, std::string_view kind) {
+  uint32_t to = 0, from = 0;
+  if (at_index(c_)) {
+    to = space.resolve(c_, kind);
+    from = space.resolve(c_, kind);
+  }
+  out.u32(to);
+  out.u32(from);
+}
+
 void ModuleParser::immediates(BinaryWriter& out, FunctionContext& f, Op op) {
   const wasm::OpInfo& in = wasm::info(op);
   auto optional_index = [&](const IndexSpace& space, std::string_view kind) {
@@ -377,16 +388,9 @@ void ModuleParser::immediates(BinaryWriter& out, FunctionContext& f, Op op) {
       out.u32(datas_.resolve(c_, "data segment"));
       uses_data_count_ = true;
       break;
-    case Immediate::MemoryCopy: {
-      uint32_t to = 0, from = 0;
-      if (at_index(c_)) {
-        to = memories_.resolve(c_, "memory");
-        from = memories_.resolve(c_, "memory");
-      }
-      out.u32(to);
-      out.u32(from);
+    case Immediate::MemoryCopy:
+      index_pair(out, memories_, "memory");
       break;
-    }
     case Immediate::TableInit: {
       uint32_t table = at_two_indices() ? tables_.resolve(c_, "table") : 0;
       out.u32(elems_.resolve(c_, "elem segment"));
@@ -396,16 +400,9 @@ void ModuleParser::immediates(BinaryWriter& out, FunctionContext& f, Op op) {
     case Immediate::Elem:
       out.u32(elems_.resolve(c_, "elem segment"));
       break;
-    case Immediate::TableCopy: {
-      uint32_t to = 0, from = 0;
-      if (at_index(c_)) {
-        to = tables_.resolve(c_, "table");
-        from = tables_.resolve(c_, "table");
-      }
-      out.u32(to);
-      out.u32(from);
+    case Immediate::TableCopy:
+      index_pair(out, tables_, "table");
       break;
-    }
     case Immediate::TypeIndex:
       out.u32(types_.names.resolve(c_, "type"));
       break;

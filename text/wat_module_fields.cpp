@@ -1,6 +1,8 @@
 // The second pass of ModuleParser: module fields and their sections.
 #include <fmt/format.h>
 
+#include <functional>
+
 #include "text/wat_module_parser.h"
 
 namespace wasmrun::text {
@@ -153,17 +155,23 @@ uint32_t ModuleParser::plain_type_index(const FuncSig& sig) {
   return types_.add(std::move(info));
 }
 
-void ModuleParser::func_field() {
-  uint32_t index = seen_.func++;
-  const Token& at = c_.peek();
+// The start of a func/table/memory/global/tag field: `$id? (export "n")*`, and when an inline
+// `(import "m" "n")` follows, the whole import, whose type `type` encodes. True for an import.
+bool ModuleParser::definition_start(ExternKind kind, uint32_t index, const std::function<void(BinaryWriter&)>& type) {
   take_id(c_);
-  inline_exports(ExternKind::Func, index);
+  inline_exports(kind, index);
   std::string module, name;
-  if (inline_import(module, name)) {
-    BinaryWriter desc;
-    desc.u32(type_use(true).index);
-    return import_entry(module, name, ExternKind::Func, desc);
-  }
+  if (!inline_import(module, name)) return false;
+  BinaryWriter desc;
+  type(desc);
+  import_entry(module, name, kind, desc);
+  return true;
+}
+
+void ModuleParser::func_field() {
+  const Token& at = c_.peek();
+  if (definition_start(ExternKind::Func, seen_.func++, [&](BinaryWriter& d) { d.u32(type_use(true).index); }))
+    return;
   TypeUse use = type_use(true);
   function_section_.body.u32(use.index);
   ++function_section_.count;
@@ -205,14 +213,7 @@ void ModuleParser::func_field() {
 
 void ModuleParser::table_field() {
   uint32_t index = seen_.table++;
-  take_id(c_);
-  inline_exports(ExternKind::Table, index);
-  std::string module, name;
-  if (inline_import(module, name)) {
-    BinaryWriter desc;
-    type_parser_.table_type(desc);
-    return import_entry(module, name, ExternKind::Table, desc);
-  }
+  if (definition_start(ExternKind::Table, index, [&](BinaryWriter& d) { type_parser_.table_type(d); })) return;
   size_t start = c_.position();
   bool is64 = type_parser_.take_address_type();
   if (type_parser_.at_reftype()) {
@@ -258,14 +259,7 @@ void ModuleParser::table_field() {
 
 void ModuleParser::memory_field() {
   uint32_t index = seen_.memory++;
-  take_id(c_);
-  inline_exports(ExternKind::Memory, index);
-  std::string module, name;
-  if (inline_import(module, name)) {
-    BinaryWriter desc;
-    type_parser_.memory_type(desc);
-    return import_entry(module, name, ExternKind::Memory, desc);
-  }
+  if (definition_start(ExternKind::Memory, index, [&](BinaryWriter& d) { type_parser_.memory_type(d); })) return;
   size_t start = c_.position();
   bool is64 = type_parser_.take_address_type();
   if (c_.take_form("data")) {
@@ -287,15 +281,8 @@ void ModuleParser::memory_field() {
 }
 
 void ModuleParser::global_field() {
-  uint32_t index = seen_.global++;
-  take_id(c_);
-  inline_exports(ExternKind::Global, index);
-  std::string module, name;
-  if (inline_import(module, name)) {
-    BinaryWriter desc;
-    type_parser_.global_type(desc);
-    return import_entry(module, name, ExternKind::Global, desc);
-  }
+  if (definition_start(ExternKind::Global, seen_.global++, [&](BinaryWriter& d) { type_parser_.global_type(d); }))
+    return;
   type_parser_.global_type(global_section_.body);
   FunctionContext none;
   expr(global_section_.body, none);
@@ -303,16 +290,12 @@ void ModuleParser::global_field() {
 }
 
 void ModuleParser::tag_field() {
-  uint32_t index = seen_.tag++;
-  take_id(c_);
-  inline_exports(ExternKind::Tag, index);
-  std::string module, name;
-  BinaryWriter desc;
-  bool imported = inline_import(module, name);
-  desc.u8(0x00);  // the exception attribute (3.0 §5.5.10)
-  desc.u32(type_use(false).index);
-  if (imported) return import_entry(module, name, ExternKind::Tag, desc);
-  tag_section_.body.raw(desc);
+  auto tag_type = [&](BinaryWriter& d) {
+    d.u8(0x00);  // the exception attribute (3.0 §5.5.10)
+    d.u32(type_use(false).index);
+  };
+  if (definition_start(ExternKind::Tag, seen_.tag++, tag_type)) return;
+  tag_type(tag_section_.body);
   ++tag_section_.count;
 }
 

@@ -8,6 +8,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -61,6 +62,7 @@ class ModuleParser {
   void elem_field();
   void data_field();
   // Inline `(export "name")*` after a definition's $id; `(import "m" "n")` when present.
+  bool definition_start(ExternKind kind, uint32_t index, const std::function<void(BinaryWriter&)>& type);
   void inline_exports(ExternKind kind, uint32_t index);
   bool inline_import(std::string& module, std::string& name);
   void import_entry(const std::string& module, const std::string& name, ExternKind kind, const BinaryWriter& desc);
@@ -101,6 +103,7 @@ class ModuleParser {
   void immediates(BinaryWriter& out, FunctionContext& f, wasm::Op op);
   void memarg(BinaryWriter& out, uint32_t natural_align, bool memory_allowed);
   void v128_const(BinaryWriter& out);
+  void index_pair(BinaryWriter& out, const IndexSpace& space, std::string_view kind);
   uint32_t field_index(uint32_t type_index);
   bool at_two_indices() const;
 

@@ -95,7 +95,12 @@ WastRunner::Outcome WastRunner::module(const WastCommand& c) {
     }
     return Outcome::Pass;
   }
-  auto inst = instantiate(c);
+  return instantiate_current(c, c);
+}
+
+// Instantiates `module` as the current instance, named by command `c`.
+WastRunner::Outcome WastRunner::instantiate_current(const WastCommand& c, const WastCommand& module) {
+  auto inst = instantiate(module);
   if (!inst) {
     report(c, "module failed to instantiate: " + inst.error().message);
     current_ = nullptr;
@@ -116,15 +121,7 @@ WastRunner::Outcome WastRunner::module_instance(const WastCommand& c) {
     report(c, "no module definition to instantiate");
     return Outcome::Fail;
   }
-  auto inst = instantiate(*definition);
-  if (!inst) {
-    report(c, "module failed to instantiate: " + inst.error().message);
-    current_ = nullptr;
-    return Outcome::Fail;
-  }
-  current_ = *inst;
-  if (c.name) named_[*c.name] = current_;
-  return Outcome::Pass;
+  return instantiate_current(c, *definition);
 }
 
 WastRunner::Outcome WastRunner::expect_invalid(const WastCommand& c, bool malformed) {

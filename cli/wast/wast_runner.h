@@ -52,6 +52,7 @@ class WastRunner {
   Outcome text_failure(const text::WastCommand& c);
   Outcome module(const text::WastCommand& c);
   Outcome module_instance(const text::WastCommand& c);
+  Outcome instantiate_current(const text::WastCommand& c, const text::WastCommand& module);
   Outcome expect_invalid(const text::WastCommand& c, bool malformed);
   Outcome expect_link_failure(const text::WastCommand& c, bool trap);
   Outcome perform(const text::WastCommand& c);

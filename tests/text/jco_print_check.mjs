@@ -48,7 +48,7 @@ function strip(bytes) {
 }
 
 const lines = readFileSync(0, 'utf8').split('\n').filter((l) => l.startsWith('component '));
-let passed = 0, failed = 0, skipped = 0;
+let passed = 0, failed = 0, skipped = 0, unreadable = 0, equal = 0, different = 0;
 for (const line of lines) {
   const [, file, where, command] = line.split(' ');
   const ours = readFileSync(file);
@@ -56,6 +56,7 @@ for (const line of lines) {
     await print(ours);
   } catch (e) {
     failed++;
+    unreadable++;
     console.log(`${where} ${command}: jco print cannot read ${file}: ${String(e).split('\n')[0]}`);
     continue;
   }
@@ -73,12 +74,17 @@ for (const line of lines) {
   const a = strip(ours), b = strip(theirs);
   if (a.length === b.length && a.every((x, i) => x === b[i])) {
     passed++;
+    equal++;
   } else {
     failed++;
+    different++;
     let at = 0;
     while (at < a.length && a[at] === b[at]) at++;
     console.log(`${where} ${command}: differs from wasm-tools' encoding at byte ${at} of ${file}`);
   }
 }
+console.log(`${lines.length} components: ${lines.length - unreadable} read back by jco print, ${unreadable} not; ` +
+            `${equal} equal to wasm-tools' encoding of their text, ${different} different, ` +
+            `${skipped} with text this wasm-tools cannot parse`);
 console.log(`${passed} passed, ${failed} failed, ${skipped} skipped`);
 process.exit(failed ? 1 : 0);
