@@ -37,8 +37,6 @@ std::optional<uint8_t> lookup(const Named (&table)[N], std::string_view name) {
 
 }  // namespace
 
-bool ValType::is_ref() const { return code == code::Ref || code == code::RefNull || (code >= 0x69 && code <= 0x74); }
-
 HeapType ValType::heap_type() const {
   if (code == code::Ref || code == code::RefNull) return heap;
   HeapType h;

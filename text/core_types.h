@@ -37,7 +37,6 @@ struct HeapType {
 struct ValType {
   uint8_t code = 0;
   HeapType heap;  // code == RefNull or Ref
-  bool is_ref() const;
   bool nullable() const { return code != code::Ref; }
   HeapType heap_type() const;  // for references
   bool operator==(const ValType&) const = default;

@@ -26,7 +26,6 @@ class IndexSpace {
     if (it == names_.end()) return std::nullopt;
     return it->second;
   }
-  bool has_name(const std::string& name) const { return names_.contains(name); }
 
   // Reads an index: a u32 (taken as is; range checks are validation's job) or an `$id` that must
   // name an entry.
