@@ -1,12 +1,12 @@
-// Reads a module or component for a command: a binary (.wasm) as is, anything else as text
-// (.wat), told apart by content, not by file name.
+// Reads a module or component for a command: text (.wat) is parsed and encoded, anything else is
+// returned as is for the binary decoder; told apart by content (text::is_wat_text), not by name.
 #pragma once
 
 #include <cstdint>
 #include <string>
 #include <vector>
 
-#include "support/expected.h"
+#include "wasmrun/expected.h"
 
 namespace wasmrun::cli {
 

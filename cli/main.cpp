@@ -12,7 +12,10 @@ constexpr const char* kUsage = R"(wasmrun — a WebAssembly component runtime
 usage: wasmrun <command> [options] [args]
 
 commands:
-  validate FILE               decode and validate a core module (.wasm, or .wat text)
+  run --invoke NAME FILE [ARGS...]
+                              call an export and print its results
+  validate FILE               decode and validate a core module
+                              (FILE: a binary .wasm, or .wat text)
   wast [options] FILE.wast... run WebAssembly spec scripts
       --parse-only            only parse and encode every module and command
       --validate-only         only decode and validate; skip what needs execution
@@ -42,6 +45,7 @@ int main(int argc, char** argv) {
   wasmrun::cli::Args rest(args.data() + 1, args.size() - 1);
   if (command == "validate") return wasmrun::cli::validate_command(rest);
   if (command == "wast") return wasmrun::cli::wast_command(rest);
+  if (command == "run") return wasmrun::cli::run_command(rest);
   fmt::print(stderr, "error: unknown command '{}'\n{}", command, kUsage);
   return 2;
 }

@@ -10,6 +10,7 @@
 
 #include "jit/function_translator.h"
 #include "jit/object_compiler.h"
+#include "jit/perf_map.h"
 #include "jit/trampolines.h"
 #include "runtime/vm/libcalls.h"
 
@@ -48,6 +49,8 @@ class LlvmCodeGenerator final : public vm::CodeGenerator {
   Expected<std::unique_ptr<llvm::MemoryBuffer>> build_object(const wasm::Module& module,
                                                              const vm::CompileOptions& options,
                                                              const std::string& name, const Emit& emit);
+  // Host stubs and entry trampolines: one small object each, kept for the engine's life.
+  Expected<void*> compile_glue(const std::string& symbol, const Emit& emit);
   // Links objects into a new JITDylib and resolves `symbols`.
   Expected<std::unique_ptr<JitCode>> link(std::vector<std::unique_ptr<llvm::MemoryBuffer>> objects,
                                           const std::vector<std::string>& symbols, std::vector<void*>& addresses);
@@ -146,9 +149,23 @@ Expected<std::unique_ptr<vm::CompiledCode>> LlvmCodeGenerator::compile(const was
   std::vector<std::string> symbols;
   for (uint32_t i = 0; i < module.bodies.size(); ++i) symbols.push_back(function_symbol(module.imported_funcs + i));
   for (uint32_t t = 0; t < module.types.size(); ++t) symbols.push_back(trampoline_symbol(t));
+  std::map<std::string, uint64_t> sizes;
+  if (perf_map_enabled()) sizes = symbol_sizes(buffers);
   std::vector<void*> addresses;
   auto linked = link(std::move(buffers), symbols, addresses);
   if (!linked) return linked.error();
+  if (perf_map_enabled()) {
+    std::vector<std::pair<const void*, uint64_t>> ranges;
+    std::vector<std::string> names;
+    for (uint32_t i = 0; i < module.bodies.size(); ++i) {
+      uint32_t index = module.imported_funcs + i;
+      auto name = module.names.functions.find(index);
+      ranges.push_back({addresses[i], sizes[symbols[i]]});
+      names.push_back(name != module.names.functions.end() ? fmt::format("wasm[{}]::{}", index, name->second)
+                                                            : fmt::format("wasm[{}]", index));
+    }
+    append_to_perf_map(ranges, names);
+  }
   std::unique_ptr<JitCode> code = linked.take();
   code->functions.assign(addresses.begin(), addresses.begin() + module.bodies.size());
   for (size_t t = 0; t < module.types.size(); ++t)
@@ -156,35 +173,29 @@ Expected<std::unique_ptr<vm::CompiledCode>> LlvmCodeGenerator::compile(const was
   return std::unique_ptr<vm::CompiledCode>(std::move(code));
 }
 
-Expected<void*> LlvmCodeGenerator::host_stub(const wasm::FuncType& type) {
+Expected<void*> LlvmCodeGenerator::compile_glue(const std::string& symbol, const Emit& emit) {
   wasm::Module empty;
   vm::CompileOptions options;
-  auto object = build_object(empty, options, "host_stub", [&](ModuleEnv& env) { emit_host_stub(env, type, "stub"); });
+  auto object = build_object(empty, options, symbol, emit);
   if (!object) return object.error();
   std::vector<std::unique_ptr<llvm::MemoryBuffer>> objects;
   objects.push_back(object.take());
   std::vector<void*> addresses;
-  auto code = link(std::move(objects), {"stub"}, addresses);
+  auto code = link(std::move(objects), {symbol}, addresses);
   if (!code) return code.error();
   std::lock_guard lock(glue_mutex_);
   glue_.push_back(code.take());
   return addresses[0];
 }
 
+Expected<void*> LlvmCodeGenerator::host_stub(const wasm::FuncType& type) {
+  return compile_glue("stub", [&](ModuleEnv& env) { emit_host_stub(env, type, "stub"); });
+}
+
 Expected<vm::EntryTrampoline> LlvmCodeGenerator::entry_trampoline(const wasm::FuncType& type) {
-  wasm::Module empty;
-  vm::CompileOptions options;
-  auto object = build_object(empty, options, "trampoline",
-                             [&](ModuleEnv& env) { emit_entry_trampoline(env, type, "entry"); });
-  if (!object) return object.error();
-  std::vector<std::unique_ptr<llvm::MemoryBuffer>> objects;
-  objects.push_back(object.take());
-  std::vector<void*> addresses;
-  auto code = link(std::move(objects), {"entry"}, addresses);
+  auto code = compile_glue("entry", [&](ModuleEnv& env) { emit_entry_trampoline(env, type, "entry"); });
   if (!code) return code.error();
-  std::lock_guard lock(glue_mutex_);
-  glue_.push_back(code.take());
-  return reinterpret_cast<vm::EntryTrampoline>(addresses[0]);
+  return reinterpret_cast<vm::EntryTrampoline>(*code);
 }
 
 }  // namespace

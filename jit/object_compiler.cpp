@@ -10,6 +10,7 @@
 #include <llvm/Target/TargetMachine.h>
 #include <llvm/Transforms/Scalar/SROA.h>
 
+#include <atomic>
 #include <cstdlib>
 
 namespace wasmrun::jit {
@@ -82,6 +83,15 @@ Expected<std::unique_ptr<llvm::MemoryBuffer>> compile_to_object(llvm::Module& mo
   auto tm = thread_target_machine(builder, opt_level);
   if (!tm) return tm.error();
   optimize(module, *tm, opt_level);
+  // For JIT developers: WASMRUN_DUMP_IR=DIR writes every optimized module there, with its object.
+  const char* dump_dir = std::getenv("WASMRUN_DUMP_IR");
+  static std::atomic<unsigned> dump_counter{0};
+  std::string dump_path = dump_dir ? std::string(dump_dir) + "/module" + std::to_string(dump_counter++) : "";
+  if (dump_dir) {
+    std::error_code ec;
+    llvm::raw_fd_ostream dump(dump_path + ".ll", ec);
+    if (!ec) module.print(dump, nullptr);
+  }
 
   llvm::SmallVector<char, 0> object;
   llvm::raw_svector_ostream out(object);
@@ -89,6 +99,11 @@ Expected<std::unique_ptr<llvm::MemoryBuffer>> compile_to_object(llvm::Module& mo
   if ((*tm)->addPassesToEmitFile(codegen, out, nullptr, llvm::CodeGenFileType::ObjectFile))
     return Error{"internal error: the target cannot emit object files"};
   codegen.run(module);
+  if (dump_dir) {
+    std::error_code ec;
+    llvm::raw_fd_ostream dump(dump_path + ".o", ec);
+    if (!ec) dump.write(object.data(), object.size());
+  }
   return llvm::MemoryBuffer::getMemBufferCopy(llvm::StringRef(object.data(), object.size()),
                                               module.getModuleIdentifier());
 }

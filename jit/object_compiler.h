@@ -7,7 +7,7 @@
 
 #include <memory>
 
-#include "support/expected.h"
+#include "wasmrun/expected.h"
 
 namespace llvm::orc {
 class JITTargetMachineBuilder;

@@ -5,7 +5,7 @@
 #include <string>
 #include <vector>
 
-#include "support/expected.h"
+#include "wasmrun/expected.h"
 
 namespace wasmrun {
 

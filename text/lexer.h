@@ -8,7 +8,7 @@
 #include <string_view>
 #include <vector>
 
-#include "support/expected.h"
+#include "wasmrun/expected.h"
 
 namespace wasmrun::text {
 

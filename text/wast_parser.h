@@ -5,7 +5,7 @@
 #include <string>
 #include <string_view>
 
-#include "support/expected.h"
+#include "wasmrun/expected.h"
 #include "text/wast_script.h"
 
 namespace wasmrun::text {

@@ -31,8 +31,28 @@ Expected<std::vector<uint8_t>> parse_wat(std::string_view source, std::string_vi
   }
 }
 
-bool is_wasm_binary(std::span<const uint8_t> bytes) {
-  return bytes.size() >= 4 && bytes[0] == 0x00 && bytes[1] == 0x61 && bytes[2] == 0x73 && bytes[3] == 0x6D;
+bool is_wat_text(std::span<const uint8_t> bytes) {
+  size_t i = 0, n = bytes.size();
+  auto at = [&](size_t k, char c) { return k < n && bytes[k] == uint8_t(c); };
+  while (i < n) {
+    uint8_t b = bytes[i];
+    if (b == ' ' || b == '\t' || b == '\n' || b == '\r') {
+      ++i;
+    } else if (at(i, ';') && at(i + 1, ';')) {
+      while (i < n && bytes[i] != '\n') ++i;
+    } else if (at(i, '(') && at(i + 1, ';')) {
+      // A block comment (they nest, §6.2.3).
+      int depth = 0;
+      do {
+        if (at(i, '(') && at(i + 1, ';')) ++depth, i += 2;
+        else if (at(i, ';') && at(i + 1, ')')) --depth, i += 2;
+        else ++i;
+      } while (depth > 0 && i < n);
+    } else {
+      return b == '(';
+    }
+  }
+  return false;
 }
 
 }  // namespace wasmrun::text

@@ -7,7 +7,7 @@
 #include <string_view>
 #include <vector>
 
-#include "support/expected.h"
+#include "wasmrun/expected.h"
 
 namespace wasmrun::text {
 
@@ -15,8 +15,9 @@ namespace wasmrun::text {
 // fields), and encodes it. Errors read "file.wat:12:7: expected an instruction, found \")\"".
 Expected<std::vector<uint8_t>> parse_wat(std::string_view source, std::string_view file_name);
 
-// True when bytes start with the binary format's magic number "\0asm" (modules and components
-// alike); anything else is taken as text.
-bool is_wasm_binary(std::span<const uint8_t> bytes);
+// True when bytes are text in the format: after whitespace and comments, a "(" opens the
+// module or component (or the first field). Anything else, the magic number "\0asm" included,
+// is left to the binary decoder, whose message then explains what is wrong.
+bool is_wat_text(std::span<const uint8_t> bytes);
 
 }  // namespace wasmrun::text

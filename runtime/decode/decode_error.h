@@ -1,5 +1,5 @@
 // The failure raised inside the binary decoder and validator. It never leaves them: the public
-// entry points catch it and return an Error value (support/expected.h). Unwinding keeps the
+// entry points catch it and return an Error value (wasmrun/expected.h). Unwinding keeps the
 // one-pass decoder free of error plumbing on every byte it reads.
 #pragma once
 

@@ -6,7 +6,7 @@
 #include <span>
 
 #include "runtime/wasm/module.h"
-#include "support/expected.h"
+#include "wasmrun/expected.h"
 
 namespace wasmrun::wasm {
 

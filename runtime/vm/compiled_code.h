@@ -8,7 +8,7 @@
 
 #include "runtime/vm/vmcontext.h"
 #include "runtime/wasm/module.h"
-#include "support/expected.h"
+#include "wasmrun/expected.h"
 
 namespace wasmrun::vm {
 

@@ -9,7 +9,7 @@
 
 #include "runtime/vm/vmcontext.h"
 #include "runtime/wasm/types.h"
-#include "support/expected.h"
+#include "wasmrun/expected.h"
 
 namespace wasmrun::vm {
 

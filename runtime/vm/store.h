@@ -66,6 +66,8 @@ class Store {
   // Interrupt guests (compiled with epoch checks) once the engine's epoch reaches `deadline`.
   void set_epoch_deadline(uint64_t deadline) { context_.epoch_deadline = deadline; }
 
+  void* embedder = nullptr;  // the embedding API's Store object, if any
+
  private:
   Engine& engine_;
   VMStoreContext context_;

@@ -1,8 +1,10 @@
 #include "runtime/vm/trap.h"
 
+#include <pthread.h>
 #include <signal.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <array>
 #include <atomic>
 #include <cstdlib>
@@ -85,6 +87,23 @@ void install_fault_handlers() {
   });
 }
 
+// The lowest usable address of this thread's stack, plus room for host code and signal frames
+// below the point where wasm must stop.
+uintptr_t stack_floor() {
+  thread_local uintptr_t floor = [] {
+    pthread_attr_t attr;
+    void* low = nullptr;
+    size_t size = 0;
+    if (pthread_getattr_np(pthread_self(), &attr) == 0) {
+      pthread_attr_getstack(&attr, &low, &size);
+      pthread_attr_destroy(&attr);
+    }
+    constexpr uintptr_t kHostReserve = 128 * 1024;
+    return reinterpret_cast<uintptr_t>(low) + kHostReserve;
+  }();
+  return floor;
+}
+
 }  // namespace
 
 const char* trap_message(TrapCode code) {
@@ -114,11 +133,13 @@ std::optional<Trap> call_with_trap_handler(VMStoreContext* store, uintptr_t max_
   activation.previous = tls_activation;
   activation.code = TrapCode::Unreachable;
 
-  // The outermost entry into this store sets the stack limit that prologues check.
+  // The outermost entry into this store sets the stack limit that prologues check: the budget
+  // below here, but never below what this thread's stack can hold (DESIGN §3).
   uintptr_t saved_limit = store->stack_limit;
   if (saved_limit == 0) {
     uintptr_t here = reinterpret_cast<uintptr_t>(__builtin_frame_address(0));
-    store->stack_limit = here > max_stack_bytes ? here - max_stack_bytes : 1;
+    uintptr_t budget = here > max_stack_bytes ? here - max_stack_bytes : 1;
+    store->stack_limit = std::max(budget, stack_floor());
   }
 
   tls_activation = &activation;

@@ -159,7 +159,12 @@ TEST_CASE("deep nesting fails cleanly") {
   CHECK(wat_error(deep).find("nesting too deep") != std::string::npos);
 }
 
-TEST_CASE("binaries are told from text by their magic number") {
-  CHECK(is_wasm_binary(std::vector<uint8_t>{0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00}));
-  CHECK_FALSE(is_wasm_binary(std::vector<uint8_t>{'(', 'm'}));
+TEST_CASE("text is told from binaries by its content") {
+  auto text = [](std::string_view s) { return is_wat_text(std::vector<uint8_t>(s.begin(), s.end())); };
+  CHECK(text("(module)"));
+  CHECK(text("  ;; a comment\n (; nested (; block ;) comment ;)\n(func)"));
+  CHECK_FALSE(text(std::string_view("\0asm\x01\0\0\0", 8)));
+  CHECK_FALSE(text("garbage!"));
+  CHECK_FALSE(text(""));
+  CHECK_FALSE(text("(; unclosed"));
 }

@@ -1,4 +1,4 @@
-// Errors as values: every fallible public operation returns Expected<T>.
+// Errors as values: every fallible operation of wasmrun, public or internal, returns Expected<T>.
 #pragma once
 
 #include <cassert>

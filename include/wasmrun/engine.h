@@ -1,0 +1,41 @@
+// The engine: compilation settings and the JIT. Create one per process (or per configuration)
+// and share it; it is thread-safe.
+#pragma once
+
+#include <cstddef>
+#include <memory>
+
+#include "wasmrun/expected.h"
+
+namespace wasmrun {
+
+namespace vm {
+class Engine;
+}
+
+struct Config {
+  // LLVM optimization level 0-3. 2 (the default) gives nearly all of -O3's speed in less
+  // compile time; see bench/README.md.
+  int opt_level = 2;
+  // Compile epoch checks into function entries and loop headers, so Store::set_epoch_deadline
+  // and Engine::increment_epoch can interrupt a runaway guest.
+  bool epoch_interruption = false;
+  // Native stack a wasm call may use before it traps with "call stack exhausted".
+  size_t max_wasm_stack = size_t(1) << 20;
+};
+
+class Engine {
+ public:
+  static Expected<Engine> create(const Config& config = {});
+
+  // Advances the epoch; guests past their store's deadline trap with "interrupted".
+  void increment_epoch();
+
+  vm::Engine& impl() const { return *impl_; }
+
+ private:
+  explicit Engine(std::shared_ptr<vm::Engine> impl) : impl_(std::move(impl)) {}
+  std::shared_ptr<vm::Engine> impl_;
+};
+
+}  // namespace wasmrun

@@ -1,0 +1,51 @@
+#include "jit/perf_map.h"
+
+#include <fmt/format.h>
+#include <llvm/Object/ELFObjectFile.h>
+#include <unistd.h>
+
+#include <cstdio>
+#include <cstdlib>
+#include <mutex>
+
+namespace wasmrun::jit {
+
+bool perf_map_enabled() {
+  static const bool enabled = [] {
+    const char* v = std::getenv("WASMRUN_PERF_MAP");
+    return v && *v && std::string(v) != "0";
+  }();
+  return enabled;
+}
+
+std::map<std::string, uint64_t> symbol_sizes(const std::vector<std::unique_ptr<llvm::MemoryBuffer>>& objects) {
+  std::map<std::string, uint64_t> sizes;
+  for (const auto& buffer : objects) {
+    auto object = llvm::object::ObjectFile::createObjectFile(buffer->getMemBufferRef());
+    if (!object) {
+      llvm::consumeError(object.takeError());
+      continue;
+    }
+    for (const llvm::object::SymbolRef& symbol : (*object)->symbols()) {
+      auto name = symbol.getName();
+      if (!name) {
+        llvm::consumeError(name.takeError());
+        continue;
+      }
+      sizes[name->str()] = llvm::object::ELFSymbolRef(symbol).getSize();
+    }
+  }
+  return sizes;
+}
+
+void append_to_perf_map(const std::vector<std::pair<const void*, uint64_t>>& ranges, const std::vector<std::string>& names) {
+  static std::mutex mutex;
+  std::lock_guard lock(mutex);
+  std::FILE* f = std::fopen(fmt::format("/tmp/perf-{}.map", getpid()).c_str(), "a");
+  if (!f) return;
+  for (size_t i = 0; i < ranges.size(); ++i)
+    fmt::print(f, "{:x} {:x} {}\n", reinterpret_cast<uintptr_t>(ranges[i].first), ranges[i].second, names[i]);
+  std::fclose(f);
+}
+
+}  // namespace wasmrun::jit
