@@ -52,6 +52,14 @@ llvm::Constant* FunctionTranslator::f64_constant(uint64_t bits) {
   return llvm::ConstantFP::get(env_.ctx, llvm::APFloat(llvm::APFloat::IEEEdouble(), llvm::APInt(64, bits)));
 }
 
+// A call to wasmrun_trap with this function's frame address, for the backtrace.
+void FunctionTranslator::emit_trap_call(llvm::IRBuilder<>& b, vm::TrapCode code) {
+  llvm::Value* frame = b.CreateCall(
+      llvm::Intrinsic::getDeclaration(&env_.llvm_module, llvm::Intrinsic::frameaddress, {env_.ptr}), {b.getInt32(0)});
+  b.CreateCall(env_.libcall("wasmrun_trap"), {b.getInt32(uint32_t(code)), frame});
+  b.CreateUnreachable();
+}
+
 void FunctionTranslator::trap_if(llvm::Value* condition, vm::TrapCode code) {
   size_t index = size_t(code);
   if (trap_blocks_.size() <= index) trap_blocks_.resize(index + 1, nullptr);
@@ -59,8 +67,7 @@ void FunctionTranslator::trap_if(llvm::Value* condition, vm::TrapCode code) {
   if (!trap) {
     trap = llvm::BasicBlock::Create(env_.ctx, "trap", fn_);
     llvm::IRBuilder<> tb(trap);
-    tb.CreateCall(env_.libcall("wasmrun_trap"), {tb.getInt32(uint32_t(code))});
-    tb.CreateUnreachable();
+    emit_trap_call(tb, code);
   }
   llvm::BasicBlock* next = llvm::BasicBlock::Create(env_.ctx, "", fn_);
   llvm::MDBuilder md(env_.ctx);
@@ -183,8 +190,7 @@ void FunctionTranslator::skip_unreachable(const wasm::Instr& in) {
 void FunctionTranslator::step(const wasm::Instr& in) {
   switch (in.op) {
     case Op::Unreachable:
-      b_.CreateCall(env_.libcall("wasmrun_trap"), {b_.getInt32(uint32_t(vm::TrapCode::Unreachable))});
-      b_.CreateUnreachable();
+      emit_trap_call(b_, vm::TrapCode::Unreachable);
       mark_unreachable();
       return;
     case Op::Nop: return;

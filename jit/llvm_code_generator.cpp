@@ -12,6 +12,7 @@
 #include "jit/object_compiler.h"
 #include "jit/perf_map.h"
 #include "jit/trampolines.h"
+#include "runtime/vm/code_registry.h"
 #include "runtime/vm/libcalls.h"
 
 namespace wasmrun::jit {
@@ -26,7 +27,11 @@ std::string error_text(llvm::Error e) { return llvm::toString(std::move(e)); }
 class JitCode final : public vm::CompiledCode {
  public:
   JitCode(llvm::orc::LLJIT& jit, llvm::orc::JITDylib& dylib) : jit_(jit), dylib_(dylib) {}
-  ~JitCode() override { llvm::consumeError(jit_.getExecutionSession().removeJITDylib(dylib_)); }
+  ~JitCode() override {
+    if (code_token_) vm::unregister_code(code_token_);
+    llvm::consumeError(jit_.getExecutionSession().removeJITDylib(dylib_));
+  }
+  uint64_t code_token_ = 0;  // the code registry entry naming these functions for backtraces
 
  private:
   llvm::orc::LLJIT& jit_;
@@ -149,24 +154,24 @@ Expected<std::unique_ptr<vm::CompiledCode>> LlvmCodeGenerator::compile(const was
   std::vector<std::string> symbols;
   for (uint32_t i = 0; i < module.bodies.size(); ++i) symbols.push_back(function_symbol(module.imported_funcs + i));
   for (uint32_t t = 0; t < module.types.size(); ++t) symbols.push_back(trampoline_symbol(t));
-  std::map<std::string, uint64_t> sizes;
-  if (perf_map_enabled()) sizes = symbol_sizes(buffers);
+  std::map<std::string, uint64_t> sizes = symbol_sizes(buffers);
   std::vector<void*> addresses;
   auto linked = link(std::move(buffers), symbols, addresses);
   if (!linked) return linked.error();
-  if (perf_map_enabled()) {
-    std::vector<std::pair<const void*, uint64_t>> ranges;
-    std::vector<std::string> names;
-    for (uint32_t i = 0; i < module.bodies.size(); ++i) {
-      uint32_t index = module.imported_funcs + i;
-      auto name = module.names.functions.find(index);
-      ranges.push_back({addresses[i], sizes[symbols[i]]});
-      names.push_back(name != module.names.functions.end() ? fmt::format("wasm[{}]::{}", index, name->second)
-                                                            : fmt::format("wasm[{}]", index));
-    }
-    append_to_perf_map(ranges, names);
-  }
   std::unique_ptr<JitCode> code = linked.take();
+
+  // Name every function's code range, for trap backtraces and (optionally) perf.
+  std::vector<vm::CodeRange> ranges;
+  for (uint32_t i = 0; i < module.bodies.size(); ++i) {
+    uint32_t index = module.imported_funcs + i;
+    auto name = module.names.functions.find(index);
+    uintptr_t begin = reinterpret_cast<uintptr_t>(addresses[i]);
+    ranges.push_back({begin, begin + sizes[symbols[i]],
+                      name != module.names.functions.end() ? fmt::format("wasm[{}]::{}", index, name->second)
+                                                           : fmt::format("wasm[{}]", index)});
+  }
+  if (perf_map_enabled()) append_to_perf_map(ranges);
+  code->code_token_ = vm::register_code(std::move(ranges));
   code->functions.assign(addresses.begin(), addresses.begin() + module.bodies.size());
   for (size_t t = 0; t < module.types.size(); ++t)
     code->entry_trampolines.push_back(reinterpret_cast<vm::EntryTrampoline>(addresses[module.bodies.size() + t]));

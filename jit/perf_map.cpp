@@ -38,13 +38,12 @@ std::map<std::string, uint64_t> symbol_sizes(const std::vector<std::unique_ptr<l
   return sizes;
 }
 
-void append_to_perf_map(const std::vector<std::pair<const void*, uint64_t>>& ranges, const std::vector<std::string>& names) {
+void append_to_perf_map(const std::vector<vm::CodeRange>& ranges) {
   static std::mutex mutex;
   std::lock_guard lock(mutex);
   std::FILE* f = std::fopen(fmt::format("/tmp/perf-{}.map", getpid()).c_str(), "a");
   if (!f) return;
-  for (size_t i = 0; i < ranges.size(); ++i)
-    fmt::print(f, "{:x} {:x} {}\n", reinterpret_cast<uintptr_t>(ranges[i].first), ranges[i].second, names[i]);
+  for (const vm::CodeRange& r : ranges) fmt::print(f, "{:x} {:x} {}\n", r.begin, r.end - r.begin, r.name);
   std::fclose(f);
 }
 

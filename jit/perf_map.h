@@ -10,6 +10,8 @@
 #include <string>
 #include <vector>
 
+#include "runtime/vm/code_registry.h"
+
 namespace wasmrun::jit {
 
 bool perf_map_enabled();
@@ -17,6 +19,6 @@ bool perf_map_enabled();
 // Symbol sizes in relocatable objects, read before the objects are handed to the linker.
 std::map<std::string, uint64_t> symbol_sizes(const std::vector<std::unique_ptr<llvm::MemoryBuffer>>& objects);
 
-void append_to_perf_map(const std::vector<std::pair<const void*, uint64_t>>& ranges, const std::vector<std::string>& names);
+void append_to_perf_map(const std::vector<vm::CodeRange>& ranges);
 
 }  // namespace wasmrun::jit

@@ -10,6 +10,7 @@ void emit_entry_trampoline(ModuleEnv& env, const wasm::FuncType& type, const std
   llvm::FunctionType* fty = llvm::FunctionType::get(env.void_type, {env.ptr, env.ptr, env.ptr, env.ptr}, false);
   llvm::Function* f = llvm::Function::Create(fty, llvm::GlobalValue::ExternalLinkage, name, env.llvm_module);
   f->addFnAttr(llvm::Attribute::NoUnwind);
+  f->addFnAttr("frame-pointer", "all");  // keeps the frame chain that trap backtraces follow
   llvm::IRBuilder<> b(llvm::BasicBlock::Create(env.ctx, "entry", f));
   llvm::Value* values = f->getArg(3);
   std::vector<llvm::Value*> args{f->getArg(1), f->getArg(2)};
@@ -31,6 +32,7 @@ void emit_host_stub(ModuleEnv& env, const wasm::FuncType& type, const std::strin
   llvm::Function* f =
       llvm::Function::Create(env.function_type(type), llvm::GlobalValue::ExternalLinkage, name, env.llvm_module);
   f->addFnAttr(llvm::Attribute::NoUnwind);
+  f->addFnAttr("frame-pointer", "all");
   llvm::IRBuilder<> b(llvm::BasicBlock::Create(env.ctx, "entry", f));
   size_t slots = std::max<size_t>({type.params.size(), type.results.size(), 1});
   llvm::AllocaInst* values = b.CreateAlloca(llvm::ArrayType::get(env.i8, slots * kSlot));

@@ -22,7 +22,10 @@ inline bool out_of_range(uint64_t offset, uint64_t n, uint64_t size) { return of
 
 extern "C" {
 
-void wasmrun_trap(uint32_t code) { wasmrun::vm::raise_trap(TrapCode(code)); }
+void wasmrun_trap(uint32_t code, void* frame) {
+  wasmrun::vm::raise_trap(TrapCode(code), reinterpret_cast<uintptr_t>(__builtin_return_address(0)),
+                          reinterpret_cast<uintptr_t>(frame));
+}
 
 int32_t wasmrun_memory_grow(VMContext* vmctx, uint32_t delta_pages) {
   return int32_t(Instance::from(vmctx)->memories[0]->grow(delta_pages));

@@ -1,5 +1,7 @@
 #include "runtime/vm/trap.h"
 
+#include <ucontext.h>
+
 #include <pthread.h>
 #include <signal.h>
 #include <unistd.h>
@@ -13,14 +15,21 @@
 #include <memory>
 #include <mutex>
 
+#include "runtime/vm/code_registry.h"
+
 namespace wasmrun::vm {
 namespace {
+
+constexpr size_t kMaxFrames = 32;
 
 struct Activation {
   jmp_buf jump;
   Activation* previous;
   TrapCode code;
   std::string host_message;
+  uintptr_t entry_frame;  // frame address of the host entry point: backtraces stop here
+  uintptr_t pcs[kMaxFrames];
+  size_t frame_count = 0;
 };
 
 thread_local Activation* tls_activation = nullptr;
@@ -48,10 +57,31 @@ bool in_guarded_region(uintptr_t address) {
 
 struct sigaction g_previous_segv, g_previous_bus;
 
+// Records the trapping pc and the return addresses found by following saved frame pointers (JIT
+// code keeps them) up to the entry point. Only reads stack memory between the trapping frame and
+// the entry frame, so it is safe in a signal handler.
+void record_frames(Activation* a, uintptr_t pc, uintptr_t frame) {
+  a->frame_count = 0;
+  a->pcs[a->frame_count++] = pc;
+  while (a->frame_count < kMaxFrames && frame != 0 && frame % sizeof(uintptr_t) == 0 && frame < a->entry_frame) {
+    const uintptr_t* slots = reinterpret_cast<const uintptr_t*>(frame);
+    uintptr_t caller_frame = slots[0];
+    a->pcs[a->frame_count++] = slots[1];
+    if (caller_frame <= frame) break;  // frames grow up the stack; anything else is not a chain
+    frame = caller_frame;
+  }
+}
+
 void fault_handler(int signal, siginfo_t* info, void* context) {
   Activation* a = tls_activation;
   if (a && in_guarded_region(reinterpret_cast<uintptr_t>(info->si_addr))) {
     a->code = TrapCode::MemoryOutOfBounds;
+    auto* uc = static_cast<ucontext_t*>(context);
+#if defined(__x86_64__)
+    record_frames(a, uc->uc_mcontext.gregs[REG_RIP], uc->uc_mcontext.gregs[REG_RBP]);
+#elif defined(__aarch64__)
+    record_frames(a, uc->uc_mcontext.pc, uc->uc_mcontext.regs[29]);
+#endif
     // SA_NODEFER keeps the signal unblocked, so a plain longjmp is enough.
     longjmp(a->jump, 1);
   }
@@ -132,6 +162,7 @@ std::optional<Trap> call_with_trap_handler(VMStoreContext* store, uintptr_t max_
   Activation activation;
   activation.previous = tls_activation;
   activation.code = TrapCode::Unreachable;
+  activation.entry_frame = reinterpret_cast<uintptr_t>(__builtin_frame_address(0));
 
   // The outermost entry into this store sets the stack limit that prologues check: the budget
   // below here, but never below what this thread's stack can hold (DESIGN §3).
@@ -153,16 +184,22 @@ std::optional<Trap> call_with_trap_handler(VMStoreContext* store, uintptr_t max_
   store->stack_limit = saved_limit;
   Trap trap{activation.code, activation.code == TrapCode::HostError ? std::move(activation.host_message)
                                                                     : std::string(trap_message(activation.code))};
+  std::string backtrace;
+  for (size_t i = 0; i < activation.frame_count; ++i)
+    if (auto name = function_at(activation.pcs[i])) backtrace += "\n    " + std::to_string(i) + ": " + *name;
+  if (!backtrace.empty()) trap.message += "\nwasm backtrace:" + backtrace;
   return trap;
 }
 
-void raise_trap(TrapCode code) {
+void raise_trap(TrapCode code, uintptr_t pc, uintptr_t frame) {
   Activation* a = tls_activation;
   if (!a) {
     std::fprintf(stderr, "wasmrun: trap '%s' raised outside wasm execution\n", trap_message(code));
     std::abort();
   }
   a->code = code;
+  if (frame) record_frames(a, pc, frame);
+  else a->frame_count = 0;
   longjmp(a->jump, 1);
 }
 

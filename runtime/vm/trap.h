@@ -43,8 +43,9 @@ std::optional<Trap> call_with_trap_handler(VMStoreContext* store, uintptr_t max_
                                            void* arg);
 
 // Raise a trap in the innermost activation. Must only be called under call_with_trap_handler,
-// from a frame that owns no resources (the jump skips destructors).
-[[noreturn]] void raise_trap(TrapCode code);
+// from a frame that owns no resources (the jump skips destructors). JIT code passes the pc and
+// frame address it trapped at, so the trap carries a wasm backtrace.
+[[noreturn]] void raise_trap(TrapCode code, uintptr_t pc = 0, uintptr_t frame = 0);
 [[noreturn]] void raise_host_error(std::string message);
 
 // True while this thread runs under call_with_trap_handler.

@@ -1,0 +1,51 @@
+// What the HTTP/2 server and client connections share on top of nghttp2: header lists in
+// nghttp2's form, and feeding a body pipe to nghttp2's data-provider callback.
+#pragma once
+
+#include <nghttp2/nghttp2.h>
+
+#include <cstdint>
+#include <deque>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "http/body.h"
+#include "http/fields.h"
+#include "http/transport.h"
+
+namespace wasmrun::http {
+
+inline std::string_view as_view(const uint8_t* p, size_t n) { return {reinterpret_cast<const char*>(p), n}; }
+
+// A header list for nghttp2_submit_*: names lowercased (RFC 9113 §8.2.1), invalid or
+// connection-specific fields left out (RFC 9113 §8.2.2). Strings live as long as the list.
+class NvList {
+ public:
+  void add_raw(std::string_view name, std::string_view value);  // as given (pseudo-fields)
+  void add(std::string_view name, std::string_view value);      // lowercased, checked
+  void add_all(const Fields& fields);
+  nghttp2_nv* data() { return nva_.data(); }
+  size_t size() const { return nva_.size(); }
+  bool has(std::string_view lowercase_name) const;
+
+ private:
+  std::deque<std::string> strings_;  // a deque keeps element addresses stable as it grows
+  std::vector<nghttp2_nv> nva_;
+};
+
+// The body of a nghttp2 data-provider read callback: copies what `pipe` holds into `buf`,
+// ends the stream (with trailers, submitted here) when the pipe is at its end, and returns
+// NGHTTP2_ERR_DEFERRED (setting `deferred`) when it is empty for now. A failed pipe resets
+// the stream (NGHTTP2_ERR_TEMPORAL_CALLBACK_FAILURE).
+// Writes nghttp2's outgoing frames through `transport`, buffering in `out`: frames are taken
+// only while `out` is under `high_water` (so a slow peer stops nghttp2 from producing more).
+// Returns the write status (would_block: EPOLLOUT resumes), or error with `nghttp2_error`
+// set when nghttp2 failed.
+IoStatus send_nghttp2_output(nghttp2_session* session, Transport& transport, ByteBuffer& out,
+                             size_t high_water, int& nghttp2_error);
+
+ssize_t read_pipe_for_nghttp2(nghttp2_session* session, int32_t stream_id, BodyPipe& pipe,
+                              uint8_t* buf, size_t length, uint32_t* flags, bool& deferred);
+
+}  // namespace wasmrun::http

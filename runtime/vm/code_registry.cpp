@@ -1,0 +1,55 @@
+#include "runtime/vm/code_registry.h"
+
+#include <map>
+#include <mutex>
+
+namespace wasmrun::vm {
+
+namespace {
+
+struct Registry {
+  std::mutex mutex;
+  uint64_t next_token = 1;
+  std::map<uintptr_t, CodeRange> by_begin;                  // every live range, by start
+  std::map<uint64_t, std::vector<uintptr_t>> by_token;      // what each registration added
+};
+
+Registry& registry() {
+  static Registry r;
+  return r;
+}
+
+}  // namespace
+
+uint64_t register_code(std::vector<CodeRange> ranges) {
+  Registry& r = registry();
+  std::lock_guard lock(r.mutex);
+  uint64_t token = r.next_token++;
+  std::vector<uintptr_t>& added = r.by_token[token];
+  for (CodeRange& range : ranges) {
+    added.push_back(range.begin);
+    r.by_begin[range.begin] = std::move(range);
+  }
+  return token;
+}
+
+void unregister_code(uint64_t token) {
+  Registry& r = registry();
+  std::lock_guard lock(r.mutex);
+  auto it = r.by_token.find(token);
+  if (it == r.by_token.end()) return;
+  for (uintptr_t begin : it->second) r.by_begin.erase(begin);
+  r.by_token.erase(it);
+}
+
+std::optional<std::string> function_at(uintptr_t pc) {
+  Registry& r = registry();
+  std::lock_guard lock(r.mutex);
+  auto it = r.by_begin.upper_bound(pc);
+  if (it == r.by_begin.begin()) return std::nullopt;
+  --it;
+  if (pc >= it->second.end) return std::nullopt;
+  return it->second.name;
+}
+
+}  // namespace wasmrun::vm
