@@ -12,13 +12,15 @@ constexpr const char* kUsage = R"(wasmrun — a WebAssembly component runtime
 usage: wasmrun <command> [options] [args]
 
 commands:
-  run [options] FILE.wasm [ARGS...]
+  run [options] FILE [ARGS...]
                               run a WASI preview1 command with ARGS
       --dir HOST[::GUEST]     preopen a host directory (as GUEST, default HOST)
       --env NAME[=VALUE]      set an environment variable (NAME alone: the host's)
       --invoke NAME           call the export NAME with ARGS and print its results
-  validate FILE.wasm          decode and validate a core module
+  validate FILE               decode and validate a core module
+                              (FILE: a binary .wasm, or .wat text)
   wast [options] FILE.wast... run WebAssembly spec scripts
+      --parse-only            only parse and encode every module and command
       --validate-only         only decode and validate; skip what needs execution
       --strict-messages       fail expected errors whose message differs from the script's
       -v, --verbose           print every failure in detail

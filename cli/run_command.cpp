@@ -10,6 +10,7 @@
 #include <optional>
 
 #include "cli/commands.h"
+#include "cli/load_binary.h"
 #include "wasmrun/wasmrun.h"
 
 namespace wasmrun::cli {
@@ -107,8 +108,10 @@ int run_command(Args args) {
 
   auto engine = Engine::create();
   if (!engine) return fail(engine.error().message);
-  auto module = Module::from_file(*engine, path);
-  if (!module) return fail(module.error().message);
+  auto bytes = load_binary(path);  // .wasm or .wat
+  if (!bytes) return fail(bytes.error().message);
+  auto module = Module::compile(*engine, *bytes);
+  if (!module) return fail(fmt::format("{}: {}", path, module.error().message));
 
   // The guest's argv: the module's path, then what follows it (with --invoke, the call's
   // arguments, which are also its argv as in wasmtime).

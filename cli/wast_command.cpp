@@ -4,10 +4,11 @@
 #include <vector>
 
 #include "cli/commands.h"
-#include "cli/wast/wast2json_loader.h"
 #include "cli/wast/wast_runner.h"
 #include "jit/llvm_code_generator.h"
 #include "runtime/vm/engine.h"
+#include "support/file.h"
+#include "text/wast_parser.h"
 
 namespace wasmrun::cli {
 
@@ -16,15 +17,16 @@ int wast_command(Args args) {
   std::vector<std::string> files;
   for (std::string_view a : args) {
     if (a == "--validate-only") options.validate_only = true;
+    else if (a == "--parse-only") options.parse_only = true;
     else if (a == "--strict-messages") options.strict_messages = true;
     else if (a == "-v" || a == "--verbose") options.verbose = true;
     else if (a.starts_with("-")) return fail(fmt::format("wast: unknown option '{}'", a));
     else files.emplace_back(a);
   }
-  if (files.empty()) return fail("usage: wasmrun wast [--validate-only] FILE.wast...");
+  if (files.empty()) return fail("usage: wasmrun wast [--parse-only|--validate-only] FILE.wast...");
 
   std::unique_ptr<vm::Engine> engine;
-  if (!options.validate_only) {
+  if (!options.validate_only && !options.parse_only) {
     auto codegen = jit::create_llvm_code_generator();
     if (!codegen) return fail(codegen.error().message);
     engine = std::make_unique<vm::Engine>(vm::EngineConfig{}, codegen.take());
@@ -32,10 +34,12 @@ int wast_command(Args args) {
   WastRunner runner(options, stdout, engine.get());
   WastCounts total;
   for (const std::string& file : files) {
-    auto script = load_with_wast2json(file);
+    auto bytes = read_file(file);
+    auto script = bytes ? text::parse_wast({reinterpret_cast<const char*>(bytes->data()), bytes->size()}, file)
+                        : Expected<text::WastScript>(bytes.error());
     if (!script) {
-      fmt::print("{}: skipped: {}\n", file, script.error().message);
-      ++total.skipped_files;
+      fmt::print("{}: failed: {}\n", file, script.error().message);
+      ++total.failed_files;
       continue;
     }
     WastCounts counts = runner.run(*script);
@@ -45,7 +49,7 @@ int wast_command(Args args) {
     total.add(counts);
   }
   print_summary(stdout, total);
-  return total.total(total.failed) == 0 ? 0 : 1;
+  return total.total(total.failed) + total.failed_files == 0 ? 0 : 1;
 }
 
 }  // namespace wasmrun::cli

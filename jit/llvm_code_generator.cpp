@@ -2,7 +2,10 @@
 
 #include <fmt/format.h>
 #include <llvm/ExecutionEngine/Orc/LLJIT.h>
+#include <llvm/Support/CommandLine.h>
 #include <llvm/Support/TargetSelect.h>
+
+#include <sstream>
 
 #include <atomic>
 #include <mutex>
@@ -210,6 +213,15 @@ Expected<std::unique_ptr<vm::CodeGenerator>> create_llvm_code_generator() {
   std::call_once(once, [] {
     llvm::InitializeNativeTarget();
     llvm::InitializeNativeTargetAsmPrinter();
+    // For JIT developers: WASMRUN_LLVM_ARGS passes options to LLVM, as `opt`/`llc` would take them.
+    if (const char* extra = std::getenv("WASMRUN_LLVM_ARGS")) {
+      std::vector<std::string> words{"wasmrun"};
+      std::istringstream in(extra);
+      for (std::string w; in >> w;) words.push_back(w);
+      std::vector<const char*> argv;
+      for (const std::string& w : words) argv.push_back(w.c_str());
+      llvm::cl::ParseCommandLineOptions(int(argv.size()), argv.data());
+    }
   });
   auto builder = llvm::orc::JITTargetMachineBuilder::detectHost();
   if (!builder) return Error{"cannot detect the host for the JIT: " + error_text(builder.takeError())};

@@ -14,6 +14,8 @@ const char* to_string(WastCommand::Kind kind) {
     case WastCommand::Kind::AssertMalformed: return "assert_malformed";
     case WastCommand::Kind::AssertUnlinkable: return "assert_unlinkable";
     case WastCommand::Kind::AssertUninstantiable: return "assert_uninstantiable";
+    case WastCommand::Kind::ModuleInstance: return "module instance";
+    case WastCommand::Kind::AssertException: return "assert_exception";
   }
   return "?";
 }

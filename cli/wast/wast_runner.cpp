@@ -24,7 +24,10 @@ void WastCounts::add(const WastCounts& o) {
     skipped[i] += o.skipped[i];
   }
   other_message += o.other_message;
-  skipped_files += o.skipped_files;
+  failed_files += o.failed_files;
+  skipped_component += o.skipped_component;
+  skipped_execution += o.skipped_execution;
+  skipped_undecided += o.skipped_undecided;
 }
 
 void WastRunner::report(const WastCommand& c, const std::string& what) {
@@ -54,10 +57,35 @@ Expected<vm::Instance*> WastRunner::instantiate(const WastCommand& c) {
   return vm::instantiate(*store_, *compiled, imports);
 }
 
-WastRunner::Outcome WastRunner::module(const WastCommand& c) {
-  if (c.text_module) {
-    report(c, "skipped: a text-only module needs our text parser");
+// A module whose text did not parse or encode: only assert_malformed expects that.
+WastRunner::Outcome WastRunner::text_failure(const WastCommand& c) {
+  if (c.kind == Kind::AssertMalformed) return check_message(c, c.text_error, true) ? Outcome::Pass : Outcome::Fail;
+  report(c, "module failed to parse: " + c.text_error);
+  return Outcome::Fail;
+}
+
+// --parse-only: every form parsed and encoded. A text module that must be malformed but encodes
+// can only be judged by decoding it.
+WastRunner::Outcome WastRunner::parsed(const WastCommand& c) {
+  if (!c.text_error.empty()) return text_failure(c);
+  if (c.kind == Kind::AssertMalformed && c.text_module) {
+    ++counts_->skipped_undecided;
     return Outcome::Skip;
+  }
+  return Outcome::Pass;
+}
+
+WastRunner::Outcome WastRunner::module(const WastCommand& c) {
+  if (c.definition) {
+    // Validated now, instantiated by `module instance`.
+    definitions_[c.name.value_or("")] = &c;
+    last_definition_ = &c;
+    auto m = wasm::decode_module(c.binary);
+    if (!m) {
+      report(c, "module failed to load: " + m.error().message);
+      return Outcome::Fail;
+    }
+    return Outcome::Pass;
   }
   if (options_.validate_only) {
     auto m = wasm::decode_module(c.binary);
@@ -67,7 +95,12 @@ WastRunner::Outcome WastRunner::module(const WastCommand& c) {
     }
     return Outcome::Pass;
   }
-  auto inst = instantiate(c);
+  return instantiate_current(c, c);
+}
+
+// Instantiates `module` as the current instance, named by command `c`.
+WastRunner::Outcome WastRunner::instantiate_current(const WastCommand& c, const WastCommand& module) {
+  auto inst = instantiate(module);
   if (!inst) {
     report(c, "module failed to instantiate: " + inst.error().message);
     current_ = nullptr;
@@ -78,8 +111,20 @@ WastRunner::Outcome WastRunner::module(const WastCommand& c) {
   return Outcome::Pass;
 }
 
+WastRunner::Outcome WastRunner::module_instance(const WastCommand& c) {
+  const WastCommand* definition = last_definition_;
+  if (c.instance_of) {
+    auto it = definitions_.find(*c.instance_of);
+    definition = it == definitions_.end() ? nullptr : it->second;
+  }
+  if (!definition) {
+    report(c, "no module definition to instantiate");
+    return Outcome::Fail;
+  }
+  return instantiate_current(c, *definition);
+}
+
 WastRunner::Outcome WastRunner::expect_invalid(const WastCommand& c, bool malformed) {
-  if (c.text_module) return Outcome::Skip;  // text-format assert_malformed: needs our text parser
   wasm::DecodeFailure f = wasm::decode_failure(c.binary);
   if (f.error.message.empty()) {
     report(c, fmt::format("expected \"{}\", but the module is valid", c.text));
@@ -90,18 +135,18 @@ WastRunner::Outcome WastRunner::expect_invalid(const WastCommand& c, bool malfor
 
 WastRunner::Outcome WastRunner::skip_execution(const WastCommand& c) {
   // Modules that must fail to link or instantiate are still valid: check that much.
-  if ((c.kind == Kind::AssertUnlinkable || c.kind == Kind::AssertUninstantiable) && !c.text_module) {
+  if (c.kind == Kind::AssertUnlinkable || c.kind == Kind::AssertUninstantiable) {
     auto m = wasm::decode_module(c.binary);
     if (!m) {
       report(c, "module failed to load: " + m.error().message);
       return Outcome::Fail;
     }
   }
+  ++counts_->skipped_execution;
   return Outcome::Skip;
 }
 
 WastRunner::Outcome WastRunner::expect_link_failure(const WastCommand& c, bool trap) {
-  if (c.text_module) return Outcome::Skip;
   auto inst = instantiate(c);
   if (inst) {
     report(c, fmt::format("expected \"{}\", but the module instantiated", c.text));
@@ -209,6 +254,8 @@ WastCounts WastRunner::run(const text::WastScript& script) {
   current_ = nullptr;
   named_.clear();
   registered_.clear();
+  definitions_.clear();
+  last_definition_ = nullptr;
   store_.reset();
   if (engine_) {
     store_ = std::make_unique<vm::Store>(*engine_);
@@ -219,14 +266,24 @@ WastCounts WastRunner::run(const text::WastScript& script) {
   for (const WastCommand& c : script.commands) {
     Outcome outcome = Outcome::Skip;
     bool execute = !options_.validate_only;
-    switch (c.kind) {
-      case Kind::Module: outcome = module(c); break;
-      case Kind::AssertInvalid: outcome = expect_invalid(c, false); break;
-      case Kind::AssertMalformed: outcome = expect_invalid(c, true); break;
-      case Kind::AssertUnlinkable: outcome = execute ? expect_link_failure(c, false) : skip_execution(c); break;
-      case Kind::AssertUninstantiable: outcome = execute ? expect_link_failure(c, true) : skip_execution(c); break;
-      case Kind::Register: outcome = execute ? register_module(c) : skip_execution(c); break;
-      default: outcome = execute ? perform(c) : skip_execution(c); break;
+    if (options_.parse_only) {
+      outcome = parsed(c);
+    } else if (!c.text_error.empty()) {
+      outcome = text_failure(c);
+    } else if (c.component) {
+      ++counts.skipped_component;
+    } else {
+      switch (c.kind) {
+        case Kind::Module: outcome = module(c); break;
+        case Kind::AssertInvalid: outcome = expect_invalid(c, false); break;
+        case Kind::AssertMalformed: outcome = expect_invalid(c, true); break;
+        case Kind::AssertUnlinkable: outcome = execute ? expect_link_failure(c, false) : skip_execution(c); break;
+        case Kind::AssertUninstantiable: outcome = execute ? expect_link_failure(c, true) : skip_execution(c); break;
+        case Kind::Register: outcome = execute ? register_module(c) : skip_execution(c); break;
+        case Kind::ModuleInstance: outcome = execute ? module_instance(c) : skip_execution(c); break;
+        case Kind::AssertException: outcome = skip_execution(c); break;  // no exceptions in the runtime yet
+        default: outcome = execute ? perform(c) : skip_execution(c); break;
+      }
     }
     size_t k = size_t(c.kind);
     switch (outcome) {
@@ -238,6 +295,8 @@ WastCounts WastRunner::run(const text::WastScript& script) {
   current_ = nullptr;
   named_.clear();
   registered_.clear();
+  definitions_.clear();
+  last_definition_ = nullptr;
   store_.reset();
   counts_ = nullptr;
   return counts;
@@ -252,9 +311,17 @@ void print_summary(std::FILE* out, const WastCounts& c) {
   if (c.other_message)
     fmt::print(out, "{} expected failures failed with a different message (--strict-messages to fail them)\n",
                c.other_message);
-  if (c.skipped_files) fmt::print(out, "{} file(s) could not be read and were skipped\n", c.skipped_files);
-  fmt::print(out, "{} passed, {} failed, {} skipped\n", c.total(c.passed), c.total(c.failed),
-             c.total(c.skipped) + c.skipped_files);
+  if (c.skipped_execution)
+    fmt::print(out, "{} skipped: they run code, which these options or the runtime leave out\n", c.skipped_execution);
+  if (c.skipped_component)
+    fmt::print(out, "{} skipped: component commands are decoded and run with the component-model issue\n",
+               c.skipped_component);
+  if (c.skipped_undecided)
+    fmt::print(out, "{} skipped: text assert_malformed modules that encode; only decoding can reject them "
+               "(run without --parse-only)\n", c.skipped_undecided);
+  if (c.failed_files) fmt::print(out, "{} file(s) could not be read or parsed\n", c.failed_files);
+  fmt::print(out, "{} passed, {} failed, {} skipped\n", c.total(c.passed), c.total(c.failed) + c.failed_files,
+             c.total(c.skipped));
 }
 
 }  // namespace wasmrun::cli

@@ -15,17 +15,22 @@
 namespace wasmrun::cli {
 
 struct WastOptions {
+  bool parse_only = false;      // parse and encode every form; nothing is decoded or executed
   bool validate_only = false;   // decode and validate modules; commands that execute are skipped
   bool strict_messages = false; // a failure with a message other than the expected one fails
   bool verbose = false;         // print every failure and message difference
 };
 
-constexpr size_t kCommandKinds = size_t(text::WastCommand::Kind::AssertUninstantiable) + 1;
+constexpr size_t kCommandKinds = text::WastCommand::kKinds;
 
 struct WastCounts {
   std::array<uint64_t, kCommandKinds> passed{}, failed{}, skipped{};
   uint64_t other_message = 0;  // passed, but the error message differs from the expected text
-  uint64_t skipped_files = 0;
+  uint64_t failed_files = 0;   // scripts that could not be read or parsed
+  // Why commands were skipped.
+  uint64_t skipped_component = 0;  // components: decoding and running them comes later
+  uint64_t skipped_execution = 0;  // needs execution that the options or the runtime leave out
+  uint64_t skipped_undecided = 0;  // --parse-only: a malformed text module that encodes
 
   uint64_t total(const std::array<uint64_t, kCommandKinds>& a) const;
   void add(const WastCounts& other);
@@ -33,7 +38,7 @@ struct WastCounts {
 
 class WastRunner {
  public:
-  // `engine` may be null with options.validate_only.
+  // `engine` may be null with options.validate_only or options.parse_only.
   WastRunner(WastOptions options, std::FILE* log, vm::Engine* engine)
       : options_(options), log_(log), engine_(engine) {}
 
@@ -43,7 +48,11 @@ class WastRunner {
  private:
   enum class Outcome { Pass, Fail, Skip };
 
+  Outcome parsed(const text::WastCommand& c);
+  Outcome text_failure(const text::WastCommand& c);
   Outcome module(const text::WastCommand& c);
+  Outcome module_instance(const text::WastCommand& c);
+  Outcome instantiate_current(const text::WastCommand& c, const text::WastCommand& module);
   Outcome expect_invalid(const text::WastCommand& c, bool malformed);
   Outcome expect_link_failure(const text::WastCommand& c, bool trap);
   Outcome perform(const text::WastCommand& c);
@@ -71,6 +80,9 @@ class WastRunner {
   vm::Instance* current_ = nullptr;
   std::map<std::string, vm::Instance*> named_;
   std::map<std::string, ExportMap> registered_;
+  // `module definition`s, by name, and the last one, for `module instance`.
+  std::map<std::string, const text::WastCommand*> definitions_;
+  const text::WastCommand* last_definition_ = nullptr;
 };
 
 void print_summary(std::FILE* out, const WastCounts& counts);

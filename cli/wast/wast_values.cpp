@@ -40,6 +40,7 @@ ValType type_of(const WastValue& v) {
     case WastValue::Kind::V128: return ValType::V128;
     case WastValue::Kind::FuncRef: return ValType::FuncRef;
     case WastValue::Kind::ExternRef: return ValType::ExternRef;
+    default: break;  // 3.0 references and component values: no 2.0 runtime type
   }
   return ValType::I32;
 }
@@ -65,6 +66,11 @@ vm::VMValue to_vm_value(const WastValue& v) {
 }
 
 bool matches(const WastValue& expected, ValType type, const vm::VMValue& actual) {
+  if (expected.kind == WastValue::Kind::Either) {
+    for (const WastValue& alternative : expected.alternatives)
+      if (matches(alternative, type, actual)) return true;
+    return false;
+  }
   if (type_of(expected) != type) return false;
   switch (expected.kind) {
     case WastValue::Kind::I32:
@@ -110,8 +116,9 @@ bool matches(const WastValue& expected, ValType type, const vm::VMValue& actual)
       std::memcpy(&p, actual.bytes, sizeof p);
       return p == (expected.is_null ? nullptr : extern_ref(expected.ref));
     }
+    default:
+      return false;
   }
-  return false;
 }
 
 std::string describe(const WastValue& v) {
@@ -130,8 +137,13 @@ std::string describe(const WastValue& v) {
     }
     case WastValue::Kind::FuncRef: return v.is_null ? "ref.null func" : "ref.func";
     case WastValue::Kind::ExternRef: return v.is_null ? "ref.null extern" : fmt::format("ref.extern {}", v.ref);
+    case WastValue::Kind::Either: {
+      std::string s = "either(";
+      for (const WastValue& alternative : v.alternatives) s += " " + describe(alternative);
+      return s + " )";
+    }
+    default: return "?";
   }
-  return "?";
 }
 
 std::string describe(ValType type, const vm::VMValue& v) {

@@ -162,6 +162,8 @@ void InstructionReader::read_immediates(Instr& in) {
       in.index = r_.u32();
       in.index2 = r_.u32();
       break;
+    default:  // immediates of later proposals, whose opcodes read_opcode never admits
+      Reader::fail_at("illegal opcode", in.offset);
   }
 }
 

@@ -19,10 +19,15 @@ enum class Immediate : uint8_t {
   None, Block, Label, BrTable, Func, CallIndirect, SelectT, Local, Global, Table, MemArg, Mem,
   I32, I64, F32, F64, V128, Shuffle, Lane, MemArgLane, RefType, MemoryInit, Data, MemoryCopy,
   TableInit, Elem, TableCopy,
+  // 3.0 proposals.
+  Tag, TryTable, TypeIndex, StructField, ArrayFixed, ArrayData, ArrayElem, ArrayCopy, HeapType,
+  BrOnCast,
 };
 
-// The proposal that introduced an instruction. Wasm2 is everything in the 2.0 standard.
-enum class Feature : uint8_t { Wasm2 };
+// The proposal that introduced an instruction. Wasm2 is everything in the 2.0 standard; the
+// others are the 3.0 proposals that added instructions (memory64, multi-memory and extended
+// constant expressions only widen existing ones).
+enum class Feature : uint8_t { Wasm2, Exceptions, TailCall, FunctionReferences, GC, RelaxedSimd };
 
 struct OpInfo {
   std::string_view text;
