@@ -157,14 +157,15 @@ WastRunner::Outcome WastRunner::expect_link_failure(const WastCommand& c, bool t
   return check_message(c, inst.error().message, is_link_error != trap) ? Outcome::Pass : Outcome::Fail;
 }
 
+vm::Instance* WastRunner::instance_named(const std::optional<std::string>& name) const {
+  if (!name) return current_;
+  auto it = named_.find(*name);
+  return it == named_.end() ? nullptr : it->second;
+}
+
 Expected<WastRunner::ActionResult> WastRunner::run_action(const text::WastAction& action) {
-  vm::Instance* inst = current_;
-  if (action.module) {
-    auto it = named_.find(*action.module);
-    if (it == named_.end()) return Error{fmt::format("no module named {}", *action.module)};
-    inst = it->second;
-  }
-  if (!inst) return Error{"no module to act on"};
+  vm::Instance* inst = instance_named(action.module);
+  if (!inst) return Error{action.module ? fmt::format("no module named {}", *action.module) : "no module to act on"};
   auto e = inst->find_export(action.field);
   if (!e) return Error{fmt::format("no export \"{}\"", action.field)};
   ActionResult result;
@@ -234,11 +235,7 @@ WastRunner::Outcome WastRunner::perform(const WastCommand& c) {
 }
 
 WastRunner::Outcome WastRunner::register_module(const WastCommand& c) {
-  vm::Instance* inst = current_;
-  if (c.name) {
-    auto it = named_.find(*c.name);
-    inst = it == named_.end() ? nullptr : it->second;
-  }
+  vm::Instance* inst = instance_named(c.name);
   if (!inst) {
     report(c, "no module to register");
     return Outcome::Fail;

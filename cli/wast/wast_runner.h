@@ -67,6 +67,8 @@ class WastRunner {
     std::vector<vm::VMValue> values;
   };
   Expected<ActionResult> run_action(const text::WastAction& action);
+  // The module named `name`, or the current one when there is no name; null when none.
+  vm::Instance* instance_named(const std::optional<std::string>& name) const;
   bool check_message(const text::WastCommand& c, const std::string& actual, bool right_kind);
   void report(const text::WastCommand& c, const std::string& what);
 
