@@ -21,19 +21,11 @@ struct Http2ClientConnection::Stream {
   Clock::time_point last_byte;
 };
 
-namespace {
-constexpr size_t kReadSize = 64 * 1024;
-constexpr size_t kOutHighWater = 128 * 1024;
-
-}  // namespace
-
 struct Http2ClientCallbacks {
   using Conn = Http2ClientConnection;
   using Stream = Http2ClientConnection::Stream;
 
-  static Stream* stream_of(nghttp2_session* session, int32_t id) {
-    return static_cast<Stream*>(nghttp2_session_get_stream_user_data(session, id));
-  }
+  static Stream* stream_of(nghttp2_session* session, int32_t id) { return stream_data<Stream>(session, id); }
 
   static int on_header(nghttp2_session* session, const nghttp2_frame* frame, const uint8_t* name,
                        size_t namelen, const uint8_t* value, size_t valuelen, uint8_t, void*) {
@@ -310,7 +302,7 @@ void Http2ClientConnection::on_io(uint32_t events) {
 }
 
 void Http2ClientConnection::read_some() {
-  char buf[kReadSize];
+  char buf[kHttp2ReadSize];
   while (!closed_) {
     IoResult r = transport_->read(buf, sizeof buf);
     if (r.status == IoStatus::ok) {
@@ -338,7 +330,7 @@ void Http2ClientConnection::send() {
   if (closed_) return;
   in_send_ = true;
   int nghttp2_error = 0;
-  IoStatus status = send_nghttp2_output(session_, *transport_, out_, kOutHighWater, nghttp2_error);
+  IoStatus status = send_nghttp2_output(session_, *transport_, out_, kHttp2OutHighWater, nghttp2_error);
   in_send_ = false;
   if (status == IoStatus::error) {
     close_now(nghttp2_error ? ErrorCode::make(ErrorKind::http_protocol_error, nghttp2_strerror(nghttp2_error))

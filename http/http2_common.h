@@ -18,6 +18,17 @@ namespace wasmrun::http {
 
 inline std::string_view as_view(const uint8_t* p, size_t n) { return {reinterpret_cast<const char*>(p), n}; }
 
+// Both connection kinds read the socket in chunks of kHttp2ReadSize and stop taking frames from
+// nghttp2 while more than kHttp2OutHighWater bytes wait to be written.
+inline constexpr size_t kHttp2ReadSize = 64 * 1024;
+inline constexpr size_t kHttp2OutHighWater = 128 * 1024;
+
+// The stream object a connection attached to stream `id` (nghttp2's stream user data).
+template <class Stream>
+Stream* stream_data(nghttp2_session* session, int32_t id) {
+  return static_cast<Stream*>(nghttp2_session_get_stream_user_data(session, id));
+}
+
 // A header list for nghttp2_submit_*: names lowercased (RFC 9113 §8.2.1), invalid or
 // connection-specific fields left out (RFC 9113 §8.2.2). Strings live as long as the list.
 class NvList {
@@ -34,10 +45,6 @@ class NvList {
   std::vector<nghttp2_nv> nva_;
 };
 
-// The body of a nghttp2 data-provider read callback: copies what `pipe` holds into `buf`,
-// ends the stream (with trailers, submitted here) when the pipe is at its end, and returns
-// NGHTTP2_ERR_DEFERRED (setting `deferred`) when it is empty for now. A failed pipe resets
-// the stream (NGHTTP2_ERR_TEMPORAL_CALLBACK_FAILURE).
 // Writes nghttp2's outgoing frames through `transport`, buffering in `out`: frames are taken
 // only while `out` is under `high_water` (so a slow peer stops nghttp2 from producing more).
 // Returns the write status (would_block: EPOLLOUT resumes), or error with `nghttp2_error`
@@ -45,6 +52,10 @@ class NvList {
 IoStatus send_nghttp2_output(nghttp2_session* session, Transport& transport, ByteBuffer& out,
                              size_t high_water, int& nghttp2_error);
 
+// The body of a nghttp2 data-provider read callback: copies what `pipe` holds into `buf`,
+// ends the stream (with trailers, submitted here) when the pipe is at its end, and returns
+// NGHTTP2_ERR_DEFERRED (setting `deferred`) when it is empty for now. A failed pipe resets
+// the stream (NGHTTP2_ERR_TEMPORAL_CALLBACK_FAILURE).
 ssize_t read_pipe_for_nghttp2(nghttp2_session* session, int32_t stream_id, BodyPipe& pipe,
                               uint8_t* buf, size_t length, uint32_t* flags, bool& deferred);
 

@@ -21,20 +21,12 @@ struct Http2ServerConnection::Stream {
   uint64_t consumed_acked = 0;
 };
 
-namespace {
-constexpr size_t kReadSize = 64 * 1024;
-constexpr size_t kOutHighWater = 128 * 1024;
-
-}  // namespace
-
 // The nghttp2 callbacks, with access to the connection's internals.
 struct Http2Callbacks {
   using Conn = Http2ServerConnection;
   using Stream = Http2ServerConnection::Stream;
 
-  static Stream* stream_of(nghttp2_session* session, int32_t id) {
-    return static_cast<Stream*>(nghttp2_session_get_stream_user_data(session, id));
-  }
+  static Stream* stream_of(nghttp2_session* session, int32_t id) { return stream_data<Stream>(session, id); }
 
   static int on_begin_headers(nghttp2_session* session, const nghttp2_frame* frame, void* user) {
     auto* c = static_cast<Conn*>(user);
@@ -208,7 +200,7 @@ void Http2ServerConnection::on_io(uint32_t events) {
 }
 
 void Http2ServerConnection::read_some() {
-  char buf[kReadSize];
+  char buf[kHttp2ReadSize];
   while (!closed_) {
     IoResult r = transport_->read(buf, sizeof buf);
     if (r.status == IoStatus::ok) {
@@ -236,7 +228,7 @@ void Http2ServerConnection::send() {
   if (closed_ || in_send_) return;
   in_send_ = true;
   int nghttp2_error = 0;
-  IoStatus status = send_nghttp2_output(session_, *transport_, out_, kOutHighWater, nghttp2_error);
+  IoStatus status = send_nghttp2_output(session_, *transport_, out_, kHttp2OutHighWater, nghttp2_error);
   in_send_ = false;
   note_write_status(status);
   if (closed_) return;
