@@ -14,7 +14,16 @@ duration=${DURATION:-10}
 rounds=${ROUNDS:-2}
 h2_requests=${H2_REQUESTS:-400000}
 h2_streams=${H2_STREAMS:-10}
-for tool in wrk h2load nginx; do
+# Pinning: the servers get the last WORKERS cores, the load generator the others, so the scheduler
+# never puts wrk/h2load on a server's core (unpinned, rounds on a 2-core machine vary by ±25%).
+cores=$(nproc)
+if [ "$cores" -gt "$workers" ]; then
+  server_cpus="$((cores - workers))-$((cores - 1))" client_cpus="0-$((cores - workers - 1))"
+  on_server=(taskset -c "$server_cpus") on_client=(taskset -c "$client_cpus")
+else
+  server_cpus=all client_cpus=all on_server=() on_client=()
+fi
+for tool in wrk h2load nginx taskset; do
   command -v $tool >/dev/null || { echo "bench: $tool is missing (scripts/bootstrap installs it)"; exit 1; }
 done
 tmp=$(mktemp -d /tmp/wasmrun-http-bench.XXXXXX)
@@ -23,7 +32,7 @@ cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; wait 
 trap cleanup EXIT
 
 ours_port=18481 nginx_h1_port=18482 nginx_h2_port=18483
-"$build/bench/http/http-bench-server" --port $ours_port --threads "$workers" >"$tmp/ours.log" 2>&1 &
+"${on_server[@]}" "$build/bench/http/http-bench-server" --port $ours_port --threads "$workers" >"$tmp/ours.log" 2>&1 &
 pids+=($!)
 cat >"$tmp/nginx.conf" <<CONF
 worker_processes $workers;
@@ -44,7 +53,7 @@ http {
 }
 CONF
 ours_pid=${pids[0]}
-nginx -c "$tmp/nginx.conf" -e "$tmp/nginx-error.log" &
+"${on_server[@]}" nginx -c "$tmp/nginx.conf" -e "$tmp/nginx-error.log" &
 nginx_pid=$!
 pids+=($nginx_pid)
 sleep 1
@@ -67,7 +76,7 @@ us_per_request() {
 # wrk_run PORT → "req/s p99_ms"
 wrk_run() {
   local out
-  out=$(wrk -t1 -c"$connections" -d"${duration}s" --latency "http://127.0.0.1:$1/")
+  out=$("${on_client[@]}" wrk -t1 -c"$connections" -d"${duration}s" --latency "http://127.0.0.1:$1/")
   local rps p99
   rps=$(awk '/^Requests\/sec:/ {print $2}' <<<"$out")
   p99=$(awk '$1 == "99%" {print $2}' <<<"$out")
@@ -79,7 +88,7 @@ to_ms() {  # wrk prints 1.23ms / 850.00us / 1.02s
 # h2_run PORT → "req/s p99_ms" (p99 from h2load's per-request log, microseconds in column 3)
 h2_run() {
   local out log="$tmp/h2load-$1.log"
-  out=$(h2load -t1 -c"$connections" -m"$h2_streams" -n"$h2_requests" --log-file="$log" "http://127.0.0.1:$1/")
+  out=$("${on_client[@]}" h2load -t1 -c"$connections" -m"$h2_streams" -n"$h2_requests" --log-file="$log" "http://127.0.0.1:$1/")
   local rps p99
   rps=$(grep -oE 'finished in [0-9.]+m?s, [0-9.]+ req/s' <<<"$out" | awk '{print $4}')
   p99=$(awk '{print $3}' "$log" | sort -n | awk '{a[NR] = $1} END {printf "%.2f", a[int(NR * 0.99)] / 1000}')
@@ -88,8 +97,8 @@ h2_run() {
 }
 
 # Warm-up, then alternate the peers so neither gets a cooler or warmer machine.
-wrk -t1 -c"$connections" -d2s "http://127.0.0.1:$ours_port/" >/dev/null
-wrk -t1 -c"$connections" -d2s "http://127.0.0.1:$nginx_h1_port/" >/dev/null
+"${on_client[@]}" wrk -t1 -c"$connections" -d2s "http://127.0.0.1:$ours_port/" >/dev/null
+"${on_client[@]}" wrk -t1 -c"$connections" -d2s "http://127.0.0.1:$nginx_h1_port/" >/dev/null
 declare -a rows
 # measure TEST PEER PID RUNNER PORT: one run, recorded as "TEST PEER req/s p99_ms cpu_us/req".
 measure() {
@@ -109,7 +118,7 @@ for r in $(seq 1 "$rounds"); do
   measure h2load-h2c nginx "$nginx_pid" h2_run $nginx_h2_port
 done
 
-echo "machine: $(nproc) cores, load average before: $(cut -d' ' -f1-3 /proc/loadavg); workers: $workers"
+echo "machine: $cores cores, load average before: $(cut -d' ' -f1-3 /proc/loadavg); workers: $workers (server CPUs $server_cpus, client CPUs $client_cpus)"
 echo "wrk -t1 -c$connections -d${duration}s --latency URL;  h2load -t1 -c$connections -m$h2_streams -n$h2_requests URL"
 echo "median of $rounds alternating rounds (req/s, p99 and CPU each taken as its own median)"
 printf '%-12s %11s %9s %9s %11s %9s %9s %7s %7s\n' test "ours req/s" "ours p99" "ours CPU" \
