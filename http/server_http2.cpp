@@ -4,6 +4,9 @@
 
 #include <sys/epoll.h>
 
+#include <algorithm>
+#include <vector>
+
 #include <fmt/format.h>
 
 namespace wasmrun::http {
@@ -19,6 +22,8 @@ struct Http2ServerConnection::Stream {
   bool data_deferred = false;
   bool response_done = false;
   uint64_t consumed_acked = 0;
+  Clock::time_point opened;     // HEADERS began (the header timeout runs until the head is whole)
+  Clock::time_point last_data;  // the last request bytes, or the last time the handler caught up
 };
 
 // The nghttp2 callbacks, with access to the connection's internals.
@@ -34,6 +39,7 @@ struct Http2Callbacks {
     auto stream = std::make_unique<Stream>();
     stream->id = frame->hd.stream_id;
     stream->head.version = Version::http2;
+    stream->opened = stream->last_data = c->loop_.now();
     nghttp2_session_set_stream_user_data(session, stream->id, stream.get());
     c->streams_[stream->id] = std::move(stream);
     return 0;
@@ -84,6 +90,7 @@ struct Http2Callbacks {
       nghttp2_session_consume(session, id, len);
       return 0;
     }
+    s->last_data = c->loop_.now();
     BodyPipe& pipe = s->exchange->request_pipe();
     if (pipe.abandoned() || pipe.failed()) {
       // Nobody will read it: give the window back at once.
@@ -264,12 +271,14 @@ void Http2ServerConnection::dispatch(Stream& s) {
     auto it = streams_.find(id);
     if (it == streams_.end() || !it->second->exchange) return;
     Stream& st = *it->second;
+    st.last_data = loop_.now();  // the peer may have been waiting for this window
     uint64_t consumed = st.exchange->request_pipe().total_consumed();
     if (consumed > st.consumed_acked) {
       nghttp2_session_consume(session_, id, static_cast<size_t>(consumed - st.consumed_acked));
       st.consumed_acked = consumed;
       send_call_.schedule();
     }
+    update_timer();  // the body timeout runs again from now
   });
   auto exchange = s.exchange;
   server_.handler()(std::move(exchange));
@@ -370,33 +379,77 @@ void Http2ServerConnection::close_now() {
   server_.release(this);
 }
 
-void Http2ServerConnection::update_timer() {
+// When the connection next needs attention: a stalled write, an idle connection, a request head
+// not complete in time, or a request body that stopped while the handler was waiting for it
+// (slowloris, per stream). A body the handler has not consumed does not count: the peer has no
+// window to send more.
+Clock::time_point Http2ServerConnection::deadline() const {
+  if (stall_.blocked) return stall_.since + config_.write_timeout;
+  if (streams_.empty()) return last_activity_ + config_.idle_timeout;
   Clock::time_point d = Clock::time_point::max();
-  if (stall_.blocked) d = stall_.since + config_.write_timeout;
-  else if (streams_.empty()) d = last_activity_ + config_.idle_timeout;
-  if (d == Clock::time_point::max()) return;
+  for (const auto& [id, s] : streams_) d = std::min(d, stream_deadline(*s));
+  return d;
+}
+
+Clock::time_point Http2ServerConnection::stream_deadline(const Stream& s) const {
+  if (!s.dispatched) return s.opened + config_.header_timeout;
+  if (s.request_done || !s.exchange) return Clock::time_point::max();
+  const BodyPipe& pipe = s.exchange->request_pipe();
+  if (pipe.failed() || pipe.abandoned() || pipe.buffered() > 0) return Clock::time_point::max();
+  return s.last_data + config_.body_timeout;
+}
+
+void Http2ServerConnection::update_timer() {
+  Clock::time_point d = deadline();
+  if (d == Clock::time_point::max()) return;  // an earlier arming re-checks when it fires
   if (!timer_.armed() || timer_.deadline() > d) timer_.arm(d);
 }
 
 void Http2ServerConnection::on_timer() {
   if (closed_) return;
-  Clock::time_point d = Clock::time_point::max();
-  if (stall_.blocked) d = stall_.since + config_.write_timeout;
-  else if (streams_.empty()) d = last_activity_ + config_.idle_timeout;
-  if (d == Clock::time_point::max()) return;
-  if (loop_.now() < d) {
-    timer_.arm(d);
+  Clock::time_point now = loop_.now(), d = deadline();
+  if (now < d) {
+    if (d != Clock::time_point::max()) timer_.arm(d);
     return;
   }
   if (stall_.blocked) {
     close_now();
     return;
   }
-  draining_ = true;
-  nghttp2_submit_goaway(session_, NGHTTP2_FLAG_NONE, nghttp2_session_get_last_proc_stream_id(session_),
-                        NGHTTP2_NO_ERROR, nullptr, 0);
-  send();
-  if (!closed_) close_now();
+  if (streams_.empty()) {  // idle
+    draining_ = true;
+    nghttp2_submit_goaway(session_, NGHTTP2_FLAG_NONE, nghttp2_session_get_last_proc_stream_id(session_),
+                          NGHTTP2_NO_ERROR, nullptr, 0);
+    send();
+    if (!closed_) close_now();
+    return;
+  }
+  std::vector<int32_t> expired;
+  for (const auto& [id, s] : streams_)
+    if (stream_deadline(*s) <= now) expired.push_back(id);
+  for (int32_t id : expired) {
+    auto it = streams_.find(id);
+    if (it == streams_.end()) continue;
+    Stream& s = *it->second;
+    if (!s.dispatched) {
+      // A header block cut short leaves the HPACK state unusable: the connection goes.
+      nghttp2_submit_goaway(session_, NGHTTP2_FLAG_NONE, nghttp2_session_get_last_proc_stream_id(session_),
+                            NGHTTP2_PROTOCOL_ERROR, nullptr, 0);
+      send();
+      if (!closed_) close_now();
+      return;
+    }
+    s.exchange->request_pipe().fail(
+        ErrorCode::make(ErrorKind::connection_read_timeout, "the request body stalled"));
+    if (s.exchange->responded()) {
+      nghttp2_submit_rst_stream(session_, NGHTTP2_FLAG_NONE, id, NGHTTP2_CANCEL);
+    } else {
+      s.exchange->respond(408, {{"content-type", "text/plain; charset=utf-8"}},
+                          "408 Request Timeout: the request body was not received in time\n");
+    }
+  }
+  send_call_.schedule();
+  update_timer();
 }
 
 }  // namespace wasmrun::http

@@ -4,6 +4,10 @@
 // (WINDOW_UPDATE) only as the handler consumes bytes; a response body is taken from its sink
 // only as fast as the peer's window allows. Trailers go both ways; a failed response body resets
 // its stream (RST_STREAM INTERNAL_ERROR); drain() sends GOAWAY and closes once streams finish.
+// Timeouts, as for HTTP/1.1 but per stream: a header block not finished within header_timeout
+// ends the connection (GOAWAY PROTOCOL_ERROR: HPACK state is lost); a request body silent for
+// body_timeout while the handler waits for it gets 408, or RST_STREAM(CANCEL) once the response
+// began; an idle connection gets GOAWAY; a peer that reads nothing is dropped (write_timeout).
 #pragma once
 
 #include <memory>
@@ -46,6 +50,8 @@ class Http2ServerConnection final : public ServerConnection, public ExchangeHost
   void submit_response(Stream& stream);
   void reject_too_large(Stream& stream);
   void on_stream_close(int32_t id, uint32_t error_code);
+  Clock::time_point deadline() const;
+  Clock::time_point stream_deadline(const Stream& stream) const;
   void update_timer();
   void on_timer();
 

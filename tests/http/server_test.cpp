@@ -217,3 +217,106 @@ TEST_CASE("server: the grace deadline closes what has not finished") {
   hang.read_all(5s);
   CHECK(hang.closed_by_peer());
 }
+
+namespace {
+// Raw HTTP/2 frames (RFC 9113 §4.1), to play a client that stops half-way.
+enum : uint8_t { kData = 0x0, kHeaders = 0x1, kRstStream = 0x3, kSettings = 0x4, kGoaway = 0x7 };
+enum : uint8_t { kEndStream = 0x1, kEndHeaders = 0x4 };
+
+std::string h2_frame(uint8_t type, uint8_t flags, uint32_t stream, std::string_view payload) {
+  std::string f;
+  size_t n = payload.size();
+  f += {static_cast<char>(n >> 16), static_cast<char>(n >> 8), static_cast<char>(n),
+        static_cast<char>(type), static_cast<char>(flags), static_cast<char>(stream >> 24),
+        static_cast<char>(stream >> 16), static_cast<char>(stream >> 8), static_cast<char>(stream)};
+  f += payload;
+  return f;
+}
+
+struct H2Frame {
+  uint8_t type, flags;
+  uint32_t stream;
+  std::string payload;
+};
+
+std::vector<H2Frame> h2_frames(std::string_view bytes) {
+  std::vector<H2Frame> frames;
+  auto byte = [&](size_t i) { return static_cast<uint32_t>(static_cast<uint8_t>(bytes[i])); };
+  while (bytes.size() >= 9) {
+    size_t n = byte(0) << 16 | byte(1) << 8 | byte(2);
+    if (bytes.size() < 9 + n) break;
+    frames.push_back({static_cast<uint8_t>(byte(3)), static_cast<uint8_t>(byte(4)),
+                      (byte(5) & 0x7f) << 24 | byte(6) << 16 | byte(7) << 8 | byte(8),
+                      std::string(bytes.substr(9, n))});
+    bytes.remove_prefix(9 + n);
+  }
+  return frames;
+}
+
+const H2Frame* find_frame(const std::vector<H2Frame>& frames, uint8_t type, uint32_t stream) {
+  for (const H2Frame& f : frames)
+    if (f.type == type && f.stream == stream) return &f;
+  return nullptr;
+}
+
+// HPACK (RFC 7541): :method POST, :scheme http, :authority t, :path `path`, from the static
+// table and literals without indexing.
+std::string post_header_block(std::string_view path) {
+  std::string block = "\x83\x86\x01\x01t";
+  block += '\x04';
+  block += static_cast<char>(path.size());
+  block += path;
+  return block;
+}
+
+const std::string kPreface = std::string("PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n") + h2_frame(kSettings, 0, 0, "");
+}  // namespace
+
+TEST_CASE("server: HTTP/2 header and body timeouts per stream") {
+  ServerConfig config;
+  config.header_timeout = 300ms;
+  config.body_timeout = 300ms;
+  auto server = start_server(config);
+  RawConnection c(server->port());
+  REQUIRE(c.connected());
+  SUBCASE("a header block never finished: GOAWAY and close") {
+    c.send(kPreface + h2_frame(kHeaders, 0, 1, "\x83\x86"));  // no END_HEADERS, no CONTINUATION
+    auto frames = h2_frames(c.read_all(5s));
+    CHECK(c.closed_by_peer());
+    CHECK(find_frame(frames, kGoaway, 0));
+    CHECK_FALSE(find_frame(frames, kHeaders, 1));
+  }
+  SUBCASE("a body that stops before the handler answered: 408 on that stream, others unharmed") {
+    c.send(kPreface + h2_frame(kHeaders, kEndHeaders, 1, post_header_block("/count")) +
+           h2_frame(kData, 0, 1, "ab"));
+    std::this_thread::sleep_for(150ms);
+    // A second stream keeps the connection busy past the first one's deadline, and completes.
+    c.send(h2_frame(kHeaders, kEndHeaders, 3, post_header_block("/count")) + h2_frame(kData, kEndStream, 3, "xyz"));
+    std::string r = c.read_until([](const std::string& s) {
+      auto frames = h2_frames(s);
+      for (const H2Frame& f : frames)
+        if (f.stream == 1 && f.type == kData && (f.flags & kEndStream)) return true;
+      return false;
+    }, 5s);
+    auto frames = h2_frames(r);
+    std::string body1, body3;
+    for (const H2Frame& f : frames) {
+      if (f.type == kData && f.stream == 1) body1 += f.payload;
+      if (f.type == kData && f.stream == 3) body3 += f.payload;
+    }
+    CHECK(body3 == "3");
+    CHECK(body1.rfind("408 Request Timeout", 0) == 0);
+    CHECK_FALSE(find_frame(frames, kGoaway, 0));
+  }
+  SUBCASE("a body that stops after the response began: the stream is cancelled") {
+    c.send(kPreface + h2_frame(kHeaders, kEndHeaders, 1, post_header_block("/echo")) +
+           h2_frame(kData, 0, 1, "ab"));
+    std::string r = c.read_until([](const std::string& s) { return find_frame(h2_frames(s), kRstStream, 1); }, 5s);
+    auto frames = h2_frames(r);
+    const H2Frame* rst = find_frame(frames, kRstStream, 1);
+    REQUIRE(rst);
+    REQUIRE(rst->payload.size() == 4);
+    CHECK(rst->payload[3] == 0x8);  // CANCEL
+    CHECK_FALSE(c.closed_by_peer());
+  }
+}
