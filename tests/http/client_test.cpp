@@ -363,6 +363,9 @@ TEST_CASE("client: broken responses map to their error codes") {
       {"bad chunk", "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\nxyz\r\n", ErrorKind::http_protocol_error, true},
       {"unknown transfer coding", "HTTP/1.1 200 OK\r\nTransfer-Encoding: br, chunked\r\n\r\n", ErrorKind::http_response_transfer_coding, false},
       {"huge head", "HTTP/1.1 200 OK\r\nX: " + std::string(4096, 'v') + "\r\n\r\n", ErrorKind::http_response_header_section_size, false},
+      {"declared body over the limit", "HTTP/1.1 200 OK\r\nContent-Length: 5000\r\n\r\n", ErrorKind::http_response_body_size, false},
+      {"chunked body over the limit", "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n1000\r\n" + std::string(4096, 'b') + "\r\n0\r\n\r\n",
+       ErrorKind::http_response_body_size, true},
   };
   for (const Case& c : cases) {
     std::string what = c.what;
@@ -370,11 +373,45 @@ TEST_CASE("client: broken responses map to their error codes") {
     RawServer peer(c.reply);
     ClientOptions options;
     options.response_limits.max_field_section = 1024;
+    options.response_limits.max_body = 2048;
     ClientFixture f(options);
     Result r = f.fetch("GET", "http", local(peer.port()), "/");
     REQUIRE(r.error);
     CHECK(std::string(wit_name(r.error->kind)) == wit_name(c.kind));
     CHECK(r.body_failed == c.after_head);
+  }
+}
+
+TEST_CASE("client: requests past the pool's queue fail with connection-limit-reached") {
+  auto server = start_server();
+  ClientOptions options;
+  options.max_connections_per_pool = 1;
+  options.max_queued_per_pool = 2;
+  ClientFixture f(options);
+  // All three are sent before the loop runs, while the one connection is still opening: the first
+  // two queue for it and get it in turn; the third finds the queue full.
+  Fetch first(*f.client, "GET", "http", local(server->port()), "/slow?ms=100");
+  Fetch second(*f.client, "GET", "http", local(server->port()), "/slow?ms=10");
+  Fetch third(*f.client, "GET", "http", local(server->port()), "/hello");
+  CHECK(run_until(*f.loop, [&] { return first.result.done && second.result.done && third.result.done; }));
+  CHECK(first.result.status == 200);
+  CHECK(second.result.status == 200);
+  REQUIRE(third.result.error);
+  CHECK(third.result.error->kind == ErrorKind::connection_limit_reached);
+}
+
+TEST_CASE("client: a request body that does not match its Content-Length fails with HTTP-request-body-size") {
+  auto server = start_server();
+  for (std::string body : {"0123456789", "01"}) {
+    CAPTURE(body);
+    ClientFixture f;
+    RequestHead head{"POST", "http", local(server->port()), "/count", {{"content-length", "5"}}};
+    auto ex = f.client->send(std::move(head));
+    ex->request_body().write(body);
+    ex->request_body().finish();
+    CHECK(run_until(*f.loop, [&] { return ex->failed() || ex->request_body().failed() || ex->response(); }));
+    REQUIRE(ex->failed());
+    CHECK(ex->error().kind == ErrorKind::http_request_body_size);
   }
 }
 
