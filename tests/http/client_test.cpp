@@ -100,12 +100,6 @@ struct ClientFixture {
 
 std::string local(uint16_t port) { return "127.0.0.1:" + std::to_string(port); }
 
-std::string pattern(size_t n) {
-  std::string s(n, '\0');
-  for (size_t i = 0; i < n; ++i) s[i] = static_cast<char>('a' + (i * 7 + i / 991) % 26);
-  return s;
-}
-
 }  // namespace
 
 TEST_CASE("client: HTTP/1.1 requests reuse one pooled connection") {
@@ -182,7 +176,7 @@ TEST_CASE("client: h2c prior knowledge multiplexes concurrent requests on one co
 
 TEST_CASE("client: bodies and trailers stream both ways over HTTP/1.1 and h2c") {
   auto server = start_server();
-  std::string body = pattern(3 * 1024 * 1024 + 17);
+  std::string body = letters(3 * 1024 * 1024 + 17);
   for (bool h2 : {false, true}) {
     CAPTURE(h2);
     ClientOptions options;

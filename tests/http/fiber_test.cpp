@@ -56,12 +56,6 @@ void upper_echo_on_fiber(TestFiber& fiber, const std::shared_ptr<ServerExchange>
   }
 }
 
-std::string letters(size_t n) {
-  std::string s(n, 'a');
-  for (size_t i = 0; i < n; ++i) s[i] = static_cast<char>('a' + (i * 31 + i / 4093) % 26);
-  return s;
-}
-
 }  // namespace
 
 TEST_CASE("fibers: a handler and a client exchange stream bodies as straight-line code") {

@@ -91,6 +91,13 @@ inline size_t count_of(const std::string& haystack, std::string_view needle) {
   return n;
 }
 
+// n lower-case letters in a long, irregular cycle: a body whose corruption or reordering shows.
+inline std::string letters(size_t n) {
+  std::string s(n, 'a');
+  for (size_t i = 0; i < n; ++i) s[i] = static_cast<char>('a' + (i * 7 + i / 991) % 26);
+  return s;
+}
+
 // Runs `loop` until `done()` or `timeout`; returns done().
 inline bool run_until(EventLoop& loop, const std::function<bool()>& done,
                       std::chrono::milliseconds timeout = std::chrono::seconds(10)) {
