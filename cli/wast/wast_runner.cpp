@@ -244,16 +244,21 @@ WastRunner::Outcome WastRunner::register_module(const WastCommand& c) {
   return Outcome::Pass;
 }
 
-WastCounts WastRunner::run(const text::WastScript& script) {
-  WastCounts counts;
-  counts_ = &counts;
-  script_ = &script;
+// Drops every module, instance and name of the previous script.
+void WastRunner::reset_script_state() {
   current_ = nullptr;
   named_.clear();
   registered_.clear();
   definitions_.clear();
   last_definition_ = nullptr;
   store_.reset();
+}
+
+WastCounts WastRunner::run(const text::WastScript& script) {
+  WastCounts counts;
+  counts_ = &counts;
+  script_ = &script;
+  reset_script_state();
   if (engine_) {
     store_ = std::make_unique<vm::Store>(*engine_);
     auto spectest = create_spectest(*store_);
@@ -289,12 +294,7 @@ WastCounts WastRunner::run(const text::WastScript& script) {
       case Outcome::Skip: ++counts.skipped[k]; break;
     }
   }
-  current_ = nullptr;
-  named_.clear();
-  registered_.clear();
-  definitions_.clear();
-  last_definition_ = nullptr;
-  store_.reset();
+  reset_script_state();
   counts_ = nullptr;
   return counts;
 }

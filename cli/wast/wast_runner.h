@@ -46,6 +46,7 @@ class WastRunner {
   WastCounts run(const text::WastScript& script);
 
  private:
+  void reset_script_state();
   enum class Outcome { Pass, Fail, Skip };
 
   Outcome parsed(const text::WastCommand& c);
