@@ -111,18 +111,12 @@ Http2ClientConnection::~Http2ClientConnection() {
 }
 
 Expected<void> Http2ClientConnection::start() {
-  nghttp2_session_callbacks* cbs;
-  nghttp2_session_callbacks_new(&cbs);
-  nghttp2_session_callbacks_set_on_header_callback(cbs, Http2ClientCallbacks::on_header);
-  nghttp2_session_callbacks_set_on_frame_recv_callback(cbs, Http2ClientCallbacks::on_frame_recv);
-  nghttp2_session_callbacks_set_on_data_chunk_recv_callback(cbs, Http2ClientCallbacks::on_data_chunk);
-  nghttp2_session_callbacks_set_on_stream_close_callback(cbs, Http2ClientCallbacks::on_stream_close);
-  nghttp2_option* opt;
-  nghttp2_option_new(&opt);
-  nghttp2_option_set_no_auto_window_update(opt, 1);
-  int rv = nghttp2_session_client_new2(&session_, cbs, this, opt);
-  nghttp2_option_del(opt);
-  nghttp2_session_callbacks_del(cbs);
+  int rv = new_nghttp2_session(&session_, /*server=*/false, this, [](nghttp2_session_callbacks* cbs) {
+    nghttp2_session_callbacks_set_on_header_callback(cbs, Http2ClientCallbacks::on_header);
+    nghttp2_session_callbacks_set_on_frame_recv_callback(cbs, Http2ClientCallbacks::on_frame_recv);
+    nghttp2_session_callbacks_set_on_data_chunk_recv_callback(cbs, Http2ClientCallbacks::on_data_chunk);
+    nghttp2_session_callbacks_set_on_stream_close_callback(cbs, Http2ClientCallbacks::on_stream_close);
+  });
   if (rv != 0) return Error{fmt::format("nghttp2 client session: {}", nghttp2_strerror(rv))};
   uint32_t window = static_cast<uint32_t>(pool_.client.options().body_high_water);
   nghttp2_settings_entry settings[] = {

@@ -80,4 +80,19 @@ ssize_t read_pipe_for_nghttp2(nghttp2_session* session, int32_t stream_id, BodyP
   return static_cast<ssize_t>(n);
 }
 
+int new_nghttp2_session(nghttp2_session** session, bool server, void* user,
+                        const std::function<void(nghttp2_session_callbacks*)>& set_callbacks) {
+  nghttp2_session_callbacks* callbacks;
+  nghttp2_session_callbacks_new(&callbacks);
+  set_callbacks(callbacks);
+  nghttp2_option* option;
+  nghttp2_option_new(&option);
+  nghttp2_option_set_no_auto_window_update(option, 1);
+  int rv = server ? nghttp2_session_server_new2(session, callbacks, user, option)
+                  : nghttp2_session_client_new2(session, callbacks, user, option);
+  nghttp2_option_del(option);
+  nghttp2_session_callbacks_del(callbacks);
+  return rv;
+}
+
 }  // namespace wasmrun::http

@@ -1,4 +1,5 @@
-// What the HTTP/2 server and client connections share on top of nghttp2: header lists in
+// What the HTTP/2 server and client connections share on top of nghttp2: session creation,
+// header lists in
 // nghttp2's form, and feeding a body pipe to nghttp2's data-provider callback.
 #pragma once
 
@@ -6,6 +7,7 @@
 
 #include <cstdint>
 #include <deque>
+#include <functional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -22,6 +24,12 @@ inline std::string_view as_view(const uint8_t* p, size_t n) { return {reinterpre
 // nghttp2 while more than kHttp2OutHighWater bytes wait to be written.
 inline constexpr size_t kHttp2ReadSize = 64 * 1024;
 inline constexpr size_t kHttp2OutHighWater = 128 * 1024;
+
+// A new server or client session whose window updates are ours to send (flow control follows
+// the body consumer; see nghttp2_session_consume). `set_callbacks` installs the connection's
+// callbacks. Returns nghttp2's error code, 0 on success.
+int new_nghttp2_session(nghttp2_session** session, bool server, void* user,
+                        const std::function<void(nghttp2_session_callbacks*)>& set_callbacks);
 
 // The stream object a connection attached to stream `id` (nghttp2's stream user data).
 template <class Stream>

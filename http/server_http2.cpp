@@ -158,20 +158,14 @@ Http2ServerConnection::~Http2ServerConnection() {
 }
 
 void Http2ServerConnection::start(std::string_view initial) {
-  nghttp2_session_callbacks* cbs;
-  nghttp2_session_callbacks_new(&cbs);
-  nghttp2_session_callbacks_set_on_begin_headers_callback(cbs, Http2Callbacks::on_begin_headers);
-  nghttp2_session_callbacks_set_on_header_callback(cbs, Http2Callbacks::on_header);
-  nghttp2_session_callbacks_set_on_frame_recv_callback(cbs, Http2Callbacks::on_frame_recv);
-  nghttp2_session_callbacks_set_on_data_chunk_recv_callback(cbs, Http2Callbacks::on_data_chunk);
-  nghttp2_session_callbacks_set_on_stream_close_callback(cbs, Http2Callbacks::on_stream_close);
-  nghttp2_session_callbacks_set_on_frame_send_callback(cbs, Http2Callbacks::on_frame_send);
-  nghttp2_option* opt;
-  nghttp2_option_new(&opt);
-  nghttp2_option_set_no_auto_window_update(opt, 1);
-  int rv = nghttp2_session_server_new2(&session_, cbs, this, opt);
-  nghttp2_option_del(opt);
-  nghttp2_session_callbacks_del(cbs);
+  int rv = new_nghttp2_session(&session_, /*server=*/true, this, [](nghttp2_session_callbacks* cbs) {
+    nghttp2_session_callbacks_set_on_begin_headers_callback(cbs, Http2Callbacks::on_begin_headers);
+    nghttp2_session_callbacks_set_on_header_callback(cbs, Http2Callbacks::on_header);
+    nghttp2_session_callbacks_set_on_frame_recv_callback(cbs, Http2Callbacks::on_frame_recv);
+    nghttp2_session_callbacks_set_on_data_chunk_recv_callback(cbs, Http2Callbacks::on_data_chunk);
+    nghttp2_session_callbacks_set_on_stream_close_callback(cbs, Http2Callbacks::on_stream_close);
+    nghttp2_session_callbacks_set_on_frame_send_callback(cbs, Http2Callbacks::on_frame_send);
+  });
   if (rv != 0) {
     close_now();
     return;
