@@ -42,6 +42,11 @@ class Timer {
 
   void arm(Clock::time_point deadline);
   void arm_after(Duration delay);
+  // Fires by `deadline` at the latest: arms it unless an earlier deadline is armed (a
+  // connection's timer re-checks its state when it fires). Clock::time_point::max() arms nothing.
+  void arm_no_later_than(Clock::time_point deadline) {
+    if (deadline != Clock::time_point::max() && (!armed() || deadline_ > deadline)) arm(deadline);
+  }
   void cancel();
   bool armed() const { return id_ != 0; }
   Clock::time_point deadline() const { return deadline_; }

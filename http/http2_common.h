@@ -1,6 +1,5 @@
 // What the HTTP/2 server and client connections share on top of nghttp2: session creation,
-// header lists in
-// nghttp2's form, and feeding a body pipe to nghttp2's data-provider callback.
+// header lists in nghttp2's form, and feeding a body pipe to nghttp2's data-provider callback.
 #pragma once
 
 #include <nghttp2/nghttp2.h>

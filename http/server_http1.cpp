@@ -502,16 +502,14 @@ Clock::time_point Http1ServerConnection::deadline() const {
 }
 
 void Http1ServerConnection::update_timer() {
-  Clock::time_point d = deadline();
-  if (d == Clock::time_point::max()) return;  // an earlier arming re-checks when it fires
-  if (!timer_.armed() || timer_.deadline() > d) timer_.arm(d);
+  timer_.arm_no_later_than(deadline());
 }
 
 void Http1ServerConnection::on_timer() {
   if (closed_) return;
   Clock::time_point d = deadline();
   if (loop_.now() < d) {
-    if (d != Clock::time_point::max()) timer_.arm(d);
+    timer_.arm_no_later_than(d);
     return;
   }
   if (fin_sent_ || stall_.blocked || !handshake_done_) {

@@ -394,16 +394,14 @@ Clock::time_point Http2ServerConnection::stream_deadline(const Stream& s) const 
 }
 
 void Http2ServerConnection::update_timer() {
-  Clock::time_point d = deadline();
-  if (d == Clock::time_point::max()) return;  // an earlier arming re-checks when it fires
-  if (!timer_.armed() || timer_.deadline() > d) timer_.arm(d);
+  timer_.arm_no_later_than(deadline());
 }
 
 void Http2ServerConnection::on_timer() {
   if (closed_) return;
   Clock::time_point now = loop_.now(), d = deadline();
   if (now < d) {
-    if (d != Clock::time_point::max()) timer_.arm(d);
+    timer_.arm_no_later_than(d);
     return;
   }
   if (stall_.blocked) {
