@@ -86,6 +86,7 @@ class ComponentParser {
   uint32_t emit_type(const BinaryWriter& type);  // an anonymous type definition; its index
   void func_type(BinaryWriter& out);             // `async? (param ...)* (result ...)?`
   void result_list(BinaryWriter& out);
+  void labeled_valtypes(BinaryWriter& out, std::string_view keyword);
   std::optional<uint32_t> take_type_ref(Sort sort);  // `(type idx)`
   uint32_t func_type_use();                      // `(type idx)` or an inline function type
   uint32_t component_type_use(ComponentScope::Kind kind);

@@ -141,17 +141,8 @@ void ComponentParser::defvaltype(BinaryWriter& out) {
     for (const std::string& name : names) out.sized(name);
   };
   if (k == "record") {
-    BinaryWriter fields;
-    uint32_t count = 0;
-    while (c_.take_form("field")) {
-      fields.sized(c_.name());
-      valtype(fields);
-      c_.expect_rparen();
-      ++count;
-    }
     out.u8(0x72);
-    out.u32(count);
-    out.raw(fields);
+    labeled_valtypes(out, "field");
   } else if (k == "variant") {
     BinaryWriter cases;
     uint32_t count = 0;
@@ -229,18 +220,23 @@ uint32_t ComponentParser::emit_type(const BinaryWriter& type) {
 // functype after `func`: async? (param "label" valtype)* (result valtype)?
 void ComponentParser::func_type(BinaryWriter& out) {
   bool is_async = c_.take_keyword("async");
-  BinaryWriter params;
+  out.u8(is_async ? 0x43 : 0x40);
+  labeled_valtypes(out, "param");
+  result_list(out);
+}
+
+// `(keyword "label" valtype)*` as a vector of (label, valtype): record fields, function params.
+void ComponentParser::labeled_valtypes(BinaryWriter& out, std::string_view keyword) {
+  BinaryWriter items;
   uint32_t count = 0;
-  while (c_.take_form("param")) {
-    params.sized(c_.name());
-    valtype(params);
+  while (c_.take_form(keyword)) {
+    items.sized(c_.name());
+    valtype(items);
     c_.expect_rparen();
     ++count;
   }
-  out.u8(is_async ? 0x43 : 0x40);
   out.u32(count);
-  out.raw(params);
-  result_list(out);
+  out.raw(items);
 }
 
 // `(result valtype)?` as a resultlist: 0x00 t, or 0x01 0x00 for none.
