@@ -11,8 +11,10 @@
 // Notifications are deferred to the end of the loop's current batch (never re-entrant):
 //   on_readable — bytes arrived, the body ended, or it failed (consumer side);
 //   on_writable — the consumer consumed bytes or abandoned the body (producer side).
-// A fiber waits by setting the callback to "resume me" and yielding to the loop; callback code
-// simply reacts. Either way nothing blocks the loop.
+// A fiber waits by setting the callback to "resume me" once and yielding to the loop; callback
+// code simply reacts. Either way nothing blocks the loop. A callback must not replace itself
+// while it runs (a fiber resumed from it runs inside it): set each one once, before waiting.
+// Each side sets only its own callback; the other belongs to the connection.
 #pragma once
 
 #include <cstdint>

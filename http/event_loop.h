@@ -72,6 +72,7 @@ class DeferredCall {
   void schedule();
   void cancel();
   bool scheduled() const { return prev_ != nullptr; }
+  // Not from inside the running callback: that would destroy it mid-call.
   void set_callback(std::function<void()> callback) { callback_ = std::move(callback); }
 
  private:

@@ -48,9 +48,8 @@ class TestFiber {
   size_t yields() const { return yields_; }
 
   // Makes a body's readiness resume this fiber: arrivals on a body it reads, room on a body it
-  // writes (the other side of each pipe belongs to the connection). Install them once, before
-  // the fiber first waits, and keep them: a callback must not be replaced while it runs, and the
-  // fiber always runs inside one. The fiber must outlive the pipe's loop activity.
+  // writes. Install them once, before the fiber first waits (see http/body.h); the fiber must
+  // outlive the pipe's loop activity.
   void wake_on(BodySource& in) { in.set_on_readable([this] { resume(); }); }
   void wake_on_room(BodySink& out) { out.set_on_writable([this] { resume(); }); }
   // Inside the fiber: writes `data`, yielding while the sink is full (wake_on_room(out) first).
