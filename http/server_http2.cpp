@@ -358,6 +358,14 @@ void Http2ServerConnection::drain() {
   send();
 }
 
+void Http2ServerConnection::goaway_and_close(uint32_t error_code) {
+  draining_ = true;
+  nghttp2_submit_goaway(session_, NGHTTP2_FLAG_NONE, nghttp2_session_get_last_proc_stream_id(session_),
+                        error_code, nullptr, 0);
+  send();
+  if (!closed_) close_now();
+}
+
 void Http2ServerConnection::close_now() {
   if (closed_) return;
   closed_ = true;
@@ -408,12 +416,8 @@ void Http2ServerConnection::on_timer() {
     close_now();
     return;
   }
-  if (streams_.empty()) {  // idle
-    draining_ = true;
-    nghttp2_submit_goaway(session_, NGHTTP2_FLAG_NONE, nghttp2_session_get_last_proc_stream_id(session_),
-                          NGHTTP2_NO_ERROR, nullptr, 0);
-    send();
-    if (!closed_) close_now();
+  if (streams_.empty()) {
+    goaway_and_close(NGHTTP2_NO_ERROR);  // idle
     return;
   }
   std::vector<int32_t> expired;
@@ -425,10 +429,7 @@ void Http2ServerConnection::on_timer() {
     Stream& s = *it->second;
     if (!s.dispatched) {
       // A header block cut short leaves the HPACK state unusable: the connection goes.
-      nghttp2_submit_goaway(session_, NGHTTP2_FLAG_NONE, nghttp2_session_get_last_proc_stream_id(session_),
-                            NGHTTP2_PROTOCOL_ERROR, nullptr, 0);
-      send();
-      if (!closed_) close_now();
+      goaway_and_close(NGHTTP2_PROTOCOL_ERROR);
       return;
     }
     s.exchange->request_pipe().fail(

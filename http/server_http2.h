@@ -50,6 +50,7 @@ class Http2ServerConnection final : public ServerConnection, public ExchangeHost
   void submit_response(Stream& stream);
   void reject_too_large(Stream& stream);
   void on_stream_close(int32_t id, uint32_t error_code);
+  void goaway_and_close(uint32_t error_code);  // GOAWAY now, then close without waiting
   Clock::time_point deadline() const;
   Clock::time_point stream_deadline(const Stream& stream) const;
   void update_timer();
