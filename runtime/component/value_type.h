@@ -1,0 +1,61 @@
+// Component value types, resolved (component Explainer "Value Types", CanonicalABI.md): the
+// tree the canonical ABI lifts and lowers. The decoder keeps types as indices into a
+// component's type index space; validation resolves them into these trees, which carry no
+// indices and can be shared between components, instances and threads.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace wasmrun::component {
+
+enum class ValueKind : uint8_t {
+  Bool, S8, U8, S16, U16, S32, U32, S64, U64, F32, F64, Char, String,
+  List, FixedList, Record, Tuple, Variant, Enum, Flags, Option, Result, Own, Borrow,
+};
+
+// The identity of a resource type. Each instantiation of a component that defines a resource
+// creates a new one (resource types are generative, Explainer "Resource types"); the host
+// creates one per host resource type. Types compare equal only by identity.
+struct ResourceType {
+  std::string name;  // for messages: the export or import name it was bound to, or the host's
+};
+using ResourceTypePtr = std::shared_ptr<const ResourceType>;
+
+struct ValueType;
+using ValueTypePtr = std::shared_ptr<const ValueType>;
+
+struct ValueType {
+  struct Field {  // a record field or a tuple element (no name)
+    std::string name;
+    ValueTypePtr type;
+  };
+  struct Case {  // a variant case; `type` is null for a case without payload
+    std::string name;
+    ValueTypePtr type;
+  };
+
+  ValueKind kind = ValueKind::Bool;
+  ValueTypePtr element;              // List, FixedList, Option
+  uint32_t length = 0;               // FixedList
+  std::vector<Field> fields;         // Record, Tuple
+  std::vector<Case> cases;           // Variant
+  std::vector<std::string> names;    // Enum cases, Flags labels
+  ValueTypePtr ok, err;              // Result; each may be null
+  ResourceTypePtr resource;          // Own, Borrow
+
+  static ValueTypePtr primitive(ValueKind k);
+};
+
+// A component function type: named parameters, and no result or one.
+struct FuncType {
+  std::vector<ValueType::Field> params;
+  ValueTypePtr result;  // null: no result
+};
+
+bool is_primitive(ValueKind k);
+const char* to_string(ValueKind k);
+
+}  // namespace wasmrun::component
