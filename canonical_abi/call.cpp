@@ -11,15 +11,6 @@ namespace {
                                     std::to_string(got));
 }
 
-// Removes the borrows a trapped call still holds, so no handle points at its finished scope.
-void drop_scope_borrows(Instance& inst, CallScope* scope) {
-  std::vector<uint32_t> stale;
-  inst.handles.for_each([&](uint32_t index, const ResourceHandle& h) {
-    if (!h.own && h.borrow_scope == scope) stale.push_back(index);
-  });
-  for (uint32_t index : stale) inst.handles.remove(index);
-}
-
 // The parameters stored as a tuple at `ptr` (lower_flat_values with more than MAX_FLAT_PARAMS).
 void store_params(Cx& cx, const FuncAbi& abi, std::span<const Val> args, uint32_t ptr) {
   for (size_t i = 0; i < args.size(); ++i) {
@@ -39,6 +30,14 @@ void load_params(Cx& cx, const FuncAbi& abi, uint32_t ptr, std::vector<Val>& arg
 }
 
 }  // namespace
+
+void drop_scope_borrows(Instance& inst, CallScope* scope) {
+  std::vector<uint32_t> stale;
+  inst.handles.for_each([&](uint32_t index, const ResourceHandle& h) {
+    if (!h.own && h.borrow_scope == scope) stale.push_back(index);
+  });
+  for (uint32_t index : stale) inst.handles.remove(index);
+}
 
 TrapOr<void> canon_lift(const FuncAbi& abi, const CanonOptions& opts, Instance& callee, Instance* caller,
                         std::span<const Val> args, CoreCallee core, ResultSink on_result) {

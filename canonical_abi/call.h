@@ -30,6 +30,10 @@ using ResultSink = FunctionRef<TrapOr<void>(std::optional<Val> result)>;
 TrapOr<void> canon_lift(const FuncAbi& abi, const CanonOptions& opts, Instance& callee, Instance* caller,
                         std::span<const Val> args, CoreCallee core, ResultSink on_result);
 
+// After a trapped call: removes the borrows still lent to it, so no handle points at its
+// finished scope.
+void drop_scope_borrows(Instance& inst, CallScope* scope);
+
 // The same for a caller that wants the result as a value.
 TrapOr<std::optional<Val>> call_lifted(const FuncAbi& abi, const CanonOptions& opts, Instance& callee, Instance* caller,
                                        std::span<const Val> args, CoreCallee core);

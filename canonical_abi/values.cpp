@@ -14,21 +14,6 @@ namespace {
 
 using Kind = Val::Kind;
 
-constexpr uint32_t kCanonicalNan32 = 0x7fc00000;
-constexpr uint64_t kCanonicalNan64 = 0x7ff8000000000000;
-
-// NaNs cross the ABI as the canonical NaN (deterministic profile of canonicalize_nan and
-// maybe_scramble_nan).
-uint32_t canonical_f32_bits(uint32_t bits) { return std::isnan(std::bit_cast<float>(bits)) ? kCanonicalNan32 : bits; }
-uint64_t canonical_f64_bits(uint64_t bits) { return std::isnan(std::bit_cast<double>(bits)) ? kCanonicalNan64 : bits; }
-
-char32_t to_char(uint32_t i) {
-  if (i >= 0x110000 || (i >= 0xd800 && i <= 0xdfff)) raise(TrapKind::InvalidChar, "invalid `char` bit pattern");
-  return i;
-}
-
-[[noreturn]] void invalid_discriminant() { raise(TrapKind::InvalidDiscriminant, "invalid variant discriminant"); }
-
 const char* kind_name(Kind k) {
   static constexpr const char* kNames[] = {
       "bool", "s8", "u8", "s16", "u16", "s32", "u32", "s64", "u64", "f32", "f64", "char", "string",
@@ -216,6 +201,13 @@ Val make_fields(const ValueType& t, std::vector<Val> values) {
 }
 
 }  // namespace
+
+char32_t to_char(uint32_t i) {
+  if (i >= 0x110000 || (i >= 0xd800 && i <= 0xdfff)) raise(TrapKind::InvalidChar, "invalid `char` bit pattern");
+  return i;
+}
+
+void invalid_discriminant() { raise(TrapKind::InvalidDiscriminant, "invalid variant discriminant"); }
 
 std::string describe(const ValueType& t) {
   switch (t.kind) {
