@@ -168,6 +168,30 @@ Val load_list_from_range(Cx& cx, uint32_t ptr, uint32_t length, const ValueType&
   return Val::list(std::move(elements));
 }
 
+bool is_integer(ValueKind k) { return k >= ValueKind::S8 && k <= ValueKind::U64; }
+
+// Lists of integers (list<u8> above all) in one tight loop: their memory layout is the
+// little-endian bytes of each value.
+template <class T>
+void store_integers_as(uint8_t* out, const std::vector<Val>& elements, const ValueType& elem, Kind want) {
+  for (const Val& e : elements) {
+    if (e.kind() != want) mismatch(elem, e);
+    store_le<T>(out, T(e.as_unsigned()));
+    out += sizeof(T);
+  }
+}
+
+void store_integers(Cx& cx, const std::vector<Val>& elements, const ValueType& elem, uint32_t size, uint32_t ptr) {
+  Kind want = val_kind(elem.kind);
+  uint8_t* out = cx.at(ptr);
+  switch (size) {
+    case 1: store_integers_as<uint8_t>(out, elements, elem, want); return;
+    case 2: store_integers_as<uint16_t>(out, elements, elem, want); return;
+    case 4: store_integers_as<uint32_t>(out, elements, elem, want); return;
+    default: store_integers_as<uint64_t>(out, elements, elem, want); return;
+  }
+}
+
 struct GuestList {
   uint32_t ptr, length;
 };
@@ -178,7 +202,11 @@ GuestList store_list_into_range(Cx& cx, const Val& v, const ValueType& elem) {
   uint64_t byte_length = elements.size() * size;
   if (byte_length > kMaxListByteLength) raise(TrapKind::TooLong, "list too long to lower");
   uint32_t ptr = cx.allocate(alignment(elem), uint32_t(byte_length), Cx::What::List);
-  for (size_t i = 0; i < elements.size(); ++i) store(cx, elements[i], elem, ptr + uint32_t(i * size));
+  if (is_integer(elem.kind)) {
+    store_integers(cx, elements, elem, uint32_t(size), ptr);
+  } else {
+    for (size_t i = 0; i < elements.size(); ++i) store(cx, elements[i], elem, ptr + uint32_t(i * size));
+  }
   return {ptr, uint32_t(elements.size())};
 }
 
