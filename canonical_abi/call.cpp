@@ -113,6 +113,9 @@ TrapOr<void> canon_lower(const FuncAbi& abi, const CanonOptions& opts, Instance&
                          std::span<const FlatValue> flat_args, std::span<FlatValue> flat_results,
                          ComponentCallee callee, bool callee_is_host) {
   if (!caller.may_leave) return Trap{TrapKind::CannotLeave, "cannot leave component instance"};
+  if (flat_args.size() != abi.lower_param_count() || flat_results.size() < abi.lower_result_count()) {
+    return Trap{TrapKind::TypeMismatch, "type mismatch: flat values do not fit the lowered signature"};
+  }
   std::vector<uint32_t> lenders;
   auto outcome = catch_trap([&] {
     Cx cx(opts, caller);

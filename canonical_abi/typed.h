@@ -203,7 +203,6 @@ template <>
 struct ComponentTraits<std::string_view> {
   static bool matches(const ValueType& t) { return t.kind == ValueKind::String; }
   static GuestString lower(Cx& cx, std::string_view v) {
-    if (v.size() > kMaxStringByteLength) raise(TrapKind::TooLong, "string too long to lower");
     return store_string_into_range(cx, v, {StringSource::Utf8, uint32_t(v.size())});
   }
   static void lower_flat(Cx& cx, const ValueType&, std::string_view v, FlatWriter& out) {
@@ -762,6 +761,9 @@ struct TypedLower<R(Args...)> {
                            std::span<const FlatValue> flat_args, std::span<FlatValue> flat_results, F&& f,
                            bool callee_is_host = true) {
     if (!caller.may_leave) return Trap{TrapKind::CannotLeave, "cannot leave component instance"};
+    if (flat_args.size() != abi.lower_param_count() || flat_results.size() < abi.lower_result_count()) {
+      return Trap{TrapKind::TypeMismatch, "type mismatch: flat values do not fit the lowered signature"};
+    }
     std::vector<uint32_t> lenders;
     auto outcome = catch_trap([&] {
       Cx cx(opts, caller);

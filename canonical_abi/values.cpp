@@ -152,7 +152,6 @@ Val lift_string(Cx& cx, uint32_t ptr, uint32_t tagged_code_units) {
 
 GuestString lower_string(Cx& cx, const Val& v, const ValueType& t) {
   expect_kind(t, v);
-  if (v.as_string().size() > kMaxStringByteLength) raise(TrapKind::TooLong, "string too long to lower");
   return store_string_into_range(cx, v.as_string(), {StringSource(v.string_source()), v.string_code_units()});
 }
 

@@ -217,6 +217,11 @@ TEST_CASE("canon lower: a guest calls a host function(string) -> string") {
   CHECK(blocked.trap().message == "cannot leave component instance");
   g.inst.may_leave = true;
 
+  FlatValue too_few[] = {200, 4};
+  auto short_args = canon_lower(abi, g.opts, g.inst, too_few, {}, host, true);
+  REQUIRE_FALSE(short_args.ok());
+  CHECK(short_args.trap().kind == TrapKind::TypeMismatch);
+
   FlatValue bad_ret[] = {200, 4, 18};
   auto misaligned = canon_lower(abi, g.opts, g.inst, bad_ret, {}, host, true);
   REQUIRE_FALSE(misaligned.ok());

@@ -207,3 +207,13 @@ TEST_CASE("a trap in realloc comes back as the core trap") {
   check_trap([&] { store(cx, Val::string("x"), *prim(ValueKind::String), 0); }, TrapKind::CoreTrap, "unreachable");
   CHECK(dst.inst.may_leave);
 }
+
+TEST_CASE("host strings are validated, and a claimed origin that does not fit is ignored") {
+  check_trap([] { return lower_into(Enc::Utf16, Val::string("ab\xc3")); }, TrapKind::InvalidString,
+             "incomplete utf-8 byte sequence from index 2");
+  check_trap([] { return lower_into(Enc::Utf8, Val::string("\xff")); }, TrapKind::InvalidString, "invalid utf-8");
+  // Claims 2 latin1 characters for a 4-character string with a snowman: treated as utf8.
+  Stored s = lower_into(Enc::Latin1Utf16, Val::string_from("ab\xe2\x98\x83" "c", uint8_t(StringSource::Latin1), 2));
+  CHECK(s.s.tagged_code_units == (4 | kUtf16Tag));
+  CHECK(s.reallocs[0] == ReallocCall{0, 0, 2, 6, 1024});  // the utf8 path: its byte length first
+}
