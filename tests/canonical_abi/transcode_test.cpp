@@ -217,3 +217,37 @@ TEST_CASE("host strings are validated, and a claimed origin that does not fit is
   CHECK(s.s.tagged_code_units == (4 | kUtf16Tag));
   CHECK(s.reallocs[0] == ReallocCall{0, 0, 2, 6, 1024});  // the utf8 path: its byte length first
 }
+
+TEST_CASE("transcoding survives a realloc that moves the string at every call") {
+  for (Enc from : {Enc::Utf8, Enc::Utf16, Enc::Latin1Utf16}) {
+    for (Enc to : {Enc::Utf8, Enc::Utf16, Enc::Latin1Utf16}) {
+      CAPTURE(int(from));
+      CAPTURE(int(to));
+      Guest src(from);
+      std::string text = "\xc4\xac" "abc\xe1\x94\x80\xc3\xb6";  // Ĭabcᔀö
+      Cx scx = src.cx();
+      FlatValue flat[2];
+      FlatWriter w{flat};
+      lower_flat(scx, Val::string(text), *prim(ValueKind::String), w);
+      FlatReader r{std::span<const FlatValue>(flat, 2)};
+      Val lifted = lift_flat(scx, r, *prim(ValueKind::String));
+      REQUIRE(lifted == Val::string(text));
+
+      Guest dst(to);
+      uint32_t next = 4096;
+      dst.opts.realloc = [&](uint32_t old_ptr, uint32_t old_size, uint32_t align, uint32_t size) -> TrapOr<uint32_t> {
+        next = (next + 64 + align - 1) & ~(align - 1);
+        uint32_t p = next;
+        next += size;
+        std::memcpy(dst.memory.data() + p, dst.memory.data() + old_ptr, std::min(old_size, size));
+        std::memset(dst.memory.data() + old_ptr, 0xee, old_size);  // the old block is gone
+        return p;
+      };
+      Cx dcx = dst.cx();
+      FlatWriter w2{flat};
+      lower_flat(dcx, lifted, *prim(ValueKind::String), w2);
+      FlatReader r2{std::span<const FlatValue>(flat, 2)};
+      CHECK(lift_flat(dcx, r2, *prim(ValueKind::String)) == Val::string(text));
+    }
+  }
+}
