@@ -286,7 +286,9 @@ GuestString store_probably_utf16(Cx& cx, std::string_view utf8, uint32_t code_un
   if (!fits_latin1) return {ptr, (written / 2) | kUtf16Tag};
   uint32_t latin1_size = written / 2;
   for (uint32_t i = 0; i < latin1_size; ++i) out[i] = out[2 * i];
-  ptr = cx.reallocate(ptr, byte_length, 1, latin1_size, What::String);
+  // The spec shrinks with alignment 1 here, but a latin1+utf16 string must be 2-aligned to be
+  // lifted again (load_string_from_range); Wasmtime asks for 2 and checks it, and so do we.
+  ptr = cx.reallocate(ptr, byte_length, 2, latin1_size, What::String);
   return {ptr, latin1_size};
 }
 
