@@ -741,12 +741,15 @@ TrapOr<R> typed_canon_lift(const FuncAbi& abi, const CanonOptions& opts, Instanc
       return result;
     }
   });
-  if (!outcome) {
-    callee.may_leave = true;
-    drop_scope_borrows(callee, &scope);
+  if constexpr (std::is_void_v<R>) {
+    return finish_call(callee, caller, &scope, std::move(outcome));
+  } else {
+    if (outcome) {
+      (void)finish_call(callee, caller, &scope, {});
+      return outcome;
+    }
+    return finish_call(callee, caller, &scope, outcome.take_trap()).take_trap();
   }
-  set_entered(callee, caller, false);
-  return outcome;
 }
 
 // `canon lower` into C++: core code of `caller` calls `f`, a callable taking Args and returning

@@ -73,21 +73,40 @@ TEST_CASE("canon lift of func(s: string) -> string: argument through realloc, re
 }
 
 TEST_CASE("canon lift: a misaligned or out-of-bounds return pointer traps") {
-  Guest g;
   FuncAbi abi = compute_abi(func({}, prim(ValueKind::String)));
-  FlatValue ret = 2;
-  auto core = [&](std::span<const FlatValue>, std::span<FlatValue> results) -> TrapOr<void> {
-    results[0] = ret;
-    return {};
+  for (auto [ret, kind] : {std::pair{FlatValue(2), TrapKind::UnalignedPointer}, std::pair{FlatValue(65532), TrapKind::OutOfBounds}}) {
+    Guest g;
+    auto core = [&](std::span<const FlatValue>, std::span<FlatValue> results) -> TrapOr<void> {
+      results[0] = ret;
+      return {};
+    };
+    auto r = call_lifted(abi, g.opts, g.inst, nullptr, {}, core);
+    REQUIRE_FALSE(r.ok());
+    CHECK(r.trap().kind == kind);
+  }
+}
+
+TEST_CASE("canon lift: a trap locks the entered instances down, a host type error does not") {
+  Instance parent;
+  Guest g(StringEncoding::Utf8, &parent);
+  FuncAbi abi = compute_abi(func({prim(ValueKind::U32)}, nullptr));
+  auto trapping = [](std::span<const FlatValue>, std::span<FlatValue>) -> TrapOr<void> {
+    return Trap{TrapKind::CoreTrap, "wasm trap: wasm `unreachable` instruction executed"};
   };
-  auto r = call_lifted(abi, g.opts, g.inst, nullptr, {}, core);
-  REQUIRE_FALSE(r.ok());
-  CHECK(r.trap().kind == TrapKind::UnalignedPointer);
-  ret = 65532;
-  auto r2 = call_lifted(abi, g.opts, g.inst, nullptr, {}, core);
-  REQUIRE_FALSE(r2.ok());
-  CHECK(r2.trap().kind == TrapKind::OutOfBounds);
+  Val wrong = Val::string("not a u32");
+  auto mismatch = call_lifted(abi, g.opts, g.inst, nullptr, std::span<const Val>(&wrong, 1), no_core);
+  REQUIRE_FALSE(mismatch.ok());
+  CHECK(mismatch.trap().kind == TrapKind::TypeMismatch);
   CHECK(g.inst.may_enter);
+
+  Val arg = Val::u32(1);
+  auto r = call_lifted(abi, g.opts, g.inst, nullptr, std::span<const Val>(&arg, 1), trapping);
+  REQUIRE_FALSE(r.ok());
+  CHECK_FALSE(g.inst.may_enter);
+  CHECK_FALSE(parent.may_enter);
+  auto again = call_lifted(abi, g.opts, g.inst, nullptr, std::span<const Val>(&arg, 1), no_core);
+  REQUIRE_FALSE(again.ok());
+  CHECK(again.trap().message == "cannot enter component instance");
 }
 
 TEST_CASE("canon lift: more than 16 flat parameters are stored through realloc and passed by pointer") {
@@ -159,7 +178,6 @@ TEST_CASE("canon lift: borrows lent to a callee must be dropped before it return
   CHECK(r.trap().kind == TrapKind::BorrowsRemain);
   CHECK(r.trap().message == "borrow handles still remain at the end of the call");
   CHECK(g.inst.handles.live_count() == 0);  // the stale borrow is gone
-  CHECK(g.inst.may_enter);
 }
 
 TEST_CASE("canon lift: post-return may not leave the instance, and its trap is the call's") {
@@ -191,7 +209,6 @@ TEST_CASE("canon lift: a trapping core function and a wrong argument count") {
   auto r = call_lifted(abi, g.opts, g.inst, nullptr, std::span<const Val>(&arg, 1), trapping);
   REQUIRE_FALSE(r.ok());
   CHECK(r.trap().kind == TrapKind::CoreTrap);
-  CHECK(g.inst.may_enter);
   auto r2 = call_lifted(abi, g.opts, g.inst, nullptr, {}, no_core);
   REQUIRE_FALSE(r2.ok());
   CHECK(r2.trap().kind == TrapKind::TypeMismatch);
