@@ -1,6 +1,7 @@
 // libFuzzer target: lift a value of a type drawn from the input out of a guest memory holding
-// the rest of the input, with each string encoding. Bad memory must trap, never crash; a value
-// that lifts must lower into a second guest (any encoding) and lift back equal.
+// the rest of the input (or from flat values read from it), with each string encoding. Bad
+// memory must trap, never crash; a value that lifts must lower into a second guest (any
+// encoding) and lift back equal.
 #include <cstddef>
 #include <cstdio>
 #include <cstdint>
@@ -92,10 +93,18 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   StringEncoding src_enc = StringEncoding(in.byte() % 3), dst_enc = StringEncoding(in.byte() % 3);
   Guest src(src_enc);
   for (uint32_t i = 0; i < 4; ++i) (void)resource_new(src.inst, *rt, 100 + i);
-  std::memcpy(src.memory.data(), data + in.at, std::min(size - in.at, src.memory.size()));
+  bool from_flat = in.byte() & 1;
+  std::memcpy(src.memory.data(), data + in.at, std::min(size - std::min(size, in.at), src.memory.size()));
 
   Cx cx(src.opts, src.inst);
-  auto lifted = catch_trap([&] { return load(cx, 0, *t); });
+  // The value from memory at 0, or from flat values taken from the same bytes.
+  auto lifted = catch_trap([&] {
+    if (!from_flat) return load(cx, 0, *t);
+    std::vector<FlatValue> flat(flat_count(*t));
+    std::memcpy(flat.data(), src.memory.data(), std::min(flat.size() * sizeof(FlatValue), src.memory.size()));
+    FlatReader reader{flat};
+    return lift_flat(cx, reader, *t);
+  });
   if (!lifted.ok()) return 0;
 
   Guest dst(dst_enc);
