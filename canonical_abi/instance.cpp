@@ -52,6 +52,11 @@ bool may_enter_from(const Instance& callee, const Instance* caller) {
   return true;
 }
 
+bool may_call(const Instance& callee, const Instance* caller) {
+  if (caller && (is_ancestor_or_self(&callee, caller) || is_ancestor_or_self(caller, &callee))) return false;
+  return may_enter_from(callee, caller);
+}
+
 void set_entered(Instance& callee, const Instance* caller, bool entered) {
   for (Instance* i = &callee; i; i = i->parent) {
     if (is_ancestor_or_self(i, caller)) continue;

@@ -683,7 +683,7 @@ struct Unwrap<TrapOr<T>> {
 template <class R, class... Args>
 TrapOr<R> typed_canon_lift(const FuncAbi& abi, const CanonOptions& opts, Instance& callee, Instance* caller,
                            CoreCallee core, const Args&... args) {
-  if (!may_enter_from(callee, caller)) return Trap{TrapKind::CannotEnter, "cannot enter component instance"};
+  if (!may_call(callee, caller)) return Trap{TrapKind::CannotEnter, "cannot enter component instance"};
   set_entered(callee, caller, true);
   CallScope scope;
   auto outcome = catch_trap([&]() -> std::conditional_t<std::is_void_v<R>, void, R> {
