@@ -198,10 +198,34 @@ struct ComponentTraits<char32_t> {
   static char32_t load(Cx& cx, const ValueType&, uint32_t ptr) { return to_char(load_le<uint32_t>(cx.at(ptr))); }
 };
 
-// Strings from the host are UTF-8; they are lowered as the spec lowers a utf8 string.
+// Strings from the host are UTF-8; they are lowered as the spec lowers a utf8 string. Lifted as
+// a std::string_view (an argument of a typed host function) a utf8 string is not copied: the
+// view points into linear memory and is valid until the host function returns, provided it
+// does not call back into the guest; strings in other encodings are decoded into storage the
+// call owns.
 template <>
 struct ComponentTraits<std::string_view> {
   static bool matches(const ValueType& t) { return t.kind == ValueKind::String; }
+  static std::string_view lift(Cx& cx, uint32_t ptr, uint32_t tagged_code_units) {
+    if (cx.opts.string_encoding == StringEncoding::Utf8) {
+      if (tagged_code_units > kMaxStringByteLength) {
+        raise(TrapKind::TooLong, cx.host_peer ? "string pointer/length out of bounds of memory" : "string content out-of-bounds");
+      }
+      cx.check_pointer(ptr, 1, tagged_code_units, Cx::What::String);
+      std::string_view bytes(reinterpret_cast<const char*>(cx.at(ptr)), tagged_code_units);
+      if (std::string error = utf8_error(bytes); !error.empty()) raise(TrapKind::InvalidString, std::move(error));
+      return bytes;
+    }
+    cx.decoded_strings.push_back(std::make_unique<std::string>(load_string_from_range(cx, ptr, tagged_code_units, nullptr)));
+    return *cx.decoded_strings.back();
+  }
+  static std::string_view lift_flat(Cx& cx, const ValueType&, FlatReader& in) {
+    uint32_t ptr = uint32_t(in.next());
+    return lift(cx, ptr, uint32_t(in.next()));
+  }
+  static std::string_view load(Cx& cx, const ValueType&, uint32_t ptr) {
+    return lift(cx, load_le<uint32_t>(cx.at(ptr)), load_le<uint32_t>(cx.at(ptr + 4)));
+  }
   static GuestString lower(Cx& cx, std::string_view v) {
     return store_string_into_range(cx, v, {StringSource::Utf8, uint32_t(v.size())});
   }

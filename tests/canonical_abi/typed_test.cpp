@@ -239,3 +239,40 @@ TEST_CASE("typed canon lower: a guest calls a C++ function") {
   REQUIRE_FALSE(invalid.ok());
   CHECK(invalid.trap().kind == TrapKind::InvalidString);
 }
+
+TEST_CASE("typed canon lower: std::string_view arguments point into a utf8 guest, or into decoded storage") {
+  FuncType f;
+  f.params = {{"s", prim(ValueKind::String)}};
+  f.result = prim(ValueKind::U32);
+  FuncAbi abi = compute_abi(f);
+  REQUIRE(signature_matches<uint32_t(std::string_view)>(f));
+
+  Guest g;
+  g.put(300, "h\xc3\xb6");
+  const uint8_t* seen = nullptr;
+  auto host = [&](std::string_view s) -> uint32_t {
+    seen = reinterpret_cast<const uint8_t*>(s.data());
+    return s == "h\xc3\xb6" ? 1 : 0;
+  };
+  FlatValue args[] = {300, 3};
+  FlatValue results[1];
+  REQUIRE(TypedLower<uint32_t(std::string_view)>::call(abi, g.opts, g.inst, args, results, host));
+  CHECK(results[0] == 1);
+  CHECK(seen == g.memory.data() + 300);  // no copy
+
+  Guest g16(StringEncoding::Utf16);
+  g16.put(300, std::string("h\0\xf6\0", 4));
+  FlatValue args16[] = {300, 2};
+  REQUIRE(TypedLower<uint32_t(std::string_view)>::call(abi, g16.opts, g16.inst, args16, results, host));
+  CHECK(results[0] == 1);
+
+  g.put(300, "\xff");
+  FlatValue bad[] = {300, 1};
+  auto invalid = TypedLower<uint32_t(std::string_view)>::call(abi, g.opts, g.inst, bad, results, host);
+  REQUIRE_FALSE(invalid.ok());
+  CHECK(invalid.trap().kind == TrapKind::InvalidString);
+  FlatValue oob[] = {65535, 2};
+  auto out_of_bounds = TypedLower<uint32_t(std::string_view)>::call(abi, g.opts, g.inst, oob, results, host);
+  REQUIRE_FALSE(out_of_bounds.ok());
+  CHECK(out_of_bounds.trap().message == "string pointer/length out of bounds of memory");
+}
