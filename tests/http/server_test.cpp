@@ -3,6 +3,8 @@
 // graceful shutdown.
 #include <doctest/doctest.h>
 
+#include <nghttp2/nghttp2.h>
+
 #include <thread>
 
 #include "tests/http/test_support.h"
@@ -319,4 +321,81 @@ TEST_CASE("server: HTTP/2 header and body timeouts per stream") {
     CHECK(rst->payload[3] == 0x8);  // CANCEL
     CHECK_FALSE(c.closed_by_peer());
   }
+}
+
+namespace {
+// The :status of a response HEADERS frame, decoded with nghttp2's HPACK inflater (one per
+// connection: the dynamic table carries over between blocks).
+std::string h2_status(nghttp2_hd_inflater* inflater, const H2Frame& headers) {
+  std::string status;
+  const auto* in = reinterpret_cast<const uint8_t*>(headers.payload.data());
+  size_t left = headers.payload.size();
+  while (true) {
+    nghttp2_nv nv;
+    int flags = 0;
+    ssize_t n = nghttp2_hd_inflate_hd2(inflater, &nv, &flags, in, left, /*in_final=*/1);
+    if (n < 0) return "<HPACK error>";
+    in += n;
+    left -= static_cast<size_t>(n);
+    if ((flags & NGHTTP2_HD_INFLATE_EMIT) &&
+        std::string_view(reinterpret_cast<const char*>(nv.name), nv.namelen) == ":status")
+      status.assign(reinterpret_cast<const char*>(nv.value), nv.valuelen);
+    if (flags & NGHTTP2_HD_INFLATE_FINAL) break;
+    if (n == 0 && left == 0) break;
+  }
+  nghttp2_hd_inflate_end_headers(inflater);
+  return status;
+}
+
+// GET `path` from the static table and a literal (RFC 7541 §6.2.2).
+std::string get_header_block(std::string_view path) {
+  std::string block = "\x82\x86\x01\x01t";
+  block += '\x04';
+  block += static_cast<char>(path.size());
+  block += path;
+  return block;
+}
+}  // namespace
+
+// Issue 15, point 1: a header list is counted as it is decoded, so a small HPACK block that
+// references one large dynamic-table entry many times is refused before it is copied.
+TEST_CASE("server: HTTP/2 header lists over the limits get 431 (HPACK bomb, field count); the connection goes on") {
+  auto server = start_server();
+  RawConnection c(server->port());
+  REQUIRE(c.connected());
+  std::string block = get_header_block("/hello");
+  SUBCASE("one 4000-byte field inserted into the dynamic table, then referenced 2000 times") {
+    // Literal with incremental indexing, new name (RFC 7541 §6.2.1): it becomes entry 62.
+    block += "\x40\x06x-bomb";
+    block += "\x7f\xa1\x1e";  // value length 4000: 127 + 3873 as a 7-bit-prefix integer
+    block += std::string(4000, 'v');
+    block += std::string(2000, '\xbe');  // indexed field 62 (§6.1), 8 MB decoded
+  }
+  SUBCASE("200 small fields, past the 128-field limit") {
+    for (int i = 0; i < 200; ++i) block += std::string("\x00\x01x\x01y", 5);  // literal, not indexed
+  }
+  c.send(kPreface + h2_frame(kHeaders, kEndHeaders | kEndStream, 1, block) +
+         h2_frame(kHeaders, kEndHeaders | kEndStream, 3, get_header_block("/hello")));
+  std::string r = c.read_until([](const std::string& s) {
+    int ended = 0;
+    for (const H2Frame& f : h2_frames(s))
+      if (f.type == kData && (f.flags & kEndStream)) ++ended;
+    return ended == 2;
+  }, 10s);
+  auto frames = h2_frames(r);
+  nghttp2_hd_inflater* inflater = nullptr;
+  REQUIRE(nghttp2_hd_inflate_new(&inflater) == 0);
+  std::string status1, status3, body1, body3;
+  for (const H2Frame& f : frames) {
+    if (f.type == kHeaders && f.stream == 1) status1 = h2_status(inflater, f);
+    if (f.type == kHeaders && f.stream == 3) status3 = h2_status(inflater, f);
+    if (f.type == kData && f.stream == 3) body3 += f.payload;
+    if (f.type == kData && f.stream == 1) body1 += f.payload;
+  }
+  nghttp2_hd_inflate_del(inflater);
+  CHECK(status1 == "431");
+  CHECK(body1.rfind("431 Request Header Fields Too Large", 0) == 0);
+  CHECK(status3 == "200");
+  CHECK(body3 == "hello");
+  CHECK_FALSE(find_frame(frames, kGoaway, 0));
 }
