@@ -84,6 +84,10 @@ class ServerLoop : public IoWatcher {
   ServerLoop(EventLoop& loop, const ServerConfig& config, Handler handler, int listen_fd,
              uint16_t port, std::shared_ptr<TlsServerContext> tls);
   void check_shutdown_done();
+  void retry_accept();
+
+  // How long accepting waits after running out of descriptors, unless a connection closes first.
+  static constexpr Duration kAcceptRetryDelay = std::chrono::milliseconds(100);
 
   EventLoop& loop_;
   ServerConfig config_;
@@ -96,6 +100,9 @@ class ServerLoop : public IoWatcher {
   bool shutting_down_ = false;
   std::function<void()> shutdown_done_;
   std::unique_ptr<Timer> shutdown_timer_;
+  bool accept_blocked_ = false;  // accept failed for lack of descriptors or memory
+  Timer accept_retry_;
+  DeferredCall accept_again_;
 };
 
 // N ServerLoops on N threads.

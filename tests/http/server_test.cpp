@@ -5,6 +5,9 @@
 
 #include <nghttp2/nghttp2.h>
 
+#include <sys/resource.h>
+
+#include <filesystem>
 #include <thread>
 
 #include "tests/http/test_support.h"
@@ -398,4 +401,51 @@ TEST_CASE("server: HTTP/2 header lists over the limits get 431 (HPACK bomb, fiel
   CHECK(status3 == "200");
   CHECK(body3 == "hello");
   CHECK_FALSE(find_frame(frames, kGoaway, 0));
+}
+
+namespace {
+size_t open_descriptors() {
+  size_t n = 0;
+  for (auto it = std::filesystem::directory_iterator("/proc/self/fd"); it != std::filesystem::directory_iterator(); ++it) ++n;
+  return n - 1;  // the iterator's own descriptor
+}
+}  // namespace
+
+// Issue 15, point 2: the listener is edge-triggered, so connections left in the queue when
+// accept fails with EMFILE must be taken when descriptors free up, without a new arrival.
+TEST_CASE("server: connections queued while out of descriptors are accepted once descriptors free up") {
+  auto loop = EventLoop::create().take();
+  ServerConfig config;
+  config.port = 0;
+  auto server = ServerLoop::create(*loop, config, test_handler).take();
+  // The loop does not run yet: all 30 connections wait in the listen queue.
+  std::vector<std::unique_ptr<RawConnection>> clients;
+  for (int i = 0; i < 30; ++i) {
+    clients.push_back(std::make_unique<RawConnection>(server->port()));
+    REQUIRE(clients.back()->connected());
+  }
+  rlimit saved{};
+  REQUIRE(getrlimit(RLIMIT_NOFILE, &saved) == 0);
+  rlimit low = saved;
+  low.rlim_cur = open_descriptors() + 10;  // room for 10 accepted connections
+  REQUIRE(setrlimit(RLIMIT_NOFILE, &low) == 0);
+  run_until(*loop, [&] { return false; }, 300ms);
+  uint64_t first = server->accepted_count();
+  CHECK(first >= 8);
+  REQUIRE(first <= 12);
+  // The first ten (accepted in order) close: their descriptors are freed and ten more accepted.
+  for (int i = 0; i < 10; ++i) clients[i].reset();
+  CHECK(run_until(*loop, [&] { return server->accepted_count() >= first + 10; }, 5s));
+  // Descriptors freed elsewhere (here: a higher limit) are noticed too.
+  REQUIRE(setrlimit(RLIMIT_NOFILE, &saved) == 0);
+  CHECK(run_until(*loop, [&] { return server->accepted_count() == 30; }, 5s));
+  // A queued connection is served normally.
+  clients[29]->send("GET /hello HTTP/1.1\r\nHost: t\r\n\r\n");
+  bool answered = false;
+  std::thread reader([&] { answered = has_responses(clients[29]->read_until([](const std::string& r) { return has_responses(r, 1); }, 5s), 1); });
+  run_until(*loop, [&] { return answered; }, 5s);
+  reader.join();
+  CHECK(answered);
+  clients.clear();
+  server.reset();
 }
