@@ -26,7 +26,7 @@ struct Http2ServerConnection::Stream {
   bool response_done = false;
   uint64_t consumed_acked = 0;
   Clock::time_point opened;     // HEADERS began (the header timeout runs until the head is whole)
-  Clock::time_point last_data;  // the last request bytes, or the last time the handler caught up
+  BodyRateWindow body_window;   // the request body's minimum data rate
 };
 
 // The nghttp2 callbacks, with access to the connection's internals.
@@ -42,7 +42,8 @@ struct Http2Callbacks {
     auto stream = std::make_unique<Stream>(c->config_.limits);
     stream->id = frame->hd.stream_id;
     stream->head.version = Version::http2;
-    stream->opened = stream->last_data = c->loop_.now();
+    stream->opened = c->loop_.now();
+    stream->body_window.restart(stream->opened);
     nghttp2_session_set_stream_user_data(session, stream->id, stream.get());
     c->streams_[stream->id] = std::move(stream);
     return 0;
@@ -99,7 +100,7 @@ struct Http2Callbacks {
       nghttp2_session_consume(session, id, len);
       return 0;
     }
-    s->last_data = c->loop_.now();
+    s->body_window.add(len, c->loop_.now(), c->config_.body_min_bytes);
     BodyPipe& pipe = s->exchange->request_pipe();
     if (pipe.abandoned() || pipe.failed()) {
       // Nobody will read it: give the window back at once.
@@ -259,6 +260,7 @@ void Http2ServerConnection::dispatch(Stream& s) {
   if (s.head.scheme.empty()) s.head.scheme = transport_->secure() ? "https" : "http";
   s.exchange = std::make_shared<ServerExchange>(loop_, this, std::move(s.head), config_.body_high_water);
   s.head = RequestHead{};
+  s.body_window.restart(loop_.now());
   int32_t id = s.id;
   if (s.head_too_large) {
     // RFC 9113 §10.5.1; the fields kept so far are not a request to act on.
@@ -283,14 +285,18 @@ void Http2ServerConnection::dispatch(Stream& s) {
     auto it = streams_.find(id);
     if (it == streams_.end() || !it->second->exchange) return;
     Stream& st = *it->second;
-    st.last_data = loop_.now();  // the peer may have been waiting for this window
+    // A peer left less flow-control window than the rate asks for could not keep it up.
+    int32_t window = std::min(nghttp2_session_get_stream_local_window_size(session_, id),
+                              nghttp2_session_get_local_window_size(session_));
+    if (window < 0 || static_cast<uint64_t>(window) < config_.body_min_bytes)
+      st.body_window.restart(loop_.now());
     uint64_t consumed = st.exchange->request_pipe().total_consumed();
     if (consumed > st.consumed_acked) {
       nghttp2_session_consume(session_, id, static_cast<size_t>(consumed - st.consumed_acked));
       st.consumed_acked = consumed;
       send_call_.schedule();
     }
-    update_timer();  // the body timeout runs again from now
+    update_timer();
   });
   auto exchange = s.exchange;
   server_.handler()(std::move(exchange));
@@ -430,7 +436,7 @@ Clock::time_point Http2ServerConnection::stream_deadline(const Stream& s) const 
   if (s.request_done || !s.exchange) return Clock::time_point::max();
   const BodyPipe& pipe = s.exchange->request_pipe();
   if (pipe.failed() || pipe.abandoned() || pipe.buffered() > 0) return Clock::time_point::max();
-  return s.last_data + config_.body_timeout;
+  return s.body_window.deadline(config_.body_timeout);
 }
 
 void Http2ServerConnection::update_timer() {

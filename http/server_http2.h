@@ -7,8 +7,8 @@
 // A request head or trailer section over the HTTP/1.1 field limits (ServerConfig::limits: size
 // as RFC 9113 §6.5.2 counts it, field count) gets 431 (head) or RST_STREAM (trailers).
 // Timeouts, as for HTTP/1.1 but per stream: a header block not finished within header_timeout
-// ends the connection (GOAWAY PROTOCOL_ERROR: HPACK state is lost); a request body silent for
-// body_timeout while the handler waits for it gets 408, or RST_STREAM(CANCEL) once the response
+// ends the connection (GOAWAY PROTOCOL_ERROR: HPACK state is lost); a request body under the
+// minimum data rate (body_min_bytes per body_timeout) while the handler waits for it gets 408, or RST_STREAM(CANCEL) once the response
 // began; an idle connection gets GOAWAY; a peer that reads nothing is dropped (write_timeout).
 #pragma once
 

@@ -7,7 +7,9 @@
 
 #include <sys/resource.h>
 
+#include <atomic>
 #include <filesystem>
+#include <functional>
 #include <thread>
 
 #include "tests/http/test_support.h"
@@ -448,4 +450,36 @@ TEST_CASE("server: connections queued while out of descriptors are accepted once
   CHECK(answered);
   clients.clear();
   server.reset();
+}
+
+// Issue 15, point 4: a body trickling in one byte at a time is under the minimum data rate and
+// gets 408, however regular its bytes; a gap timer restarted by every byte never fired.
+TEST_CASE("server: a request body under the minimum data rate gets 408 (HTTP/1.1 and HTTP/2)") {
+  ServerConfig config;
+  config.body_timeout = 300ms;
+  config.body_min_bytes = 1024;
+  auto server = start_server(config);
+  RawConnection c(server->port());
+  REQUIRE(c.connected());
+  // One byte every 50 ms of a 200-byte body: 10 s to send it all, if nothing stops it.
+  std::atomic<bool> stop{false};
+  std::function<std::string()> next_byte;
+  SUBCASE("HTTP/1.1") {
+    c.send("POST /count HTTP/1.1\r\nHost: t\r\nContent-Length: 200\r\n\r\n");
+    next_byte = [] { return std::string("x"); };
+  }
+  SUBCASE("HTTP/2") {
+    c.send(kPreface + h2_frame(kHeaders, kEndHeaders, 1, post_header_block("/count")));
+    next_byte = [] { return h2_frame(kData, 0, 1, "x"); };
+  }
+  std::thread trickle([&] {
+    for (int i = 0; i < 200 && !stop; ++i) {
+      c.send(next_byte());
+      std::this_thread::sleep_for(50ms);
+    }
+  });
+  std::string r = c.read_until([](const std::string& s) { return s.find("408 Request Timeout") != std::string::npos; }, 8s);
+  stop = true;
+  trickle.join();
+  CHECK(r.find("408 Request Timeout") != std::string::npos);
 }
