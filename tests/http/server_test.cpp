@@ -123,6 +123,9 @@ TEST_CASE("server: each bad request gets its status and the connection closes") 
   std::string host = "Host: t\r\n";
   std::vector<Case> cases = {
       {"malformed request line", "GET  / HTTP/1.1\r\n" + host + "\r\n", "400"},
+      // A TLS ClientHello has no line end to wait for (issue 15, point 5): 400, not 408 after
+      // the 10 s header timeout.
+      {"TLS ClientHello on a plain-text port", std::string("\x16\x03\x01\x02\x00\x01\x00\x01\xfc\x03\x03", 11), "400"},
       {"bare LF", "GET / HTTP/1.1\n" + host + "\r\n", "400"},
       {"missing Host", "GET / HTTP/1.1\r\n\r\n", "400"},
       {"space before colon", "GET / HTTP/1.1\r\n" + host + "X-A : 1\r\n\r\n", "400"},
