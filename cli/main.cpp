@@ -17,6 +17,15 @@ commands:
       --dir HOST[::GUEST]     preopen a host directory (as GUEST, default HOST)
       --env NAME[=VALUE]      set an environment variable (NAME alone: the host's)
       --invoke NAME           call the export NAME with ARGS and print its results
+    limits (also as -W NAME=VALUE[,NAME=VALUE...], as in wasmtime):
+      --timeout DUR           interrupt the guest after DUR (500ms, 10s, 2m; a bare
+                              number is seconds): "interrupted" trap, exit status 124
+      --max-memory-size SIZE  bytes a linear memory may reach (64K, 16M, 1G): past it
+                              memory.grow returns -1, a larger minimum fails to instantiate
+      --max-table-elements N  elements a table may reach, as for memories
+      --max-wasm-stack SIZE   native stack for wasm calls (default 1M): past it, the
+                              "call stack exhausted" trap
+    exit status: the guest's; 1 for an error or a trap; 124 when --timeout ended it
   validate FILE               decode and validate a core module
                               (FILE: a binary .wasm, or .wat text)
   wast [options] FILE.wast... run WebAssembly spec scripts

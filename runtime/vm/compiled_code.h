@@ -25,7 +25,9 @@ class CompiledCode {
  public:
   virtual ~CompiledCode() = default;
   std::vector<void*> functions;                  // per defined function
-  std::vector<EntryTrampoline> entry_trampolines; // per type index of the module
+  // Per type index of the module; null for a type no defined function has (the engine's
+  // trampoline for the signature serves then). Types of one signature share one.
+  std::vector<EntryTrampoline> entry_trampolines;
 };
 
 struct CompileOptions {
