@@ -44,7 +44,8 @@ Expected<PackageSources> read_package(const std::string& path) {
   return sources;
 }
 
-Expected<PackageId> load_path(Resolve& resolve, const std::string& path, const ResolveOptions& options) {
+Expected<PackageId> load_path(Resolve& resolve, const std::string& path, const std::vector<std::string>& more_packages,
+                              const ResolveOptions& options) {
   std::vector<PackageSources> groups;
   TRY(root, read_package(path));
   groups.push_back(std::move(root));
@@ -60,6 +61,10 @@ Expected<PackageId> load_path(Resolve& resolve, const std::string& path, const R
       TRY(dep, read_package(entry));
       groups.push_back(std::move(dep));
     }
+  }
+  for (const auto& more : more_packages) {
+    TRY(package, read_package(more));
+    groups.push_back(std::move(package));
   }
   TRY(mains, resolve_packages(resolve, std::move(groups), options));
   if (!mains[0]) return Error{fmt::format("{}: no `package` declaration", path)};

@@ -4,6 +4,7 @@
 
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "wasmrun/expected.h"
 #include "wit/ast.h"
@@ -18,8 +19,11 @@ Expected<ast::File> parse_path(const std::string& path);
 Expected<PackageSources> read_package(const std::string& path);
 
 // Reads and resolves `path` (a directory or a `.wit` file) with the entries of its `deps/`
-// folder; returns the package of `path`.
-Expected<PackageId> load_path(Resolve& resolve, const std::string& path, const ResolveOptions& options = {});
+// folder and the packages `more_packages` (directories or files) name; returns the package of
+// `path`.
+Expected<PackageId> load_path(Resolve& resolve, const std::string& path,
+                              const std::vector<std::string>& more_packages = {},
+                              const ResolveOptions& options = {});
 
 // Chooses the world WIT tooling means (WIT.md "Specifying a world"): `name` in the package,
 // `ns:pkg/name[@v]` anywhere, or the package's only world when `name` is empty.
