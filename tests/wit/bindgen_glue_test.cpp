@@ -202,6 +202,17 @@ TEST_CASE("bindgen glue: add_to_linker registers every function under its compon
   CHECK_THROWS_AS(linker.get<void(int)>(a, "delete"), std::bad_any_cast);
 }
 
+TEST_CASE("bindgen glue: a world's imports register in one call, used interfaces first") {
+  RecordingLinker linker;
+  TypesHost types_host;
+  ApiHost api_host;
+  namespace app = bindings::test::bindings::app;
+  REQUIRE(app::add_imports_to_linker(linker, app::ImportHosts{types_host, api_host}).ok());
+  CHECK(linker.order.front() == "counter");
+  CHECK(linker.order.back() == "delete");
+  CHECK(linker.functions.size() == 2);
+}
+
 TEST_CASE("bindgen glue: the WASI 0.2 host interfaces register on a linker") {
   // Every function of wasi:io/streams, by its component name, with the C++ signature of its
   // WIT type; a host is only needed by reference here.
