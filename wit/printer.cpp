@@ -65,6 +65,12 @@ const char* prim_name(Prim p) {
 
 }  // namespace
 
+std::string print_package_name(const PackageName& name) {
+  std::string s = print_id(name.ns) + ":" + print_id(name.name);
+  if (name.version) s += "@" + name.version->to_string();
+  return s;
+}
+
 std::string print_id(const std::string& name) {
   SourceFile file{"", name};
   Lexer lexer(file);
@@ -134,7 +140,10 @@ std::string Printer::signature(const Function& f, bool skip_self) const {
 std::string Printer::interface_ref(InterfaceId id, std::optional<PackageId> from) const {
   const Interface& iface = r_.interfaces[id];
   if (iface.package && from && *iface.package == *from) return print_id(*iface.name);
-  return r_.interface_id(id);
+  const PackageName& pkg = r_.packages[*iface.package].name;
+  std::string s = print_id(pkg.ns) + ":" + print_id(pkg.name) + "/" + print_id(*iface.name);
+  if (pkg.version) s += "@" + pkg.version->to_string();
+  return s;
 }
 
 void Printer::uses(int indent, const std::vector<std::pair<std::string, TypeId>>& types, Owner self,
@@ -319,7 +328,7 @@ std::string print_type(const Resolve& resolve, TypeRef type) { return Printer(re
 
 std::string print_package(const Resolve& resolve, PackageId package) {
   Printer p(resolve);
-  std::string head = "package " + resolve.packages[package].name.to_string() + ";\n\n";
+  std::string head = "package " + print_package_name(resolve.packages[package].name) + ";\n\n";
   p.package_items(package, 0, nullptr, nullptr);
   return head + p.take();
 }
@@ -353,12 +362,12 @@ std::string print_world(const Resolve& resolve, WorldId world) {
   Printer p(resolve);
   std::set<WorldId> only_world{world};
   p.package_items(w.package, 0, &needed, &only_world);
-  std::string out = "package " + resolve.packages[w.package].name.to_string() + ";\n\n" + p.take();
+  std::string out = "package " + print_package_name(resolve.packages[w.package].name) + ";\n\n" + p.take();
   for (PackageId pkg : packages) {
     Printer dep(resolve);
     std::set<WorldId> no_worlds;
     dep.package_items(pkg, 1, &needed, &no_worlds);
-    out += "\npackage " + resolve.packages[pkg].name.to_string() + " {\n" + dep.take() + "}\n";
+    out += "\npackage " + print_package_name(resolve.packages[pkg].name) + " {\n" + dep.take() + "}\n";
   }
   return out;
 }

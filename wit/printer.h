@@ -21,5 +21,7 @@ std::string print_type(const Resolve& resolve, TypeRef type);
 
 // An identifier, `%`-escaped when it is a WIT keyword.
 std::string print_id(const std::string& name);
+// `ns:name@version` with `%`-escaped parts.
+std::string print_package_name(const PackageName& name);
 
 }  // namespace wasmrun::wit

@@ -72,6 +72,28 @@ package wasi:io@0.2.0 {
 )");
 }
 
+TEST_CASE("printer: keywords are escaped wherever a name is printed") {
+  const char* text = R"(package %type:%list@1.0.0;
+
+interface %use {
+  record %record {
+    %bool: bool,
+  }
+  %func: func(%list: %record) -> result<_, %record>;
+}
+
+world w {
+  import %use;
+  export %static: func();
+}
+)";
+  Resolve r;
+  auto ids = wit_test::resolve_texts(r, {{{"k.wit", text}}});
+  REQUIRE_MESSAGE(ids.ok(), ids.error().message);
+  CHECK(print_package(r, *(*ids)[0]) == text);
+  CHECK(r.packages[0].name.to_string() == "type:list@1.0.0");
+}
+
 // Printing a package, parsing the text again and printing that gives the same text: the
 // printer writes what the parser reads and loses nothing the model holds.
 TEST_CASE("printer: every WASI package of ../shared/wit prints, re-parses and prints the same") {
