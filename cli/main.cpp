@@ -33,6 +33,10 @@ commands:
       --validate-only         only decode and validate; skip what needs execution
       --strict-messages       fail expected errors whose message differs from the script's
       -v, --verbose           print every failure in detail
+  wit PATH [DEP...] [--world NAME]
+                              print a WIT package (a .wit file, or a directory of them with
+                              its deps/; DEPs: more packages), or with --world that world and
+                              every interface it refers to
   help                        print this text
 )";
 
@@ -58,6 +62,7 @@ int main(int argc, char** argv) {
   if (command == "validate") return wasmrun::cli::validate_command(rest);
   if (command == "wast") return wasmrun::cli::wast_command(rest);
   if (command == "run") return wasmrun::cli::run_command(rest);
+  if (command == "wit") return wasmrun::cli::wit_command(rest);
   fmt::print(stderr, "error: unknown command '{}'\n{}", command, kUsage);
   return 2;
 }
