@@ -10,6 +10,7 @@
 #include <optional>
 
 #include "cli/commands.h"
+#include "cli/engine_flags.h"
 #include "cli/load_binary.h"
 #include "wasmrun/wasmrun.h"
 
@@ -68,6 +69,7 @@ std::string format_result(const Val& v) {
 int run_command(Args args) {
   std::string invoke;
   WasiConfig wasi_config;
+  EngineFlags engine_flags;
   size_t i = 0;
   auto value_of = [&](std::string_view flag) -> std::optional<std::string> {
     if (args[i] == flag && i + 1 < args.size()) return std::string(args[++i]);
@@ -79,7 +81,9 @@ int run_command(Args args) {
       ++i;
       break;
     }
-    if (auto v = value_of("--invoke")) {
+    if (auto problem = engine_flags.parse(args, i)) {
+      if (!problem->empty()) return fail("run: " + *problem);
+    } else if (auto v = value_of("--invoke")) {
       invoke = *v;
     } else if (auto v = value_of("--dir")) {
       // HOST[::GUEST], as wasmtime: without ::GUEST the guest sees the host path as written.
@@ -106,11 +110,11 @@ int run_command(Args args) {
     return fail("usage: wasmrun run [--dir HOST[::GUEST]]... [--env NAME=VALUE]... [--invoke NAME] FILE.wasm [ARGS...]");
   std::string path(args[i++]);
 
-  auto engine = Engine::create();
+  auto engine = Engine::create(engine_flags.resolved());
   if (!engine) return fail(engine.error().message);
-  auto bytes = load_binary(path);  // .wasm or .wat
+  auto bytes = load_binary(path);  // .wasm, .wat or a .cwasm artifact
   if (!bytes) return fail(bytes.error().message);
-  auto module = Module::compile(*engine, *bytes);
+  auto module = Module::is_precompiled(*bytes) ? Module::deserialize(*engine, *bytes) : Module::compile(*engine, *bytes);
   if (!module) return fail(fmt::format("{}: {}", path, module.error().message));
 
   // The guest's argv: the module's path, then what follows it (with --invoke, the call's
