@@ -85,7 +85,7 @@ std::vector<uint8_t> write_artifact(const ArtifactHeader& header, const std::vec
   w.u32(kArtifactFormat);
   w.u64(0);  // the file size, patched below
   const CodeIdentity& id = header.identity;
-  for (const std::string* s : {&id.wasmrun_version, &id.build_id, &id.llvm_version, &id.triple, &id.cpu, &id.features})
+  for (const std::string* s : {&id.wasmrun_version, &id.source_hash, &id.llvm_version, &id.triple, &id.cpu, &id.features})
     w.string(*s);
   w.u32(uint32_t(header.options.opt_level));
   w.u32(header.options.epoch_interruption ? kEpochFlag : 0);
@@ -128,7 +128,7 @@ Expected<Artifact> read_artifact(std::span<const uint8_t> bytes) {
 
   Artifact a;
   CodeIdentity& id = a.header.identity;
-  for (std::string* s : {&id.wasmrun_version, &id.build_id, &id.llvm_version, &id.triple, &id.cpu, &id.features})
+  for (std::string* s : {&id.wasmrun_version, &id.source_hash, &id.llvm_version, &id.triple, &id.cpu, &id.features})
     *s = r.string();
   a.header.options.opt_level = int(r.u32());
   a.header.options.epoch_interruption = r.u32() & kEpochFlag;

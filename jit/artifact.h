@@ -5,7 +5,7 @@
 //
 // Layout, little-endian:
 //   magic "\0wasmrun"  u32 format version  u64 file size
-//   strings (u32 length + bytes): wasmrun version, build id, LLVM version, triple, CPU, features
+//   strings (u32 length + bytes): wasmrun version, JIT source hash, LLVM version, triple, CPU, features
 //   u32 opt level  u32 flags (bit 0: epoch interruption)  32-byte BLAKE3 hash of the module binary
 //   u32 object count, then per object u64 size and its bytes, padded to 16
 //   u64 module binary size, its bytes

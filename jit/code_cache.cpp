@@ -51,7 +51,7 @@ std::string CodeCache::key(const ModuleHash& module, const CodeIdentity& identit
   // One string of everything the code depends on, hashed; fields are length-prefixed so no two
   // different combinations read alike.
   std::string all = fmt::format("format {}\n", kArtifactFormat);
-  for (const std::string* s : {&identity.wasmrun_version, &identity.build_id, &identity.llvm_version, &identity.triple,
+  for (const std::string* s : {&identity.wasmrun_version, &identity.source_hash, &identity.llvm_version, &identity.triple,
                                &identity.cpu, &identity.features})
     all += fmt::format("{}:{}\n", s->size(), *s);
   all += fmt::format("opt {} epoch {}\n", options.opt_level, options.epoch_interruption);

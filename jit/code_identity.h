@@ -1,6 +1,6 @@
-// What makes machine code valid only where it was made: the wasmrun build, the LLVM version, the
-// target and its CPU features. Artifacts carry it in their header and cache keys include it, so
-// code from another build or for another CPU is never run (DESIGN §5).
+// What makes machine code valid only where it was made: the wasmrun version and the JIT's
+// sources, the LLVM version, the target and its CPU features. Artifacts carry it in their header
+// and cache keys include it, so code from another build or for another CPU is never run.
 #pragma once
 
 #include <string>
@@ -13,7 +13,7 @@ namespace wasmrun::jit {
 
 struct CodeIdentity {
   std::string wasmrun_version;  // "0.1.0"
-  std::string build_id;         // the GNU build id of the binary holding the JIT, in hex
+  std::string source_hash;      // of the JIT's sources (jit/code_version.h): tells development builds apart
   std::string llvm_version;     // "19.1.7"
   std::string triple;           // "x86_64-pc-linux-gnu"
   std::string cpu;              // "znver3"

@@ -77,7 +77,7 @@ std::optional<vm::LoadedCode> load_cached(ObjectPipeline& pipeline, CodeCache& c
   std::unique_ptr<llvm::MemoryBuffer> entry = cache.load(key);
   if (!entry) return std::nullopt;
   // Only validated modules are stored, under the hash of their bytes: checking the format suffices.
-  auto module = wasm::decode_module(bytes, {.validate = false});
+  auto module = wasm::decode_module(bytes, {.validate = false, .read_bodies = false});
   if (!module) return std::nullopt;
   auto code = link_entry(pipeline, cache, key, *entry, hash, *module, options);
   if (!code) return std::nullopt;
@@ -101,7 +101,7 @@ Expected<vm::LoadedCode> deserialize(ObjectPipeline& pipeline, std::span<const u
     return Error{"damaged wasmrun artifact: the module does not match its hash"};
   // The module was validated when the artifact was written; like Wasmtime's deserialize, loading
   // trusts the artifact's origin and checks its integrity, not the module again.
-  auto module = wasm::decode_module(artifact->module_bytes, {.validate = false});
+  auto module = wasm::decode_module(artifact->module_bytes, {.validate = false, .read_bodies = false});
   if (!module) return Error{"damaged wasmrun artifact: " + module.error().message};
   auto code = pipeline.link_objects(*module, borrowed(*artifact));
   if (!code) return code.error();
