@@ -13,7 +13,7 @@ uint32_t HandleTable::add(const ResourceHandle& h) {
   }
   uint32_t i = uint32_t(entries_.size());
   if (i > max_length_) {
-    raise(TrapKind::TableFull, fmt::format("resource handle table is full ({} handles)", max_length_));
+    raise(TrapKind::TableFull, fmt::format("cannot allocate another handle: the table holds its maximum of {} handles", max_length_));
   }
   entries_.push_back(h);
   return i;
