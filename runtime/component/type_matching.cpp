@@ -1,0 +1,398 @@
+#include "runtime/component/type_matching.h"
+
+#include <fmt/format.h>
+
+namespace wasmrun::component {
+
+const CoreExport* CoreInstanceType::find(std::string_view name) const {
+  for (const CoreExport& e : exports)
+    if (e.name == name) return &e;
+  return nullptr;
+}
+
+const NamedEntity* InstanceType::find(std::string_view name) const {
+  for (const NamedEntity& e : exports)
+    if (e.name == name) return &e;
+  return nullptr;
+}
+
+const char* sort_kind_name(Sort s) {
+  switch (s) {
+    case Sort::CoreModule: return "module";
+    case Sort::Func: return "func";
+    case Sort::Value: return "value";
+    case Sort::Type: return "type";
+    case Sort::Component: return "component";
+    case Sort::Instance: return "instance";
+    default: return sort_name(s);
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Substitution
+
+namespace {
+
+struct Substituter {
+  const ResourceMap& map;
+
+  ResourceTypePtr resource(const ResourceTypePtr& r) const {
+    if (!r) return r;
+    auto it = map.find(r.get());
+    return it == map.end() ? r : it->second;
+  }
+
+  // Rebuilds only the nodes under which a substituted resource occurs, so value-type identities
+  // (which the validator uses for external visibility) survive where nothing changes.
+  ValueTypePtr value(const ValueTypePtr& t) const {
+    if (!t || is_primitive(t->kind)) return t;
+    bool changed = false;
+    auto copy = std::make_shared<ValueType>(*t);
+    auto sub = [&](ValueTypePtr& p) {
+      ValueTypePtr n = value(p);
+      if (n != p) changed = true, p = std::move(n);
+    };
+    sub(copy->element);
+    sub(copy->ok);
+    sub(copy->err);
+    for (auto& f : copy->fields) sub(f.type);
+    for (auto& c : copy->cases) sub(c.type);
+    if (copy->resource) {
+      ResourceTypePtr r = resource(copy->resource);
+      if (r != copy->resource) changed = true, copy->resource = std::move(r);
+    }
+    return changed ? ValueTypePtr(std::move(copy)) : t;
+  }
+
+  FuncTypePtr func(const FuncTypePtr& f) const {
+    if (!f) return f;
+    auto copy = std::make_shared<FuncType>(*f);
+    for (auto& p : copy->params) p.type = value(p.type);
+    copy->result = value(copy->result);
+    return copy;
+  }
+
+  TypeDef type_def(const TypeDef& t) const {
+    TypeDef out = t;
+    out.value = value(t.value);
+    if (t.func) out.func = func(t.func);
+    if (t.component) out.component = component(t.component);
+    if (t.instance) out.instance = instance(t.instance);
+    out.resource = resource(t.resource);
+    return out;
+  }
+
+  InstanceTypePtr instance(const InstanceTypePtr& i) const {
+    auto copy = std::make_shared<InstanceType>(*i);
+    for (auto& e : copy->exports) e.type = entity(e.type);
+    for (auto& r : copy->fresh) r = resource(r);
+    return copy;
+  }
+
+  ComponentTypePtr component(const ComponentTypePtr& c) const {
+    auto copy = std::make_shared<ComponentType>(*c);
+    for (auto& e : copy->imports) e.type = entity(e.type);
+    for (auto& e : copy->exports) e.type = entity(e.type);
+    for (auto& r : copy->imported) r = resource(r);
+    for (auto& r : copy->defined) r = resource(r);
+    return copy;
+  }
+
+  EntityType entity(const EntityType& t) const {
+    EntityType out = t;
+    if (t.func) out.func = func(t.func);
+    out.value = value(t.value);
+    out.type = type_def(t.type);
+    if (t.component) out.component = component(t.component);
+    if (t.instance) out.instance = instance(t.instance);
+    return out;
+  }
+};
+
+void collect_fresh(const EntityType& t, ResourceMap& map, std::vector<ResourceTypePtr>& created) {
+  if (t.sort != Sort::Instance || !t.instance) return;
+  for (const ResourceTypePtr& r : t.instance->fresh) {
+    auto n = std::make_shared<ResourceType>(ResourceType{r->name});
+    map[r.get()] = n;
+    created.push_back(n);
+  }
+  for (const NamedEntity& e : t.instance->exports) collect_fresh(e.type, map, created);
+}
+
+}  // namespace
+
+ValueTypePtr substitute(const ValueTypePtr& t, const ResourceMap& map) {
+  return map.empty() ? t : Substituter{map}.value(t);
+}
+
+EntityType substitute(const EntityType& t, const ResourceMap& map) {
+  return map.empty() ? t : Substituter{map}.entity(t);
+}
+
+EntityType freshen(const EntityType& t, std::vector<ResourceTypePtr>& created) {
+  ResourceMap map;
+  collect_fresh(t, map, created);
+  if (map.empty()) return t;
+  EntityType out = substitute(t, map);
+  // The new resources are no longer abstract: later uses of this instance see them as given.
+  if (out.instance) {
+    auto copy = std::make_shared<InstanceType>(*out.instance);
+    copy->fresh.clear();
+    out.instance = copy;
+  }
+  return out;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Descriptions for messages
+
+std::string describe(const ValueTypePtr& t) {
+  if (!t) return "none";
+  return to_string(t->kind);
+}
+
+std::string describe(const CoreExternType& t) {
+  using K = CoreExternType::Kind;
+  auto types = [](const std::vector<wasm::ValType>& v) {
+    std::string s;
+    for (auto x : v) s += (s.empty() ? "" : " ") + std::string(wasm::to_string(x));
+    return s;
+  };
+  switch (t.kind) {
+    case K::Func:
+    case K::Tag: {
+      std::string s = t.kind == K::Func ? "(func" : "(tag";
+      if (!t.func.params.empty()) s += " (param " + types(t.func.params) + ")";
+      if (!t.func.results.empty()) s += " (result " + types(t.func.results) + ")";
+      return s + ")";
+    }
+    case K::Table: return "table";
+    case K::Memory: return "memory";
+    case K::Global: return "global";
+  }
+  return "?";
+}
+
+// ---------------------------------------------------------------------------------------------
+// Subtyping
+
+namespace {
+
+Error mismatch(std::string what, const Error& inner) { return Error{what + ": " + inner.message}; }
+
+bool limits_match(const wasm::Limits& actual, const wasm::Limits& expected) {
+  if (actual.min < expected.min) return false;
+  if (!expected.max) return true;
+  return actual.max && *actual.max <= *expected.max;
+}
+
+const char* core_kind_name(CoreExternType::Kind k) {
+  constexpr const char* kNames[] = {"func", "table", "memory", "global", "tag"};
+  return kNames[size_t(k)];
+}
+
+const char* type_def_kind(TypeDef::Kind k) {
+  constexpr const char* kNames[] = {"defined type", "func type", "component type", "instance type", "resource"};
+  return kNames[size_t(k)];
+}
+
+}  // namespace
+
+Expected<void> match_core_extern(const CoreExternType& actual, const CoreExternType& expected) {
+  using K = CoreExternType::Kind;
+  if (actual.kind != expected.kind)
+    return Error{fmt::format("expected {}, found {}", core_kind_name(expected.kind), core_kind_name(actual.kind))};
+  switch (actual.kind) {
+    case K::Func:
+    case K::Tag:
+      if (actual.func != expected.func)
+        return Error{fmt::format("type mismatch: expected: {}, found: {}", describe(expected), describe(actual))};
+      return {};
+    case K::Table:
+      if (actual.table.element != expected.table.element) return Error{"type mismatch in table element type"};
+      if (!limits_match(actual.table.limits, expected.table.limits)) return Error{"mismatch in table limits"};
+      return {};
+    case K::Memory:
+      if (!limits_match(actual.memory.limits, expected.memory.limits)) return Error{"mismatch in memory limits"};
+      return {};
+    case K::Global:
+      if (actual.global.is_mutable != expected.global.is_mutable) return Error{"global types differ in mutability"};
+      if (actual.global.type != expected.global.type) return Error{"type mismatch in global type"};
+      return {};
+  }
+  return {};
+}
+
+Expected<void> Matcher::resource(const ResourceTypePtr& actual, const ResourceTypePtr& expected) {
+  auto it = bound.find(expected.get());
+  if (it != bound.end()) {
+    if (it->second != actual) return Error{"resource types are not the same"};
+    return {};
+  }
+  if (bindable.count(expected.get())) {
+    bound[expected.get()] = actual;
+    return {};
+  }
+  if (actual != expected) return Error{"resource types are not the same"};
+  return {};
+}
+
+Expected<void> Matcher::value(const ValueTypePtr& a, const ValueTypePtr& e) {
+  if (a == e) return {};
+  if (!a || !e) return Error{fmt::format("expected {}, found {}", describe(e), describe(a))};
+  if (a->kind != e->kind) {
+    if (is_primitive(a->kind) && is_primitive(e->kind))
+      return Error{fmt::format("expected primitive `{}` found primitive `{}`", to_string(e->kind), to_string(a->kind))};
+    return Error{fmt::format("expected {}, found {}", to_string(e->kind), to_string(a->kind))};
+  }
+  switch (a->kind) {
+    case ValueKind::Record:
+    case ValueKind::Tuple: {
+      bool record = a->kind == ValueKind::Record;
+      if (a->fields.size() != e->fields.size())
+        return Error{fmt::format("expected {} {}, found {}", e->fields.size(), record ? "fields" : "types", a->fields.size())};
+      for (size_t i = 0; i < a->fields.size(); ++i) {
+        if (record && a->fields[i].name != e->fields[i].name)
+          return Error{fmt::format("expected field name `{}`, found `{}`", e->fields[i].name, a->fields[i].name)};
+        if (auto r = value(a->fields[i].type, e->fields[i].type); !r)
+          return mismatch(record ? fmt::format("type mismatch in record field `{}`", e->fields[i].name)
+                                 : fmt::format("type mismatch in tuple field {}", i),
+                          r.error());
+      }
+      return {};
+    }
+    case ValueKind::Variant: {
+      if (a->cases.size() != e->cases.size())
+        return Error{fmt::format("expected {} cases, found {}", e->cases.size(), a->cases.size())};
+      for (size_t i = 0; i < a->cases.size(); ++i) {
+        if (a->cases[i].name != e->cases[i].name)
+          return Error{fmt::format("expected case named `{}`, found `{}`", e->cases[i].name, a->cases[i].name)};
+        if (!a->cases[i].type != !e->cases[i].type)
+          return Error{fmt::format("type mismatch in variant case `{}`", e->cases[i].name)};
+        if (auto r = value(a->cases[i].type, e->cases[i].type); !r)
+          return mismatch(fmt::format("type mismatch in variant case `{}`", e->cases[i].name), r.error());
+      }
+      return {};
+    }
+    case ValueKind::Enum:
+      if (a->names != e->names) return Error{"mismatch in enum elements"};
+      return {};
+    case ValueKind::Flags:
+      if (a->names != e->names) return Error{"mismatch in flags elements"};
+      return {};
+    case ValueKind::List:
+    case ValueKind::FixedList:
+    case ValueKind::Option:
+      if (a->length != e->length) return Error{"mismatch in fixed-length list length"};
+      if (auto r = value(a->element, e->element); !r)
+        return mismatch(fmt::format("type mismatch in {}", to_string(a->kind)), r.error());
+      return {};
+    case ValueKind::Result:
+      if (!a->ok != !e->ok) return Error{"type mismatch in ok variant"};
+      if (auto r = value(a->ok, e->ok); !r) return mismatch("type mismatch in ok variant", r.error());
+      if (!a->err != !e->err) return Error{"type mismatch in err variant"};
+      if (auto r = value(a->err, e->err); !r) return mismatch("type mismatch in err variant", r.error());
+      return {};
+    case ValueKind::Own:
+    case ValueKind::Borrow:
+      return resource(a->resource, e->resource);
+    default:
+      return {};  // primitives of the same kind
+  }
+}
+
+Expected<void> Matcher::func(const FuncType& a, const FuncType& e) {
+  if (a.params.size() != e.params.size())
+    return Error{fmt::format("expected {} parameters, found {}", e.params.size(), a.params.size())};
+  for (size_t i = 0; i < a.params.size(); ++i) {
+    if (a.params[i].name != e.params[i].name)
+      return Error{fmt::format("expected parameter named `{}`, found `{}`", e.params[i].name, a.params[i].name)};
+    // Parameters are contravariant, but value subtyping is equality, so the order is moot.
+    if (auto r = value(a.params[i].type, e.params[i].type); !r)
+      return mismatch(fmt::format("type mismatch in function parameter `{}`", e.params[i].name), r.error());
+  }
+  if (!a.result != !e.result)
+    return Error{e.result ? "expected a result, found none" : "expected no result, found one"};
+  if (auto r = value(a.result, e.result); !r) return mismatch("type mismatch with result type", r.error());
+  return {};
+}
+
+Expected<void> Matcher::type_def(const TypeDef& a, const TypeDef& e) {
+  if (a.kind != e.kind)
+    return Error{fmt::format("expected {}, found {}", type_def_kind(e.kind), type_def_kind(a.kind))};
+  switch (a.kind) {
+    case TypeDef::Kind::Value: return value(a.value, e.value);
+    case TypeDef::Kind::Func: return func(*a.func, *e.func);
+    case TypeDef::Kind::Component: return component(*a.component, *e.component);
+    case TypeDef::Kind::Instance: return instance(*a.instance, *e.instance);
+    case TypeDef::Kind::Resource: return resource(a.resource, e.resource);
+  }
+  return {};
+}
+
+Expected<void> Matcher::instance(const InstanceType& a, const InstanceType& e) {
+  for (const NamedEntity& want : e.exports) {
+    const NamedEntity* have = a.find(want.name);
+    if (!have) return Error{fmt::format("missing expected export `{}`", want.name)};
+    if (auto r = entity(have->type, want.type); !r)
+      return mismatch(fmt::format("type mismatch in instance export `{}`", want.name), r.error());
+  }
+  return {};
+}
+
+Expected<void> Matcher::component(const ComponentType& a, const ComponentType& e) {
+  // Imports are contravariant: everything the actual component imports, the expected type must
+  // provide, at a subtype of what the actual one asks for.
+  for (const NamedEntity& need : a.imports) {
+    const NamedEntity* give = nullptr;
+    for (const NamedEntity& i : e.imports)
+      if (i.name == need.name) give = &i;
+    if (!give) return Error{fmt::format("missing expected import `{}`", need.name)};
+    if (auto r = entity(give->type, need.type); !r)
+      return mismatch(fmt::format("type mismatch in import `{}`", need.name), r.error());
+  }
+  for (const NamedEntity& want : e.exports) {
+    const NamedEntity* have = nullptr;
+    for (const NamedEntity& x : a.exports)
+      if (x.name == want.name) have = &x;
+    if (!have) return Error{fmt::format("missing expected export `{}`", want.name)};
+    if (auto r = entity(have->type, want.type); !r)
+      return mismatch(fmt::format("type mismatch in export `{}`", want.name), r.error());
+  }
+  return {};
+}
+
+Expected<void> Matcher::module(const ModuleType& a, const ModuleType& e) {
+  for (const CoreImport& need : a.imports) {
+    const CoreImport* give = nullptr;
+    for (const CoreImport& i : e.imports)
+      if (i.module == need.module && i.name == need.name) give = &i;
+    if (!give) return Error{fmt::format("missing expected import `{}::{}`", need.module, need.name)};
+    if (auto r = match_core_extern(give->type, need.type); !r)
+      return mismatch(fmt::format("type mismatch in import `{}::{}`", need.module, need.name), r.error());
+  }
+  for (const CoreExport& want : e.exports) {
+    const CoreExport* have = nullptr;
+    for (const CoreExport& x : a.exports)
+      if (x.name == want.name) have = &x;
+    if (!have) return Error{fmt::format("missing expected export `{}`", want.name)};
+    if (auto r = match_core_extern(have->type, want.type); !r)
+      return mismatch(fmt::format("type mismatch in export `{}`", want.name), r.error());
+  }
+  return {};
+}
+
+Expected<void> Matcher::entity(const EntityType& a, const EntityType& e) {
+  if (a.sort != e.sort) return Error{fmt::format("expected {}, found {}", sort_kind_name(e.sort), sort_kind_name(a.sort))};
+  switch (a.sort) {
+    case Sort::CoreModule: return module(*a.module, *e.module);
+    case Sort::Func: return func(*a.func, *e.func);
+    case Sort::Value: return value(a.value, e.value);
+    case Sort::Type: return type_def(a.type, e.type);
+    case Sort::Component: return component(*a.component, *e.component);
+    case Sort::Instance: return instance(*a.instance, *e.instance);
+    default: return {};
+  }
+}
+
+}  // namespace wasmrun::component
