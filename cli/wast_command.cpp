@@ -43,8 +43,12 @@ int wast_command(Args args) {
       continue;
     }
     WastCounts counts = runner.run(*script);
-    fmt::print("{}: {} passed, {} failed, {} skipped\n", file, counts.total(counts.passed),
-               counts.total(counts.failed), counts.total(counts.skipped));
+    if (options.parse_only)
+      fmt::print("{}: {} parsed, {} failed, {} skipped\n", file, counts.total(counts.parsed) + counts.total(counts.passed),
+                 counts.total(counts.failed), counts.total(counts.skipped));
+    else
+      fmt::print("{}: {} passed, {} failed, {} skipped\n", file, counts.total(counts.passed),
+                 counts.total(counts.failed), counts.total(counts.skipped));
     std::fflush(stdout);
     total.add(counts);
   }

@@ -1,5 +1,7 @@
 // Calls (core spec §4.4.8): direct calls to defined functions, calls to imports through their
 // VMFuncRef, and call_indirect through a table with bounds, null and signature checks.
+#include <llvm/IR/MDBuilder.h>
+
 #include "jit/function_translator.h"
 
 namespace wasmrun::jit {
@@ -44,7 +46,14 @@ void FunctionTranslator::emit_call_indirect(uint32_t type_index, uint32_t table)
   trap_if(b_.CreateICmpUGE(index, size), vm::TrapCode::UndefinedElement);
   llvm::Value* elements = b_.CreateLoad(env_.ptr, field_address(vm_table, offsets::kTableElements), "elements");
   llvm::Value* ref = b_.CreateLoad(env_.ptr, b_.CreateInBoundsGEP(env_.ptr, elements, b_.CreateZExt(index, env_.i64)));
-  trap_if(b_.CreateIsNull(ref), vm::TrapCode::UninitializedElement);
+  // Not the shared trap block: the message names the element ("uninitialized element 2").
+  llvm::BasicBlock* uninitialized = llvm::BasicBlock::Create(env_.ctx, "uninitialized_element", fn_);
+  llvm::BasicBlock* present = llvm::BasicBlock::Create(env_.ctx, "", fn_);
+  b_.CreateCondBr(b_.CreateIsNull(ref), uninitialized, present, llvm::MDBuilder(env_.ctx).createUnlikelyBranchWeights());
+  b_.SetInsertPoint(uninitialized);
+  b_.CreateCall(env_.libcall("wasmrun_trap_uninitialized_element"), {index, frame_address(b_)});
+  b_.CreateUnreachable();
+  b_.SetInsertPoint(present);
   llvm::Value* sig_ids = vmctx_field(offsets::kSigIds, env_.ptr, "sig_ids");
   llvm::Value* expected = load_invariant(env_.i32, b_.CreateConstInBoundsGEP1_64(env_.i32, sig_ids, type_index));
   llvm::Value* actual = b_.CreateLoad(env_.i32, field_address(ref, offsets::kFuncRefSig));

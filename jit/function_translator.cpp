@@ -52,11 +52,14 @@ llvm::Constant* FunctionTranslator::f64_constant(uint64_t bits) {
   return llvm::ConstantFP::get(env_.ctx, llvm::APFloat(llvm::APFloat::IEEEdouble(), llvm::APInt(64, bits)));
 }
 
-// A call to wasmrun_trap with this function's frame address, for the backtrace.
+// This function's frame address: trap libcalls take it to record the backtrace.
+llvm::Value* FunctionTranslator::frame_address(llvm::IRBuilder<>& b) {
+  return b.CreateCall(llvm::Intrinsic::getDeclaration(&env_.llvm_module, llvm::Intrinsic::frameaddress, {env_.ptr}),
+                      {b.getInt32(0)});
+}
+
 void FunctionTranslator::emit_trap_call(llvm::IRBuilder<>& b, vm::TrapCode code) {
-  llvm::Value* frame = b.CreateCall(
-      llvm::Intrinsic::getDeclaration(&env_.llvm_module, llvm::Intrinsic::frameaddress, {env_.ptr}), {b.getInt32(0)});
-  b.CreateCall(env_.libcall("wasmrun_trap"), {b.getInt32(uint32_t(code)), frame});
+  b.CreateCall(env_.libcall("wasmrun_trap"), {b.getInt32(uint32_t(code)), frame_address(b)});
   b.CreateUnreachable();
 }
 

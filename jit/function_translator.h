@@ -101,6 +101,7 @@ class FunctionTranslator {
   llvm::LoadInst* load_invariant(llvm::Type* type, llvm::Value* address, const llvm::Twine& name = "");
   llvm::Value* field_address(llvm::Value* base, uint64_t offset);
   void trap_if(llvm::Value* condition, vm::TrapCode code);
+  llvm::Value* frame_address(llvm::IRBuilder<>& b);
   void emit_trap_call(llvm::IRBuilder<>& b, vm::TrapCode code);
   void emit_stack_check();
   void emit_epoch_check();

@@ -61,7 +61,8 @@ llvm::FunctionCallee ModuleEnv::libcall(const char* name) {
   using llvm::FunctionType;
   llvm::FunctionType* type = nullptr;
   std::string_view n = name;
-  if (n == "wasmrun_trap") type = FunctionType::get(void_type, {i32, ptr}, false);
+  if (n == "wasmrun_trap" || n == "wasmrun_trap_uninitialized_element")
+    type = FunctionType::get(void_type, {i32, ptr}, false);
   else if (n == "wasmrun_memory_grow") type = FunctionType::get(i32, {ptr, i32}, false);
   else if (n == "wasmrun_memory_init") type = FunctionType::get(void_type, {ptr, i32, i32, i32, i32}, false);
   else if (n == "wasmrun_data_drop" || n == "wasmrun_elem_drop") type = FunctionType::get(void_type, {ptr, i32}, false);
@@ -74,7 +75,7 @@ llvm::FunctionCallee ModuleEnv::libcall(const char* name) {
   llvm::FunctionCallee callee = llvm_module.getOrInsertFunction(name, type);
   if (auto* f = llvm::dyn_cast<llvm::Function>(callee.getCallee())) {
     f->addFnAttr(llvm::Attribute::NoUnwind);
-    if (n == "wasmrun_trap") {
+    if (n == "wasmrun_trap" || n == "wasmrun_trap_uninitialized_element") {
       f->addFnAttr(llvm::Attribute::NoReturn);
       f->addFnAttr(llvm::Attribute::Cold);
     }

@@ -45,6 +45,16 @@ ValType type_of(const WastValue& v) {
   return ValType::I32;
 }
 
+bool has_type(const WastValue& v, ValType type) {
+  switch (v.kind) {
+    case WastValue::Kind::I32: case WastValue::Kind::I64: case WastValue::Kind::F32: case WastValue::Kind::F64:
+    case WastValue::Kind::V128: case WastValue::Kind::FuncRef: case WastValue::Kind::ExternRef:
+      return type_of(v) == type;
+    default:
+      return false;  // 3.0 references and component values have no 2.0 runtime type
+  }
+}
+
 vm::VMValue to_vm_value(const WastValue& v) {
   vm::VMValue out{};
   switch (v.kind) {

@@ -13,6 +13,9 @@ namespace wasmrun::cli {
 vm::VMValue to_vm_value(const text::WastValue& v);
 wasm::ValType type_of(const text::WastValue& v);
 
+// True when the script value `v` is a value of `type` (an argument of the right type).
+bool has_type(const text::WastValue& v, wasm::ValType type);
+
 // True when `actual` (of type `type`) satisfies the expectation.
 bool matches(const text::WastValue& expected, wasm::ValType type, const vm::VMValue& actual);
 

@@ -27,6 +27,11 @@ void wasmrun_trap(uint32_t code, void* frame) {
                           reinterpret_cast<uintptr_t>(frame));
 }
 
+void wasmrun_trap_uninitialized_element(uint32_t index, void* frame) {
+  wasmrun::vm::raise_uninitialized_element(index, reinterpret_cast<uintptr_t>(__builtin_return_address(0)),
+                                           reinterpret_cast<uintptr_t>(frame));
+}
+
 int32_t wasmrun_memory_grow(VMContext* vmctx, uint32_t delta_pages) {
   return int32_t(Instance::from(vmctx)->memories[0]->grow(delta_pages));
 }
@@ -118,6 +123,7 @@ namespace wasmrun::vm {
 std::vector<std::pair<std::string_view, void*>> libcall_symbols() {
   return {
       {"wasmrun_trap", reinterpret_cast<void*>(&wasmrun_trap)},
+      {"wasmrun_trap_uninitialized_element", reinterpret_cast<void*>(&wasmrun_trap_uninitialized_element)},
       {"wasmrun_memory_grow", reinterpret_cast<void*>(&wasmrun_memory_grow)},
       {"wasmrun_memory_init", reinterpret_cast<void*>(&wasmrun_memory_init)},
       {"wasmrun_data_drop", reinterpret_cast<void*>(&wasmrun_data_drop)},

@@ -31,6 +31,7 @@ struct Activation {
   uintptr_t pcs[kMaxFrames];
   size_t frame_count = 0;
   uint32_t exit_status = 0;
+  std::optional<uint32_t> element_index;  // UninitializedElement from call_indirect
 };
 
 thread_local Activation* tls_activation = nullptr;
@@ -186,6 +187,7 @@ std::optional<Trap> call_with_trap_handler(VMStoreContext* store, uintptr_t max_
   store->stack_limit = saved_limit;
   Trap trap{activation.code, activation.code == TrapCode::HostError ? std::move(activation.host_message)
                                                                     : std::string(trap_message(activation.code))};
+  if (activation.element_index) trap.message += " " + std::to_string(*activation.element_index);
   std::string backtrace;
   for (size_t i = 0; i < activation.frame_count; ++i)
     if (auto name = function_at(activation.pcs[i])) backtrace += "\n    " + std::to_string(i) + ": " + *name;
@@ -207,6 +209,11 @@ void raise_trap(TrapCode code, uintptr_t pc, uintptr_t frame) {
   if (frame) record_frames(a, pc, frame);
   else a->frame_count = 0;
   longjmp(a->jump, 1);
+}
+
+void raise_uninitialized_element(uint32_t index, uintptr_t pc, uintptr_t frame) {
+  if (Activation* a = tls_activation) a->element_index = index;
+  raise_trap(TrapCode::UninitializedElement, pc, frame);
 }
 
 void raise_host_error(std::string message) {

@@ -48,6 +48,9 @@ std::optional<Trap> call_with_trap_handler(VMStoreContext* store, uintptr_t max_
 // from a frame that owns no resources (the jump skips destructors). JIT code passes the pc and
 // frame address it trapped at, so the trap carries a wasm backtrace.
 [[noreturn]] void raise_trap(TrapCode code, uintptr_t pc = 0, uintptr_t frame = 0);
+// A call_indirect that found table element `index` null: "uninitialized element N", as the spec
+// interpreter words it.
+[[noreturn]] void raise_uninitialized_element(uint32_t index, uintptr_t pc, uintptr_t frame);
 [[noreturn]] void raise_host_error(std::string message);
 // Unwinds to the innermost entry point as TrapCode::Exit carrying `status`: not an error, the
 // guest asked to stop (WASI proc_exit). Host functions request it through Caller::exit_status.

@@ -1,0 +1,38 @@
+// Lifting and lowering of dynamic component values (CanonicalABI.md "Loading", "Storing",
+// "Flat Lifting", "Flat Lowering"), driven by the value type. All raise TrapError.
+#pragma once
+
+#include <span>
+
+#include "canonical_abi/context.h"
+#include "wasmrun/component/val.h"
+
+namespace wasmrun::canon {
+
+using component::Val;
+
+// Flat values are read in order (CoreValueIter). Values of 32-bit types are read from the low
+// 32 bits, which makes the spec's coercions of joined variant payloads (i64 -> i32, i32 -> f32,
+// ...) plain reads.
+struct FlatReader {
+  std::span<const FlatValue> values;
+  size_t next_index = 0;
+  FlatValue next() { return values[next_index++]; }
+};
+
+// Flat values are appended in order. i32 values are stored zero-extended, f32 as their bits.
+struct FlatWriter {
+  std::span<FlatValue> values;
+  size_t count = 0;
+  void push(FlatValue v) { values[count++] = v; }
+};
+
+Val load(Cx& cx, uint32_t ptr, const ValueType& t);
+void store(Cx& cx, const Val& v, const ValueType& t, uint32_t ptr);
+Val lift_flat(Cx& cx, FlatReader& in, const ValueType& t);
+void lower_flat(Cx& cx, const Val& v, const ValueType& t, FlatWriter& out);
+
+// Values and types for messages.
+std::string describe(const ValueType& t);
+
+}  // namespace wasmrun::canon

@@ -1,0 +1,4 @@
+;; Mutation: invoking an export that does not exist.
+(module (func (export "f")))
+(invoke "f")
+(invoke "g")
