@@ -229,7 +229,7 @@ Expected<void> Matcher::resource(const ResourceTypePtr& actual, const ResourceTy
     if (it->second != actual) return Error{"resource types are not the same"};
     return {};
   }
-  if (bindable.count(expected.get())) {
+  if (bind_any || bindable.count(expected.get())) {
     bound[expected.get()] = actual;
     return {};
   }

@@ -28,6 +28,7 @@ EntityType freshen(const EntityType& t, std::vector<ResourceTypePtr>& created);
 class Matcher {
  public:
   std::unordered_set<const ResourceType*> bindable;
+  bool bind_any = false;  // every resource not bound yet is bindable (instantiation: static -> runtime)
   ResourceMap bound;
 
   Expected<void> entity(const EntityType& actual, const EntityType& expected);

@@ -572,6 +572,8 @@ void ComponentValidator::instantiate(uint32_t component, std::vector<NamedSortIn
   for (const NamedEntity& e : ct.exports) type->exports.push_back({e.name, substitute(e.type, map)});
   sc.instances.push_back({type, Vis{}});
   Definition d;
+  d.entity.sort = Sort::Instance;
+  d.entity.instance = type;
   d.kind = Definition::Kind::Instantiate;
   d.offset = offset;
   d.index = component;
@@ -709,6 +711,7 @@ void ComponentValidator::alias(const AliasSyntax& a, size_t offset) {
         fail(fmt::format("export `{}` for instance {} is not a {}", a.name, a.instance_or_count, sort_kind_name(a.sort)), offset);
       if (a.sort == Sort::Value) fail("values are not supported", offset);
       push_entity(e->type, true, true, true);
+      d.entity = e->type;
       d.kind = Definition::Kind::AliasExport;
       d.index = a.instance_or_count;
       break;
