@@ -76,7 +76,8 @@ std::string first_line(const std::string& s) { return s.substr(0, s.find('\n'));
 }  // namespace
 
 WastRunner::Outcome WastRunner::skip(const std::string& reason) {
-  ++counts_->skip_reasons[reason];
+  // Reasons are counted together, so the location at their end is left out.
+  ++counts_->skip_reasons[reason.substr(0, reason.rfind(" (at 0x"))];
   return Outcome::Skip;
 }
 
@@ -95,7 +96,11 @@ WastRunner::Outcome WastRunner::component_command(const WastCommand& c) {
   auto instantiate = [&](std::shared_ptr<const component::Component> comp, const WastCommand& cmd) -> Outcome {
     auto r = linker().instantiate(std::move(comp));
     if (auto* err = std::get_if<vm::ComponentInstantiationError>(&r)) {
-      if (err->kind == vm::ComponentInstantiationError::Kind::Unsupported) return skip(err->message);
+      if (cmd.name) s.named.erase(*cmd.name);
+      if (err->kind == vm::ComponentInstantiationError::Kind::Unsupported) {
+        s.current = nullptr;
+        return skip(err->message);
+      }
       report(cmd, "component failed to instantiate: " + err->message);
       s.current = nullptr;
       return Outcome::Fail;
@@ -109,6 +114,8 @@ WastRunner::Outcome WastRunner::component_command(const WastCommand& c) {
     case Kind::Module: {
       auto d = decode(c);
       if (!d.component) {
+        if (!c.definition) s.current = nullptr;
+        else s.last_definition = nullptr;
         if (d.unsupported) return skip(first_line(d.error.message));
         report(c, "component failed to load: " + d.error.message);
         return Outcome::Fail;

@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include "runtime/wasm/module.h"
+
 namespace wasmrun::component {
 
 const CoreExport* CoreInstanceType::find(std::string_view name) const {
@@ -14,6 +16,31 @@ const NamedEntity* InstanceType::find(std::string_view name) const {
   for (const NamedEntity& e : exports)
     if (e.name == name) return &e;
   return nullptr;
+}
+
+ModuleTypePtr module_type(const wasm::Module& m) {
+  auto type = std::make_shared<ModuleType>();
+  for (const wasm::Import& i : m.imports) {
+    CoreExternType t;
+    switch (i.kind) {
+      case wasm::ExternKind::Func: t.kind = CoreExternType::Kind::Func, t.func = m.types[i.func_type]; break;
+      case wasm::ExternKind::Table: t.kind = CoreExternType::Kind::Table, t.table = i.table; break;
+      case wasm::ExternKind::Memory: t.kind = CoreExternType::Kind::Memory, t.memory = i.memory; break;
+      case wasm::ExternKind::Global: t.kind = CoreExternType::Kind::Global, t.global = i.global; break;
+    }
+    type->imports.push_back({i.module, i.name, t});
+  }
+  for (const wasm::Export& e : m.exports) {
+    CoreExternType t;
+    switch (e.kind) {
+      case wasm::ExternKind::Func: t.kind = CoreExternType::Kind::Func, t.func = m.func_type(e.index); break;
+      case wasm::ExternKind::Table: t.kind = CoreExternType::Kind::Table, t.table = m.tables[e.index]; break;
+      case wasm::ExternKind::Memory: t.kind = CoreExternType::Kind::Memory, t.memory = m.memories[e.index]; break;
+      case wasm::ExternKind::Global: t.kind = CoreExternType::Kind::Global, t.global = m.global_types[e.index]; break;
+    }
+    type->exports.push_back({e.name, t});
+  }
+  return type;
 }
 
 const char* sort_kind_name(Sort s) {
@@ -209,7 +236,9 @@ Expected<void> match_core_extern(const CoreExternType& actual, const CoreExternT
         return Error{fmt::format("type mismatch: expected: {}, found: {}", describe(expected), describe(actual))};
       return {};
     case K::Table:
-      if (actual.table.element != expected.table.element) return Error{"type mismatch in table element type"};
+      if (actual.table.element != expected.table.element)
+        return Error{fmt::format("expected table element type {}, found {}", wasm::to_string(expected.table.element),
+                                 wasm::to_string(actual.table.element))};
       if (!limits_match(actual.table.limits, expected.table.limits)) return Error{"mismatch in table limits"};
       return {};
     case K::Memory:
@@ -217,18 +246,25 @@ Expected<void> match_core_extern(const CoreExternType& actual, const CoreExternT
       return {};
     case K::Global:
       if (actual.global.is_mutable != expected.global.is_mutable) return Error{"global types differ in mutability"};
-      if (actual.global.type != expected.global.type) return Error{"type mismatch in global type"};
+      if (actual.global.type != expected.global.type)
+        return Error{fmt::format("expected global type {}, found {}", wasm::to_string(expected.global.type),
+                                 wasm::to_string(actual.global.type))};
       return {};
   }
   return {};
 }
 
 Expected<void> Matcher::resource(const ResourceTypePtr& actual, const ResourceTypePtr& expected) {
+  if (actual == expected) return {};
   auto it = bound.find(expected.get());
   if (it != bound.end()) {
     if (it->second != actual) return Error{"resource types are not the same"};
     return {};
   }
+  // Comparing component types, the actual side's imported resources are bound to the expected
+  // side's (contravariant imports), and appear on the actual side of its exports.
+  auto back = bound.find(actual.get());
+  if (back != bound.end() && back->second == expected) return {};
   if (bind_any || bindable.count(expected.get())) {
     bound[expected.get()] = actual;
     return {};
@@ -241,9 +277,13 @@ Expected<void> Matcher::value(const ValueTypePtr& a, const ValueTypePtr& e) {
   if (a == e) return {};
   if (!a || !e) return Error{fmt::format("expected {}, found {}", describe(e), describe(a))};
   if (a->kind != e->kind) {
+    // Worded as wasmparser words it: a primitive written inline is named, one defined by a type
+    // definition (a node other than the shared primitive one) is "primitive".
+    auto inline_primitive = [](const ValueTypePtr& t) { return t == ValueType::primitive(t->kind); };
     if (is_primitive(a->kind) && is_primitive(e->kind))
       return Error{fmt::format("expected primitive `{}` found primitive `{}`", to_string(e->kind), to_string(a->kind))};
-    return Error{fmt::format("expected {}, found {}", to_string(e->kind), to_string(a->kind))};
+    std::string want = is_primitive(e->kind) && !inline_primitive(e) ? "primitive" : to_string(e->kind);
+    return Error{fmt::format("expected {}, found {}", want, to_string(a->kind))};
   }
   switch (a->kind) {
     case ValueKind::Record:
@@ -267,8 +307,10 @@ Expected<void> Matcher::value(const ValueTypePtr& a, const ValueTypePtr& e) {
       for (size_t i = 0; i < a->cases.size(); ++i) {
         if (a->cases[i].name != e->cases[i].name)
           return Error{fmt::format("expected case named `{}`, found `{}`", e->cases[i].name, a->cases[i].name)};
-        if (!a->cases[i].type != !e->cases[i].type)
-          return Error{fmt::format("type mismatch in variant case `{}`", e->cases[i].name)};
+        if (e->cases[i].type && !a->cases[i].type)
+          return Error{fmt::format("expected case `{}` to have a type, found none", e->cases[i].name)};
+        if (!e->cases[i].type && a->cases[i].type)
+          return Error{fmt::format("expected case `{}` to have no type", e->cases[i].name)};
         if (auto r = value(a->cases[i].type, e->cases[i].type); !r)
           return mismatch(fmt::format("type mismatch in variant case `{}`", e->cases[i].name), r.error());
       }
@@ -288,9 +330,11 @@ Expected<void> Matcher::value(const ValueTypePtr& a, const ValueTypePtr& e) {
         return mismatch(fmt::format("type mismatch in {}", to_string(a->kind)), r.error());
       return {};
     case ValueKind::Result:
-      if (!a->ok != !e->ok) return Error{"type mismatch in ok variant"};
+      if (e->ok && !a->ok) return Error{"expected ok type, but found none"};
+      if (!e->ok && a->ok) return Error{"expected ok type to not be present"};
       if (auto r = value(a->ok, e->ok); !r) return mismatch("type mismatch in ok variant", r.error());
-      if (!a->err != !e->err) return Error{"type mismatch in err variant"};
+      if (e->err && !a->err) return Error{"expected err type, but found none"};
+      if (!e->err && a->err) return Error{"expected err type to not be present"};
       if (auto r = value(a->err, e->err); !r) return mismatch("type mismatch in err variant", r.error());
       return {};
     case ValueKind::Own:
@@ -312,7 +356,8 @@ Expected<void> Matcher::func(const FuncType& a, const FuncType& e) {
       return mismatch(fmt::format("type mismatch in function parameter `{}`", e.params[i].name), r.error());
   }
   if (!a.result != !e.result)
-    return Error{e.result ? "expected a result, found none" : "expected no result, found one"};
+    // Worded as wasmparser words it (which names the sides the other way round).
+    return Error{a.result ? "expected a result, found none" : "expected no result, found a result"};
   if (auto r = value(a.result, e.result); !r) return mismatch("type mismatch with result type", r.error());
   return {};
 }
@@ -341,6 +386,8 @@ Expected<void> Matcher::instance(const InstanceType& a, const InstanceType& e) {
 }
 
 Expected<void> Matcher::component(const ComponentType& a, const ComponentType& e) {
+  for (const auto& r : a.imported) bindable.insert(r.get());
+  for (const auto& r : e.defined) bindable.insert(r.get());
   // Imports are contravariant: everything the actual component imports, the expected type must
   // provide, at a subtype of what the actual one asks for.
   for (const NamedEntity& need : a.imports) {

@@ -10,6 +10,10 @@
 #include "runtime/component/types.h"
 #include "wasmrun/expected.h"
 
+namespace wasmrun::wasm {
+struct Module;
+}
+
 namespace wasmrun::component {
 
 // Resource types to replace, by identity.
@@ -40,6 +44,9 @@ class Matcher {
   Expected<void> module(const ModuleType& actual, const ModuleType& expected);
   Expected<void> resource(const ResourceTypePtr& actual, const ResourceTypePtr& expected);
 };
+
+// The type of a decoded core module: its imports and exports.
+ModuleTypePtr module_type(const wasm::Module& m);
 
 Expected<void> match_core_extern(const CoreExternType& actual, const CoreExternType& expected);
 

@@ -169,6 +169,10 @@ void ComponentDecoder::core_module(Reader& r) {
   if (has_tag_section(bytes)) unsupported("core modules with tags need the exception-handling proposal", offset);
   auto decoded = wasm::decode_module(bytes, {.validate = v_ != nullptr});
   if (!decoded) {
+    const std::string& m = decoded.error().message;
+    if (m.starts_with("multiple memories")) unsupported("core modules with several memories need Wasm 3.0 multi-memory", offset);
+    if (m.find("malformed limits flags 0x03") != std::string::npos)
+      unsupported("shared memories need the threads proposal", offset);
     bool malformed = !v_ || wasm::decode_failure(bytes).malformed;
     throw DecodeError{fmt::format("in core module: {}", decoded.error().message), offset, malformed};
   }
@@ -400,7 +404,6 @@ AliasSyntax ComponentDecoder::alias_syntax(Reader& r) {
       a.target = AliasSyntax::Target::Export;
       a.instance_or_count = r.u32();
       a.name = name(r);
-      if (is_core(a.sort)) Reader::fail_at("an export alias of a component instance must name a component sort", offset);
       break;
     case 0x01:
       a.target = AliasSyntax::Target::CoreExport;

@@ -69,7 +69,8 @@ struct ComponentValidator::Scope {
   std::vector<NamedEntity> imports, exports;
   std::vector<ResourceTypePtr> imported_resources, defined_resources;
   std::unordered_set<const ResourceType*> local_resources;  // `(type (resource ...))` here
-  std::unordered_map<const ResourceType*, std::unordered_set<std::string>> resource_names;  // imported/exported as
+  // The names resources were imported and exported under, for annotated function names.
+  std::unordered_map<const ResourceType*, std::unordered_set<std::string>> import_resource_names, export_resource_names;
 };
 
 ComponentValidator::ComponentValidator(bool fixed_length_lists) : fixed_length_lists_(fixed_length_lists) {}
@@ -113,6 +114,7 @@ void ComponentValidator::check_index(Sort s, uint32_t index, size_t offset) {
   if (index >= count(s)) {
     std::string what = sort_kind_name(s);
     if (is_core(s) && s != Sort::CoreModule) what = std::string(sort_name(s)).substr(5);
+    if (what == "func") what = "function";
     fail(fmt::format("unknown {} {}: {} index out of bounds", what, index, what), offset);
   }
 }
@@ -227,27 +229,11 @@ void ComponentValidator::nested_component(std::shared_ptr<const Component> c, si
 
 void ComponentValidator::core_module(std::shared_ptr<const wasm::Module> module, size_t offset) {
   Scope& sc = scope();
-  auto type = std::make_shared<ModuleType>();
-  for (const wasm::Import& i : module->imports) {
-    CoreExternType t;
-    switch (i.kind) {
-      case wasm::ExternKind::Func: t.kind = CoreExternType::Kind::Func, t.func = module->types[i.func_type]; break;
-      case wasm::ExternKind::Table: t.kind = CoreExternType::Kind::Table, t.table = i.table; break;
-      case wasm::ExternKind::Memory: t.kind = CoreExternType::Kind::Memory, t.memory = i.memory; break;
-      case wasm::ExternKind::Global: t.kind = CoreExternType::Kind::Global, t.global = i.global; break;
-    }
-    type->imports.push_back({i.module, i.name, t});
-  }
-  for (const wasm::Export& e : module->exports) {
-    CoreExternType t;
-    switch (e.kind) {
-      case wasm::ExternKind::Func: t.kind = CoreExternType::Kind::Func, t.func = module->func_type(e.index); break;
-      case wasm::ExternKind::Table: t.kind = CoreExternType::Kind::Table, t.table = module->tables[e.index]; break;
-      case wasm::ExternKind::Memory: t.kind = CoreExternType::Kind::Memory, t.memory = module->memories[e.index]; break;
-      case wasm::ExternKind::Global: t.kind = CoreExternType::Kind::Global, t.global = module->global_types[e.index]; break;
-    }
-    type->exports.push_back({e.name, t});
-  }
+  std::unordered_set<std::string> import_names;
+  for (const wasm::Import& i : module->imports)
+    if (!import_names.insert(i.module + '\0' + i.name).second)
+      fail(fmt::format("duplicate import name `{}:{}`", i.module, i.name), offset);
+  ModuleTypePtr type = module_type(*module);
   Definition d;
   d.kind = Definition::Kind::CoreModule;
   d.offset = offset;
@@ -295,6 +281,7 @@ void ComponentValidator::core_inline_instance(std::vector<NamedSortIndex> export
   for (const NamedSortIndex& e : exports) {
     if (!names.insert(e.name).second) fail(fmt::format("export name `{}` already defined", e.name), offset);
     type->exports.push_back({e.name, core_extern(e.item.sort, e.item.index, offset)});
+
   }
   sc.core_instances.push_back(std::move(type));
   Definition d;
@@ -342,11 +329,13 @@ void ComponentValidator::core_module_type(const std::vector<ModuleDeclSyntax>& d
       }
       case ModuleDeclSyntax::Kind::Import:
         if (!import_names.insert(d.module + '\0' + d.name).second)
-          fail(fmt::format("duplicate import name `{}::{}`", d.module, d.name), offset);
+          fail(fmt::format("duplicate import name `{}:{}`", d.module, d.name), offset);
+        if (d.type.kind == CoreExternType::Kind::Memory && d.type.memory.limits.min > wasm::kMaxPages32)
+          fail(fmt::format("memory size must be at most {} pages (4GiB)", wasm::kMaxPages32), offset);
         type->imports.push_back({d.module, d.name, resolve(d)});
         break;
       case ModuleDeclSyntax::Kind::Export:
-        if (!export_names.insert(d.name).second) fail(fmt::format("duplicate export name `{}`", d.name), offset);
+        if (!export_names.insert(d.name).second) fail(fmt::format("export name `{}` already defined", d.name), offset);
         type->exports.push_back({d.name, resolve(d)});
         break;
     }
@@ -462,19 +451,16 @@ EntityType ComponentValidator::extern_desc(const ExternDescSyntax& d, size_t off
 // ---------------------------------------------------------------------------------------------
 // Names
 
-void ComponentValidator::check_annotated_func(const ExternName& n, const EntityType& t, size_t offset) {
+void ComponentValidator::check_annotated_func(const ExternName& n, const EntityType& t, bool import, size_t offset) {
   using K = ExternName::Kind;
   if (n.kind != K::Constructor && n.kind != K::Method && n.kind != K::Static) return;
   if (t.sort != Sort::Func) fail(fmt::format("`{}` is not a func", n.text), offset);
   const FuncType& f = *t.func;
   Scope& sc = scope();
-  auto named = [&](const ResourceTypePtr& r) -> bool {
-    auto it = sc.resource_names.find(r.get());
-    return it != sc.resource_names.end() && it->second.count(n.resource);
-  };
+  auto& names = import ? sc.import_resource_names : sc.export_resource_names;
   auto resource_named = [&](const ResourceTypePtr& r) {
-    auto it = sc.resource_names.find(r.get());
-    if (it == sc.resource_names.end() || it->second.empty())
+    auto it = names.find(r.get());
+    if (it == names.end() || it->second.empty())
       fail("resource used in function does not have a name in this context", offset);
     if (!it->second.count(n.resource))
       fail(fmt::format("function does not match expected resource name `{}`", *it->second.begin()), offset);
@@ -485,9 +471,7 @@ void ComponentValidator::check_annotated_func(const ExternName& n, const EntityT
       ValueTypePtr r = f.result;
       if (r->kind == ValueKind::Result && r->ok) r = r->ok;
       if (r->kind != ValueKind::Own) {
-        if (f.result->kind == ValueKind::Result || !is_primitive(f.result->kind))
-          fail("function should return `(own $T)` or `(result (own $T))`", offset);
-        fail("function should return `(own $T)`", offset);
+        fail("function should return `(own $T)` or `(result (own $T))`", offset);
       }
       resource_named(r->resource);
       break;
@@ -502,27 +486,29 @@ void ComponentValidator::check_annotated_func(const ExternName& n, const EntityT
     }
     case K::Static: {
       bool known = false;
-      for (const auto& [r, names] : sc.resource_names) known = known || names.count(n.resource);
+      for (const auto& [r, labels] : names) known = known || labels.count(n.resource);
       if (!known) fail("static resource name is not known in this context", offset);
       break;
     }
     default: break;
   }
-  (void)named;
+}
+
+void ComponentValidator::check_implements(const NameSyntax& ns, const ExternName& n, const EntityType& t) {
+  if (!ns.implements) return;
+  if (t.sort != Sort::Instance) fail("only instances can have an `implements`", ns.offset);
+  if (n.kind != ExternName::Kind::Label) fail(fmt::format("name `{}` is not valid with `implements`", ns.name), ns.offset);
+  if (ns.implements->empty()) fail("`` is not a valid name", ns.offset);
+  auto iface = parse_extern_name(*ns.implements, false);
+  if (!iface) fail(fmt::format("`{}` is not a valid name: {}", *ns.implements, iface.error().message), ns.offset);
+  if (iface->kind != ExternName::Kind::Interface) fail(fmt::format("`{}` must be an interface name", *ns.implements), ns.offset);
 }
 
 void ComponentValidator::check_name(const NameSyntax& ns, bool import, const EntityType& t, size_t offset) {
   auto parsed = parse_extern_name(ns.name, import);
   if (!parsed) fail(fmt::format("{} name `{}`: {}", import ? "import" : "export", ns.name, parsed.error().message), ns.offset);
   ExternName n = parsed.take();
-  if (ns.implements) {
-    if (t.sort != Sort::Instance) fail("only instances can have an `implements`", ns.offset);
-    if (n.kind != ExternName::Kind::Label) fail(fmt::format("name `{}` is not valid with `implements`", ns.name), ns.offset);
-    if (ns.implements->empty()) fail("`` is not a valid name", ns.offset);
-    auto iface = parse_extern_name(*ns.implements, false);
-    if (!iface) fail(fmt::format("`{}` is not a valid name: {}", *ns.implements, iface.error().message), ns.offset);
-    if (iface->kind != ExternName::Kind::Interface) fail(fmt::format("`{}` must be an interface name", *ns.implements), ns.offset);
-  }
+  check_implements(ns, n, t);
   Scope& sc = scope();
   auto& keys = import ? sc.import_keys : sc.export_keys;
   std::string key = uniqueness_key(n);
@@ -537,7 +523,7 @@ void ComponentValidator::check_name(const NameSyntax& ns, bool import, const Ent
     fail(fmt::format("{} name `{}` conflicts with previous name `{}`", import ? "import" : "export", ns.name, previous), ns.offset);
   }
   keys.insert(key);
-  check_annotated_func(n, t, offset);
+  check_annotated_func(n, t, import, offset);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -549,7 +535,6 @@ void ComponentValidator::instantiate(uint32_t component, std::vector<NamedSortIn
   const ComponentType& ct = *sc.components[component];
   std::unordered_map<std::string, EntityType> given;
   for (const NamedSortIndex& a : args) {
-    if (!parse_extern_name(a.name, true)) fail(fmt::format("instantiation argument name `{}` is not valid", a.name), offset);
     EntityType t = entity_of(a.item, offset, nullptr, nullptr);
     if (!given.emplace(a.name, std::move(t)).second)
       fail(fmt::format("instantiation argument `{}` conflicts with previous argument `{}`", a.name, a.name), offset);
@@ -593,7 +578,7 @@ void ComponentValidator::inline_instance(std::vector<std::pair<NameSyntax, SortI
     EntityType t = entity_of(item, offset, &vis.import, &vis.export_);
     auto parsed = parse_extern_name(name.name, false);
     if (!parsed) fail(fmt::format("export name `{}`: {}", name.name, parsed.error().message), name.offset);
-    if (name.implements && t.sort != Sort::Instance) fail("only instances can have an `implements`", name.offset);
+    check_implements(name, *parsed, t);
     if (!keys.insert(uniqueness_key(*parsed)).second)
       fail(fmt::format("export name `{}` conflicts with previous name `{}`", name.name, name.name), name.offset);
     if (parsed->kind == ExternName::Kind::Constructor || parsed->kind == ExternName::Kind::Method ||
@@ -676,6 +661,8 @@ bool mentions_resources(const EntityType& t, std::unordered_set<const ResourceTy
 
 void ComponentValidator::alias(const AliasSyntax& a, size_t offset) {
   Scope& sc = scope();
+  if (sc.kind != ScopeKind::Component && a.sort != Sort::Type && a.sort != Sort::Instance && a.sort != Sort::CoreType)
+    fail("aliases in component and instance types may only refer to types or instances", offset);
   Definition d;
   d.offset = offset;
   d.sort = a.sort;
@@ -895,7 +882,15 @@ void ComponentValidator::func_type(const FuncTypeSyntax& s, size_t offset) {
     if (!is_kebab(p.label)) fail(fmt::format("function parameter name `{}` is not in kebab case", p.label), offset);
     std::string low = p.label;
     for (char& c : low) c = char(std::tolower(uint8_t(c)));
-    if (!names.insert(low).second) fail(fmt::format("function parameter name `{}` conflicts with previous parameter name", p.label), offset);
+    if (!names.insert(low).second) {
+      std::string previous;
+      for (const auto& q : f->params) {
+        std::string l = q.name;
+        for (char& c : l) c = char(std::tolower(uint8_t(c)));
+        if (l == low) previous = q.name;
+      }
+      fail(fmt::format("function parameter name `{}` conflicts with previous parameter name `{}`", p.label, previous), offset);
+    }
     f->params.push_back({p.label, valtype(*p.type, offset, &vi, &ve)});
     size += type_size(f->params.back().type);
   }
@@ -1037,9 +1032,9 @@ void ComponentValidator::check_canon_options(const CanonSyntax& c, const FuncTyp
     }
   }
   FlatSignature sig = flatten_signature(type, lift);
+  if (out.realloc && !out.memory) fail("canonical option `realloc` requires `memory` to also be specified", offset);
   if (sig.needs_memory && !out.memory) fail("canonical option `memory` is required", offset);
   if (sig.needs_realloc && !out.realloc) fail("canonical option `realloc` is required", offset);
-  if (out.realloc && !out.memory) fail("canonical option `realloc` requires `memory` to also be specified", offset);
   if (out.post_return) {
     const wasm::FuncType& f = core_func(*out.post_return, offset);
     if (f.params != sig.core.results || !f.results.empty())
@@ -1130,7 +1125,8 @@ void ComponentValidator::import(const NameSyntax& name, const ExternDescSyntax& 
     sc.imported_resources.push_back(t.type.resource);
   t = freshen(t, sc.imported_resources);
   check_name(name, true, t, offset);
-  if (t.sort == Sort::Type && t.type.kind == TypeDef::Kind::Resource) sc.resource_names[t.type.resource.get()].insert(name.name);
+  if (t.sort == Sort::Type && t.type.kind == TypeDef::Kind::Resource)
+    sc.import_resource_names[t.type.resource.get()].insert(name.name);
   sc.imports.push_back({name.name, t});
   push_entity(t, true, true, true);
   if (sc.ir) {
@@ -1166,7 +1162,8 @@ void ComponentValidator::export_(const NameSyntax& name, SortIndex item, const s
   }
   if (!ve) fail(fmt::format("{} not valid to be used as export", sort_kind_name(t.sort)), offset);
   check_name(name, false, t, offset);
-  if (t.sort == Sort::Type && t.type.kind == TypeDef::Kind::Resource) sc.resource_names[t.type.resource.get()].insert(name.name);
+  if (t.sort == Sort::Type && t.type.kind == TypeDef::Kind::Resource)
+    sc.export_resource_names[t.type.resource.get()].insert(name.name);
   sc.exports.push_back({name.name, t});
   // Exporting gives the item a new index, one that names it (for later exports; imports may
   // refer only to imported names).

@@ -149,7 +149,8 @@ class ComponentValidator {
   void push_type(TypeDef def, bool vis_import, bool vis_export, bool contents_import, bool contents_export);
 
   void check_name(const NameSyntax& n, bool import, const EntityType& t, size_t offset);
-  void check_annotated_func(const ExternName& n, const EntityType& t, size_t offset);
+  void check_implements(const NameSyntax& ns, const ExternName& n, const EntityType& t);
+  void check_annotated_func(const ExternName& n, const EntityType& t, bool import, size_t offset);
   void check_canon_options(const CanonSyntax& c, const FuncType& type, bool lift, size_t offset, CanonOptions& out);
   uint64_t type_size(const ValueTypePtr& t);
   void count_type(uint64_t size, size_t offset);

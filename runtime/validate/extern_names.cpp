@@ -12,9 +12,9 @@ bool digit(char c) { return c >= '0' && c <= '9'; }
 // fragment: [a-z][0-9a-z]* | [A-Z][0-9A-Z]* | [0-9] followed by all-lower or all-upper
 // alphanumerics; the first fragment may not start with a digit. `words` (namespaces and
 // packages) allow lowercase fragments only.
-bool is_label(std::string_view s, bool lowercase_only) {
+bool is_label(std::string_view s, bool lowercase_only, bool digit_first = false) {
   if (s.empty()) return false;
-  bool first = true;
+  bool first = !digit_first;
   size_t i = 0;
   while (true) {
     size_t end = s.find('-', i);
@@ -81,19 +81,19 @@ bool bracketed(std::string_view s, std::string_view prefix, bool allow_integrity
 Expected<ExternName> parse_interface(std::string_view name, ExternName n) {
   std::string_view s = name;
   size_t colon = s.find(':');
+  // A namespace or package that is kebab-case but not lowercase words is not a valid name;
+  // one that is not kebab-case at all says so.
+  auto check_words = [&](std::string_view w) -> std::optional<Error> {
+    if (is_label(w, true)) return std::nullopt;
+    if (is_label(w, false, true)) return not_valid(name);
+    return not_kebab(w);
+  };
   std::string_view ns = s.substr(0, colon);
-  if (!is_label(ns, true)) {
-    if (is_label(ns, false) || ns.empty()) return not_valid(name);
-    return not_kebab(ns);
-  }
+  if (auto e = check_words(ns)) return *e;
   s.remove_prefix(colon + 1);
   size_t end = s.find_first_of("/@:");
   std::string_view pkg = s.substr(0, end);
-  if (!is_label(pkg, true)) {
-    if (pkg.empty() || digit(pkg[0])) return not_valid(name);
-    if (is_label(pkg, false)) return not_valid(name);
-    return not_kebab(pkg);
-  }
+  if (auto e = check_words(pkg)) return *e;
   if (end == std::string_view::npos || s[end] != '/') return Error{"expected `/` after package name"};
   s.remove_prefix(end + 1);
   end = s.find_first_of("/@");

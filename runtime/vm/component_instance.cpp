@@ -77,7 +77,11 @@ struct ComponentFrame : std::enable_shared_from_this<ComponentFrame> {
   std::unique_ptr<canon::Instance> canon;
   component::Matcher resources;  // binds the validator's resource types to this store's
 
-  std::vector<std::shared_ptr<const wasm::Module>> modules;
+  struct ModuleItem {
+    std::shared_ptr<const wasm::Module> module;
+    component::ModuleTypePtr type;
+  };
+  std::vector<ModuleItem> modules;
   std::vector<std::shared_ptr<CoreInstanceItems>> core_instances;
   std::vector<FuncInstance*> core_funcs;
   std::vector<Table*> tables;
@@ -108,7 +112,7 @@ struct ComponentFrame : std::enable_shared_from_this<ComponentFrame> {
       case Sort::Func: funcs.push_back(item.func); break;
       case Sort::Instance: instances.push_back(item.instance); break;
       case Sort::Component: components.push_back(item.component); break;
-      case Sort::CoreModule: modules.push_back(item.module); break;
+      case Sort::CoreModule: modules.push_back({item.module, item.type.module}); break;
       case Sort::Type: types.push_back(item.type.type); break;
       default: unsupported("component values are not supported");
     }
@@ -127,7 +131,7 @@ struct ComponentFrame : std::enable_shared_from_this<ComponentFrame> {
         break;
       }
       case Sort::Component: it.component = components[si.index], it.type.component = it.component->component->type; break;
-      case Sort::CoreModule: it.module = modules[si.index]; break;
+      case Sort::CoreModule: it.module = modules[si.index].module, it.type.module = modules[si.index].type; break;
       case Sort::Type: it.type.type = types[si.index]; break;
       default: unsupported("component values are not supported");
     }
@@ -219,7 +223,7 @@ std::shared_ptr<const CompiledModule> ComponentLinker::compiled(const std::share
 }
 
 void ComponentFrame::instantiate_core(const Definition& d) {
-  auto module = linker->compiled(modules[d.index]);
+  auto module = linker->compiled(modules[d.index].module);
   std::vector<Extern> imports;
   for (const wasm::Import& i : module->module.imports) {
     std::shared_ptr<CoreInstanceItems> from;
@@ -256,7 +260,12 @@ void ComponentFrame::lower(const Definition& d) {
       return canon::canon_lift(callee->abi, callee->options, *callee->instance, &from, a, core, sink);
     };
     auto r = canon::canon_lower(*abi, *opts, *caller, args, results, call, bool(callee->host));
-    if (!r) return Error{r.trap().message};
+    if (!r) {
+      // Between components the adapter traps, as Wasmtime's fused adapters do.
+      const std::string& m = r.trap().message;
+      if (callee->host || m.starts_with("wasm trap: ")) return Error{m};
+      return Error{"wasm trap: " + m};
+    }
     for (size_t i = 0; i < nr; ++i) {
       std::memset(values[i].bytes, 0, sizeof values[i].bytes);
       std::memcpy(values[i].bytes, &results[i], sizeof(canon::FlatValue));
@@ -314,7 +323,9 @@ std::shared_ptr<ComponentInstance> ComponentFrame::run(const std::map<std::strin
   resources.bind_any = true;
   for (const Definition& d : comp->definitions) {
     switch (d.kind) {
-      case Definition::Kind::CoreModule: modules.push_back(comp->modules[d.index]); break;
+      case Definition::Kind::CoreModule:
+        modules.push_back({comp->modules[d.index], component::module_type(*comp->modules[d.index])});
+        break;
       case Definition::Kind::CoreInstantiate: instantiate_core(d); break;
       case Definition::Kind::CoreInlineInstance: {
         auto items = std::make_shared<CoreInstanceItems>();
