@@ -86,7 +86,7 @@ std::shared_ptr<Component> ComponentDecoder::component(Reader& r, size_t depth) 
   if (r.remaining() < 4) r.fail("unexpected end-of-file");
   const uint8_t* v = r.take(4);
   if (v[2] != kPreamble[6] || v[3] != kPreamble[7]) {
-    if (v[2] == 0 && v[3] == 0) Reader::fail_at("expected a component, found a core module", start + 6);
+    if (v[2] == 0 && v[3] == 0) Reader::fail_at("expected a version header for a component", start + 6);
     Reader::fail_at("unknown binary layer", start + 6);
   }
   if (v[0] != kPreamble[4] || v[1] != kPreamble[5]) Reader::fail_at("unknown binary version", start + 4);
@@ -166,6 +166,8 @@ void ComponentDecoder::core_module(Reader& r) {
   size_t offset = at(r);
   std::span<const uint8_t> bytes(r.position(), r.remaining());
   r.take(r.remaining());
+  if (bytes.size() >= 8 && std::memcmp(bytes.data(), kPreamble, 4) == 0 && (bytes[6] != 0 || bytes[7] != 0))
+    Reader::fail_at("expected a version header for a module", offset);
   if (has_tag_section(bytes)) unsupported("core modules with tags need the exception-handling proposal", offset);
   auto decoded = wasm::decode_module(bytes, {.validate = v_ != nullptr});
   if (!decoded) {
@@ -205,7 +207,8 @@ void ComponentDecoder::core_instance(Reader& r) {
     for (auto& a : args) {
       a.name = name(r);
       size_t k = at(r);
-      if (r.u8() != 0x12) Reader::fail_at("invalid leading byte for core instantiation argument kind", k);
+      uint8_t kind = r.u8();
+      if (kind != 0x12) Reader::fail_at(fmt::format("invalid leading byte (0x{:x}) for instantiation arg kind", kind), k);
       a.item = {Sort::CoreInstance, r.u32()};
     }
     if (v_) v_->core_instantiate(module, std::move(args), offset);
@@ -294,7 +297,8 @@ std::vector<ModuleDeclSyntax> ComponentDecoder::module_type(Reader& r) {
   std::vector<ModuleDeclSyntax> decls(r.count());
   for (ModuleDeclSyntax& d : decls) {
     size_t offset = at(r);
-    switch (r.u8()) {
+    uint8_t tag = r.u8();
+    switch (tag) {
       case 0x00:
         d.kind = ModuleDeclSyntax::Kind::Import;
         d.module = name(r);
@@ -313,8 +317,12 @@ std::vector<ModuleDeclSyntax> ComponentDecoder::module_type(Reader& r) {
       case 0x02: {
         d.kind = ModuleDeclSyntax::Kind::Alias;
         size_t k = at(r);
-        if (core_sort(r) != Sort::CoreType) Reader::fail_at("only core types may be aliased in a module type", k);
-        if (r.u8() != 0x01) Reader::fail_at("only outer aliases are allowed in a module type", k);
+        uint8_t kind = r.u8();
+        if (kind != core_sort_code(Sort::CoreType))
+          Reader::fail_at(fmt::format("invalid leading byte (0x{:x}) for outer alias kind", kind), k);
+        k = at(r);
+        uint8_t target = r.u8();
+        if (target != 0x01) Reader::fail_at(fmt::format("invalid leading byte (0x{:x}) for outer alias target", target), k);
         d.outer_count = r.u32();
         d.outer_index = r.u32();
         break;
@@ -325,7 +333,7 @@ std::vector<ModuleDeclSyntax> ComponentDecoder::module_type(Reader& r) {
         d.type = core_import_desc(r, &d.func_type_index);
         break;
       default:
-        Reader::fail_at("invalid leading byte for module type declaration", offset);
+        Reader::fail_at(fmt::format("invalid leading byte (0x{:x}) for type definition", tag), offset);
     }
   }
   return decls;
@@ -334,14 +342,14 @@ std::vector<ModuleDeclSyntax> ComponentDecoder::module_type(Reader& r) {
 void ComponentDecoder::core_type(Reader& r) {
   size_t offset = at(r);
   uint8_t form = r.u8();
-  if (form == 0x00) form = r.u8();  // `0x00 0x50`: the module-type prefix of newer encoders
   if (form == type_code::CoreFunc) {
     wasm::FuncType f = core_func_type(r);
     if (v_) v_->core_func_type(std::move(f), offset);
   } else if (form == type_code::CoreModule) {
     auto decls = module_type(r);
     if (v_) v_->core_module_type(decls, offset);
-  } else if (form == 0x4e || form == 0x4f || form == 0x5e || form == 0x5f) {
+  } else if (form == 0x00 || form == 0x4e || form == 0x4f || form == 0x5e || form == 0x5f) {
+    // `0x00 0x50` is a non-final core:subtype (the 0x00 keeps it apart from a module type).
     unsupported("core GC types need the GC proposal", offset);
   } else {
     Reader::fail_at(fmt::format("invalid leading byte (0x{:x}) for core type", form), offset);
@@ -352,7 +360,7 @@ NameSyntax ComponentDecoder::extern_name(Reader& r) {
   NameSyntax n;
   n.offset = at(r);
   uint8_t form = r.u8();
-  if (form > 0x02) Reader::fail_at(fmt::format("invalid leading byte (0x{:x}) for component export name", form), n.offset);
+  if (form > 0x02) Reader::fail_at(fmt::format("invalid leading byte (0x{:x}) for component name", form), n.offset);
   n.name = name(r);
   if (form == 0x02) {
     uint32_t count = r.count();
@@ -360,8 +368,8 @@ NameSyntax ComponentDecoder::extern_name(Reader& r) {
     for (uint32_t i = 0; i < count; ++i) {
       size_t k = at(r);
       uint8_t tag = r.u8();
-      if (tag >= std::size(kNameAttributes)) Reader::fail_at(fmt::format("invalid name attribute 0x{:x}", tag), k);
-      if (seen[tag]) Reader::fail_at(fmt::format("duplicate name attribute `{}`", kNameAttributes[tag]), k);
+      if (tag >= std::size(kNameAttributes)) Reader::fail_at(fmt::format("invalid leading byte (0x{:x}) for name option", tag), k);
+      if (seen[tag]) throw DecodeError{fmt::format("duplicate '{}' option in name", kNameAttributes[tag]), k, false};
       seen[tag] = true;
       std::string value = name(r);
       if (tag == 0) n.implements = std::move(value);
@@ -397,9 +405,16 @@ void ComponentDecoder::instance(Reader& r) {
 
 AliasSyntax ComponentDecoder::alias_syntax(Reader& r) {
   AliasSyntax a;
-  a.sort = sort(r);
+  size_t sort_offset = at(r);
+  uint8_t code = r.u8(), core_code = 0;
+  std::optional<Sort> s = code == kCoreSortPrefix ? core_sort_from_code(core_code = r.u8()) : sort_from_code(code);
+  if (!s) Reader::fail_at(fmt::format("invalid leading byte (0x{:x}) for component outer alias kind",
+                                      code == kCoreSortPrefix ? core_code : code),
+                          sort_offset);
+  a.sort = *s;
   size_t offset = at(r);
-  switch (r.u8()) {
+  uint8_t target = r.u8();
+  switch (target) {
     case 0x00:
       a.target = AliasSyntax::Target::Export;
       a.instance_or_count = r.u32();
@@ -412,12 +427,17 @@ AliasSyntax ComponentDecoder::alias_syntax(Reader& r) {
       if (!is_core(a.sort)) Reader::fail_at("a core export alias must name a core sort", offset);
       break;
     case 0x02:
+      // Only modules, core types, types and components can be aliased from an outer scope.
+      if (a.sort != Sort::CoreModule && a.sort != Sort::CoreType && a.sort != Sort::Type && a.sort != Sort::Component)
+        Reader::fail_at(fmt::format("invalid leading byte (0x{:x}) for component outer alias kind",
+                                    code == kCoreSortPrefix ? core_code : code),
+                        sort_offset);
       a.target = AliasSyntax::Target::Outer;
       a.instance_or_count = r.u32();
       a.index = r.u32();
       break;
     default:
-      Reader::fail_at("invalid leading byte for alias target", offset);
+      Reader::fail_at(fmt::format("invalid leading byte (0x{:x}) for alias", target), offset);
   }
   return a;
 }
@@ -461,11 +481,15 @@ ExternDescSyntax ComponentDecoder::extern_desc(Reader& r) {
   size_t offset = at(r);
   uint8_t code = r.u8();
   switch (code) {
-    case 0x00:
-      if (r.u8() != kCoreModuleDescSort) Reader::fail_at("invalid core module extern descriptor", offset);
+    case 0x00: {
+      size_t k = at(r);
+      uint8_t sort_code = r.u8();
+      if (sort_code != kCoreModuleDescSort)
+        Reader::fail_at(fmt::format("invalid leading byte (0x{:x}) for component external kind", sort_code), k);
       d.code = ExternCode::CoreModule;
       d.index = r.u32();
       break;
+    }
     case 0x01: case 0x04: case 0x05:
       d.code = ExternCode(code);
       d.index = r.u32();
@@ -483,7 +507,7 @@ ExternDescSyntax ComponentDecoder::extern_desc(Reader& r) {
       uint8_t b = r.u8();
       if (b == 0x00) d.index = r.u32();
       else if (b == 0x01) d.sub_resource = true;
-      else Reader::fail_at("invalid type bound", offset);
+      else Reader::fail_at(fmt::format("invalid leading byte (0x{:x}) for type bound", b), offset);
       break;
     }
     default:
@@ -506,7 +530,8 @@ void ComponentDecoder::type_declarations(Reader& r, bool component_type, size_t 
         break;
       }
       case DeclTag::Import:
-        if (!component_type) Reader::fail_at("invalid leading byte (0x03) for instance type declaration", offset);
+        if (!component_type)
+          Reader::fail_at("invalid leading byte (0x3) for component or instance type declaration", offset);
         import(r);
         break;
       case DeclTag::Export: {
@@ -516,8 +541,7 @@ void ComponentDecoder::type_declarations(Reader& r, bool component_type, size_t 
         break;
       }
       default:
-        Reader::fail_at(fmt::format("invalid leading byte (0x{:x}) for {} type declaration", tag,
-                                    component_type ? "component" : "instance"),
+        Reader::fail_at(fmt::format("invalid leading byte (0x{:x}) for component or instance type declaration", tag),
                         offset);
     }
   }
@@ -542,9 +566,11 @@ void ComponentDecoder::deftype(Reader& r, size_t depth) {
       if (results == 0x00) {
         f.result = valtype(r);
       } else if (results == 0x01) {
-        if (r.u8() != 0x00) Reader::fail_at("named function results are no longer supported", k);
+        size_t n = at(r);
+        uint8_t count = r.u8();
+        if (count != 0x00) Reader::fail_at(fmt::format("invalid leading byte (0x{:x}) for number of results", count), n);
       } else {
-        Reader::fail_at("invalid function result list", k);
+        Reader::fail_at(fmt::format("invalid leading byte (0x{:x}) for component function results", results), k);
       }
       if (v_) v_->func_type(f, offset);
       return;
@@ -559,11 +585,9 @@ void ComponentDecoder::deftype(Reader& r, size_t depth) {
       if (v_) v_->end_type(offset);
       return;
     }
-    case type_code::Resource:
-    case type_code::AsyncResource: {
+    case type_code::Resource: {
       wasm::ValType rep = core_valtype(r);
       std::optional<uint32_t> dtor;
-      if (code == type_code::AsyncResource) unsupported("async resource destructors need the component-model-async feature", offset);
       size_t k = at(r);
       uint8_t has = r.u8();
       if (has == 0x01) dtor = r.u32();
@@ -590,7 +614,8 @@ void ComponentDecoder::deftype(Reader& r, size_t depth) {
           c.label = name(r);
           c.type = optional_valtype(r);
           size_t k = at(r);
-          if (r.u8() != 0x00) Reader::fail_at("variant case refinements are not supported", k);
+          uint8_t refines = r.u8();
+          if (refines != 0x00) Reader::fail_at(fmt::format("invalid leading byte (0x{:x}) for zero byte required", refines), k);
         }
         break;
       case type_code::List: case type_code::Option: t.a = valtype(r); break;
@@ -653,13 +678,15 @@ void ComponentDecoder::canon(Reader& r) {
   };
   switch (c->shape) {
     case CanonShape::Lift:
-      if (r.u8() != 0x00) Reader::fail_at("invalid leading byte for canon lift", offset);
+      if (uint8_t b = r.u8(); b != 0x00)
+        Reader::fail_at(fmt::format("invalid leading byte (0x{:x}) for canonical function lift", b), offset);
       s.func = r.u32();
       options();
       s.type = r.u32();
       break;
     case CanonShape::Lower:
-      if (r.u8() != 0x00) Reader::fail_at("invalid leading byte for canon lower", offset);
+      if (uint8_t b = r.u8(); b != 0x00)
+        Reader::fail_at(fmt::format("invalid leading byte (0x{:x}) for canonical function lower", b), offset);
       s.func = r.u32();
       options();
       break;
@@ -696,11 +723,18 @@ void ComponentDecoder::export_(Reader& r) {
   size_t k = at(r);
   uint8_t has = r.u8();
   if (has == 0x01) ascribed = extern_desc(r);
-  else if (has != 0x00) Reader::fail_at("invalid export type ascription flag", k);
+  else if (has != 0x00) Reader::fail_at(fmt::format("invalid leading byte (0x{:x}) for optional component export type", has), k);
   if (v_) v_->export_(n, item, ascribed, offset);
 }
 
-Error located(const DecodeError& e) { return Error{fmt::format("{} (at {:#x})", e.message, e.offset)}; }
+// The byte reader words running out of input several ways; components say it one way, as
+// wasmparser does.
+Error located(const DecodeError& e) {
+  std::string_view m = e.message;
+  bool eof = e.malformed && (m.starts_with("unexpected end") || m.starts_with("length out of bounds") ||
+                             m.starts_with("section size mismatch: unexpected end"));
+  return Error{fmt::format("{} (at {:#x})", eof ? "unexpected end-of-file" : e.message, e.offset)};
+}
 
 }  // namespace
 

@@ -80,6 +80,10 @@ void ComponentValidator::fail(std::string message, size_t offset) {
   throw wasm::DecodeError{std::move(message), offset, false};
 }
 
+void ComponentValidator::unsupported(std::string message, size_t offset) {
+  throw wasm::DecodeError{std::move(message), offset, false, true};
+}
+
 ComponentValidator::ScopeKind ComponentValidator::scope_kind() const { return scopes_.back()->kind; }
 
 ComponentValidator::Scope& ComponentValidator::outer(uint32_t count, size_t offset) {
@@ -174,7 +178,7 @@ void ComponentValidator::count_type(uint64_t size, size_t offset) {
 
 ValueTypePtr ComponentValidator::valtype(const ValTypeRef& r, size_t offset, bool* vis_import, bool* vis_export) {
   if (!r.indexed) {
-    if (r.primitive == ValueKind::Own) fail("error-context types are not supported", offset);
+    if (r.primitive == ValueKind::Own) unsupported("error-context types are not supported", offset);
     return ValueType::primitive(r.primitive);
   }
   const TypeDef& d = type_at(r.index, offset);
@@ -506,7 +510,10 @@ void ComponentValidator::check_implements(const NameSyntax& ns, const ExternName
 
 void ComponentValidator::check_name(const NameSyntax& ns, bool import, const EntityType& t, size_t offset) {
   auto parsed = parse_extern_name(ns.name, import);
-  if (!parsed) fail(fmt::format("{} name `{}`: {}", import ? "import" : "export", ns.name, parsed.error().message), ns.offset);
+  if (!parsed)
+    fail(fmt::format("{} name `{}` is not a valid extern name: {}", import ? "import" : "export", ns.name,
+                     parsed.error().message),
+         ns.offset);
   ExternName n = parsed.take();
   check_implements(ns, n, t);
   Scope& sc = scope();
@@ -577,7 +584,8 @@ void ComponentValidator::inline_instance(std::vector<std::pair<NameSyntax, SortI
   for (auto& [name, item] : exports) {
     EntityType t = entity_of(item, offset, &vis.import, &vis.export_);
     auto parsed = parse_extern_name(name.name, false);
-    if (!parsed) fail(fmt::format("export name `{}`: {}", name.name, parsed.error().message), name.offset);
+    if (!parsed)
+      fail(fmt::format("export name `{}` is not a valid extern name: {}", name.name, parsed.error().message), name.offset);
     check_implements(name, *parsed, t);
     if (!keys.insert(uniqueness_key(*parsed)).second)
       fail(fmt::format("export name `{}` conflicts with previous name `{}`", name.name, name.name), name.offset);
@@ -696,7 +704,7 @@ void ComponentValidator::alias(const AliasSyntax& a, size_t offset) {
       if (!e) fail(fmt::format("instance {} has no export named `{}`", a.instance_or_count, a.name), offset);
       if (e->type.sort != a.sort)
         fail(fmt::format("export `{}` for instance {} is not a {}", a.name, a.instance_or_count, sort_kind_name(a.sort)), offset);
-      if (a.sort == Sort::Value) fail("values are not supported", offset);
+      if (a.sort == Sort::Value) unsupported("values are not supported", offset);
       push_entity(e->type, true, true, true);
       d.entity = e->type;
       d.kind = Definition::Kind::AliasExport;
@@ -787,7 +795,7 @@ void ComponentValidator::defined_type(const DefValTypeSyntax& s, size_t offset) 
       t->element = ref(*s.a);
       break;
     case type_code::FixedList:
-      if (!fixed_length_lists_) fail("fixed-length lists require the component-model-fixed-length-lists feature", offset);
+      if (!fixed_length_lists_) unsupported("fixed-length lists require the component-model-fixed-length-lists feature", offset);
       if (s.length == 0) fail("Fixed size lists must have more than zero elements", offset);
       t->kind = ValueKind::FixedList;
       t->element = ref(*s.a);
@@ -831,10 +839,10 @@ void ComponentValidator::defined_type(const DefValTypeSyntax& s, size_t offset) 
       break;
     }
     case type_code::Map:
-      fail("maps require the component-model-map feature", offset);
+      unsupported("maps require the component-model-map feature", offset);
     case type_code::Stream:
     case type_code::Future:
-      fail("streams and futures require the component-model-async feature", offset);
+      unsupported("streams and futures require the component-model-async feature", offset);
     default:
       fail(fmt::format("invalid leading byte (0x{:x}) for component defined type", s.code), offset);
   }
@@ -872,7 +880,7 @@ bool contains_borrow(const ValueTypePtr& t) {
 }  // namespace
 
 void ComponentValidator::func_type(const FuncTypeSyntax& s, size_t offset) {
-  if (s.async) fail("async functions require the component-model-async feature", offset);
+  if (s.async) unsupported("async functions need the component-model-async feature", offset);
   auto f = std::make_shared<FuncType>();
   bool vi = true, ve = true;
   std::unordered_set<std::string> names;
@@ -1020,13 +1028,13 @@ void ComponentValidator::check_canon_options(const CanonSyntax& c, const FuncTyp
         break;
       }
       case canonopt::Async:
-        fail("canonical option `async` requires the component-model-async feature", offset);
+        unsupported("canonical option `async` requires the component-model-async feature", offset);
       case canonopt::Callback:
-        fail("canonical option `callback` requires the component-model-async feature", offset);
+        unsupported("canonical option `callback` requires the component-model-async feature", offset);
       case canonopt::CoreType:
-        fail("canonical option `core-type` requires the GC feature", offset);
+        unsupported("canonical option `core-type` requires the GC feature", offset);
       case canonopt::Gc:
-        fail("canonical option `gc` requires the GC feature", offset);
+        unsupported("canonical option `gc` requires the GC feature", offset);
       default:
         fail(fmt::format("invalid canonical option 0x{:x}", code), offset);
     }
@@ -1098,18 +1106,18 @@ void ComponentValidator::canon(const CanonSyntax& c, size_t offset) {
       break;
     }
     default:
-      fail(fmt::format("`canon {}` requires a feature beyond the synchronous component model", c.code->name), offset);
+      unsupported(fmt::format("`canon {}` requires a feature beyond the synchronous component model", c.code->name), offset);
   }
   sc.ir->definitions.push_back(std::move(d));
 }
 
 void ComponentValidator::start(uint32_t func, const std::vector<uint32_t>& args, uint32_t results, size_t offset) {
   (void)func, (void)args, (void)results;
-  fail("the start section requires the component-model-values feature", offset);
+  unsupported("the start section requires the component-model-values feature", offset);
 }
 
 void ComponentValidator::value(size_t offset) {
-  fail("the value section requires the component-model-values feature", offset);
+  unsupported("the value section requires the component-model-values feature", offset);
 }
 
 // ---------------------------------------------------------------------------------------------

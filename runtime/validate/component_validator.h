@@ -126,6 +126,8 @@ class ComponentValidator {
   size_t depth() const { return scopes_.size(); }
 
   [[noreturn]] static void fail(std::string message, size_t offset);
+  // A feature outside the synchronous component model: neither valid nor invalid to us.
+  [[noreturn]] static void unsupported(std::string message, size_t offset);
 
   struct Scope;
 

@@ -12,9 +12,9 @@ bool digit(char c) { return c >= '0' && c <= '9'; }
 // fragment: [a-z][0-9a-z]* | [A-Z][0-9A-Z]* | [0-9] followed by all-lower or all-upper
 // alphanumerics; the first fragment may not start with a digit. `words` (namespaces and
 // packages) allow lowercase fragments only.
-bool is_label(std::string_view s, bool lowercase_only, bool digit_first = false) {
+bool is_label(std::string_view s, bool lowercase_only) {
   if (s.empty()) return false;
-  bool first = !digit_first;
+  bool first = true;
   size_t i = 0;
   while (true) {
     size_t end = s.find('-', i);
@@ -37,7 +37,6 @@ bool is_label(std::string_view s, bool lowercase_only, bool digit_first = false)
 }
 
 Error not_kebab(std::string_view s) { return Error{fmt::format("`{}` is not in kebab case", s)}; }
-Error not_valid(std::string_view s) { return Error{fmt::format("`{}` is not a valid extern name", s)}; }
 
 std::string lowered(std::string_view s) {
   std::string out(s);
@@ -81,11 +80,9 @@ bool bracketed(std::string_view s, std::string_view prefix, bool allow_integrity
 Expected<ExternName> parse_interface(std::string_view name, ExternName n) {
   std::string_view s = name;
   size_t colon = s.find(':');
-  // A namespace or package that is kebab-case but not lowercase words is not a valid name;
-  // one that is not kebab-case at all says so.
+  // Namespaces and packages are lowercase words.
   auto check_words = [&](std::string_view w) -> std::optional<Error> {
     if (is_label(w, true)) return std::nullopt;
-    if (is_label(w, false, true)) return not_valid(name);
     return not_kebab(w);
   };
   std::string_view ns = s.substr(0, colon);
