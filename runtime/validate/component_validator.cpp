@@ -1167,6 +1167,8 @@ void ComponentValidator::export_(const NameSyntax& name, SortIndex item, const s
     // A declaration in a component or instance type: `(export "name" externdesc)`.
     t = extern_desc(*ascribed, offset, nullptr, &ve);
     if (t.sort == Sort::Type && ascribed->sub_resource) sc.defined_resources.push_back(t.type.resource);
+    // Each declared instance is an instance of its own, with its own abstract resources.
+    t = freshen(t, sc.defined_resources);
   }
   if (!ve) fail(fmt::format("{} not valid to be used as export", sort_kind_name(t.sort)), offset);
   check_name(name, false, t, offset);
