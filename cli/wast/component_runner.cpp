@@ -73,6 +73,16 @@ Val to_val(const ComponentValue& v) {
 
 std::string first_line(const std::string& s) { return s.substr(0, s.find('\n')); }
 
+vm::ComponentItem instance_item(const std::shared_ptr<vm::ComponentInstance>& inst) {
+  vm::ComponentItem item;
+  item.type.sort = component::Sort::Instance;
+  auto t = std::make_shared<component::InstanceType>();
+  for (const auto& [name, e] : inst->exports) t->exports.push_back({name, e.type});
+  item.type.instance = t;
+  item.instance = inst;
+  return item;
+}
+
 }  // namespace
 
 WastRunner::Outcome WastRunner::skip(const std::string& reason) {
@@ -106,7 +116,11 @@ WastRunner::Outcome WastRunner::component_command(const WastCommand& c) {
       return Outcome::Fail;
     }
     s.current = std::get<std::shared_ptr<vm::ComponentInstance>>(r);
-    if (cmd.name) s.named[*cmd.name] = s.current;
+    if (cmd.name) {
+      s.named[*cmd.name] = s.current;
+      // Wasmtime's runner makes a named instance available to later components under its name.
+      linker().define(cmd.name->substr(cmd.name->starts_with("$") ? 1 : 0), instance_item(s.current));
+    }
     return Outcome::Pass;
   };
 
@@ -171,13 +185,7 @@ WastRunner::Outcome WastRunner::component_command(const WastCommand& c) {
       if (!execute) return skip_execution(c);
       auto inst = c.name ? s.named[*c.name] : s.current;
       if (!inst) return skip("the component instance it registers was skipped");
-      vm::ComponentItem item;
-      item.type.sort = component::Sort::Instance;
-      auto t = std::make_shared<component::InstanceType>();
-      for (const auto& [name, e] : inst->exports) t->exports.push_back({name, e.type});
-      item.type.instance = t;
-      item.instance = inst;
-      linker().define(c.register_as, std::move(item));
+      linker().define(c.register_as, instance_item(inst));
       return Outcome::Pass;
     }
     case Kind::AssertException: return skip("exceptions are not part of the synchronous component model");

@@ -33,6 +33,9 @@ class Matcher {
  public:
   std::unordered_set<const ResourceType*> bindable;
   bool bind_any = false;  // every resource not bound yet is bindable (instantiation: static -> runtime)
+  // Link-time checks word their errors as Wasmtime's linker does ("expected function found
+  // instance", "mismatched resource types"), validation as wasmparser does.
+  bool link_wording = false;
   ResourceMap bound;
 
   Expected<void> entity(const EntityType& actual, const EntityType& expected);
@@ -48,7 +51,7 @@ class Matcher {
 // The type of a decoded core module: its imports and exports.
 ModuleTypePtr module_type(const wasm::Module& m);
 
-Expected<void> match_core_extern(const CoreExternType& actual, const CoreExternType& expected);
+Expected<void> match_core_extern(const CoreExternType& actual, const CoreExternType& expected, bool link_wording = false);
 
 std::string describe(const CoreExternType& t);
 std::string describe(const ValueTypePtr& t);

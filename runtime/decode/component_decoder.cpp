@@ -175,6 +175,10 @@ void ComponentDecoder::core_module(Reader& r) {
     if (m.starts_with("multiple memories")) unsupported("core modules with several memories need Wasm 3.0 multi-memory", offset);
     if (m.find("malformed limits flags 0x03") != std::string::npos)
       unsupported("shared memories need the threads proposal", offset);
+    if (m.find("malformed limits flags 0x05") != std::string::npos || m.find("malformed limits flags 0x04") != std::string::npos)
+      unsupported("64-bit memories need the memory64 proposal", offset);
+    if (m.starts_with("malformed reference type") || m.starts_with("malformed value type 0x6"))
+      unsupported("core reference types beyond funcref and externref need the GC proposal", offset);
     bool malformed = !v_ || wasm::decode_failure(bytes).malformed;
     throw DecodeError{fmt::format("in core module: {}", decoded.error().message), offset, malformed};
   }

@@ -16,6 +16,15 @@ namespace {
 constexpr uint64_t kMaxTypeSize = 1'000'000;
 constexpr size_t kMaxEntities = 1'000'000;
 constexpr size_t kMaxFlags = 32;
+constexpr uint32_t kMaxTypeDepth = 100;  // Wasmtime's bound on nested value types
+
+uint32_t type_depth(const ValueTypePtr& t) {
+  if (!t || is_primitive(t->kind)) return t ? 1 : 0;
+  uint32_t d = std::max({type_depth(t->element), type_depth(t->ok), type_depth(t->err)});
+  for (const auto& f : t->fields) d = std::max(d, type_depth(f.type));
+  for (const auto& c : t->cases) d = std::max(d, type_depth(c.type));
+  return d + 1;
+}
 
 // Whether an entry can be named from outside the component: by imports (`import`) and by
 // exports (`export`); see Explainer "Import and Export Definitions", external visibility.
@@ -847,6 +856,8 @@ void ComponentValidator::defined_type(const DefValTypeSyntax& s, size_t offset) 
       fail(fmt::format("invalid leading byte (0x{:x}) for component defined type", s.code), offset);
   }
   count_type(type_size(t), offset);
+  // Children were checked when they were defined, so this walks at most kMaxTypeDepth levels.
+  if (type_depth(t) > kMaxTypeDepth) fail("type nesting is too deep", offset);
   TypeDef def;
   def.kind = TypeDef::Kind::Value;
   def.value = t;

@@ -58,7 +58,14 @@ TrapOr<void> call_core(Store& store, FuncInstance* f, std::span<const canon::Fla
                        std::span<canon::FlatValue> results) {
   std::vector<VMValue> values(std::max(args.size(), results.size()) + 1);
   for (size_t i = 0; i < args.size(); ++i) std::memcpy(values[i].bytes, &args[i], sizeof(canon::FlatValue));
-  if (auto trap = invoke_catching(store, f, values)) return component::Trap{TrapKind::CoreTrap, trap->message};
+  if (auto trap = invoke_catching(store, f, values)) {
+    // A host function's error (a canonical-ABI trap further in) keeps its message; core traps
+    // are worded as Wasmtime words them.
+    if (trap->code == TrapCode::HostError) return component::Trap{TrapKind::CoreTrap, trap->message};
+    if (trap->code == TrapCode::Unreachable)
+      return component::Trap{TrapKind::CoreTrap, "wasm trap: wasm `unreachable` instruction executed"};
+    return component::Trap{TrapKind::CoreTrap, "wasm trap: " + trap->message};
+  }
   for (size_t i = 0; i < results.size(); ++i) {
     canon::FlatValue v = 0;
     size_t width = f->type->results[i] == wasm::ValType::I32 || f->type->results[i] == wasm::ValType::F32 ? 4 : 8;
@@ -183,10 +190,30 @@ struct ComponentFrame : std::enable_shared_from_this<ComponentFrame> {
   }
 
   std::shared_ptr<ComponentInstance> run(const std::map<std::string, ComponentItem>* args);
+  std::optional<ComponentItem> satisfiable(const EntityType& t);
   void lower(const Definition& d);
   void resource_builtin(const Definition& d);
   void instantiate_core(const Definition& d);
 };
+
+// An import the host need not provide (Wasmtime's linker): a type with an equality bound, and
+// an instance with nothing else to provide. Anything else missing is a link error.
+std::optional<ComponentItem> ComponentFrame::satisfiable(const EntityType& t) {
+  ComponentItem item;
+  item.type = runtime(t);
+  if (t.sort == Sort::Type) {
+    if (t.type.kind == TypeDef::Kind::Resource && !resources.bound.count(t.type.resource.get())) return std::nullopt;
+    return item;
+  }
+  if (t.sort != Sort::Instance) return std::nullopt;
+  item.instance = std::make_shared<ComponentInstance>();
+  for (const auto& e : t.instance->exports) {
+    auto inner = satisfiable(e.type);
+    if (!inner) return std::nullopt;
+    item.instance->exports[e.name] = *inner;
+  }
+  return item;
+}
 
 const ComponentItem* ComponentInstance::find(std::string_view name) const {
   auto it = exports.find(name);
@@ -321,6 +348,7 @@ void ComponentFrame::resource_builtin(const Definition& d) {
 std::shared_ptr<ComponentInstance> ComponentFrame::run(const std::map<std::string, ComponentItem>* args) {
   auto result = std::make_shared<ComponentInstance>();
   resources.bind_any = true;
+  resources.link_wording = true;
   for (const Definition& d : comp->definitions) {
     switch (d.kind) {
       case Definition::Kind::CoreModule:
@@ -430,6 +458,8 @@ std::shared_ptr<ComponentInstance> ComponentFrame::run(const std::map<std::strin
         } else {
           given = linker->lookup(d.name);
         }
+        std::optional<ComponentItem> synthesized;
+        if (!given && (synthesized = satisfiable(d.entity))) given = &*synthesized;
         if (!given) link_error(fmt::format("import `{}` was not found", d.name));
         if (auto r = resources.entity(given->type, d.entity); !r)
           link_error(fmt::format("import `{}` has the wrong type: {}", d.name, r.error().message));
