@@ -44,7 +44,41 @@ struct TypeEntry {
   TypeDef def;
   Vis vis;       // whether a reference to this entry is visible
   Vis contents;  // whether what it refers to is visible (the condition for importing/exporting it)
+  bool nominal = false;  // a record, variant, enum, flags or resource: named only by import or export
 };
+
+// Whether a type mentions nothing that needs a name: no nominal value types, no resources.
+bool self_contained(const ValueTypePtr& t) {
+  if (!t) return true;
+  switch (t->kind) {
+    case ValueKind::Record: case ValueKind::Variant: case ValueKind::Enum: case ValueKind::Flags:
+    case ValueKind::Own: case ValueKind::Borrow:
+      return false;
+    default: break;
+  }
+  if (!self_contained(t->element) || !self_contained(t->ok) || !self_contained(t->err)) return false;
+  for (const auto& f : t->fields)
+    if (!self_contained(f.type)) return false;
+  return true;
+}
+
+bool self_contained(const EntityType& t) {
+  switch (t.sort) {
+    case Sort::Func: {
+      for (const auto& p : t.func->params)
+        if (!self_contained(p.type)) return false;
+      return self_contained(t.func->result);
+    }
+    case Sort::Type:
+      if (t.type.kind == TypeDef::Kind::Value) return self_contained(t.type.value);
+      return t.type.kind != TypeDef::Kind::Resource;
+    case Sort::Instance:
+      for (const auto& e : t.instance->exports)
+        if (!self_contained(e.type)) return false;
+      return true;
+    default: return true;
+  }
+}
 
 struct ComponentValidator::Scope {
   ScopeKind kind = ScopeKind::Component;
@@ -71,9 +105,11 @@ struct ComponentValidator::Scope {
   struct Instance {
     InstanceTypePtr type;
     Vis vis;
+    bool imported = false;  // an import (or an export of one): the types it exports are named
   };
   std::vector<Instance> instances;
 
+  Vis deferred;  // instance types: the visibility of their exports, checked where the type is used
   std::unordered_set<std::string> import_keys, export_keys;
   std::vector<NamedEntity> imports, exports;
   std::vector<ResourceTypePtr> imported_resources, defined_resources;
@@ -198,9 +234,9 @@ ValueTypePtr ComponentValidator::valtype(const ValTypeRef& r, size_t offset, boo
   return d.value;
 }
 
-void ComponentValidator::push_type(TypeDef def, bool vi, bool ve, bool ci, bool ce) {
+void ComponentValidator::push_type(TypeDef def, bool vi, bool ve, bool ci, bool ce, bool nominal) {
   if (scope().types.size() >= kMaxEntities) fail("too many types", 0);
-  scope().types.push_back(TypeEntry{std::move(def), Vis{vi, ve}, Vis{ci, ce}});
+  scope().types.push_back(TypeEntry{std::move(def), Vis{vi, ve}, Vis{ci, ce}, nominal});
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -390,15 +426,16 @@ EntityType ComponentValidator::entity_of(SortIndex item, size_t offset, bool* vi
   return t;
 }
 
-void ComponentValidator::push_entity(const EntityType& t, bool vi, bool ve, bool named_type) {
+void ComponentValidator::push_entity(const EntityType& t, bool vi, bool ve, bool imported) {
   Scope& sc = scope();
+  bool nominal = t.sort == Sort::Type && (t.type.kind == TypeDef::Kind::Resource || !self_contained(t));
   switch (t.sort) {
     case Sort::CoreModule: sc.modules.push_back(t.module); break;
     case Sort::Func: sc.funcs.push_back({t.func, Vis{vi, ve}}); break;
     case Sort::Value: sc.values.push_back({t.value, false}); break;
-    case Sort::Type: push_type(t.type, named_type ? vi : false, named_type ? ve : false, vi, ve); break;
+    case Sort::Type: push_type(t.type, vi, ve, true, true, nominal); break;
     case Sort::Component: sc.components.push_back(t.component); break;
-    case Sort::Instance: sc.instances.push_back({t.instance, Vis{vi, ve}}); break;
+    case Sort::Instance: sc.instances.push_back({t.instance, Vis{vi, ve}, imported}); break;
     default: break;
   }
 }
@@ -455,6 +492,9 @@ EntityType ComponentValidator::extern_desc(const ExternDescSyntax& d, size_t off
       const TypeDef& def = type_at(d.index, offset);
       if (def.kind != TypeDef::Kind::Instance) fail(fmt::format("type index {} is not an instance type", d.index), offset);
       t.instance = def.instance;
+      const TypeEntry& e = scope().types[d.index];
+      if (vi) *vi = *vi && e.vis.import;
+      if (ve) *ve = *ve && e.vis.export_;
       break;
     }
   }
@@ -714,7 +754,11 @@ void ComponentValidator::alias(const AliasSyntax& a, size_t offset) {
       if (e->type.sort != a.sort)
         fail(fmt::format("export `{}` for instance {} is not a {}", a.name, a.instance_or_count, sort_kind_name(a.sort)), offset);
       if (a.sort == Sort::Value) unsupported("values are not supported", offset);
-      push_entity(e->type, true, true, true);
+      // What an imported instance exports is named by the import; what a local instance exports
+      // is named only if it needs no name.
+      bool imported = sc.instances[a.instance_or_count].imported;
+      bool named = imported || self_contained(e->type);
+      push_entity(e->type, named, named, imported);
       d.entity = e->type;
       d.kind = Definition::Kind::AliasExport;
       d.index = a.instance_or_count;
@@ -733,6 +777,8 @@ void ComponentValidator::alias(const AliasSyntax& a, size_t offset) {
           TypeEntry e = o.types[a.index];
           if (crosses_component && mentions_resources(e.def, {}))
             fail("cannot alias outer type which transitively refers to resources not defined in the current component", offset);
+          // Imports and exports of an enclosing component name nothing in this one.
+          if (crosses_component && e.nominal) e.vis = Vis{false, false};
           sc.types.push_back(std::move(e));
           break;
         }
@@ -865,7 +911,7 @@ void ComponentValidator::defined_type(const DefValTypeSyntax& s, size_t offset) 
   // once it has been imported or exported itself. Structural types are visible when their parts are.
   bool nominal = s.code == type_code::Record || s.code == type_code::Variant || s.code == type_code::Enum ||
                  s.code == type_code::Flags;
-  push_type(def, nominal ? false : vi, nominal ? false : ve, vi, ve);
+  push_type(def, nominal ? false : vi, nominal ? false : ve, vi, ve, nominal);
   if (scope().ir) {
     Definition d;
     d.kind = Definition::Kind::Type;
@@ -946,7 +992,7 @@ void ComponentValidator::resource_type(wasm::ValType rep, std::optional<uint32_t
   TypeDef def;
   def.kind = TypeDef::Kind::Resource;
   def.resource = r;
-  push_type(def, false, false, true, true);
+  push_type(def, false, false, true, true, true);
   Definition d;
   d.kind = Definition::Kind::Type;
   d.offset = offset;
@@ -966,6 +1012,8 @@ void ComponentValidator::end_type(size_t offset) {
   std::unique_ptr<Scope> inner = std::move(scopes_.back());
   scopes_.pop_back();
   TypeDef def;
+  Vis vis;
+  if (inner->kind == ScopeKind::InstanceType) vis = inner->deferred;
   uint64_t size = 1;
   for (const NamedEntity& e : inner->exports) size += e.type.value ? type_size(e.type.value) : 1;
   for (const NamedEntity& e : inner->imports) size += e.type.value ? type_size(e.type.value) : 1;
@@ -985,7 +1033,7 @@ void ComponentValidator::end_type(size_t offset) {
     def.kind = TypeDef::Kind::Component;
     def.component = t;
   }
-  push_type(def, true, true, true, true);
+  push_type(def, vis.import, vis.export_, vis.import, vis.export_);
   if (scope().ir) {
     Definition d;
     d.kind = Definition::Kind::Type;
@@ -1169,14 +1217,22 @@ void ComponentValidator::export_(const NameSyntax& name, SortIndex item, const s
       bool ave = true;
       EntityType want = extern_desc(*ascribed, offset, nullptr, &ave);
       Matcher m;
-      if (auto r = m.entity(t, want); !r) fail(fmt::format("type mismatch in export `{}`: {}", name.name, r.error().message), offset);
+      if (auto r = m.entity(t, want); !r)
+        fail(fmt::format("ascribed type of export is not compatible with item's type: {}", r.error().message), offset);
       if (want.sort == Sort::Type && ascribed->sub_resource) want.type = t.type;  // keeps the resource's identity
       t = std::move(want);
       ve = ave;
     }
   } else {
-    // A declaration in a component or instance type: `(export "name" externdesc)`.
-    t = extern_desc(*ascribed, offset, nullptr, &ve);
+    // A declaration in a component or instance type: `(export "name" externdesc)`. Instance
+    // types check the visibility of what they export where they are used.
+    bool vi = true;
+    t = extern_desc(*ascribed, offset, &vi, &ve);
+    if (sc.kind == ScopeKind::InstanceType) {
+      sc.deferred.import = sc.deferred.import && vi;
+      sc.deferred.export_ = sc.deferred.export_ && ve;
+      ve = true;
+    }
     if (t.sort == Sort::Type && ascribed->sub_resource) sc.defined_resources.push_back(t.type.resource);
     // Each declared instance is an instance of its own, with its own abstract resources.
     t = freshen(t, sc.defined_resources);
@@ -1188,7 +1244,9 @@ void ComponentValidator::export_(const NameSyntax& name, SortIndex item, const s
   sc.exports.push_back({name.name, t});
   // Exporting gives the item a new index, one that names it (for later exports; imports may
   // refer only to imported names).
-  push_entity(t, false, true, true);
+  // An exported instance names what it exports; inside a type, an export names the item for
+  // the type's other declarations.
+  push_entity(t, sc.kind != ScopeKind::Component, true, true);
   if (sc.ir) {
     Definition d;
     d.kind = Definition::Kind::Export;

@@ -147,8 +147,9 @@ class ComponentValidator {
   CoreExternType core_extern(Sort s, uint32_t index, size_t offset);
 
   // Adds an entity to the index space of its sort.
-  void push_entity(const EntityType& t, bool vis_import, bool vis_export, bool named_type);
-  void push_type(TypeDef def, bool vis_import, bool vis_export, bool contents_import, bool contents_export);
+  void push_entity(const EntityType& t, bool vis_import, bool vis_export, bool imported_instance);
+  void push_type(TypeDef def, bool vis_import, bool vis_export, bool contents_import, bool contents_export,
+                 bool nominal = false);
 
   void check_name(const NameSyntax& n, bool import, const EntityType& t, size_t offset);
   void check_implements(const NameSyntax& ns, const ExternName& n, const EntityType& t);
