@@ -1242,11 +1242,10 @@ void ComponentValidator::export_(const NameSyntax& name, SortIndex item, const s
   if (t.sort == Sort::Type && t.type.kind == TypeDef::Kind::Resource)
     sc.export_resource_names[t.type.resource.get()].insert(name.name);
   sc.exports.push_back({name.name, t});
-  // Exporting gives the item a new index, one that names it (for later exports; imports may
-  // refer only to imported names).
-  // An exported instance names what it exports; inside a type, an export names the item for
-  // the type's other declarations.
-  push_entity(t, sc.kind != ScopeKind::Component, true, true);
+  // Exporting gives the item a new index, one that names it for later exports (imports may
+  // refer only to imported names, except among an instance type's declarations, which have no
+  // imports). An exported instance names what it exports.
+  push_entity(t, sc.kind == ScopeKind::InstanceType, true, true);
   if (sc.ir) {
     Definition d;
     d.kind = Definition::Kind::Export;
