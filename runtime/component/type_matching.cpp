@@ -139,7 +139,8 @@ struct Substituter {
 void collect_fresh(const EntityType& t, ResourceMap& map, std::vector<ResourceTypePtr>& created) {
   if (t.sort != Sort::Instance || !t.instance) return;
   for (const ResourceTypePtr& r : t.instance->fresh) {
-    auto n = std::make_shared<ResourceType>(ResourceType{r->name});
+    auto n = std::make_shared<ResourceType>();
+    n->name = r->name;
     map[r.get()] = n;
     created.push_back(n);
   }

@@ -605,7 +605,8 @@ void ComponentValidator::instantiate(uint32_t component, std::vector<NamedSortIn
   }
   ResourceMap map = m.bound;
   for (const ResourceTypePtr& r : ct.defined) {
-    auto fresh = std::make_shared<ResourceType>(ResourceType{r->name});
+    auto fresh = std::make_shared<ResourceType>();
+    fresh->name = r->name;
     map[r.get()] = fresh;
     sc.defined_resources.push_back(fresh);
   }

@@ -68,7 +68,7 @@ TEST_CASE("guest components decode, validate and instantiate against stub import
     // Each imported resource becomes a host resource; every import is stubbed with those.
     const ComponentType& type = *decoded.component->type;
     ResourceMap host;
-    for (const auto& r : type.imported) host[r.get()] = std::make_shared<ResourceType>(ResourceType{"host"});
+    for (const auto& r : type.imported) host[r.get()] = std::make_shared<ResourceType>();
     vm::Store store(engine);
     vm::ComponentLinker linker(store);
     for (const auto& i : type.imports) linker.define(i.name, stub(substitute(i.type, host)));

@@ -93,8 +93,11 @@ TEST_CASE("extern names: strong uniqueness and semver-compatible matching") {
 }
 
 TEST_CASE("flattening: memory and realloc requirements of lift and lower") {
+  auto list = std::make_shared<ValueType>();
+  list->kind = ValueKind::List;
+  list->element = ValueType::primitive(ValueKind::U8);
   FuncType f;
-  f.params.push_back({"s", std::make_shared<ValueType>(ValueType{ValueKind::List, ValueType::primitive(ValueKind::U8)})});
+  f.params.push_back({"s", list});
   FlatSignature lift = flatten_signature(f, true);
   CHECK(lift.core.params.size() == 2);
   CHECK(lift.needs_memory);
