@@ -265,3 +265,39 @@ TEST_CASE("instantiation: nested components, resources and calls through the can
   REQUIRE(got.ok());
   CHECK(**got == Val::u32(42));
 }
+
+TEST_CASE("linking: a versioned import is satisfied by a semver-compatible provider") {
+  auto codegen = jit::create_llvm_code_generator();
+  REQUIRE(codegen.ok());
+  vm::Engine engine(vm::EngineConfig{}, codegen.take());
+  vm::Store store(engine);
+  vm::ComponentLinker linker(store);
+  // An instance exporting a resource type: an import of it cannot be satisfied by anything else.
+  vm::ComponentItem stream;
+  stream.type.sort = Sort::Type;
+  stream.type.type.kind = TypeDef::Kind::Resource;
+  stream.type.type.resource = std::make_shared<ResourceType>();
+  vm::ComponentItem streams;
+  streams.type.sort = Sort::Instance;
+  auto type = std::make_shared<InstanceType>();
+  type->exports.push_back({"input-stream", stream.type});
+  streams.type.instance = type;
+  streams.instance = std::make_shared<vm::ComponentInstance>();
+  streams.instance->exports["input-stream"] = stream;
+  linker.define("wasi:io/streams@0.2.12", streams);
+  CHECK(linker.lookup("wasi:io/streams@0.2.12") != nullptr);
+  CHECK(linker.lookup("wasi:io/streams@0.2.0") != nullptr);
+  CHECK(linker.lookup("wasi:io/streams@0.2.3") != nullptr);
+  CHECK(linker.lookup("wasi:io/streams@0.3.0") == nullptr);
+  CHECK(linker.lookup("wasi:io/streams") == nullptr);
+  CHECK(linker.lookup("wasi:io/poll@0.2.0") == nullptr);
+
+  auto r = decode(R"((component (import "wasi:io/streams@0.2.1" (instance (export "input-stream" (type (sub resource)))))))");
+  REQUIRE(r.component);
+  CHECK(std::holds_alternative<std::shared_ptr<vm::ComponentInstance>>(linker.instantiate(r.component)));
+  r = decode(R"((component (import "wasi:io/streams@0.3.0" (instance (export "input-stream" (type (sub resource)))))))");
+  REQUIRE(r.component);
+  auto failed = linker.instantiate(r.component);
+  REQUIRE(std::holds_alternative<vm::ComponentInstantiationError>(failed));
+  CHECK(std::get<vm::ComponentInstantiationError>(failed).message == "import `wasi:io/streams@0.3.0` was not found");
+}
