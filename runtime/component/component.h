@@ -55,7 +55,6 @@ struct Definition {
     ResourceNew,         // type.resource
     ResourceDrop,        // type.resource
     ResourceRep,         // type.resource
-    Start,               // index: func; items: argument values; results
     Import,              // name; entity
     Export,              // name; items[0]: what; entity: its (possibly ascribed) type
   };
@@ -64,7 +63,6 @@ struct Definition {
   Sort sort = Sort::Func;
   uint32_t index = 0;
   uint32_t outer_count = 0;
-  uint32_t results = 0;
   std::string name;
   std::vector<NamedSortIndex> items;
   CanonOptions options;

@@ -129,8 +129,6 @@ void ComponentValidator::unsupported(std::string message, size_t offset) {
   throw wasm::DecodeError{std::move(message), offset, false, true};
 }
 
-ComponentValidator::ScopeKind ComponentValidator::scope_kind() const { return scopes_.back()->kind; }
-
 ComponentValidator::Scope& ComponentValidator::outer(uint32_t count, size_t offset) {
   if (count >= scopes_.size()) fail(fmt::format("invalid outer alias count of {}", count), offset);
   return *scopes_[scopes_.size() - 1 - count];
@@ -205,7 +203,7 @@ uint64_t ComponentValidator::type_size(const ValueTypePtr& t) {
   auto it = sizes_.find(t.get());
   if (it != sizes_.end()) return it->second;
   uint64_t n = 1;
-  n += type_size(t->element) * std::max<uint64_t>(1, t->kind == ValueKind::FixedList ? 1 : 1);
+  n += type_size(t->element);
   n += type_size(t->ok) + type_size(t->err);
   for (const auto& f : t->fields) n += type_size(f.type);
   for (const auto& c : t->cases) n += type_size(c.type);
@@ -1171,14 +1169,10 @@ void ComponentValidator::canon(const CanonSyntax& c, size_t offset) {
   sc.ir->definitions.push_back(std::move(d));
 }
 
-void ComponentValidator::start(uint32_t func, const std::vector<uint32_t>& args, uint32_t results, size_t offset) {
-  (void)func, (void)args, (void)results;
+void ComponentValidator::start(uint32_t, const std::vector<uint32_t>&, uint32_t, size_t offset) {
   unsupported("the start section requires the component-model-values feature", offset);
 }
 
-void ComponentValidator::value(size_t offset) {
-  unsupported("the value section requires the component-model-values feature", offset);
-}
 
 // ---------------------------------------------------------------------------------------------
 // Imports and exports

@@ -117,13 +117,11 @@ class ComponentValidator {
   void begin_type(ScopeKind kind, size_t offset);  // a component or instance type's declarations
   void end_type(size_t offset);
   void canon(const CanonSyntax& c, size_t offset);
+  // The start section needs values, which are not supported: it is reported unsupported.
   void start(uint32_t func, const std::vector<uint32_t>& args, uint32_t results, size_t offset);
   void import(const NameSyntax& name, const ExternDescSyntax& desc, size_t offset);
   void export_(const NameSyntax& name, SortIndex item, const std::optional<ExternDescSyntax>& ascribed, size_t offset);
-  void value(size_t offset);  // the value section: values are not supported
 
-  ScopeKind scope_kind() const;
-  size_t depth() const { return scopes_.size(); }
 
   [[noreturn]] static void fail(std::string message, size_t offset);
   // A feature outside the synchronous component model: neither valid nor invalid to us.

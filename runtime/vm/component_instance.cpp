@@ -449,7 +449,6 @@ std::shared_ptr<ComponentInstance> ComponentFrame::run(const std::map<std::strin
       case Definition::Kind::ResourceNew:
       case Definition::Kind::ResourceDrop:
       case Definition::Kind::ResourceRep: resource_builtin(d); break;
-      case Definition::Kind::Start: unsupported("component start functions need the component-model-values feature");
       case Definition::Kind::Import: {
         const ComponentItem* given = nullptr;
         if (args) {
