@@ -95,6 +95,11 @@ WastRunner::Outcome WastRunner::component_command(const WastCommand& c) {
   if (!components_) components_ = std::make_unique<ComponentScripts>(store_.get());
   ComponentScripts& s = *components_;
   bool execute = !options_.validate_only && store_;
+  // Commands that run code, under --validate-only (skip_execution decodes core modules).
+  auto not_executed = [&] {
+    ++counts_->skipped_execution;
+    return Outcome::Skip;
+  };
   auto decode = [&](const WastCommand& m) { return component::decode_component(m.binary); };
   auto linker = [&]() -> vm::ComponentLinker& {
     if (!s.linker()) {
@@ -144,7 +149,7 @@ WastRunner::Outcome WastRunner::component_command(const WastCommand& c) {
       return instantiate(d.component, c);
     }
     case Kind::ModuleInstance: {
-      if (!execute) return skip_execution(c);
+      if (!execute) return not_executed();
       std::shared_ptr<const component::Component> def = s.last_definition;
       if (c.instance_of) {
         auto it = s.definitions.find(*c.instance_of);
@@ -171,7 +176,7 @@ WastRunner::Outcome WastRunner::component_command(const WastCommand& c) {
         report(c, "component failed to load: " + d.error.message);
         return Outcome::Fail;
       }
-      if (!execute) return skip_execution(c);
+      if (!execute) return not_executed();
       auto r = linker().instantiate(d.component);
       auto* err = std::get_if<vm::ComponentInstantiationError>(&r);
       if (!err) return wrong_kind(c, "the component instantiated");
@@ -182,7 +187,7 @@ WastRunner::Outcome WastRunner::component_command(const WastCommand& c) {
       return check_message(c, err->message) ? Outcome::Pass : Outcome::Fail;
     }
     case Kind::Register: {
-      if (!execute) return skip_execution(c);
+      if (!execute) return not_executed();
       auto inst = c.name ? s.named[*c.name] : s.current;
       if (!inst) return skip("the component instance it registers was skipped");
       linker().define(c.register_as, instance_item(inst));
@@ -192,7 +197,7 @@ WastRunner::Outcome WastRunner::component_command(const WastCommand& c) {
     default: break;
   }
   // Actions and assertions on them.
-  if (!execute) return skip_execution(c);
+  if (!execute) return not_executed();
   auto inst = c.action.module ? s.named[*c.action.module] : s.current;
   if (!inst) return skip("the component instance it acts on was skipped or failed");
   const vm::ComponentItem* e = inst->find(c.action.field);
