@@ -77,10 +77,10 @@ TrapOr<void> call_core(Store& store, FuncInstance* f, std::span<const canon::Fla
 
 }  // namespace
 
-struct ComponentFrame : std::enable_shared_from_this<ComponentFrame> {
+struct ComponentFrame {
   ComponentLinker* linker = nullptr;
   std::shared_ptr<const component::Component> comp;
-  std::shared_ptr<ComponentFrame> env;  // where this component was defined (outer aliases)
+  ComponentFrame* env = nullptr;  // where this component was defined (outer aliases)
   std::unique_ptr<canon::Instance> canon;
   component::Matcher resources;  // binds the validator's resource types to this store's
 
@@ -364,7 +364,7 @@ std::shared_ptr<ComponentInstance> ComponentFrame::run(const std::map<std::strin
       case Definition::Kind::Component: {
         auto closure = std::make_shared<ComponentClosure>();
         closure->component = comp->components[d.index];
-        closure->env = shared_from_this();
+        closure->env = this;
         components.push_back(std::move(closure));
         break;
       }
@@ -410,7 +410,7 @@ std::shared_ptr<ComponentInstance> ComponentFrame::run(const std::map<std::strin
       }
       case Definition::Kind::AliasOuter: {
         ComponentFrame* f = this;
-        for (uint32_t i = 0; i < d.outer_count; ++i) f = f->env.get();
+        for (uint32_t i = 0; i < d.outer_count; ++i) f = f->env;
         if (d.sort == Sort::Component) components.push_back(f->components[d.index]);
         else if (d.sort == Sort::CoreModule) modules.push_back(f->modules[d.index]);
         break;

@@ -41,10 +41,11 @@ struct ComponentFunc {
       host;
 };
 
-// A component together with the instance whose index spaces its outer aliases see.
+// A component together with the instance whose index spaces its outer aliases see. The frame
+// belongs to the linker that instantiated it (a pointer, not a share: frames hold closures).
 struct ComponentClosure {
   std::shared_ptr<const component::Component> component;
-  std::shared_ptr<ComponentFrame> env;
+  ComponentFrame* env = nullptr;
 };
 
 // An item of a component sort, with its type as this store sees it (resources resolved).
