@@ -192,6 +192,11 @@ TEST_CASE("validation: types, names, canonical options and visibility") {
     (import "t" (type $T (sub resource)))
     (core func (canon resource.new $T))))")
             .starts_with("type index is not a local resource"));
+  // elem_size with 64-bit pointers must stay below 2^28 (CanonicalABI.md "Element Size").
+  CHECK(error_of("(component (type (list string 16777215)) (type (option (list u8 268435448))))").empty());
+  CHECK(error_of("(component (type (list string 16777216)))").find("exceeds maximum byte size") != std::string::npos);
+  CHECK(error_of("(component (type (list u64 536870912)))").find("exceeds maximum byte size") != std::string::npos);
+  CHECK(error_of("(component (type (option (list u8 268435455))))").find("exceeds maximum byte size") != std::string::npos);
   auto r = decode("(component (type (func async)))");
   CHECK(r.unsupported);
 }
