@@ -306,3 +306,26 @@ TEST_CASE("linking: a versioned import is satisfied by a semver-compatible provi
   REQUIRE(std::holds_alternative<vm::ComponentInstantiationError>(failed));
   CHECK(std::get<vm::ComponentInstantiationError>(failed).message == "import `wasi:io/streams@0.3.0` was not found");
 }
+
+TEST_CASE("decoding: the component-name section names the component and its items; a damaged one is ignored") {
+  std::vector<uint8_t> bytes(std::begin(kPreamble), std::end(kPreamble));
+  auto custom = [&](std::vector<uint8_t> contents) {
+    std::vector<uint8_t> section = {14, 'c', 'o', 'm', 'p', 'o', 'n', 'e', 'n', 't', '-', 'n', 'a', 'm', 'e'};
+    section.insert(section.end(), contents.begin(), contents.end());
+    bytes.push_back(0x00);
+    bytes.push_back(uint8_t(section.size()));
+    bytes.insert(bytes.end(), section.begin(), section.end());
+  };
+  custom({0x00, 0x03, 0x02, 'h', 'i',                          // the component's name: "hi"
+          0x01, 0x07, 0x00, 0x11, 0x01, 0x00, 0x02, 'm', 'd'});  // core module 0: "md"
+  auto r = decode_component(bytes);
+  REQUIRE_MESSAGE(r.component, r.error.message);
+  CHECK(r.component->name == "hi");
+  CHECK(r.component->names[size_t(Sort::CoreModule)].at(0) == "md");
+
+  bytes.resize(8);
+  custom({0x01, 0x09, 0x07});  // a subsection longer than the section
+  r = decode_component(bytes);
+  REQUIRE(r.component);
+  CHECK(r.component->name.empty());
+}
