@@ -213,6 +213,9 @@ Expected<Objects> LlvmCodeGenerator::emit_objects(const wasm::Module& module, co
 }
 
 Expected<std::unique_ptr<vm::CompiledCode>> LlvmCodeGenerator::link_objects(const wasm::Module& module, Objects buffers) {
+  // The same plan as when the objects were emitted (it depends on the module alone), so cached
+  // objects link with the trampolines they hold.
+  const EntryPlan entries = plan_entry_trampolines(module);
   std::vector<std::string> symbols;
   for (uint32_t i = 0; i < module.bodies.size(); ++i) symbols.push_back(function_symbol(module.imported_funcs + i));
   for (uint32_t t : entries.representatives) symbols.push_back(trampoline_symbol(t));
