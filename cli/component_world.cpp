@@ -54,6 +54,9 @@ class WorldBuilder {
   std::map<std::string, wit::InterfaceId> interfaces_;  // by interface name
   std::vector<std::pair<std::string, wit::TypeId>> world_types_;
   int anonymous_ = 0;
+  // Types WIT must name that the component left unnamed (a record used inline, a resource no
+  // export names), by owner: printed with the owner's own types.
+  std::map<uint64_t, std::vector<std::pair<std::string, wit::TypeId>>> invented_;
 };
 
 wit::Prim prim_of(ValueKind k) {
@@ -113,8 +116,10 @@ wit::TypeId WorldBuilder::resource(const component::ResourceTypePtr& res, wit::O
   def.name = res->name.empty() ? fmt::format("resource{}", ++anonymous_) : res->name;
   def.owner = owner;
   def.kind = wit::TypeKind::Resource;
+  std::string name = def.name;
   wit::TypeId id = add(std::move(def));
   resources_[res.get()] = id;
+  invented_[key(owner)].emplace_back(name, id);
   return id;
 }
 
@@ -149,7 +154,9 @@ wit::TypeRef WorldBuilder::type_ref(const component::ValueTypePtr& t, wit::Owner
       component::TypeDef value;
       value.kind = component::TypeDef::Kind::Value;
       value.value = t;
-      auto named = named_type(fmt::format("type{}", ++anonymous_), value, owner);
+      std::string name = fmt::format("type{}", ++anonymous_);
+      auto named = named_type(name, value, owner);
+      invented_[key(owner)].emplace_back(name, *named);
       return wit::TypeRef::of(*named);
     }
   }
@@ -277,6 +284,7 @@ Expected<void> WorldBuilder::fill_interface(wit::InterfaceId id, const component
     if (!f) return f.error();
     functions.push_back(f.take());
   }
+  for (auto& invented : invented_[key(owner)]) types.push_back(std::move(invented));
   r_.interfaces[id].types = std::move(types);
   r_.interfaces[id].functions = std::move(functions);
   return {};
@@ -354,6 +362,13 @@ Expected<wit::WorldId> WorldBuilder::build(const component::ComponentType& type)
   std::vector<wit::WorldItem> imports, exports;
   if (auto ok = items(type.imports, imports); !ok) return ok.error();
   if (auto ok = items(type.exports, exports); !ok) return ok.error();
+  for (const auto& [name, id] : invented_[key(wit::Owner{wit::Owner::Kind::World, world_})]) {
+    wit::WorldItem item;
+    item.kind = wit::WorldItem::Kind::Type;
+    item.name = name;
+    item.type = id;
+    imports.push_back(std::move(item));
+  }
   r_.worlds[world_].imports = std::move(imports);
   r_.worlds[world_].exports = std::move(exports);
   return world_;
