@@ -36,7 +36,7 @@ void FunctionTranslator::emit_global(const wasm::Instr& in) {
     load->setAlignment(llvm::Align(16));
     push(load);
   } else {
-    b_.CreateAlignedStore(pop(), cell, llvm::Align(16));
+    ordered_store(pop(), cell, llvm::Align(16));
   }
 }
 

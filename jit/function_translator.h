@@ -101,6 +101,9 @@ class FunctionTranslator {
   llvm::LoadInst* load_invariant(llvm::Type* type, llvm::Value* address, const llvm::Twine& name = "");
   llvm::Value* field_address(llvm::Value* base, uint64_t offset);
   void trap_if(llvm::Value* condition, vm::TrapCode code);
+  // A store that stays in program order with the loads around it, which may fault (see
+  // precise_traps.h).
+  void ordered_store(llvm::Value* value, llvm::Value* address, llvm::Align align);
   llvm::Value* frame_address(llvm::IRBuilder<>& b);
   void emit_trap_call(llvm::IRBuilder<>& b, vm::TrapCode code);
   void emit_stack_check();
