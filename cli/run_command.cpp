@@ -11,6 +11,7 @@
 #include <optional>
 
 #include "cli/commands.h"
+#include "cli/engine_flags.h"
 #include "cli/load_binary.h"
 #include "cli/run_limits.h"
 #include "wasmrun/wasmrun.h"
@@ -106,6 +107,7 @@ int run_command(Args args) {
   std::string invoke;
   WasiConfig wasi_config;
   RunLimits limits;
+  EngineFlags engine_flags;
   size_t i = 0;
   auto value_of = [&](std::string_view flag) -> std::optional<std::string> {
     if (args[i] == flag && i + 1 < args.size()) return std::string(args[++i]);
@@ -117,7 +119,9 @@ int run_command(Args args) {
       ++i;
       break;
     }
-    if (auto v = value_of("--invoke")) {
+    if (auto problem = engine_flags.parse(args, i)) {
+      if (!problem->empty()) return fail("run: " + *problem);
+    } else if (auto v = value_of("--invoke")) {
       invoke = *v;
     } else if (auto v = value_of("--dir")) {
       // HOST[::GUEST], as wasmtime: without ::GUEST the guest sees the host path as written.
@@ -158,13 +162,13 @@ int run_command(Args args) {
     return fail("usage: wasmrun run [--dir HOST[::GUEST]]... [--env NAME=VALUE]... [--invoke NAME] [LIMITS] FILE.wasm [ARGS...]");
   std::string path(args[i++]);
 
-  Config config;
+  Config config = engine_flags.resolved();
   limits.configure(config);
   auto engine = Engine::create(config);
   if (!engine) return fail(engine.error().message);
-  auto bytes = load_binary(path);  // .wasm or .wat
+  auto bytes = load_binary(path);  // .wasm, .wat or a .cwasm artifact
   if (!bytes) return fail(bytes.error().message);
-  auto module = Module::compile(*engine, *bytes);
+  auto module = Module::is_precompiled(*bytes) ? Module::deserialize(*engine, *bytes) : Module::compile(*engine, *bytes);
   if (!module) return fail(fmt::format("{}: {}", path, module.error().message));
 
   // The guest's argv: the module's path, then what follows it (with --invoke, the call's

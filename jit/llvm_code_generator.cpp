@@ -15,6 +15,7 @@
 #include "jit/function_translator.h"
 #include "jit/object_compiler.h"
 #include "jit/perf_map.h"
+#include "jit/persistent_code.h"
 #include "jit/trampolines.h"
 #include "runtime/vm/code_registry.h"
 #include "runtime/vm/libcalls.h"
@@ -73,15 +74,35 @@ class JitCode final : public vm::CompiledCode {
   llvm::orc::JITDylib& dylib_;
 };
 
-class LlvmCodeGenerator final : public vm::CodeGenerator {
+class LlvmCodeGenerator final : public vm::CodeGenerator, public ObjectPipeline {
  public:
-  LlvmCodeGenerator(std::unique_ptr<llvm::orc::LLJIT> jit, llvm::orc::JITTargetMachineBuilder builder)
-      : jit_(std::move(jit)), builder_(std::move(builder)) {}
+  LlvmCodeGenerator(std::unique_ptr<llvm::orc::LLJIT> jit, llvm::orc::JITTargetMachineBuilder builder,
+                    std::shared_ptr<CodeCache> cache)
+      : jit_(std::move(jit)), builder_(std::move(builder)), identity_(host_identity(builder_)), cache_(std::move(cache)) {}
 
   Expected<std::unique_ptr<vm::CompiledCode>> compile(const wasm::Module& module,
-                                                      const vm::CompileOptions& options) override;
+                                                      const vm::CompileOptions& options) override {
+    if (cache_) return compile_through_cache(*this, *cache_, module, options);
+    auto objects = emit_objects(module, options);
+    if (!objects) return objects.error();
+    return link_objects(module, objects.take());
+  }
+  std::optional<vm::LoadedCode> load_cached(std::span<const uint8_t> bytes, const vm::CompileOptions& options) override {
+    if (!cache_) return std::nullopt;
+    return jit::load_cached(*this, *cache_, bytes, options);
+  }
+  Expected<std::vector<uint8_t>> serialize(const wasm::Module& module, const vm::CompileOptions& options) override {
+    return jit::serialize(*this, module, options);
+  }
+  Expected<vm::LoadedCode> deserialize(std::span<const uint8_t> artifact, const vm::CompileOptions& options) override {
+    return jit::deserialize(*this, artifact, options);
+  }
   Expected<void*> host_stub(const wasm::FuncType& type) override;
   Expected<vm::EntryTrampoline> entry_trampoline(const wasm::FuncType& type) override;
+
+  Expected<Objects> emit_objects(const wasm::Module& module, const vm::CompileOptions& options) override;
+  Expected<std::unique_ptr<vm::CompiledCode>> link_objects(const wasm::Module& module, Objects objects) override;
+  const CodeIdentity& identity() const override { return identity_; }
 
  private:
   using Emit = std::function<void(ModuleEnv&)>;
@@ -97,6 +118,8 @@ class LlvmCodeGenerator final : public vm::CodeGenerator {
 
   std::unique_ptr<llvm::orc::LLJIT> jit_;
   llvm::orc::JITTargetMachineBuilder builder_;
+  CodeIdentity identity_;
+  std::shared_ptr<CodeCache> cache_;  // null: no code cache
   std::atomic<uint64_t> next_id_{0};
   std::mutex glue_mutex_;
   std::vector<std::unique_ptr<JitCode>> glue_;  // host stubs and trampolines live as long as the engine
@@ -140,8 +163,7 @@ Expected<std::unique_ptr<JitCode>> LlvmCodeGenerator::link(std::vector<std::uniq
   return code;
 }
 
-Expected<std::unique_ptr<vm::CompiledCode>> LlvmCodeGenerator::compile(const wasm::Module& module,
-                                                                       const vm::CompileOptions& options) {
+Expected<Objects> LlvmCodeGenerator::emit_objects(const wasm::Module& module, const vm::CompileOptions& options) {
   // Partition defined functions into chunks of similar code size.
   size_t total = 0;
   for (const wasm::FunctionBody& b : module.bodies) total += b.code.size();
@@ -182,11 +204,18 @@ Expected<std::unique_ptr<vm::CompiledCode>> LlvmCodeGenerator::compile(const was
   worker();
   for (std::thread& t : pool) t.join();
 
-  std::vector<std::unique_ptr<llvm::MemoryBuffer>> buffers;
+  Objects buffers;
   for (auto& o : objects) {
     if (!o) return o.error();
     buffers.push_back(o.take());
   }
+  return buffers;
+}
+
+Expected<std::unique_ptr<vm::CompiledCode>> LlvmCodeGenerator::link_objects(const wasm::Module& module, Objects buffers) {
+  // The same plan as when the objects were emitted (it depends on the module alone), so cached
+  // objects link with the trampolines they hold.
+  const EntryPlan entries = plan_entry_trampolines(module);
   std::vector<std::string> symbols;
   for (uint32_t i = 0; i < module.bodies.size(); ++i) symbols.push_back(function_symbol(module.imported_funcs + i));
   for (uint32_t t : entries.representatives) symbols.push_back(trampoline_symbol(t));
@@ -243,7 +272,7 @@ Expected<vm::EntryTrampoline> LlvmCodeGenerator::entry_trampoline(const wasm::Fu
 
 }  // namespace
 
-Expected<std::unique_ptr<vm::CodeGenerator>> create_llvm_code_generator() {
+Expected<std::unique_ptr<vm::CodeGenerator>> create_llvm_code_generator(std::shared_ptr<CodeCache> cache) {
   static std::once_flag once;
   std::call_once(once, [] {
     llvm::InitializeNativeTarget();
@@ -262,7 +291,7 @@ Expected<std::unique_ptr<vm::CodeGenerator>> create_llvm_code_generator() {
   if (!builder) return Error{"cannot detect the host for the JIT: " + error_text(builder.takeError())};
   auto jit = llvm::orc::LLJITBuilder().create();
   if (!jit) return Error{"cannot start the LLVM JIT: " + error_text(jit.takeError())};
-  return std::unique_ptr<vm::CodeGenerator>(new LlvmCodeGenerator(std::move(*jit), std::move(*builder)));
+  return std::unique_ptr<vm::CodeGenerator>(new LlvmCodeGenerator(std::move(*jit), std::move(*builder), std::move(cache)));
 }
 
 }  // namespace wasmrun::jit

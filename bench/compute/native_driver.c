@@ -1,5 +1,5 @@
 // Times a compute kernel compiled natively: native_driver N ITERATIONS
-// Prints one JSON object: {"runs_ms": [...], "result": R}.
+// Prints one JSON object: {"runs_ms": [...], "results": [R, ...]} (one result per iteration).
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -20,13 +20,16 @@ int main(int argc, char** argv) {
   }
   uint32_t n = (uint32_t)strtoul(argv[1], NULL, 10);
   int iterations = atoi(argv[2]);
-  uint32_t result = 0;
+  uint32_t* results = calloc((size_t)(iterations > 0 ? iterations : 1), sizeof *results);
   printf("{\"compile_ms\": 0, \"runs_ms\": [");
   for (int i = 0; i < iterations; ++i) {
     double start = now_ms();
-    result = run(n);
+    results[i] = run(n);
     printf("%s%.3f", i ? ", " : "", now_ms() - start);
   }
-  printf("], \"result\": %u}\n", result);
+  printf("], \"results\": [");
+  for (int i = 0; i < iterations; ++i) printf("%s%u", i ? ", " : "", results[i]);
+  printf("]}\n");
+  free(results);
   return 0;
 }

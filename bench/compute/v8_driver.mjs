@@ -13,10 +13,10 @@ const instance = await WebAssembly.instantiate(module, {});
 const run = instance.exports.run;
 const n = Number(nText);
 const runs = [];
-let result = 0;
+const results = [];
 for (let i = 0; i < Number(iterationsText); ++i) {
   start = performance.now();
-  result = run(n) >>> 0;
+  results.push(run(n) >>> 0);
   runs.push(Number((performance.now() - start).toFixed(3)));
 }
-console.log(JSON.stringify({ compile_ms: Number(compileMs.toFixed(3)), runs_ms: runs, result }));
+console.log(JSON.stringify({ compile_ms: Number(compileMs.toFixed(3)), runs_ms: runs, results }));

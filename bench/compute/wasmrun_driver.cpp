@@ -1,9 +1,10 @@
 // Times a compute kernel under wasmrun: wasmrun_driver KERNEL.wasm N ITERATIONS [OPT_LEVEL]
-// Prints one JSON object: {"compile_ms": C, "runs_ms": [...], "result": R}. Compilation (decode,
+// Prints one JSON object: {"compile_ms": C, "runs_ms": [...], "results": [R, ...]} (one result per iteration). Compilation (decode,
 // validate, LLVM) is timed apart from the calls.
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
+#include <vector>
 
 #include "support/file.h"
 #include "wasmrun/wasmrun.h"
@@ -36,16 +37,18 @@ int main(int argc, char** argv) {
   auto run = instance->typed_func<uint32_t(uint32_t)>("run");
   if (!run) return std::fprintf(stderr, "error: %s\n", run.error().message.c_str()), 1;
 
+  std::vector<uint32_t> results;
   std::printf("{\"compile_ms\": %.3f, \"runs_ms\": [", compile_ms);
-  uint32_t result = 0;
   for (int i = 0; i < iterations; ++i) {
     auto t = Clock::now();
     auto r = (*run)(n);
     double elapsed = ms(Clock::now() - t);
     if (!r) return std::fprintf(stderr, "\nerror: %s\n", r.error().message.c_str()), 1;
-    result = *r;
+    results.push_back(*r);
     std::printf("%s%.3f", i ? ", " : "", elapsed);
   }
-  std::printf("], \"result\": %u}\n", result);
+  std::printf("], \"results\": [");
+  for (size_t i = 0; i < results.size(); ++i) std::printf("%s%u", i ? ", " : "", results[i]);
+  std::printf("]}\n");
   return 0;
 }

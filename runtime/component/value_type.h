@@ -5,9 +5,16 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
+
+#include "wasmrun/component/trap.h"
+
+namespace wasmrun::canon {
+class Instance;
+}
 
 namespace wasmrun::component {
 
@@ -21,6 +28,11 @@ enum class ValueKind : uint8_t {
 // creates one per host resource type. Types compare equal only by identity.
 struct ResourceType {
   std::string name;  // for messages: the export or import name it was bound to, or the host's
+  // Set where the type is created (CanonicalABI.md "Resource State"): the component instance
+  // that implements it (null for a host resource; must outlive the handles of the type) and
+  // its destructor (may be empty), called with the representation of a dropped own handle.
+  canon::Instance* impl = nullptr;
+  std::function<TrapOr<void>(uint32_t rep)> dtor;
 };
 using ResourceTypePtr = std::shared_ptr<const ResourceType>;
 

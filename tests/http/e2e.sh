@@ -3,7 +3,7 @@
 # h2c prior knowledge, h2 over TLS with a throwaway CA), nghttp, node's http/http2 clients,
 # pipelining, trailers, 100-continue, 100 MB bodies both ways in bounded memory, and our client
 # (http-fetch) against node's servers (pooling counted in accepted connections, timeouts, errors).
-# Ends with "N passed, N failed, N skipped"; a missing tool skips its checks with the reason.
+# Ends with "N passed, N failed"; a missing tool (curl, openssl, nghttp, node) is a failure with the reason.
 #
 #   tests/http/e2e.sh [BUILD_DIR]
 set -uo pipefail
@@ -20,10 +20,9 @@ cleanup() {
 }
 trap cleanup EXIT
 
-passed=0 failed=0 skipped=0
+passed=0 failed=0
 pass() { echo "ok      $1"; passed=$((passed + 1)); }
 fail() { echo "FAIL    $1: $2"; failed=$((failed + 1)); }
-skip() { echo "skipped $1: $2"; skipped=$((skipped + 1)); }
 # expect NAME ACTUAL EXPECTED
 expect() { if [ "$2" == "$3" ]; then pass "$1"; else fail "$1" "got '$2', expected '$3'"; fi; }
 # expect_match NAME TEXT REGEX
@@ -37,9 +36,9 @@ wait_for_file() {
 
 for tool in curl openssl; do
   if ! have $tool; then
-    skip "all" "$tool is not installed (scripts/bootstrap installs it)"
-    echo "$passed passed, $failed failed, $skipped skipped"
-    exit 0
+    fail "all" "$tool is not installed (scripts/bootstrap installs it)"
+    echo "$passed passed, $failed failed"
+    exit 1
   fi
 done
 
@@ -99,7 +98,7 @@ if have nghttp; then
   expect_match "nghttp upload with request trailers echoed" "$out" "x-up: 42"
   expect_match "nghttp upload body echoed" "$out" "uploaded by nghttp"
 else
-  skip "nghttp" "nghttp (nghttp2-client) is not installed"
+  fail "nghttp" "nghttp (nghttp2-client) is not installed (scripts/bootstrap installs it)"
 fi
 
 # ---- node clients ----
@@ -113,7 +112,7 @@ if have node; then
   done <<<"$out"
   grep -qE '^(ok|FAIL) ' <<<"$out" || fail "node clients" "$out"
 else
-  skip "node clients" "node is not installed"
+  fail "node clients" "node is not installed (scripts/bootstrap installs it)"
 fi
 
 # ---- 100 MB both ways in bounded memory ----
@@ -174,7 +173,7 @@ if have node; then
     fail "node peer" "did not start"
   fi
 else
-  skip "client against node" "node is not installed"
+  fail "client against node" "node is not installed (scripts/bootstrap installs it)"
 fi
 out=$("$fetch" http://127.0.0.1:1/)
 expect_match "http-fetch: connection refused" "$out" "^error connection-refused"
@@ -190,5 +189,5 @@ else
 fi
 
 echo
-echo "$passed passed, $failed failed, $skipped skipped"
+echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]

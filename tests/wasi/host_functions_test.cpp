@@ -2,6 +2,7 @@
 #include <doctest/doctest.h>
 
 #include <algorithm>
+#include <ctime>
 #include <vector>
 
 #include "tests/wasi/fixture.h"
@@ -153,13 +154,51 @@ TEST_CASE("poll_oneoff checks its arguments") {
   CHECK(poll_oneoff(c, 0, 1000, 1, 100) == Errno::Inval);
 }
 
-TEST_CASE("clocks and random bytes") {
+uint64_t host_nanoseconds(clockid_t clock) {
+  timespec ts{};
+  clock_gettime(clock, &ts);
+  return uint64_t(ts.tv_sec) * 1000000000u + uint64_t(ts.tv_nsec);
+}
+
+TEST_CASE("clocks: realtime and monotonic read the host's clocks; monotonic never goes back") {
   Guest g;
   Call c = g.call();
-  CHECK(clock_time_get(c, 1, 0, 8) == Errno::Success);
-  CHECK(g.get<uint64_t>(8) > 0);
+  constexpr uint64_t kSlack = 1000000000;  // 1 s: the host and the guest read at nearly the same time
+  uint64_t before = host_nanoseconds(CLOCK_REALTIME);
+  REQUIRE(clock_time_get(c, 0, 0, 8) == Errno::Success);
+  uint64_t realtime = g.get<uint64_t>(8);
+  CHECK(realtime + kSlack >= before);
+  CHECK(realtime <= host_nanoseconds(CLOCK_REALTIME) + kSlack);
+
+  uint64_t previous = 0;
+  for (int i = 0; i < 1000; ++i) {
+    uint64_t host = host_nanoseconds(CLOCK_MONOTONIC);
+    REQUIRE(clock_time_get(c, 1, 0, 8) == Errno::Success);
+    uint64_t monotonic = g.get<uint64_t>(8);
+    CHECK(monotonic >= previous);
+    CHECK(monotonic + kSlack >= host);
+    CHECK(monotonic <= host_nanoseconds(CLOCK_MONOTONIC) + kSlack);
+    previous = monotonic;
+  }
   CHECK(clock_time_get(c, 4, 0, 8) == Errno::Inval);
   CHECK(clock_res_get(c, 0, 65535) == Errno::Fault);
+}
+
+TEST_CASE("random_get fills exactly the buffer it is given") {
+  Guest g;
+  Call c = g.call();
+  // A 4 KiB buffer between two guard bytes: the buffer changes, the guards do not.
+  std::fill(g.memory.begin(), g.memory.begin() + 4098, uint8_t(0xA5));
+  REQUIRE(random_get(c, 1, 4096) == Errno::Success);
+  CHECK(g.memory[0] == 0xA5);
+  CHECK(g.memory[4097] == 0xA5);
+  size_t unchanged = size_t(std::count(g.memory.begin() + 1, g.memory.begin() + 4097, uint8_t(0xA5)));
+  CHECK(unchanged < 64);  // about 16 of 4096 random bytes equal 0xA5; 64 or more means not written
+  // Two draws differ.
+  std::vector<uint8_t> first(g.memory.begin() + 1, g.memory.begin() + 4097);
+  REQUIRE(random_get(c, 1, 4096) == Errno::Success);
+  CHECK(!std::equal(first.begin(), first.end(), g.memory.begin() + 1));
+  CHECK(random_get(c, 0, 0) == Errno::Success);
   CHECK(random_get(c, 0, 65536) == Errno::Success);
   CHECK(random_get(c, 1, 65536) == Errno::Fault);
 }

@@ -1,0 +1,81 @@
+// The canonical ABI's state of one component instance (CanonicalABI.md "Component Instances",
+// "Table State", "Resource State"): the reentrance flags and the table of resource handles.
+#pragma once
+
+#include <cstdint>
+#include <vector>
+
+#include "canonical_abi/trap.h"
+#include "runtime/component/value_type.h"
+
+namespace wasmrun::canon {
+
+using component::ResourceType;
+
+// The borrows lowered into one call of a lifted function; they must all be dropped before the
+// call returns (Task.num_borrows).
+struct CallScope {
+  uint32_t num_borrows = 0;
+};
+
+struct ResourceHandle {
+  const ResourceType* type = nullptr;  // null marks a free slot
+  uint32_t rep = 0;
+  bool own = false;
+  uint32_t num_lends = 0;              // borrows of this handle passed to calls in flight
+  CallScope* borrow_scope = nullptr;   // for a borrow: the call it was lent to
+};
+
+// Handles by index; index 0 is never used, freed indices are reused last-in first-out.
+class HandleTable {
+ public:
+  explicit HandleTable(uint32_t max_length) : max_length_(max_length) { entries_.resize(1); }
+
+  // Each traps as the spec's Table does (raise TrapError).
+  uint32_t add(const ResourceHandle& h);
+  ResourceHandle& get(uint32_t index);
+  ResourceHandle remove(uint32_t index);
+
+  size_t live_count() const { return entries_.size() - 1 - free_.size(); }
+  uint32_t max_length() const { return max_length_; }
+  // Every live handle, for clean-up after a trap.
+  template <class F>
+  void for_each(F&& f) {
+    for (uint32_t i = 1; i < entries_.size(); ++i) {
+      if (entries_[i].type) f(i, entries_[i]);
+    }
+  }
+
+ private:
+  std::vector<ResourceHandle> entries_;
+  std::vector<uint32_t> free_;
+  uint32_t max_length_;
+};
+
+class Instance {
+ public:
+  // The spec's Table.MAX_LENGTH is 2^28-1; we bound tables lower by default so a guest cannot
+  // make the host allocate gigabytes of handles.
+  static constexpr uint32_t kDefaultMaxHandles = (1u << 20) - 1;
+
+  explicit Instance(Instance* parent = nullptr, uint32_t max_handles = kDefaultMaxHandles)
+      : parent(parent), handles(max_handles) {}
+  Instance(const Instance&) = delete;
+  Instance& operator=(const Instance&) = delete;
+
+  Instance* const parent;  // the enclosing component instance, if nested
+  bool may_enter = true;   // false while a call into this instance (or a child) is running
+  bool may_leave = true;   // false while realloc or post-return runs
+  HandleTable handles;
+};
+
+// Reentrance (Store.lift: may_enter_from / enter_from / leave_to): entering `callee` from
+// `caller` (null: the host) enters every instance of callee and its ancestors that is not also
+// an ancestor of the caller.
+bool may_enter_from(const Instance& callee, const Instance* caller);
+void set_entered(Instance& callee, const Instance* caller, bool entered);
+
+// Messages for handle traps, worded as Wasmtime's.
+[[noreturn]] void raise_wrong_type(uint32_t index, const ResourceType& expected, const ResourceType& found);
+
+}  // namespace wasmrun::canon
