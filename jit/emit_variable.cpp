@@ -8,7 +8,7 @@ using wasm::Op;
 namespace offsets = vm::offsets;
 
 void FunctionTranslator::emit_local(const wasm::Instr& in) {
-  llvm::AllocaInst* slot = locals_[in.index];
+  llvm::AllocaInst* slot = local_slot(in.index);
   switch (in.op) {
     case Op::LocalGet:
       push(b_.CreateLoad(slot->getAllocatedType(), slot));

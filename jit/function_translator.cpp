@@ -120,6 +120,19 @@ void FunctionTranslator::emit_epoch_check() {
   b_.SetInsertPoint(next);
 }
 
+llvm::AllocaInst* FunctionTranslator::local_slot(uint32_t index) {
+  llvm::AllocaInst*& slot = locals_[index];
+  if (!slot) {
+    // At the top of the entry block, initialised to zero (§4.4.10 invocation).
+    llvm::BasicBlock& entry = fn_->getEntryBlock();
+    llvm::IRBuilder<> eb(&entry, entry.begin());
+    llvm::Type* t = env_.type_of(local_types_[index]);
+    slot = eb.CreateAlloca(t);
+    eb.CreateStore(llvm::Constant::getNullValue(t), slot);
+  }
+  return slot;
+}
+
 void FunctionTranslator::translate() {
   fn_->setLinkage(llvm::GlobalValue::ExternalLinkage);
   fn_->addFnAttr("frame-pointer", "all");  // cheap, and keeps backtraces and profilers working
@@ -137,14 +150,11 @@ void FunctionTranslator::translate() {
     locals_.push_back(slot);
     local_types_.push_back(type_.params[i]);
   }
+  // Declared locals get their slot when first used (local_slot): a function may declare 50,000
+  // that it never touches, and work must follow the code, not the declaration (issue 15.3).
   for (const wasm::LocalRun& run : body.locals) {
-    llvm::Type* t = env_.type_of(run.type);
-    for (uint32_t k = 0; k < run.count; ++k) {
-      llvm::AllocaInst* slot = b_.CreateAlloca(t);
-      b_.CreateStore(llvm::Constant::getNullValue(t), slot);
-      locals_.push_back(slot);
-      local_types_.push_back(run.type);
-    }
+    locals_.insert(locals_.end(), run.count, nullptr);
+    local_types_.insert(local_types_.end(), run.count, run.type);
   }
   if (!wasm_.memories.empty()) memory_base_ = vmctx_field(offsets::kMemory0Base, env_.ptr, "memory_base");
   emit_stack_check();
