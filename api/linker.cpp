@@ -31,7 +31,8 @@ Expected<Instance> Linker::instantiate(Store& store, const Module& module) const
   std::vector<Extern> imports;
   for (const ImportDesc& im : module.imports()) {
     auto it = definitions_.find({im.module, im.name});
-    if (it == definitions_.end()) return Error{fmt::format("unknown import: \"{}\" \"{}\" is not defined", im.module, im.name)};
+    if (it == definitions_.end())
+      return Error::link(fmt::format("unknown import: \"{}\" \"{}\" is not defined", im.module, im.name));
     if (const auto* item = std::get_if<Extern>(&it->second)) {
       imports.push_back(*item);
     } else {

@@ -48,7 +48,7 @@ Expected<Wasi::CallOutcome> Wasi::call(const Func& func, std::span<const Val> ar
   }
   CallOutcome outcome;
   if (auto trap = vm::invoke_catching(*func.impl()->store, func.impl(), values)) {
-    if (trap->code != vm::TrapCode::Exit) return Error{trap->message};
+    if (trap->code != vm::TrapCode::Exit) return Error::from_trap(std::move(*trap));
     outcome.exit_status = trap->exit_status;
     return outcome;
   }

@@ -38,7 +38,7 @@ class CodeGenerator {
   virtual ~CodeGenerator() = default;
   virtual Expected<std::unique_ptr<CompiledCode>> compile(const wasm::Module& module, const CompileOptions& options) = 0;
   // Code with the wasm calling convention for `type` that stores its arguments in an array and
-  // calls wasmrun_host_call(callee, caller, values); and the entry trampoline for `type`.
+  // calls wasmrun_host_call(callee, caller, values, frame); and the entry trampoline for `type`.
   virtual Expected<void*> host_stub(const wasm::FuncType& type) = 0;
   virtual Expected<EntryTrampoline> entry_trampoline(const wasm::FuncType& type) = 0;
 };
