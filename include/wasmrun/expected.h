@@ -1,6 +1,10 @@
 // Errors as values: every fallible operation of wasmrun, public or internal, returns Expected<T>.
 #pragma once
 
+#if __cplusplus < 202002L
+#error "wasmrun's headers need C++20: compile with -std=c++20 (or later)"
+#endif
+
 #include <cstdio>
 #include <cstdlib>
 #include <optional>
