@@ -15,6 +15,7 @@
 #include <cstdint>
 #include <memory>
 #include <optional>
+#include <string>
 #include <string_view>
 #include <type_traits>
 #include <utility>
@@ -66,6 +67,14 @@ struct StoreDataOf final : StoreData {
 
 }  // namespace detail
 
+// Limits on what a store's guests may allocate (Wasmtime's StoreLimits). A memory or table whose
+// minimum is over its limit fails to instantiate; memory.grow and table.grow past it return -1,
+// as when the host is out of memory (core spec §4.4.7.11).
+struct StoreLimits {
+  std::optional<uint64_t> max_memory_size;     // bytes, per linear memory
+  std::optional<uint64_t> max_table_elements;  // per table
+};
+
 class Store {
  public:
   explicit Store(const Engine& engine);
@@ -79,6 +88,12 @@ class Store {
   // epoch advances `ticks` past its value now. The deadline stays passed until it is set again:
   // every later call into this store traps at its first check until then.
   void set_epoch_deadline(uint64_t ticks);
+
+  // Applies to the memories and tables instantiated from now on.
+  void set_limits(const StoreLimits& limits);
+  // What the limits refused last (e.g. "memory.grow to 40 pages (2621440 bytes) was refused: the
+  // limit is 1048576 bytes"), if they refused a growth: a guest that fails after one may say less.
+  std::optional<std::string> limit_refusal() const;
 
   // Typed embedder data, owned by the store and reachable from host functions through
   // Caller::data<T>(): store.emplace_data<Session>(...), then caller.data<Session>().
