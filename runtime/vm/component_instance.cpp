@@ -53,7 +53,8 @@ wasm::FuncType core_signature(const std::vector<canon::FlatType>& params, const 
   return f;
 }
 
-// Calls a core function with flat values; a trap comes back as a canonical-ABI trap.
+}  // namespace
+
 TrapOr<void> call_core(Store& store, FuncInstance* f, std::span<const canon::FlatValue> args,
                        std::span<canon::FlatValue> results) {
   std::vector<VMValue> values(std::max(args.size(), results.size()) + 1);
@@ -74,8 +75,6 @@ TrapOr<void> call_core(Store& store, FuncInstance* f, std::span<const canon::Fla
   }
   return {};
 }
-
-}  // namespace
 
 struct ComponentFrame {
   ComponentLinker* linker = nullptr;
@@ -286,11 +285,12 @@ void ComponentFrame::lower(const Definition& d) {
       };
       return canon::canon_lift(callee->abi, callee->options, *callee->instance, &from, a, core, sink);
     };
-    auto r = canon::canon_lower(*abi, *opts, *caller, args, results, call, bool(callee->host));
+    auto r = callee->host_lowered ? callee->host_lowered(*abi, *opts, *caller, args, results)
+                                  : canon::canon_lower(*abi, *opts, *caller, args, results, call, callee->is_host());
     if (!r) {
       // Between components the adapter traps, as Wasmtime's fused adapters do.
       const std::string& m = r.trap().message;
-      if (callee->host || m.starts_with("wasm trap: ")) return Error{m};
+      if (callee->is_host() || m.starts_with("wasm trap: ")) return Error{m};
       return Error{"wasm trap: " + m};
     }
     for (size_t i = 0; i < nr; ++i) {
@@ -493,6 +493,7 @@ std::variant<std::shared_ptr<ComponentInstance>, ComponentInstantiationError> Co
 }
 
 TrapOr<std::optional<Val>> ComponentLinker::call(ComponentFunc& f, std::span<const Val> args) {
+  if (f.host_lowered) return component::Trap{TrapKind::TypeMismatch, "a typed host function cannot be called with Vals"};
   if (f.host) {
     std::vector<Val> a(args.begin(), args.end());
     std::optional<Val> result;
