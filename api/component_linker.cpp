@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include <unordered_set>
+
 #include "api/component_internal.h"
 #include "canonical_abi/layout.h"
 #include "runtime/component/type_matching.h"
@@ -75,7 +77,8 @@ class Resolver {
   void bind(const EntityType& t, const LinkerNode* node) {
     if (!node) return;
     if (t.sort == Sort::Type && t.type.kind == TypeDef::Kind::Resource && node->kind == LinkerNode::Kind::Resource) {
-      host_[t.type.resource.get()] = node->resource;
+      // The first definition binds; later mentions are aliases (`(type (eq ...))`) of it.
+      if (host_.emplace(t.type.resource.get(), node->resource).second) provided_.insert(node->resource.get());
     } else if (t.sort == Sort::Instance) {
       for (const auto& e : t.instance->exports) bind(e.type, child(node, e.name));
     }
@@ -86,6 +89,9 @@ class Resolver {
     item.type = t;
     // A type with an equality bound needs nothing from the host.
     if (t.sort == Sort::Type && t.type.kind != TypeDef::Kind::Resource) return item;
+    // A resource the interface re-exports from another one (`output-stream` of wasi:http/types
+    // is wasi:io/streams'), already bound there.
+    if (t.sort == Sort::Type && !node && provided_.count(t.type.resource.get())) return item;
     if (!node) return link_error(fmt::format("import `{}` was not found", path));
     auto wrong = [&](const char* wanted) {
       return link_error(fmt::format("import `{}` has the wrong type: {} is expected, the linker has {}", path, wanted,
@@ -137,6 +143,7 @@ class Resolver {
 
   const LinkerNode& root_;
   ResourceMap host_;
+  std::unordered_set<const ResourceType*> provided_;
 };
 
 }  // namespace
@@ -185,7 +192,11 @@ namespace {
 // Defines `name` in `parent` (or what it lacks, when `node` is the existing definition) as
 // trapping functions and destructor-less resources.
 Expected<void> define_as_traps(LinkerNode* parent, LinkerNode* node, const EntityType& t, const std::string& name,
-                               const std::string& path) {
+                               const std::string& path, std::unordered_set<const ResourceType*>& seen) {
+  // A resource mentioned before is an alias of that one: defining it again would split it.
+  if (t.sort == Sort::Type && t.type.kind == TypeDef::Kind::Resource && !seen.insert(t.type.resource.get()).second) {
+    return {};
+  }
   if (t.sort == Sort::Instance) {
     if (!node) {
       auto added = add(parent, name, LinkerNode::Kind::Instance);
@@ -196,7 +207,7 @@ Expected<void> define_as_traps(LinkerNode* parent, LinkerNode* node, const Entit
     for (const auto& e : t.instance->exports) {
       auto it = node->children.find(e.name);
       LinkerNode* existing = it == node->children.end() ? nullptr : it->second.get();
-      if (auto r = define_as_traps(node, existing, e.type, e.name, path + "#" + e.name); !r) return r;
+      if (auto r = define_as_traps(node, existing, e.type, e.name, path + "#" + e.name, seen); !r) return r;
     }
     return {};
   }
@@ -222,9 +233,10 @@ Expected<void> define_as_traps(LinkerNode* parent, LinkerNode* node, const Entit
 }  // namespace
 
 Expected<void> Linker::define_unknown_imports_as_traps(const wasmrun::Component& component) {
+  std::unordered_set<const ResourceType*> seen;
   for (const auto& i : component.impl()->ir->type->imports) {
     auto* node = const_cast<LinkerNode*>(find_root(*root_, i.name));
-    if (auto r = define_as_traps(root_.get(), node, i.type, i.name, i.name); !r) return r;
+    if (auto r = define_as_traps(root_.get(), node, i.type, i.name, i.name, seen); !r) return r;
   }
   return {};
 }
