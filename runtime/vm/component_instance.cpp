@@ -57,7 +57,19 @@ wasm::FuncType core_signature(const std::vector<canon::FlatType>& params, const 
 
 TrapOr<void> call_core(Store& store, FuncInstance* f, std::span<const canon::FlatValue> args,
                        std::span<canon::FlatValue> results) {
-  std::vector<VMValue> values(std::max(args.size(), results.size()) + 1);
+  // Lifted functions take at most MAX_FLAT_PARAMS values (the host's calls stay off the heap);
+  // lowered ones, called by core code, may take more.
+  constexpr size_t kInline = canon::kMaxFlatParams + 2;
+  size_t count = std::max(args.size(), results.size()) + 1;
+  std::array<VMValue, kInline> inline_values;
+  std::vector<VMValue> heap_values;
+  std::span<VMValue> values;
+  if (count <= kInline) {
+    values = std::span<VMValue>(inline_values.data(), count);
+  } else {
+    heap_values.resize(count);
+    values = heap_values;
+  }
   for (size_t i = 0; i < args.size(); ++i) std::memcpy(values[i].bytes, &args[i], sizeof(canon::FlatValue));
   if (auto trap = invoke_catching(store, f, values)) {
     // A host function's error (a canonical-ABI trap further in) keeps its message; core traps
@@ -275,8 +287,11 @@ void ComponentFrame::lower(const Definition& d) {
   Store* st = &store();
   wasm::FuncType sig = core_signature(abi->lower_core_params(), abi->lower_core_results());
   auto f = st->create_host_func(sig, [callee, abi, opts, caller, st](Caller&, std::span<VMValue> values) -> Expected<void> {
-    size_t np = abi->lower_core_params().size(), nr = abi->lower_core_results().size();
-    std::vector<canon::FlatValue> args(np), results(nr);
+    size_t np = abi->lower_param_count(), nr = abi->lower_result_count();
+    // At most MAX_FLAT_PARAMS values and a return pointer; one result.
+    std::array<canon::FlatValue, canon::kMaxFlatParams + 1> arg_slots;
+    std::array<canon::FlatValue, canon::kMaxFlatResults> result_slots{};
+    std::span<canon::FlatValue> args(arg_slots.data(), np), results(result_slots.data(), nr);
     for (size_t i = 0; i < np; ++i) std::memcpy(&args[i], values[i].bytes, sizeof(canon::FlatValue));
     auto call = [&](std::span<Val> a, canon::ResultSink sink, canon::Instance& from) -> TrapOr<void> {
       if (callee->host) return callee->host(a, sink, &from);
