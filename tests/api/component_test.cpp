@@ -43,7 +43,7 @@ struct Host {
                   table.remove(r);
                 }).ok());
     REQUIRE(util.func_wrap("upper", [](std::string_view s) -> TrapOr<std::string> {
-                  if (s == "boom") return Trap{TrapKind::CoreTrap, "host refuses boom"};
+                  if (s == "boom") return component::Trap{TrapKind::CoreTrap, "host refuses boom"};
                   std::string out(s);
                   std::transform(out.begin(), out.end(), out.begin(), [](unsigned char c) { return std::toupper(c); });
                   return out;
@@ -52,7 +52,7 @@ struct Host {
     REQUIRE(util.func_wrap("[constructor]counter", [this](uint32_t start) { return table.push(Counter{start}).take(); }).ok());
     REQUIRE(util.func_wrap("[method]counter.bump", [this](Borrow<Counter> self) -> TrapOr<uint32_t> {
                   Counter* c = table.get(self);
-                  if (!c) return Trap{TrapKind::UnknownHandle, "no such counter"};
+                  if (!c) return component::Trap{TrapKind::UnknownHandle, "no such counter"};
                   return ++c->value;
                 }).ok());
   }
@@ -134,10 +134,10 @@ TEST_CASE("component API: dynamic calls with Val and dynamic host functions") {
                 return std::optional<Val>(Val::u32(uint32_t(args[0].as_unsigned() * args[1].as_unsigned())));
               }).ok());
   REQUIRE(util.func_new("[constructor]counter", [](std::span<const Val>) -> TrapOr<std::optional<Val>> {
-                return Trap{TrapKind::CoreTrap, "not here"};
+                return component::Trap{TrapKind::CoreTrap, "not here"};
               }).ok());
   REQUIRE(util.func_new("[method]counter.bump", [](std::span<const Val>) -> TrapOr<std::optional<Val>> {
-                return Trap{TrapKind::CoreTrap, "not here"};
+                return component::Trap{TrapKind::CoreTrap, "not here"};
               }).ok());
   Store store(host.engine);
   auto instance = linker.instantiate(store, host.component).take();
