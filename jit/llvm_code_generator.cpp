@@ -231,9 +231,8 @@ Expected<std::unique_ptr<vm::CompiledCode>> LlvmCodeGenerator::link_objects(cons
     uint32_t index = module.imported_funcs + i;
     auto name = module.names.functions.find(index);
     uintptr_t begin = reinterpret_cast<uintptr_t>(addresses[i]);
-    ranges.push_back({begin, begin + sizes[symbols[i]],
-                      name != module.names.functions.end() ? fmt::format("wasm[{}]::{}", index, name->second)
-                                                           : fmt::format("wasm[{}]", index)});
+    ranges.push_back({begin, begin + sizes[symbols[i]], index,
+                      name != module.names.functions.end() ? name->second : std::string(), module.names.module});
   }
   if (perf_map_enabled()) append_to_perf_map(ranges);
   code->code_token_ = vm::register_code(std::move(ranges));

@@ -18,7 +18,10 @@ Expected<void> Resolver::ensure_world(WorldId id, const SourceFile& source, uint
     return error_at(source, include_offset, fmt::format("world `{}` includes itself", r_.worlds[id].name));
   }
   draft.state = State::InProgress;
-  TRY_VOID(resolve_world(draft));
+  TRY_VOID(enter(source, include_offset));
+  auto resolved = resolve_world(draft);
+  leave();
+  if (!resolved) return resolved.error();
   world_drafts_[it->second].state = State::Done;
   return {};
 }

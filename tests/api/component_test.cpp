@@ -8,7 +8,7 @@
 #include <fstream>
 #include <iterator>
 
-#include "text/wat.h"
+#include "wasmrun/wat.h"
 #include "wasmrun/component/linker.h"
 #include "wasmrun/component/resource_table.h"
 
@@ -24,7 +24,7 @@ struct Counter {
 std::vector<uint8_t> util_binary() {
   std::ifstream in(COMPONENT_SOURCE_DIR "/util.wat");
   std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-  auto bytes = text::parse_wat(text, "util.wat");
+  auto bytes = wat2wasm(text, "util.wat");
   REQUIRE_MESSAGE(bytes.ok(), (bytes ? "" : bytes.error().message));
   return bytes.take();
 }
@@ -43,7 +43,7 @@ struct Host {
                   table.remove(r);
                 }).ok());
     REQUIRE(util.func_wrap("upper", [](std::string_view s) -> TrapOr<std::string> {
-                  if (s == "boom") return Trap{TrapKind::CoreTrap, "host refuses boom"};
+                  if (s == "boom") return component::Trap{TrapKind::CoreTrap, "host refuses boom"};
                   std::string out(s);
                   std::transform(out.begin(), out.end(), out.begin(), [](unsigned char c) { return std::toupper(c); });
                   return out;
@@ -52,7 +52,7 @@ struct Host {
     REQUIRE(util.func_wrap("[constructor]counter", [this](uint32_t start) { return table.push(Counter{start}).take(); }).ok());
     REQUIRE(util.func_wrap("[method]counter.bump", [this](Borrow<Counter> self) -> TrapOr<uint32_t> {
                   Counter* c = table.get(self);
-                  if (!c) return Trap{TrapKind::UnknownHandle, "no such counter"};
+                  if (!c) return component::Trap{TrapKind::UnknownHandle, "no such counter"};
                   return ++c->value;
                 }).ok());
   }
@@ -107,19 +107,24 @@ TEST_CASE("component API: traps from the guest and from host functions") {
   auto fail = instance.get_typed_func<void()>("fail").take();
   auto trapped = fail();
   REQUIRE(!trapped.ok());
-  CHECK(trapped.trap().kind == TrapKind::CoreTrap);
-  CHECK(trapped.trap().message.find("unreachable") != std::string::npos);
+  REQUIRE(trapped.error().trap);
+  CHECK(trapped.error().trap->code == TrapCode::Unreachable);
+  CHECK(!trapped.error().trap->frames.empty());
+  CHECK(trapped.error().message.find("unreachable") != std::string::npos);
+  CHECK(!trapped.error().exit_status());
   // As in Wasmtime, a trap leaves the instance unusable.
   auto after = instance.get_typed_func<uint32_t(uint32_t, uint32_t)>("sum").take()(1, 2);
   REQUIRE(!after.ok());
-  CHECK(after.trap().kind == TrapKind::CannotEnter);
+  CHECK(after.error().trap->code == TrapCode::CanonicalAbi);
+  CHECK(after.error().message == "cannot enter component instance");
 
   Store other(host.engine);
   instance = linker.instantiate(other, host.component).take();
   auto greet = instance.get_typed_func<std::string(std::string)>("greet").take();
   auto refused = greet("boom");
   REQUIRE(!refused.ok());
-  CHECK_MESSAGE(refused.trap().message.find("host refuses boom") != std::string::npos, refused.trap().message);
+  CHECK_MESSAGE(refused.error().message.find("host refuses boom") != std::string::npos, refused.error().message);
+  CHECK(refused.error().kind == ErrorKind::Trap);
 }
 
 TEST_CASE("component API: dynamic calls with Val and dynamic host functions") {
@@ -134,10 +139,10 @@ TEST_CASE("component API: dynamic calls with Val and dynamic host functions") {
                 return std::optional<Val>(Val::u32(uint32_t(args[0].as_unsigned() * args[1].as_unsigned())));
               }).ok());
   REQUIRE(util.func_new("[constructor]counter", [](std::span<const Val>) -> TrapOr<std::optional<Val>> {
-                return Trap{TrapKind::CoreTrap, "not here"};
+                return component::Trap{TrapKind::CoreTrap, "not here"};
               }).ok());
   REQUIRE(util.func_new("[method]counter.bump", [](std::span<const Val>) -> TrapOr<std::optional<Val>> {
-                return Trap{TrapKind::CoreTrap, "not here"};
+                return component::Trap{TrapKind::CoreTrap, "not here"};
               }).ok());
   Store store(host.engine);
   auto instance = linker.instantiate(store, host.component).take();
@@ -158,11 +163,12 @@ TEST_CASE("component API: dynamic calls with Val and dynamic host functions") {
   std::vector<Val> wrong = {Val::u32(1)};
   auto mismatch = greet->call(wrong);
   REQUIRE(!mismatch.ok());
-  CHECK(mismatch.trap().kind == TrapKind::TypeMismatch);
+  CHECK(mismatch.error().trap->code == TrapCode::CanonicalAbi);
+  CHECK(mismatch.error().message.starts_with("type mismatch"));
 
   auto count = instance.get_func("count")->call({});
   REQUIRE(!count.ok());
-  CHECK(count.trap().message.find("not here") != std::string::npos);
+  CHECK(count.error().message.find("not here") != std::string::npos);
 
   CHECK(!instance.get_func("missing"));
   auto typed = instance.get_typed_func<uint32_t(std::string)>("sum");

@@ -192,6 +192,11 @@ TEST_CASE("validation: types, names, canonical options and visibility") {
     (import "t" (type $T (sub resource)))
     (core func (canon resource.new $T))))")
             .starts_with("type index is not a local resource"));
+  // elem_size with 64-bit pointers must stay below 2^28 (CanonicalABI.md "Element Size").
+  CHECK(error_of("(component (type (list string 16777215)) (type (option (list u8 268435448))))").empty());
+  CHECK(error_of("(component (type (list string 16777216)))").find("exceeds maximum byte size") != std::string::npos);
+  CHECK(error_of("(component (type (list u64 536870912)))").find("exceeds maximum byte size") != std::string::npos);
+  CHECK(error_of("(component (type (option (list u8 268435455))))").find("exceeds maximum byte size") != std::string::npos);
   auto r = decode("(component (type (func async)))");
   CHECK(r.unsupported);
 }
@@ -213,18 +218,23 @@ TEST_CASE("instantiation: nested components, resources and calls through the can
       (func (export "len") (param "s" string) (result u32)
         (canon lift (core func $i "len") (memory (core memory $i "mem")) (realloc (core func $i "realloc")))))
     (instance $a (instantiate $inner))
-    (core module $libc
-      (memory (export "mem") 1)
-      (func (export "realloc") (param i32 i32 i32 i32) (result i32) i32.const 128))
-    (core instance $libc (instantiate $libc))
-    (core func $len (canon lower (func $a "len") (memory (core memory $libc "mem"))))
-    (core module $user
-      (import "" "len" (func $len (param i32 i32) (result i32)))
-      (func (export "twice") (param i32 i32) (result i32)
-        (i32.add (call $len (local.get 0) (local.get 1)) (call $len (local.get 0) (local.get 1)))))
-    (core instance $u (instantiate $user (with "" (instance (export "len" (func $len))))))
-    (func (export "twice") (param "s" string) (result u32)
-      (canon lift (core func $u "twice") (memory (core memory $libc "mem")) (realloc (core func $libc "realloc"))))
+    ;; The caller is a sibling of $inner: a call from a parent into its child traps (Wasmtime).
+    (component $outer
+      (import "len" (func $len-f (param "s" string) (result u32)))
+      (core module $libc
+        (memory (export "mem") 1)
+        (func (export "realloc") (param i32 i32 i32 i32) (result i32) i32.const 128))
+      (core instance $libc (instantiate $libc))
+      (core func $len (canon lower (func $len-f) (memory (core memory $libc "mem"))))
+      (core module $user
+        (import "" "len" (func $len (param i32 i32) (result i32)))
+        (func (export "twice") (param i32 i32) (result i32)
+          (i32.add (call $len (local.get 0) (local.get 1)) (call $len (local.get 0) (local.get 1)))))
+      (core instance $u (instantiate $user (with "" (instance (export "len" (func $len))))))
+      (func (export "twice") (param "s" string) (result u32)
+        (canon lift (core func $u "twice") (memory (core memory $libc "mem")) (realloc (core func $libc "realloc")))))
+    (instance $b (instantiate $outer (with "len" (func $a "len"))))
+    (export "twice" (func $b "twice"))
   ))");
   REQUIRE_MESSAGE(r.component, r.error.message);
   auto nested = linker.instantiate(r.component);
