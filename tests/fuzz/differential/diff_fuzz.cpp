@@ -204,7 +204,7 @@ std::string state(const Instance& instance, const GeneratedModule& m) {
   for (uint64_t i = 0; i < mem.size_bytes(); ++i) h = (h ^ p[i]) * 0x01000193;
   std::string g;
   for (size_t i = 0; i < m.globals.size(); ++i)
-    g += (i ? "," : "") + format_value(instance.get_global(m.globals[i].first)->get());
+    g += (i ? "," : "") + format_value(*instance.get_global(m.globals[i].first)->get());
   return fmt::format("mem={:08x}/{} g=[{}]", h, mem.size_pages(), g);
 }
 
