@@ -4,11 +4,14 @@
 #include <doctest/doctest.h>
 
 #include <algorithm>
+#include <cstring>
 #include <cctype>
 #include <fstream>
 #include <iterator>
 
 #include "wasmrun/wat.h"
+#include "wit/wasi_io.h"
+#include "wit/wasi_io_traits.h"
 #include "wasmrun/component/linker.h"
 #include "wasmrun/component/resource_table.h"
 
@@ -284,4 +287,64 @@ TEST_CASE("ResourceTable: push, get by type, remove, reuse, capacity") {
   auto c = table.push(Counter{4}).take();
   CHECK(c.rep == a.rep);  // the freed slot is reused
   CHECK(table.get(c)->value == 4);
+}
+
+namespace {
+
+struct PollHost : bindings::wasi::io::poll::Host {
+  std::vector<uint32_t> dropped;
+  TrapOr<void> pollable_drop(Resource<bindings::wasi::io::poll::Pollable> self) override {
+    dropped.push_back(self.rep);
+    return {};
+  }
+  std::vector<uint32_t> ready_reps;
+  TrapOr<bool> pollable_ready(Borrow<bindings::wasi::io::poll::Pollable> self) override {
+    ready_reps.push_back(self.rep);
+    return true;
+  }
+  TrapOr<void> pollable_block(Borrow<bindings::wasi::io::poll::Pollable>) override { return {}; }
+  TrapOr<std::vector<uint32_t>> poll(std::vector<Borrow<bindings::wasi::io::poll::Pollable>> in) override {
+    return std::vector<uint32_t>(in.size(), 0);
+  }
+};
+
+}  // namespace
+
+TEST_CASE("component API: bindings generated from WIT register on the Linker") {
+  Host host;
+  Linker linker(host.engine);
+  PollHost poll;
+  REQUIRE(bindings::wasi::io::poll::add_to_linker(linker, poll).ok());
+  auto again = bindings::wasi::io::poll::add_to_linker(linker, poll);
+  REQUIRE(!again.ok());
+  CHECK(again.error().message == "`pollable` is already defined");
+
+  // A guest of wasi:io/poll@0.2.0 links against the bindings' @0.2.12 and calls through them.
+  const char* wat = R"((component
+    (import "wasi:io/poll@0.2.0" (instance $poll
+      (export "pollable" (type (sub resource)))
+      (type (borrow 0))
+      (type (func (param "self" 1) (result bool)))
+      (export "[method]pollable.ready" (func (type 2)))))
+    (alias export $poll "pollable" (type $pollable))
+    (alias export $poll "[method]pollable.ready" (func $ready))
+    (core func $ready-l (canon lower (func $ready)))
+    (core func $drop (canon resource.drop $pollable))
+    (core module $M
+      (import "" "ready" (func $ready (param i32) (result i32)))
+      (import "" "drop" (func $drop (param i32)))
+      (func (export "run") (param i32) (result i32)
+        (call $ready (local.get 0))
+        (call $drop (local.get 0))))
+    (core instance $m (instantiate $M (with "" (instance (export "ready" (func $ready-l)) (export "drop" (func $drop))))))
+    (type $borrowed (borrow $pollable))
+    (func (export "run") (param "p" $borrowed) (result bool) (canon lift (core func $m "run")))))";
+  auto component = Component::from_binary(host.engine, std::span(reinterpret_cast<const uint8_t*>(wat), std::strlen(wat)));
+  REQUIRE_MESSAGE(component.ok(), (component ? "" : component.error().message));
+  Store store(host.engine);
+  auto instance = linker.instantiate(store, *component);
+  REQUIRE_MESSAGE(instance.ok(), (instance ? "" : instance.error().message));
+  auto run = instance->get_typed_func<bool(Borrow<bindings::wasi::io::poll::Pollable>)>("run").take();
+  CHECK(*run(Borrow<bindings::wasi::io::poll::Pollable>{7}) == true);
+  CHECK(poll.ready_reps == std::vector<uint32_t>{7});
 }
