@@ -158,7 +158,8 @@ class LinkerInstance {
     return define_resource(std::move(name), nullptr);
   }
 
-  // The nested instance `name`, created on first use.
+  // The nested instance `name`, created on first use (a function or resource defined under the
+  // same name before is replaced by it).
   LinkerInstance instance(std::string name);
 
  private:
