@@ -15,6 +15,7 @@
 #include <algorithm>
 #include <chrono>
 #include <cstdlib>
+#include <cstring>
 #include <fstream>
 #include <iterator>
 
@@ -98,6 +99,15 @@ int main(int argc, char** argv) {
   });
   fmt::print("host->guest len(list<u8>), 1 MiB, TypedFunc: {:.1f} GB/s ({:.1f} us per call)\n",
              reps * double(kMiB) / sl / 1e9, sl / reps * 1e6);
+
+  std::vector<uint8_t> copy(kMiB);
+  double sm = best_seconds(5, [&] {
+    for (int i = 0; i < reps; ++i) {
+      std::memcpy(copy.data(), bytes.data(), kMiB);
+      asm volatile("" : : "r"(copy.data()) : "memory");
+    }
+  });
+  fmt::print("memcpy of 1 MiB, for comparison: {:.1f} GB/s\n", reps * double(kMiB) / sm / 1e9);
 
   int instances = 2000;
   double si = best_seconds(5, [&] {

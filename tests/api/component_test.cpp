@@ -213,7 +213,7 @@ TEST_CASE("component API: link errors name the import") {
     Linker linker(host.engine);
     auto util = linker.instance("host:test/util@1.2.0");
     REQUIRE(util.resource<Counter>("counter").ok());
-    REQUIRE(util.func_wrap("upper", [](std::string s) { return s; }).ok());
+    REQUIRE(util.func_wrap("upper", [](std::string s) -> Expected<std::string> { return s; }).ok());
     REQUIRE(util.func_wrap("add", [](uint64_t a, uint64_t b) { return a + b; }).ok());
     auto pre = linker.instantiate_pre(host.component);
     REQUIRE(!pre.ok());
@@ -347,4 +347,47 @@ TEST_CASE("component API: bindings generated from WIT register on the Linker") {
   auto run = instance->get_typed_func<bool(Borrow<bindings::wasi::io::poll::Pollable>)>("run").take();
   CHECK(*run(Borrow<bindings::wasi::io::poll::Pollable>{7}) == true);
   CHECK(poll.ready_reps == std::vector<uint32_t>{7});
+}
+
+TEST_CASE("component API: unknown imports as traps, and a guest's exit through a host function") {
+  Host host;
+  {
+    Linker linker(host.engine);
+    REQUIRE(linker.define_unknown_imports_as_traps(host.component).ok());
+    Store store(host.engine);
+    auto instance = linker.instantiate(store, host.component).take();
+    auto r = instance.get_typed_func<uint32_t(uint32_t, uint32_t)>("sum").take()(1, 2);
+    REQUIRE(!r.ok());
+    CHECK(r.error().kind == ErrorKind::Trap);
+    CHECK(r.error().message.find("unknown import: `host:test/util@1.2.0#add` has not been defined") != std::string::npos);
+  }
+  {
+    // A host function ends the guest with a status, as WASI's exit does: the call reports an exit.
+    Linker linker(host.engine);
+    auto util = linker.instance("host:test/util@1.2.0");
+    REQUIRE(util.func_wrap("add", [](uint32_t, uint32_t) -> Expected<uint32_t> {
+                  return Error::from_trap(wasmrun::Trap{TrapCode::Exit, "exit with status 3", {}, 3});
+                }).ok());
+    REQUIRE(linker.define_unknown_imports_as_traps(host.component).ok());
+    Store store(host.engine);
+    auto instance = linker.instantiate(store, host.component).take();
+    auto r = instance.get_typed_func<uint32_t(uint32_t, uint32_t)>("sum").take()(1, 2);
+    REQUIRE(!r.ok());
+    REQUIRE(r.error().exit_status());
+    CHECK(*r.error().exit_status() == 3);
+  }
+  {
+    // An Error from a host function (the core API's way) traps with its message.
+    Linker linker(host.engine);
+    auto util = linker.instance("host:test/util@1.2.0");
+    REQUIRE(util.func_wrap("add", [](uint32_t, uint32_t) -> Expected<uint32_t> { return Error{"no adding today"}; }).ok());
+    REQUIRE(linker.define_unknown_imports_as_traps(host.component).ok());
+    Store store(host.engine);
+    auto instance = linker.instantiate(store, host.component).take();
+    auto r = instance.get_typed_func<uint32_t(uint32_t, uint32_t)>("sum").take()(1, 2);
+    REQUIRE(!r.ok());
+    CHECK(r.error().kind == ErrorKind::Trap);
+    CHECK(!r.error().exit_status());
+    CHECK(r.error().message.find("no adding today") != std::string::npos);
+  }
 }

@@ -14,7 +14,8 @@
 // at compile time (include/wasmrun/component/types.h lists the mapping; records, variants, enums
 // and flags through a canon::ComponentTraits specialisation); the mapping is checked against the
 // component's import type when a component is linked, and values are lowered straight from and to
-// guest memory. A host function may return TrapOr<R> to trap.
+// guest memory. A host function may return TrapOr<R> or Expected<R> to trap (an Error that is a
+// guest's exit, Error::exit_status, ends the calling guest as an exit).
 //
 // Imports are matched by name; a versioned interface name also matches semver-compatibly, as in
 // Wasmtime: an instance defined as `wasi:io/streams@0.2.12` satisfies an import of
@@ -67,6 +68,38 @@ template <class T>
 struct ResultOf<TrapOr<T>> {
   using type = T;
 };
+template <class T>
+struct ResultOf<Expected<T>> {
+  using type = T;
+};
+
+template <class T>
+inline constexpr bool kIsExpected = false;
+template <class T>
+inline constexpr bool kIsExpected<Expected<T>> = true;
+
+// An Error of a host function as the trap it raises; a guest's exit (Error::exit_status) stays one.
+inline Trap host_trap(const Error& e) { return Trap{TrapKind::CoreTrap, e.message, e.trap}; }
+
+// A callable returning Expected<R>, as core host functions do, made one returning TrapOr<R>.
+template <class F>
+auto trapping(F f) {
+  return [f = std::move(f)](auto&&... args) mutable -> decltype(auto) {
+    using Returned = decltype(f(std::forward<decltype(args)>(args)...));
+    if constexpr (kIsExpected<Returned>) {
+      using V = typename ResultOf<Returned>::type;
+      Returned r = f(std::forward<decltype(args)>(args)...);
+      if (!r) return TrapOr<V>(host_trap(r.error()));
+      if constexpr (std::is_void_v<V>) {
+        return TrapOr<V>();
+      } else {
+        return TrapOr<V>(r.take());
+      }
+    } else {
+      return f(std::forward<decltype(args)>(args)...);
+    }
+  };
+}
 
 // The component signature of a callable: R(Args...) with TrapOr<R> unwrapped and the
 // parameters by value.
@@ -91,7 +124,7 @@ class LinkerInstance {
   Expected<void> func_wrap(std::string name, F f) {
     detail::HostFunc h;
     h.matches = &canon::signature_matches<Signature>;
-    h.lowered = [f = std::move(f)](const canon::FuncAbi& abi, const canon::CanonOptions& opts, canon::Instance& caller,
+    h.lowered = [f = detail::trapping(std::move(f))](const canon::FuncAbi& abi, const canon::CanonOptions& opts, canon::Instance& caller,
                                    std::span<const canon::FlatValue> args,
                                    std::span<canon::FlatValue> results) mutable -> TrapOr<void> {
       return canon::TypedLower<Signature>::call(abi, opts, caller, args, results, f);
@@ -125,7 +158,8 @@ class LinkerInstance {
     return define_resource(std::move(name), nullptr);
   }
 
-  // The nested instance `name`, created on first use.
+  // The nested instance `name`, created on first use (a function or resource defined under the
+  // same name before is replaced by it).
   LinkerInstance instance(std::string name);
 
  private:
