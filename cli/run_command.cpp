@@ -12,6 +12,7 @@
 #include "cli/commands.h"
 #include "cli/engine_flags.h"
 #include "cli/load_binary.h"
+#include "cli/progress_display.h"
 #include "wasmrun/wasmrun.h"
 
 namespace wasmrun::cli {
@@ -110,11 +111,15 @@ int run_command(Args args) {
     return fail("usage: wasmrun run [--dir HOST[::GUEST]]... [--env NAME=VALUE]... [--invoke NAME] FILE.wasm [ARGS...]");
   std::string path(args[i++]);
 
-  auto engine = Engine::create(engine_flags.resolved());
+  Config config = engine_flags.resolved();
+  ProgressDisplay progress(path);
+  progress.attach(config);
+  auto engine = Engine::create(config);
   if (!engine) return fail(engine.error().message);
   auto bytes = load_binary(path);  // .wasm, .wat or a .cwasm artifact
   if (!bytes) return fail(bytes.error().message);
   auto module = Module::is_precompiled(*bytes) ? Module::deserialize(*engine, *bytes) : Module::compile(*engine, *bytes);
+  progress.finish();
   if (!module) return fail(fmt::format("{}: {}", path, module.error().message));
 
   // The guest's argv: the module's path, then what follows it (with --invoke, the call's
