@@ -1,5 +1,6 @@
 // The engine options that `run` and `compile` share, spelled as in wasmtime where it has them:
-// -O opt-level=N, --cache-dir DIR, --no-cache.
+// -O opt-level=N, --cache-dir DIR, --no-cache; and --lazy / --no-lazy (the lazy baseline tier is
+// the CLI's default).
 #pragma once
 
 #include <optional>
@@ -11,6 +12,7 @@
 namespace wasmrun::cli {
 
 struct EngineFlags {
+  EngineFlags() { config.lazy = true; }
   Config config;
   bool cache = true;
   std::string cache_dir = default_cache_dir();

@@ -20,6 +20,10 @@ commands:
       -O opt-level=N          LLVM optimization level 0-3 (default 2)
       --cache-dir DIR         keep compiled code in DIR (default $XDG_CACHE_HOME/wasmrun)
       --no-cache              neither read nor write the code cache
+      --no-lazy               compile the whole module before running it (default, for
+                              modules with 1 MB of code or more: functions compiled at O0
+                              on first call, the module at opt-level in the background,
+                              then switched in)
                               (FILE may be a .cwasm artifact of `wasmrun compile`)
   compile [options] FILE [-o OUT]
                               compile a core module ahead of time to OUT

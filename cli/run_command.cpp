@@ -65,6 +65,56 @@ std::string format_result(const Val& v) {
   }
 }
 
+// Instantiates the loaded module with WASI and runs it (or calls `invoke` with `args`).
+int run_module(const Engine& engine, const Module& module, const std::string& path, const std::string& invoke,
+               WasiConfig wasi_config, Args args) {
+  // The guest's argv: the module's path, then what follows it (with --invoke, the call's
+  // arguments, which are also its argv as in wasmtime).
+  wasi_config.args.push_back(path);
+  for (std::string_view a : args) wasi_config.args.emplace_back(a);
+  auto wasi = Wasi::create(wasi_config);
+  if (!wasi) return fail(wasi.error().message);
+  Linker linker(engine);
+  if (auto ok = wasi->add_to_linker(linker); !ok) return fail(ok.error().message);
+
+  Store store(engine);
+  auto instance = linker.instantiate(store, module);
+  if (!instance) return fail(instance.error().message);
+
+  if (invoke.empty()) {
+    if (!instance->get_func("_start"))
+      return fail(fmt::format("{} exports no \"_start\": it is not a WASI command (call an export with --invoke NAME)", path));
+    auto status = wasi->run_command(*instance);
+    if (!status) return fail(fmt::format("wasm trap: {}", status.error().message));
+    return int(*status);
+  }
+
+  auto func = instance->get_func(invoke);
+  if (!func) return fail(fmt::format("{} exports no function named '{}'", path, invoke));
+  // A WASI reactor initialises itself before its exports are called.
+  if (auto init = instance->get_func("_initialize"); init && invoke != "_initialize") {
+    auto done = Wasi::call(*init, {});
+    if (!done) return fail(fmt::format("wasm trap: {}", done.error().message));
+    if (done->exit_status) return int(*done->exit_status);
+  }
+
+  FuncType type = func->type();
+  size_t given = args.size();
+  if (given != type.params.size())
+    return fail(fmt::format("'{}' takes {} argument(s) ({}), {} given", invoke, type.params.size(), to_string(type), given));
+  std::vector<Val> values;
+  for (size_t k = 0; k < given; ++k) {
+    auto v = parse_argument(args[k], type.params[k]);
+    if (!v) return fail(v.error().message);
+    values.push_back(*v);
+  }
+  auto outcome = Wasi::call(*func, values);
+  if (!outcome) return fail(fmt::format("wasm trap: {}", outcome.error().message));
+  if (outcome->exit_status) return int(*outcome->exit_status);
+  for (const Val& v : outcome->results) fmt::print("{}\n", format_result(v));
+  return 0;
+}
+
 }  // namespace
 
 int run_command(Args args) {
@@ -121,52 +171,11 @@ int run_command(Args args) {
   auto module = Module::is_precompiled(*bytes) ? Module::deserialize(*engine, *bytes) : Module::compile(*engine, *bytes);
   progress.finish();
   if (!module) return fail(fmt::format("{}: {}", path, module.error().message));
-
-  // The guest's argv: the module's path, then what follows it (with --invoke, the call's
-  // arguments, which are also its argv as in wasmtime).
-  wasi_config.args.push_back(path);
-  for (size_t k = i; k < args.size(); ++k) wasi_config.args.emplace_back(args[k]);
-  auto wasi = Wasi::create(wasi_config);
-  if (!wasi) return fail(wasi.error().message);
-  Linker linker(*engine);
-  if (auto ok = wasi->add_to_linker(linker); !ok) return fail(ok.error().message);
-
-  Store store(*engine);
-  auto instance = linker.instantiate(store, *module);
-  if (!instance) return fail(instance.error().message);
-
-  if (invoke.empty()) {
-    if (!instance->get_func("_start"))
-      return fail(fmt::format("{} exports no \"_start\": it is not a WASI command (call an export with --invoke NAME)", path));
-    auto status = wasi->run_command(*instance);
-    if (!status) return fail(fmt::format("wasm trap: {}", status.error().message));
-    return int(*status);
-  }
-
-  auto func = instance->get_func(invoke);
-  if (!func) return fail(fmt::format("{} exports no function named '{}'", path, invoke));
-  // A WASI reactor initialises itself before its exports are called.
-  if (auto init = instance->get_func("_initialize"); init && invoke != "_initialize") {
-    auto done = Wasi::call(*init, {});
-    if (!done) return fail(fmt::format("wasm trap: {}", done.error().message));
-    if (done->exit_status) return int(*done->exit_status);
-  }
-
-  FuncType type = func->type();
-  size_t given = args.size() - i;
-  if (given != type.params.size())
-    return fail(fmt::format("'{}' takes {} argument(s) ({}), {} given", invoke, type.params.size(), to_string(type), given));
-  std::vector<Val> values;
-  for (size_t k = 0; k < given; ++k) {
-    auto v = parse_argument(args[i + k], type.params[k]);
-    if (!v) return fail(v.error().message);
-    values.push_back(*v);
-  }
-  auto outcome = Wasi::call(*func, values);
-  if (!outcome) return fail(fmt::format("wasm trap: {}", outcome.error().message));
-  if (outcome->exit_status) return int(*outcome->exit_status);
-  for (const Val& v : outcome->results) fmt::print("{}\n", format_result(v));
-  return 0;
+  int status = run_module(*engine, *module, path, invoke, wasi_config, args.subspan(i));
+  // The process ends here, without waiting for a background compile of the lazy tier: it
+  // would only have served later calls (and destroying the JIT under it is not an option).
+  std::fflush(nullptr);
+  std::_Exit(status);
 }
 
 }  // namespace wasmrun::cli

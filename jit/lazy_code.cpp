@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 #include <llvm/ExecutionEngine/Orc/IndirectionUtils.h>
 
+#include <condition_variable>
 #include <cstdio>
 #include <cstdlib>
 #include <mutex>
@@ -66,6 +67,11 @@ class LazyCode final : public vm::CompiledCode {
 
   Expected<void> start();
 
+  void wait_for_tier_up() override {
+    std::unique_lock lock(mutex_);
+    tiered_up_changed_.wait(lock, [&] { return tier_up_finished_ || !tier_up_enabled_; });
+  }
+
   // Function i's body was compiled: name its code for backtraces.
   void compiled(uint32_t func_index, uintptr_t begin, uint64_t size) {
     auto name = module_.names.functions.find(func_index);
@@ -85,6 +91,7 @@ class LazyCode final : public vm::CompiledCode {
 
  private:
   void tier_up();
+  std::unique_ptr<vm::CompiledCode> compile_optimized();
 
   vm::CompileOptions options_;  // of the optimized code
   std::shared_ptr<CodeCache> cache_;
@@ -96,6 +103,8 @@ class LazyCode final : public vm::CompiledCode {
   std::vector<uint64_t> code_tokens_;
   std::unique_ptr<vm::CompiledCode> optimized_;
   std::atomic<bool> cancel_{false};
+  bool tier_up_finished_ = false;  // under mutex_
+  std::condition_variable tiered_up_changed_;
   std::thread tier_up_;
 };
 
@@ -191,19 +200,27 @@ Expected<void> LazyCode::start() {
 }
 
 void LazyCode::tier_up() {
+  std::unique_ptr<vm::CompiledCode> optimized = compile_optimized();
+  std::lock_guard lock(mutex_);
+  optimized_ = std::move(optimized);
+  tier_up_finished_ = true;
+  tiered_up_changed_.notify_all();
+}
+
+std::unique_ptr<vm::CompiledCode> LazyCode::compile_optimized() {
   vm::CompileOptions options = options_;
   options.cancel = &cancel_;
   auto objects = pipeline_.emit_objects(module_, options);
-  if (!objects || cancel_) return;
+  if (!objects || cancel_) return nullptr;
   if (cache_) store_code(pipeline_, *cache_, module_, options_, *objects);
   auto code = pipeline_.link_objects(module_, objects.take());
-  if (!code || cancel_) return;
+  if (!code || cancel_) return nullptr;
   // From here on every call through a stub runs the optimized code, whose calls among
   // themselves go direct; frames running baseline code finish in it.
   for (uint32_t i = 0; i < module_.bodies.size(); ++i)
     llvm::consumeError(stubs_manager_->updatePointer(function_symbol(module_.imported_funcs + i),
                                                      llvm::orc::ExecutorAddr::fromPtr((*code)->functions[i])));
-  optimized_ = code.take();
+  return code.take();
 }
 
 // Where a stub's first call lands when its body cannot be compiled: the module was validated, so

@@ -32,6 +32,12 @@ constexpr size_t kChunksPerThread = 16;
 
 std::string error_text(llvm::Error e) { return llvm::toString(std::move(e)); }
 
+uint64_t code_bytes(const wasm::Module& module) {
+  uint64_t total = 0;
+  for (const wasm::FunctionBody& b : module.bodies) total += b.code.size();
+  return total;
+}
+
 class JitCode final : public vm::CompiledCode {
  public:
   JitCode(llvm::orc::LLJIT& jit, llvm::orc::JITDylib& dylib) : jit_(jit), dylib_(dylib) {}
@@ -54,7 +60,7 @@ class LlvmCodeGenerator final : public vm::CodeGenerator, public LazyPipeline {
 
   Expected<std::unique_ptr<vm::CompiledCode>> compile(const wasm::Module& module,
                                                       const vm::CompileOptions& options) override {
-    if (options.lazy) {
+    if (options.lazy && code_bytes(module) >= options.lazy_min_code_bytes) {
       if (cache_)
         if (auto code = cached_code(*this, *cache_, module, options)) return code;
       return create_lazy_code(*this, module, options, cache_);

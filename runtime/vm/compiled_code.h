@@ -30,6 +30,8 @@ class CompiledCode {
   virtual ~CompiledCode() = default;
   std::vector<void*> functions;                  // per defined function
   std::vector<EntryTrampoline> entry_trampolines; // per type index of the module
+  // Lazy code: blocks until the optimized code runs in place of the baseline (or tier-up gave up).
+  virtual void wait_for_tier_up() {}
 };
 
 // How far a compile has come: reported as groups of functions finish, one call at a time (from
@@ -47,6 +49,9 @@ struct CompileOptions {
   // the code cache). Eager compilation at opt_level when false.
   bool lazy = false;
   bool tier_up = true;  // with lazy: false keeps every function in the baseline tier (for tests)
+  // With lazy: modules with fewer bytes of function code are compiled eagerly (and so stored in
+  // the code cache at once), their compile being short anyway.
+  uint64_t lazy_min_code_bytes = 0;
   // Observes compiles (a progress display); not part of what the code depends on.
   std::function<void(const CompileProgress&)> progress;
   // Set to abandon a compile (a background one whose module is being freed).
