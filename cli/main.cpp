@@ -36,6 +36,7 @@ commands:
       --validate-only         only decode and validate; skip what needs execution
       --strict-messages       fail expected errors whose message differs from the script's
       --cache-dir DIR         compile through the code cache in DIR; print its use
+      --lazy[=baseline]       compile functions on first call (=baseline: never tier up)
       -v, --verbose           print every failure in detail
   help                        print this text
 )";
