@@ -1,7 +1,5 @@
 #include "canonical_abi/resources.h"
 
-#include <fmt/format.h>
-
 namespace wasmrun::canon {
 
 namespace {
@@ -23,8 +21,8 @@ void run_destructor(const ResourceType& type, uint32_t rep, Instance* caller) {
     set_entered(*impl, caller, true);
   }
   TrapOr<void> done = type.dtor(rep);
+  if (!done) raise(done.take_trap());  // leaves `impl` locked down, as a trapped call does
   if (crossing) set_entered(*impl, caller, false);
-  if (!done) raise(done.take_trap());
 }
 
 }  // namespace
@@ -32,7 +30,7 @@ void run_destructor(const ResourceType& type, uint32_t rep, Instance* caller) {
 uint32_t lift_own(Cx& cx, uint32_t index, const ResourceType& type) {
   ResourceHandle& h = checked(cx.inst, index, type);
   if (h.num_lends != 0) raise(TrapKind::HandleLent, "cannot remove owned resource while borrowed");
-  if (!h.own) raise(TrapKind::WrongHandleType, fmt::format("handle index {} is a borrow, not an owned resource", index));
+  if (!h.own) raise(TrapKind::WrongHandleType, "cannot lift own resource from a borrow");
   return cx.inst.handles.remove(index).rep;
 }
 

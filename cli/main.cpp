@@ -25,6 +25,15 @@ commands:
                               on first call, the module at opt-level in the background,
                               then switched in)
                               (FILE may be a .cwasm artifact of `wasmrun compile`)
+    limits (also as -W NAME=VALUE[,NAME=VALUE...], as in wasmtime):
+      --timeout DUR           interrupt the guest after DUR (500ms, 10s, 2m; a bare
+                              number is seconds): "interrupted" trap, exit status 124
+      --max-memory-size SIZE  bytes a linear memory may reach (64K, 16M, 1G): past it
+                              memory.grow returns -1, a larger minimum fails to instantiate
+      --max-table-elements N  elements a table may reach, as for memories
+      --max-wasm-stack SIZE   native stack for wasm calls (default 1M): past it, the
+                              "call stack exhausted" trap
+    exit status: the guest's; 1 for an error or a trap; 124 when --timeout ended it
   compile [options] FILE [-o OUT]
                               compile a core module ahead of time to OUT
                               (default FILE.cwasm), which `run` loads without compiling
@@ -38,6 +47,11 @@ commands:
       --cache-dir DIR         compile through the code cache in DIR; print its use
       --lazy[=baseline]       compile functions on first call (=baseline: never tier up)
       -v, --verbose           print every failure in detail
+  wit FILE.wasm               print the world of a component (binary or text) as WIT
+  wit PATH [DEP...] [--world NAME]
+                              print a WIT package (a .wit file, or a directory of them with
+                              its deps/; DEPs: more packages), or with --world that world and
+                              every interface it refers to
   help                        print this text
 )";
 
@@ -63,6 +77,7 @@ int main(int argc, char** argv) {
   if (command == "validate") return wasmrun::cli::validate_command(rest);
   if (command == "wast") return wasmrun::cli::wast_command(rest);
   if (command == "run") return wasmrun::cli::run_command(rest);
+  if (command == "wit") return wasmrun::cli::wit_command(rest);
   if (command == "compile") return wasmrun::cli::compile_command(rest);
   fmt::print(stderr, "error: unknown command '{}'\n{}", command, kUsage);
   return 2;

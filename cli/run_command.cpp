@@ -2,7 +2,8 @@
 // Runs a WASI preview1 command (its `_start`) with ARGS as its arguments and exits with the
 // guest's exit status; or, with --invoke, calls an export with arguments parsed from the command
 // line and prints its results, one per line. Flags follow `wasmtime run`. WASI is linked either
-// way, so an invoked export may use it too.
+// way, so an invoked export may use it too. Limits (cli/run_limits.h) bound its time, memories,
+// tables and stack.
 #include <fmt/format.h>
 
 #include <charconv>
@@ -13,6 +14,7 @@
 #include "cli/engine_flags.h"
 #include "cli/load_binary.h"
 #include "cli/progress_display.h"
+#include "cli/run_limits.h"
 #include "wasmrun/wasmrun.h"
 
 namespace wasmrun::cli {
@@ -65,61 +67,47 @@ std::string format_result(const Val& v) {
   }
 }
 
-// Instantiates the loaded module with WASI and runs it (or calls `invoke` with `args`).
-int run_module(const Engine& engine, const Module& module, const std::string& path, const std::string& invoke,
-               WasiConfig wasi_config, Args args) {
-  // The guest's argv: the module's path, then what follows it (with --invoke, the call's
-  // arguments, which are also its argv as in wasmtime).
-  wasi_config.args.push_back(path);
-  for (std::string_view a : args) wasi_config.args.emplace_back(a);
-  auto wasi = Wasi::create(wasi_config);
-  if (!wasi) return fail(wasi.error().message);
-  Linker linker(engine);
-  if (auto ok = wasi->add_to_linker(linker); !ok) return fail(ok.error().message);
+// How a guest's failure is reported: a trap prints "error: wasm trap: ..." and exits 1, or 124
+// when it is the interruption --timeout caused; a note says when a limit refused a growth (the
+// guest's own failure may not tell).
+class Outcome {
+ public:
+  Outcome(const Store& store, const RunLimits& limits) : store_(store), limits_(limits) {}
+  void watch(Watchdog* watchdog) { watchdog_ = watchdog; }
 
-  Store store(engine);
-  auto instance = linker.instantiate(store, module);
-  if (!instance) return fail(instance.error().message);
-
-  if (invoke.empty()) {
-    if (!instance->get_func("_start"))
-      return fail(fmt::format("{} exports no \"_start\": it is not a WASI command (call an export with --invoke NAME)", path));
-    auto status = wasi->run_command(*instance);
-    if (!status) return fail(fmt::format("wasm trap: {}", status.error().message));
-    return int(*status);
+  int trap(const std::string& message) const {
+    if (watchdog_ && watchdog_->fired() && message.starts_with("interrupted")) {
+      size_t line = message.find('\n');
+      fail(fmt::format("wasm trap: interrupted: the guest ran longer than --timeout {}{}", limits_.timeout_text,
+                       line == std::string::npos ? "" : message.substr(line)));
+      return kTimeoutExitStatus;
+    }
+    fail("wasm trap: " + message);
+    note_refusal();
+    return 1;
+  }
+  int exit_status(uint32_t status) const {
+    if (status != 0) note_refusal();
+    return int(status);
   }
 
-  auto func = instance->get_func(invoke);
-  if (!func) return fail(fmt::format("{} exports no function named '{}'", path, invoke));
-  // A WASI reactor initialises itself before its exports are called.
-  if (auto init = instance->get_func("_initialize"); init && invoke != "_initialize") {
-    auto done = Wasi::call(*init, {});
-    if (!done) return fail(fmt::format("wasm trap: {}", done.error().message));
-    if (done->exit_status) return int(*done->exit_status);
+ private:
+  void note_refusal() const {
+    if (auto refused = store_.limit_refusal())
+      fmt::print(stderr, "note: {} (--{})\n", *refused,
+                 refused->starts_with("memory") ? "max-memory-size" : "max-table-elements");
   }
-
-  FuncType type = func->type();
-  size_t given = args.size();
-  if (given != type.params.size())
-    return fail(fmt::format("'{}' takes {} argument(s) ({}), {} given", invoke, type.params.size(), to_string(type), given));
-  std::vector<Val> values;
-  for (size_t k = 0; k < given; ++k) {
-    auto v = parse_argument(args[k], type.params[k]);
-    if (!v) return fail(v.error().message);
-    values.push_back(*v);
-  }
-  auto outcome = Wasi::call(*func, values);
-  if (!outcome) return fail(fmt::format("wasm trap: {}", outcome.error().message));
-  if (outcome->exit_status) return int(*outcome->exit_status);
-  for (const Val& v : outcome->results) fmt::print("{}\n", format_result(v));
-  return 0;
-}
+  const Store& store_;
+  const RunLimits& limits_;
+  Watchdog* watchdog_ = nullptr;
+};
 
 }  // namespace
 
 int run_command(Args args) {
   std::string invoke;
   WasiConfig wasi_config;
+  RunLimits limits;
   EngineFlags engine_flags;
   size_t i = 0;
   auto value_of = [&](std::string_view flag) -> std::optional<std::string> {
@@ -153,15 +141,30 @@ int run_command(Args args) {
       } else if (const char* host_value = std::getenv(name.c_str())) {
         wasi_config.env.emplace_back(name, host_value);
       }
+    } else if (auto v = args[i].starts_with("-W") && args[i] != "-W" ? std::optional<std::string>(args[i].substr(2))
+                                                                       : value_of("-W")) {
+      if (auto ok = limits.set_all(*v); !ok) return fail(ok.error().message);
+    } else if (auto v = value_of("--wasm")) {
+      if (auto ok = limits.set_all(*v); !ok) return fail(ok.error().message);
     } else {
-      return fail(fmt::format("run: unknown option '{}'", args[i]));
+      bool known = false;
+      for (std::string_view name : {"timeout", "max-memory-size", "max-table-elements", "max-wasm-stack"}) {
+        if (auto v = value_of(fmt::format("--{}", name))) {
+          auto ok = limits.set(name, *v);
+          if (!ok) return fail(ok.error().message);
+          known = true;
+          break;
+        }
+      }
+      if (!known) return fail(fmt::format("run: unknown option '{}'", args[i]));
     }
   }
   if (i >= args.size())
-    return fail("usage: wasmrun run [--dir HOST[::GUEST]]... [--env NAME=VALUE]... [--invoke NAME] FILE.wasm [ARGS...]");
+    return fail("usage: wasmrun run [--dir HOST[::GUEST]]... [--env NAME=VALUE]... [--invoke NAME] [LIMITS] FILE.wasm [ARGS...]");
   std::string path(args[i++]);
 
   Config config = engine_flags.resolved();
+  limits.configure(config);
   ProgressDisplay progress(path);
   progress.attach(config);
   auto engine = Engine::create(config);
@@ -171,11 +174,59 @@ int run_command(Args args) {
   auto module = Module::is_precompiled(*bytes) ? Module::deserialize(*engine, *bytes) : Module::compile(*engine, *bytes);
   progress.finish();
   if (!module) return fail(fmt::format("{}: {}", path, module.error().message));
-  int status = run_module(*engine, *module, path, invoke, wasi_config, args.subspan(i));
-  // The process ends here, without waiting for a background compile of the lazy tier: it
-  // would only have served later calls (and destroying the JIT under it is not an option).
-  std::fflush(nullptr);
-  std::_Exit(status);
+
+  // The guest's argv: the module's path, then what follows it (with --invoke, the call's
+  // arguments, which are also its argv as in wasmtime).
+  wasi_config.args.push_back(path);
+  for (size_t k = i; k < args.size(); ++k) wasi_config.args.emplace_back(args[k]);
+  auto wasi = Wasi::create(wasi_config);
+  if (!wasi) return fail(wasi.error().message);
+  Linker linker(*engine);
+  if (auto ok = wasi->add_to_linker(linker); !ok) return fail(ok.error().message);
+
+  Store store(*engine);
+  limits.apply(store);
+  Outcome outcome(store, limits);
+  std::optional<Watchdog> watchdog;  // from here: the start function is the guest's too
+  if (limits.timeout) outcome.watch(&watchdog.emplace(*engine, *limits.timeout));
+  auto instance = linker.instantiate(store, *module);
+  if (!instance) {
+    if (watchdog && watchdog->fired()) return outcome.trap(instance.error().message);
+    return fail(instance.error().message);
+  }
+
+  if (invoke.empty()) {
+    if (!instance->get_func("_start"))
+      return fail(fmt::format("{} exports no \"_start\": it is not a WASI command (call an export with --invoke NAME)", path));
+    auto status = wasi->run_command(*instance);
+    if (!status) return outcome.trap(status.error().message);
+    return outcome.exit_status(*status);
+  }
+
+  auto func = instance->get_func(invoke);
+  if (!func) return fail(fmt::format("{} exports no function named '{}'", path, invoke));
+  // A WASI reactor initialises itself before its exports are called.
+  if (auto init = instance->get_func("_initialize"); init && invoke != "_initialize") {
+    auto done = Wasi::call(*init, {});
+    if (!done) return outcome.trap(done.error().message);
+    if (done->exit_status) return outcome.exit_status(*done->exit_status);
+  }
+
+  FuncType type = func->type();
+  size_t given = args.size() - i;
+  if (given != type.params.size())
+    return fail(fmt::format("'{}' takes {} argument(s) ({}), {} given", invoke, type.params.size(), to_string(type), given));
+  std::vector<Val> values;
+  for (size_t k = 0; k < given; ++k) {
+    auto v = parse_argument(args[i + k], type.params[k]);
+    if (!v) return fail(v.error().message);
+    values.push_back(*v);
+  }
+  auto called = Wasi::call(*func, values);
+  if (!called) return outcome.trap(called.error().message);
+  if (called->exit_status) return outcome.exit_status(*called->exit_status);
+  for (const Val& v : called->results) fmt::print("{}\n", format_result(v));
+  return 0;
 }
 
 }  // namespace wasmrun::cli

@@ -28,7 +28,7 @@ void FunctionTranslator::emit_table_op(const wasm::Instr& in) {
     case Op::TableSet: {
       llvm::Value* value = pop();
       llvm::Value* index = pop();
-      b_.CreateStore(value, element_address(table_ptr(in.index), index));
+      ordered_store(value, element_address(table_ptr(in.index), index), llvm::Align(8));
       break;
     }
     case Op::TableSize:

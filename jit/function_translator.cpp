@@ -4,6 +4,7 @@
 #include <llvm/IR/MDBuilder.h>
 #include <llvm/TargetParser/Triple.h>
 
+#include "jit/precise_traps.h"
 #include "runtime/vm/vmcontext.h"
 
 namespace wasmrun::jit {
@@ -63,7 +64,17 @@ void FunctionTranslator::emit_trap_call(llvm::IRBuilder<>& b, vm::TrapCode code)
   b.CreateUnreachable();
 }
 
+void FunctionTranslator::ordered_store(llvm::Value* value, llvm::Value* address, llvm::Align align) {
+  insert_memory_barrier(b_);
+  b_.CreateAlignedStore(value, address, align);
+  insert_memory_barrier(b_);
+}
+
+// Traps happen in program order (core spec §4.4; see precise_traps.h): a barrier before the
+// check keeps a load that faults from moving past it (found by the differential fuzzer: a load
+// out of bounds, then a division by zero, trapped with "integer divide by zero").
 void FunctionTranslator::trap_if(llvm::Value* condition, vm::TrapCode code) {
+  insert_memory_barrier(b_);
   size_t index = size_t(code);
   if (trap_blocks_.size() <= index) trap_blocks_.resize(index + 1, nullptr);
   llvm::BasicBlock*& trap = trap_blocks_[index];
@@ -109,6 +120,19 @@ void FunctionTranslator::emit_epoch_check() {
   b_.SetInsertPoint(next);
 }
 
+llvm::AllocaInst* FunctionTranslator::local_slot(uint32_t index) {
+  llvm::AllocaInst*& slot = locals_[index];
+  if (!slot) {
+    // At the top of the entry block, initialised to zero (§4.4.10 invocation).
+    llvm::BasicBlock& entry = fn_->getEntryBlock();
+    llvm::IRBuilder<> eb(&entry, entry.begin());
+    llvm::Type* t = env_.type_of(local_types_[index]);
+    slot = eb.CreateAlloca(t);
+    eb.CreateStore(llvm::Constant::getNullValue(t), slot);
+  }
+  return slot;
+}
+
 void FunctionTranslator::translate() {
   fn_->setLinkage(llvm::GlobalValue::ExternalLinkage);
   fn_->addFnAttr("frame-pointer", "all");  // cheap, and keeps backtraces and profilers working
@@ -126,14 +150,11 @@ void FunctionTranslator::translate() {
     locals_.push_back(slot);
     local_types_.push_back(type_.params[i]);
   }
+  // Declared locals get their slot when first used (local_slot): a function may declare 50,000
+  // that it never touches, and work must follow the code, not the declaration (issue 15.3).
   for (const wasm::LocalRun& run : body.locals) {
-    llvm::Type* t = env_.type_of(run.type);
-    for (uint32_t k = 0; k < run.count; ++k) {
-      llvm::AllocaInst* slot = b_.CreateAlloca(t);
-      b_.CreateStore(llvm::Constant::getNullValue(t), slot);
-      locals_.push_back(slot);
-      local_types_.push_back(run.type);
-    }
+    locals_.insert(locals_.end(), run.count, nullptr);
+    local_types_.insert(local_types_.end(), run.count, run.type);
   }
   if (!wasm_.memories.empty()) memory_base_ = vmctx_field(offsets::kMemory0Base, env_.ptr, "memory_base");
   emit_stack_check();

@@ -75,10 +75,9 @@ class LazyCode final : public vm::CompiledCode {
   // Function i's body was compiled: name its code for backtraces.
   void compiled(uint32_t func_index, uintptr_t begin, uint64_t size) {
     auto name = module_.names.functions.find(func_index);
-    std::vector<vm::CodeRange> ranges{{begin, begin + size,
-                                       name != module_.names.functions.end()
-                                           ? fmt::format("wasm[{}]::{}", func_index, name->second)
-                                           : fmt::format("wasm[{}]", func_index)}};
+    std::vector<vm::CodeRange> ranges{{begin, begin + size, func_index,
+                                       name != module_.names.functions.end() ? name->second : std::string(),
+                                       module_.names.module}};
     if (perf_map_enabled()) append_to_perf_map(ranges);
     std::lock_guard lock(mutex_);
     code_tokens_.push_back(vm::register_code(std::move(ranges)));

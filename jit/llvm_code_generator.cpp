@@ -8,6 +8,7 @@
 #include <sstream>
 
 #include <atomic>
+#include <map>
 #include <mutex>
 #include <thread>
 
@@ -36,6 +37,37 @@ uint64_t code_bytes(const wasm::Module& module) {
   uint64_t total = 0;
   for (const wasm::FunctionBody& b : module.bodies) total += b.code.size();
   return total;
+}
+
+// Which entry trampolines a module's code carries: one per distinct signature of its defined
+// functions, the only functions of its own the host can enter (imports are the host's or another
+// module's). Declared types no function has, and duplicates, cost nothing; a call through a type
+// without one uses the engine's, compiled on first use. So the glue compiled grows with the
+// functions defined, whose bodies are compiled anyway, not with the type section.
+struct EntryPlan {
+  std::vector<uint32_t> representatives;  // a type index per distinct signature
+  std::vector<int> of_type;               // per type index: the position of its signature's, or -1
+};
+
+EntryPlan plan_entry_trampolines(const wasm::Module& module) {
+  auto signature = [&](uint32_t t) {  // the parameter count, then the value types
+    const wasm::FuncType& type = module.types[t];
+    std::string key = std::to_string(type.params.size()) + ':';
+    for (wasm::ValType v : type.params) key += char(v);
+    for (wasm::ValType v : type.results) key += char(v);
+    return key;
+  };
+  EntryPlan plan;
+  std::map<std::string, int> by_signature;
+  for (uint32_t i = 0; i < module.bodies.size(); ++i) {
+    uint32_t t = module.func_types[module.imported_funcs + i];
+    auto [it, added] = by_signature.try_emplace(signature(t), int(plan.representatives.size()));
+    if (added) plan.representatives.push_back(t);
+  }
+  plan.of_type.assign(module.types.size(), -1);
+  for (uint32_t t = 0; t < module.types.size(); ++t)
+    if (auto it = by_signature.find(signature(t)); it != by_signature.end()) plan.of_type[t] = it->second;
+  return plan;
 }
 
 class JitCode final : public vm::CompiledCode {
@@ -189,6 +221,7 @@ Expected<Objects> LlvmCodeGenerator::emit_objects(const wasm::Module& module, co
     }
   }
   chunks.push_back({first, uint32_t(module.bodies.size())});
+  const EntryPlan entries = plan_entry_trampolines(module);
 
   std::vector<Expected<std::unique_ptr<llvm::MemoryBuffer>>> objects;
   for (size_t k = 0; k < chunks.size(); ++k) objects.emplace_back(Error{"not compiled"});
@@ -199,7 +232,7 @@ Expected<Objects> LlvmCodeGenerator::emit_objects(const wasm::Module& module, co
       if (options.cancel && *options.cancel) break;
       objects[k] = build_object(module, options, fmt::format("chunk{}", k), [&](ModuleEnv& env) {
         if (k == 0)
-          for (uint32_t t = 0; t < module.types.size(); ++t)
+          for (uint32_t t : entries.representatives)
             emit_entry_trampoline(env, module.types[t], trampoline_symbol(t));
         for (uint32_t i = chunks[k].first; i < chunks[k].second; ++i)
           FunctionTranslator(env, module.imported_funcs + i).translate();
@@ -222,9 +255,12 @@ Expected<Objects> LlvmCodeGenerator::emit_objects(const wasm::Module& module, co
 }
 
 Expected<std::unique_ptr<vm::CompiledCode>> LlvmCodeGenerator::link_objects(const wasm::Module& module, Objects buffers) {
+  // The same plan as when the objects were emitted (it depends on the module alone), so cached
+  // objects link with the trampolines they hold.
+  const EntryPlan entries = plan_entry_trampolines(module);
   std::vector<std::string> symbols;
   for (uint32_t i = 0; i < module.bodies.size(); ++i) symbols.push_back(function_symbol(module.imported_funcs + i));
-  for (uint32_t t = 0; t < module.types.size(); ++t) symbols.push_back(trampoline_symbol(t));
+  for (uint32_t t : entries.representatives) symbols.push_back(trampoline_symbol(t));
   std::map<std::string, uint64_t> sizes = symbol_sizes(buffers);
   std::vector<void*> addresses;
   auto linked = link(std::move(buffers), symbols, addresses);
@@ -237,15 +273,16 @@ Expected<std::unique_ptr<vm::CompiledCode>> LlvmCodeGenerator::link_objects(cons
     uint32_t index = module.imported_funcs + i;
     auto name = module.names.functions.find(index);
     uintptr_t begin = reinterpret_cast<uintptr_t>(addresses[i]);
-    ranges.push_back({begin, begin + sizes[symbols[i]],
-                      name != module.names.functions.end() ? fmt::format("wasm[{}]::{}", index, name->second)
-                                                           : fmt::format("wasm[{}]", index)});
+    ranges.push_back({begin, begin + sizes[symbols[i]], index,
+                      name != module.names.functions.end() ? name->second : std::string(), module.names.module});
   }
   if (perf_map_enabled()) append_to_perf_map(ranges);
   code->code_token_ = vm::register_code(std::move(ranges));
   code->functions.assign(addresses.begin(), addresses.begin() + module.bodies.size());
+  code->entry_trampolines.assign(module.types.size(), nullptr);
   for (size_t t = 0; t < module.types.size(); ++t)
-    code->entry_trampolines.push_back(reinterpret_cast<vm::EntryTrampoline>(addresses[module.bodies.size() + t]));
+    if (int r = entries.of_type[t]; r >= 0)
+      code->entry_trampolines[t] = reinterpret_cast<vm::EntryTrampoline>(addresses[module.bodies.size() + size_t(r)]);
   return std::unique_ptr<vm::CompiledCode>(std::move(code));
 }
 

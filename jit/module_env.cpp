@@ -71,7 +71,7 @@ llvm::FunctionCallee ModuleEnv::libcall(const char* name) {
   else if (n == "wasmrun_table_copy" || n == "wasmrun_table_init")
     type = FunctionType::get(void_type, {ptr, i32, i32, i32, i32, i32}, false);
   else if (n == "wasmrun_epoch_reached") type = FunctionType::get(void_type, {ptr}, false);
-  else if (n == "wasmrun_host_call") type = FunctionType::get(void_type, {ptr, ptr, ptr}, false);
+  else if (n == "wasmrun_host_call") type = FunctionType::get(void_type, {ptr, ptr, ptr, ptr}, false);
   llvm::FunctionCallee callee = llvm_module.getOrInsertFunction(name, type);
   if (auto* f = llvm::dyn_cast<llvm::Function>(callee.getCallee())) {
     f->addFnAttr(llvm::Attribute::NoUnwind);

@@ -42,14 +42,15 @@ void unregister_code(uint64_t token) {
   r.by_token.erase(it);
 }
 
-std::optional<std::string> function_at(uintptr_t pc) {
+std::optional<Frame> frame_at(uintptr_t pc) {
   Registry& r = registry();
   std::lock_guard lock(r.mutex);
   auto it = r.by_begin.upper_bound(pc);
   if (it == r.by_begin.begin()) return std::nullopt;
   --it;
-  if (pc >= it->second.end) return std::nullopt;
-  return it->second.name;
+  const CodeRange& range = it->second;
+  if (pc >= range.end) return std::nullopt;
+  return Frame{range.func_index, range.func_name, range.module_name, std::nullopt, false};
 }
 
 }  // namespace wasmrun::vm

@@ -29,7 +29,9 @@ class CompiledCode {
  public:
   virtual ~CompiledCode() = default;
   std::vector<void*> functions;                  // per defined function
-  std::vector<EntryTrampoline> entry_trampolines; // per type index of the module
+  // Per type index of the module; null for a type no defined function has (the engine's
+  // trampoline for the signature serves then). Types of one signature share one.
+  std::vector<EntryTrampoline> entry_trampolines;
   // Lazy code: blocks until the optimized code runs in place of the baseline (or tier-up gave up).
   virtual void wait_for_tier_up() {}
 };
@@ -78,7 +80,7 @@ class CodeGenerator {
   virtual Expected<std::vector<uint8_t>> serialize(const wasm::Module& module, const CompileOptions& options) = 0;
   virtual Expected<LoadedCode> deserialize(std::span<const uint8_t> artifact, const CompileOptions& options) = 0;
   // Code with the wasm calling convention for `type` that stores its arguments in an array and
-  // calls wasmrun_host_call(callee, caller, values); and the entry trampoline for `type`.
+  // calls wasmrun_host_call(callee, caller, values, frame); and the entry trampoline for `type`.
   virtual Expected<void*> host_stub(const wasm::FuncType& type) = 0;
   virtual Expected<EntryTrampoline> entry_trampoline(const wasm::FuncType& type) = 0;
 };

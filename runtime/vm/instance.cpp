@@ -37,7 +37,7 @@ std::string describe(const wasm::FuncType& t) {
 
 Expected<void> check_import(Store& store, const wasm::Module& m, const wasm::Import& im, const Extern& actual) {
   auto incompatible = [&](const std::string& why) {
-    return Error{fmt::format("incompatible import type for \"{}\" \"{}\": {}", im.module, im.name, why)};
+    return Error::link(fmt::format("incompatible import type for \"{}\" \"{}\": {}", im.module, im.name, why));
   };
   if (kind_of(actual) != im.kind)
     return incompatible(fmt::format("expected a {}, got a {}", to_string(im.kind), to_string(kind_of(actual))));
@@ -79,7 +79,8 @@ Expected<void> check_import(Store& store, const wasm::Module& m, const wasm::Imp
 Expected<Instance*> instantiate(Store& store, std::shared_ptr<const CompiledModule> cm, std::span<const Extern> imports) {
   const wasm::Module& m = cm->module;
   if (imports.size() != m.imports.size())
-    return Error{fmt::format("unknown import: the module has {} imports, {} were given", m.imports.size(), imports.size())};
+    return Error::link(
+        fmt::format("unknown import: the module has {} imports, {} were given", m.imports.size(), imports.size()));
   for (size_t i = 0; i < imports.size(); ++i)
     if (auto ok = check_import(store, m, m.imports[i], imports[i]); !ok) return ok.error();
 
@@ -167,7 +168,7 @@ Expected<Instance*> instantiate(Store& store, std::shared_ptr<const CompiledModu
     std::memcpy(&offset, eval_const(*inst, s.offset).bytes, 4);
     Table* t = inst->tables[s.table];
     uint64_t n = s.size();
-    if (uint64_t(offset) + n > t->size()) return Error{trap_message(TrapCode::TableOutOfBounds)};
+    if (uint64_t(offset) + n > t->size()) return Error::from_trap({TrapCode::TableOutOfBounds, trap_message(TrapCode::TableOutOfBounds), {}, 0});
     for (uint32_t k = 0; k < n; ++k) {
       t->set(offset + k, elem_ref(*inst, s, k));
     }
@@ -179,7 +180,7 @@ Expected<Instance*> instantiate(Store& store, std::shared_ptr<const CompiledModu
     uint32_t offset;
     std::memcpy(&offset, eval_const(*inst, s.offset).bytes, 4);
     LinearMemory* mem = inst->memories[s.memory];
-    if (uint64_t(offset) + s.bytes.size() > mem->size_bytes()) return Error{trap_message(TrapCode::MemoryOutOfBounds)};
+    if (uint64_t(offset) + s.bytes.size() > mem->size_bytes()) return Error::from_trap({TrapCode::MemoryOutOfBounds, trap_message(TrapCode::MemoryOutOfBounds), {}, 0});
     std::memcpy(mem->base() + offset, m.data(s.bytes), s.bytes.size());
   }
 

@@ -34,7 +34,7 @@ std::optional<Trap> invoke_catching(Store& store, FuncInstance* func, std::span<
   }
   if (!trampoline) {
     auto t = store.engine().entry_trampoline(func->ref.sig);
-    if (!t) return Trap{TrapCode::HostError, t.error().message};
+    if (!t) return Trap{TrapCode::HostError, t.error().message, {}, 0};
     trampoline = *t;
   }
   EntryCall call{trampoline, func->ref.code, func->ref.vmctx, values.data()};
@@ -42,7 +42,7 @@ std::optional<Trap> invoke_catching(Store& store, FuncInstance* func, std::span<
 }
 
 Expected<void> invoke(Store& store, FuncInstance* func, std::span<VMValue> values) {
-  if (auto trap = invoke_catching(store, func, values)) return Error{trap->message};
+  if (auto trap = invoke_catching(store, func, values)) return Error::from_trap(std::move(*trap));
   return {};
 }
 

@@ -25,7 +25,8 @@ void wasmrun_table_init(wasmrun::vm::VMContext* vmctx, uint32_t table, uint32_t 
                         uint32_t n);
 void wasmrun_elem_drop(wasmrun::vm::VMContext* vmctx, uint32_t segment);
 void wasmrun_epoch_reached(wasmrun::vm::VMContext* vmctx);
-void wasmrun_host_call(wasmrun::vm::VMContext* callee, wasmrun::vm::VMContext* caller, wasmrun::vm::VMValue* values);
+void wasmrun_host_call(wasmrun::vm::VMContext* callee, wasmrun::vm::VMContext* caller, wasmrun::vm::VMValue* values,
+                       void* stub_frame);
 }
 
 namespace wasmrun::vm {

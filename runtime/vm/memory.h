@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <memory>
 #include <optional>
+#include <string>
 
 #include "runtime/vm/vmcontext.h"
 #include "runtime/wasm/types.h"
@@ -15,7 +16,10 @@ namespace wasmrun::vm {
 
 class LinearMemory {
  public:
-  static Expected<std::unique_ptr<LinearMemory>> create(const wasm::MemoryType& type);
+  // `limit_bytes`: the embedder's limit (a store's ResourceLimits), below the type's maximum;
+  // a memory whose minimum is over it is not created, growth past it returns -1.
+  static Expected<std::unique_ptr<LinearMemory>> create(const wasm::MemoryType& type,
+                                                        uint64_t limit_bytes = UINT64_MAX);
   ~LinearMemory();
   LinearMemory(const LinearMemory&) = delete;
   LinearMemory& operator=(const LinearMemory&) = delete;
@@ -28,14 +32,18 @@ class LinearMemory {
   uint64_t size_pages() const { return vm_.size / wasm::kPageSize; }
   const wasm::MemoryType& type() const { return type_; }
   VMMemory* vm() { return &vm_; }
+  // Set once the embedder's limit refused a growth the type allowed: what was refused.
+  const std::optional<std::string>& limit_refusal() const { return limit_refusal_; }
 
  private:
   LinearMemory(uint8_t* base, size_t reserved, const wasm::MemoryType& type);
 
   VMMemory vm_;
   size_t reserved_;
-  uint64_t max_pages_;
+  uint64_t max_pages_;        // the type's maximum, within the reservation
+  uint64_t limit_pages_;      // the embedder's limit
   wasm::MemoryType type_;
+  std::optional<std::string> limit_refusal_;
 };
 
 }  // namespace wasmrun::vm

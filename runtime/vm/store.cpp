@@ -45,7 +45,7 @@ FuncInstance* Store::adopt_func(std::unique_ptr<FuncInstance> f) {
 }
 
 Expected<LinearMemory*> Store::create_memory(const wasm::MemoryType& type) {
-  auto m = LinearMemory::create(type);
+  auto m = LinearMemory::create(type, limits_.max_memory_bytes);
   if (!m) return m.error();
   memories_.push_back(m.take());
   return memories_.back().get();
@@ -55,8 +55,19 @@ Expected<Table*> Store::create_table(const wasm::TableType& type, void* init) {
   if (type.limits.min > kMaxInitialTableElements)
     return Error{fmt::format("table of {} elements is larger than the limit of {}", type.limits.min,
                              kMaxInitialTableElements)};
-  tables_.push_back(std::make_unique<Table>(type, init));
+  if (type.limits.min > limits_.max_table_elements)
+    return Error{fmt::format("table minimum size of {} elements exceeds the limit of {} elements", type.limits.min,
+                             limits_.max_table_elements)};
+  tables_.push_back(std::make_unique<Table>(type, init, limits_.max_table_elements));
   return tables_.back().get();
+}
+
+std::optional<std::string> Store::limit_refusal() const {
+  for (const auto& m : memories_)
+    if (m->limit_refusal()) return m->limit_refusal();
+  for (const auto& t : tables_)
+    if (t->limit_refusal()) return t->limit_refusal();
+  return std::nullopt;
 }
 
 GlobalInstance* Store::create_global(const wasm::GlobalType& type) {

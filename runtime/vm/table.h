@@ -3,6 +3,8 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
+#include <string>
 #include <vector>
 
 #include "runtime/vm/vmcontext.h"
@@ -12,7 +14,9 @@ namespace wasmrun::vm {
 
 class Table {
  public:
-  Table(const wasm::TableType& type, void* init);
+  // `limit`: the embedder's limit on elements (a store's ResourceLimits); growth past it returns
+  // -1. The caller checks the minimum against it.
+  Table(const wasm::TableType& type, void* init, uint64_t limit = UINT64_MAX);
 
   // table.grow: the old size, or -1 (§4.4.6.4).
   int64_t grow(uint32_t delta, void* init);
@@ -22,6 +26,8 @@ class Table {
   void set(uint32_t i, void* value) { elements_[i] = value; }
   const wasm::TableType& type() const { return type_; }
   VMTable* vm() { return &vm_; }
+  // Set once the embedder's limit refused a growth the type allowed: what was refused.
+  const std::optional<std::string>& limit_refusal() const { return limit_refusal_; }
 
  private:
   void sync() {
@@ -30,6 +36,8 @@ class Table {
   }
 
   wasm::TableType type_;
+  uint64_t limit_;
+  std::optional<std::string> limit_refusal_;
   std::vector<void*> elements_;
   VMTable vm_;
 };
