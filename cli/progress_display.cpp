@@ -26,8 +26,9 @@ void ProgressDisplay::update(const CompileProgress& p) {
   if (seconds < std::chrono::duration<double>(kQuietFor).count() || p.bytes_total == 0) return;
   double rate = p.bytes_done / seconds;  // bytes of function bodies per second
   std::string left = rate > 0 ? fmt::format(", about {:.0f} s left", (p.bytes_total - p.bytes_done) / rate) : "";
-  fmt::print(stderr, "\rcompiling {}: {}/{} functions, {:.2f} MB/s{}\x1b[K", name_, p.functions_done,
-             p.functions_total, rate / 1e6, left);
+  std::string speed = rate >= 1e6 ? fmt::format("{:.1f} MB/s", rate / 1e6) : fmt::format("{:.0f} KB/s", rate / 1e3);
+  fmt::print(stderr, "\rcompiling {}: {}/{} functions, {}{}\x1b[K", name_, p.functions_done, p.functions_total, speed,
+             left);
   std::fflush(stderr);
   shown_ = true;
 }

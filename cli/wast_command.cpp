@@ -64,8 +64,9 @@ int wast_command(Args args) {
   }
   print_summary(stdout, total);
   if (cache)
-    fmt::print("code cache {}: {} modules loaded, {} compiled and stored, {} entries rejected\n", cache_dir,
-               cache->stats().hits.load(), cache->stats().stores.load(), cache->stats().rejected.load());
+    fmt::print("code cache {}: {} modules loaded, {} compiled, {} stored, {} entries rejected\n", cache_dir,
+               cache->stats().hits.load(), cache->stats().misses.load(), cache->stats().stores.load(),
+               cache->stats().rejected.load());
   return total.total(total.failed) + total.failed_files == 0 ? 0 : 1;
 }
 
