@@ -23,7 +23,6 @@ std::optional<std::string> EngineFlags::parse(Args args, size_t& i) {
   if (auto dir = value("--cache-dir")) {
     if (dir->empty()) return "--cache-dir wants a directory";
     cache_dir = *dir;
-    cache = true;
     return "";
   }
   if (auto o = value("-O")) {

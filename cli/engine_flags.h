@@ -14,7 +14,7 @@ namespace wasmrun::cli {
 struct EngineFlags {
   EngineFlags() { config.lazy = true; }
   Config config;
-  bool cache = true;
+  bool cache = true;  // false with --no-cache, wherever it stands
   std::string cache_dir = default_cache_dir();
 
   // Reads the flag at args[i] (and its value, advancing i): nothing when it is not an engine
