@@ -18,6 +18,7 @@ FunctionTranslator::FunctionTranslator(ModuleEnv& env, uint32_t func_index)
       func_index_(func_index),
       type_(env.wasm.func_type(func_index)),
       fn_(env.function(func_index)),
+      subprogram_(env.debug.attach(*fn_, func_index)),
       b_(env.ctx) {}
 
 std::vector<llvm::Value*> FunctionTranslator::pop_n(size_t n) {
@@ -81,6 +82,7 @@ void FunctionTranslator::trap_if(llvm::Value* condition, vm::TrapCode code) {
   if (!trap) {
     trap = llvm::BasicBlock::Create(env_.ctx, "trap", fn_);
     llvm::IRBuilder<> tb(trap);
+    tb.SetCurrentDebugLocation(b_.getCurrentDebugLocation());  // the first site of this trap
     emit_trap_call(tb, code);
   }
   llvm::BasicBlock* next = llvm::BasicBlock::Create(env_.ctx, "", fn_);
@@ -140,10 +142,11 @@ void FunctionTranslator::translate() {
   fn_->addFnAttr("disable-tail-calls", "true");
   llvm::BasicBlock* entry = llvm::BasicBlock::Create(env_.ctx, "entry", fn_);
   b_.SetInsertPoint(entry);
+  const wasm::FunctionBody& body = wasm_.bodies[func_index_ - wasm_.imported_funcs];
+  b_.SetCurrentDebugLocation(DebugLocations::at(subprogram_, body.code.begin));  // the prologue
   vmctx_ = fn_->getArg(0);
 
   // Locals: parameters, then declared locals initialised to zero (§4.4.10 invocation).
-  const wasm::FunctionBody& body = wasm_.bodies[func_index_ - wasm_.imported_funcs];
   for (size_t i = 0; i < type_.params.size(); ++i) {
     llvm::AllocaInst* slot = b_.CreateAlloca(env_.type_of(type_.params[i]));
     b_.CreateStore(fn_->getArg(unsigned(i + 2)), slot);
@@ -168,6 +171,7 @@ void FunctionTranslator::translate() {
   wasm::InstructionReader instructions(reader);
   while (!controls_.empty()) {
     wasm::Instr in = instructions.next();
+    b_.SetCurrentDebugLocation(DebugLocations::at(subprogram_, in.offset));
     if (unreachable_) skip_unreachable(in);
     else step(in);
   }

@@ -119,6 +119,7 @@ class FunctionTranslator {
   uint32_t func_index_;
   const wasm::FuncType& type_;
   llvm::Function* fn_;
+  llvm::DISubprogram* subprogram_;
   llvm::IRBuilder<> b_;
   llvm::Value* vmctx_;
   llvm::Value* memory_base_ = nullptr;  // loaded once in the entry block

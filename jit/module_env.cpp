@@ -8,7 +8,7 @@ std::string function_symbol(uint32_t func_index) { return fmt::format("w{}", fun
 std::string trampoline_symbol(uint32_t type_index) { return fmt::format("e{}", type_index); }
 
 ModuleEnv::ModuleEnv(llvm::LLVMContext& c, llvm::Module& m, const wasm::Module& w, const vm::CompileOptions& o)
-    : ctx(c), llvm_module(m), wasm(w), options(o) {
+    : ctx(c), llvm_module(m), wasm(w), options(o), debug(m) {
   i8 = llvm::Type::getInt8Ty(ctx);
   i32 = llvm::Type::getInt32Ty(ctx);
   i64 = llvm::Type::getInt64Ty(ctx);

@@ -55,9 +55,12 @@ struct Frame {
   std::string func_name;    // from the module's name section; empty without one
   std::string module_name;  // from the module's name section; empty without one
   // Byte offset in the module binary of the instruction that trapped (innermost frame) or of
-  // the call it was executing (outer frames), when the code carries it.
+  // the call it was executing (outer frames); absent where the machine code has no location
+  // (a function's prologue may share its first instruction's). Traps that share one trap path
+  // within a function report the offset of the first instruction that took it.
   std::optional<uint32_t> module_offset;
-  bool inlined = false;     // the JIT inlined this call into the next frame's code
+  // The JIT inlined this function into the next frame's code; the frame is reported all the same.
+  bool inlined = false;
 
   // "wasm[3]::fib", with the module's name first when it has one.
   std::string name() const {

@@ -138,14 +138,14 @@ uintptr_t stack_floor() {
   return floor;
 }
 
-// The wasm frames of a trapped activation. A return address is looked up one byte back: a call
-// to a noreturn trap routine can be a function's last instruction, and its return address then
-// lies past the function's end.
+// The wasm frames of a trapped activation, inlined ones included. A return address is looked up
+// one byte back, inside the call: a call to a noreturn trap routine can be a function's last
+// instruction, whose return address lies past the function's end.
 std::vector<Frame> backtrace(const Activation& a) {
   std::vector<Frame> frames;
   for (size_t i = 0; i < a.frame_count; ++i) {
     uintptr_t pc = i == 0 && a.fault_pc ? a.pcs[i] : a.pcs[i] - 1;
-    if (auto frame = frame_at(pc)) frames.push_back(std::move(*frame));
+    for (Frame& frame : frames_at(pc)) frames.push_back(std::move(frame));
   }
   return frames;
 }
