@@ -16,6 +16,12 @@ Expected<Engine> Engine::create(const Config& config) {
   vm::EngineConfig c;
   c.compile.opt_level = config.opt_level;
   c.compile.epoch_interruption = config.epoch_interruption;
+  c.compile.lazy = config.lazy;
+  c.compile.lazy_min_code_bytes = config.lazy_min_code_bytes;
+  if (config.compile_progress)
+    c.compile.progress = [report = config.compile_progress](const vm::CompileProgress& p) {
+      report({p.functions_done, p.functions_total, p.bytes_done, p.bytes_total});
+    };
   c.max_wasm_stack = config.max_wasm_stack;
   return Engine(std::make_shared<vm::Engine>(c, codegen.take()));
 }

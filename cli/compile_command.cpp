@@ -11,6 +11,7 @@
 #include "cli/commands.h"
 #include "cli/engine_flags.h"
 #include "cli/load_binary.h"
+#include "cli/progress_display.h"
 #include "wasmrun/wasmrun.h"
 
 namespace wasmrun::cli {
@@ -54,11 +55,14 @@ int compile_command(Args args) {
   if (output.empty()) output = std::filesystem::path(input).replace_extension(".cwasm").string();
 
   Config config = flags.config;  // an artifact is the output here: no code cache
+  ProgressDisplay progress(input);
+  progress.attach(config);
   auto engine = Engine::create(config);
   if (!engine) return fail(engine.error().message);
   auto bytes = load_binary(input);
   if (!bytes) return fail(bytes.error().message);
   auto artifact = Module::precompile(*engine, *bytes);
+  progress.finish();
   if (!artifact) return fail(fmt::format("{}: {}", input, artifact.error().message));
   if (auto ok = write_file_atomically(output, *artifact); !ok) return fail(ok.error().message);
   return 0;

@@ -12,6 +12,10 @@ std::optional<std::string> EngineFlags::parse(Args args, size_t& i) {
     if (flag == "-O" && a.starts_with("-O") && a.size() > 2) return std::string(a.substr(2));
     return std::nullopt;
   };
+  if (a == "--lazy" || a == "--no-lazy") {
+    config.lazy = a == "--lazy";
+    return "";
+  }
   if (a == "--no-cache") {
     cache = false;
     return "";
@@ -19,7 +23,6 @@ std::optional<std::string> EngineFlags::parse(Args args, size_t& i) {
   if (auto dir = value("--cache-dir")) {
     if (dir->empty()) return "--cache-dir wants a directory";
     cache_dir = *dir;
-    cache = true;
     return "";
   }
   if (auto o = value("-O")) {

@@ -1,5 +1,6 @@
 // The engine options that `run` and `compile` share, spelled as in wasmtime where it has them:
-// -O opt-level=N, --cache-dir DIR, --no-cache.
+// -O opt-level=N, --cache-dir DIR, --no-cache; and --lazy / --no-lazy (the lazy baseline tier is
+// the CLI's default).
 #pragma once
 
 #include <optional>
@@ -11,8 +12,9 @@
 namespace wasmrun::cli {
 
 struct EngineFlags {
+  EngineFlags() { config.lazy = true; }
   Config config;
-  bool cache = true;
+  bool cache = true;  // false with --no-cache, wherever it stands
   std::string cache_dir = default_cache_dir();
 
   // Reads the flag at args[i] (and its value, advancing i): nothing when it is not an engine

@@ -2,15 +2,17 @@
 
 #include "support/file.h"
 #include "text/wat.h"
+#include "wasmrun/module.h"
 
 namespace wasmrun::cli {
 
 namespace {
-// Whether `start` can begin a binary module or component ("\0asm") or text (whitespace, a
-// comment or "("); anything else is rejected by the decoder from these bytes alone.
+// Whether `start` can begin a binary module or component ("\0asm"), a `wasmrun compile` artifact
+// or text (whitespace, a comment or "("); anything else is rejected by the decoder from these
+// bytes alone.
 bool plausible_start(std::span<const uint8_t> start) {
   static constexpr uint8_t kMagic[] = {0x00, 'a', 's', 'm'};
-  if (start.empty()) return true;
+  if (start.empty() || Module::is_precompiled(start)) return true;
   if (start[0] == 0x00) {
     for (size_t i = 1; i < start.size() && i < 4; ++i)
       if (start[i] != kMagic[i]) return false;

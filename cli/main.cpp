@@ -20,6 +20,10 @@ commands:
       -O opt-level=N          LLVM optimization level 0-3 (default 2)
       --cache-dir DIR         keep compiled code in DIR (default $XDG_CACHE_HOME/wasmrun)
       --no-cache              neither read nor write the code cache
+      --no-lazy               compile the whole module before running it (default, for
+                              modules with 1 MB of code or more: functions compiled at O0
+                              on first call, the module at opt-level in the background,
+                              then switched in)
                               (FILE may be a .cwasm artifact of `wasmrun compile`)
     limits (also as -W NAME=VALUE[,NAME=VALUE...], as in wasmtime):
       --timeout DUR           interrupt the guest after DUR (500ms, 10s, 2m; a bare
@@ -41,6 +45,7 @@ commands:
       --validate-only         only decode and validate; skip what needs execution
       --strict-messages       fail expected errors whose message differs from the script's
       --cache-dir DIR         compile through the code cache in DIR; print its use
+      --lazy[=baseline]       compile functions on first call (=baseline: never tier up)
       -v, --verbose           print every failure in detail
   wit FILE.wasm               print the world of a component (binary or text) as WIT
   wit PATH [DEP...] [--world NAME]

@@ -13,6 +13,7 @@
 #include "cli/commands.h"
 #include "cli/engine_flags.h"
 #include "cli/load_binary.h"
+#include "cli/progress_display.h"
 #include "cli/run_limits.h"
 #include "wasmrun/wasmrun.h"
 
@@ -164,11 +165,14 @@ int run_command(Args args) {
 
   Config config = engine_flags.resolved();
   limits.configure(config);
+  ProgressDisplay progress(path);
+  progress.attach(config);
   auto engine = Engine::create(config);
   if (!engine) return fail(engine.error().message);
   auto bytes = load_binary(path);  // .wasm, .wat or a .cwasm artifact
   if (!bytes) return fail(bytes.error().message);
   auto module = Module::is_precompiled(*bytes) ? Module::deserialize(*engine, *bytes) : Module::compile(*engine, *bytes);
+  progress.finish();
   if (!module) return fail(fmt::format("{}: {}", path, module.error().message));
 
   // The guest's argv: the module's path, then what follows it (with --invoke, the call's

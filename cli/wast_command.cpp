@@ -16,9 +16,12 @@ int wast_command(Args args) {
   WastOptions options;
   std::vector<std::string> files;
   std::string cache_dir;
+  vm::EngineConfig config;
   for (size_t i = 0; i < args.size(); ++i) {
     std::string_view a = args[i];
     if (a == "--cache-dir" && i + 1 < args.size()) cache_dir = args[++i];
+    else if (a == "--lazy") config.compile.lazy = true;
+    else if (a == "--lazy=baseline") config.compile.lazy = true, config.compile.tier_up = false;
     else if (a == "--validate-only") options.validate_only = true;
     else if (a == "--parse-only") options.parse_only = true;
     else if (a == "--strict-messages") options.strict_messages = true;
@@ -36,7 +39,7 @@ int wast_command(Args args) {
   if (!options.validate_only && !options.parse_only) {
     auto codegen = jit::create_llvm_code_generator(cache);
     if (!codegen) return fail(codegen.error().message);
-    engine = std::make_unique<vm::Engine>(vm::EngineConfig{}, codegen.take());
+    engine = std::make_unique<vm::Engine>(config, codegen.take());
   }
   WastRunner runner(options, stdout, engine.get());
   WastCounts total;
@@ -61,8 +64,9 @@ int wast_command(Args args) {
   }
   print_summary(stdout, total);
   if (cache)
-    fmt::print("code cache {}: {} modules loaded, {} compiled and stored, {} entries rejected\n", cache_dir,
-               cache->stats().hits.load(), cache->stats().stores.load(), cache->stats().rejected.load());
+    fmt::print("code cache {}: {} modules loaded, {} compiled, {} stored, {} entries rejected\n", cache_dir,
+               cache->stats().hits.load(), cache->stats().misses.load(), cache->stats().stores.load(),
+               cache->stats().rejected.load());
   return total.total(total.failed) + total.failed_files == 0 ? 0 : 1;
 }
 

@@ -13,7 +13,9 @@
 #include <thread>
 
 #include "jit/function_translator.h"
+#include "jit/lazy_code.h"
 #include "jit/object_compiler.h"
+#include "jit/compile_progress.h"
 #include "jit/debug_frames.h"
 #include "jit/perf_map.h"
 #include "jit/persistent_code.h"
@@ -27,8 +29,16 @@ namespace {
 
 // Code below this many bytes is compiled as one chunk: threads would cost more than they save.
 constexpr size_t kMinChunkBytes = 64 * 1024;
+// Chunks per thread, at most: enough to balance the threads' load and to report progress often.
+constexpr size_t kChunksPerThread = 16;
 
 std::string error_text(llvm::Error e) { return llvm::toString(std::move(e)); }
+
+uint64_t code_bytes(const wasm::Module& module) {
+  uint64_t total = 0;
+  for (const wasm::FunctionBody& b : module.bodies) total += b.code.size();
+  return total;
+}
 
 // Which entry trampolines a module's code carries: one per distinct signature of its defined
 // functions, the only functions of its own the host can enter (imports are the host's or another
@@ -75,7 +85,7 @@ class JitCode final : public vm::CompiledCode {
   llvm::orc::JITDylib& dylib_;
 };
 
-class LlvmCodeGenerator final : public vm::CodeGenerator, public ObjectPipeline {
+class LlvmCodeGenerator final : public vm::CodeGenerator, public LazyPipeline {
  public:
   LlvmCodeGenerator(std::unique_ptr<llvm::orc::LLJIT> jit, llvm::orc::JITTargetMachineBuilder builder,
                     std::shared_ptr<CodeCache> cache)
@@ -83,6 +93,11 @@ class LlvmCodeGenerator final : public vm::CodeGenerator, public ObjectPipeline 
 
   Expected<std::unique_ptr<vm::CompiledCode>> compile(const wasm::Module& module,
                                                       const vm::CompileOptions& options) override {
+    if (options.lazy && code_bytes(module) >= options.lazy_min_code_bytes) {
+      if (cache_)
+        if (auto code = cached_code(*this, *cache_, module, options)) return code;
+      return create_lazy_code(*this, module, options, cache_);
+    }
     if (cache_) return compile_through_cache(*this, *cache_, module, options);
     auto objects = emit_objects(module, options);
     if (!objects) return objects.error();
@@ -105,6 +120,24 @@ class LlvmCodeGenerator final : public vm::CodeGenerator, public ObjectPipeline 
   Expected<std::unique_ptr<vm::CompiledCode>> link_objects(const wasm::Module& module, Objects objects) override;
   const CodeIdentity& identity() const override { return identity_; }
 
+  llvm::orc::LLJIT& jit() override { return *jit_; }
+  Expected<llvm::orc::LazyCallThroughManager*> call_through_manager() override {
+    std::lock_guard lock(glue_mutex_);
+    if (!call_through_) {
+      auto created = create_call_through_manager(*jit_);
+      if (!created) return created.error();
+      call_through_ = created.take();
+    }
+    return call_through_.get();
+  }
+  Expected<std::unique_ptr<llvm::MemoryBuffer>> emit_object(const wasm::Module& module,
+                                                            const vm::CompileOptions& options,
+                                                            const std::string& name,
+                                                            const std::function<void(ModuleEnv&)>& emit) override {
+    return build_object(module, options, name, emit);
+  }
+  Expected<void> define_libcalls(llvm::orc::JITDylib& dylib) override;
+
  private:
   using Emit = std::function<void(ModuleEnv&)>;
   // Builds one object with `emit` (on the calling thread).
@@ -124,6 +157,7 @@ class LlvmCodeGenerator final : public vm::CodeGenerator, public ObjectPipeline 
   std::atomic<uint64_t> next_id_{0};
   std::mutex glue_mutex_;
   std::vector<std::unique_ptr<JitCode>> glue_;  // host stubs and trampolines live as long as the engine
+  std::unique_ptr<llvm::orc::LazyCallThroughManager> call_through_;  // created with the first lazy module
 };
 
 Expected<std::unique_ptr<llvm::MemoryBuffer>> LlvmCodeGenerator::build_object(const wasm::Module& module,
@@ -139,6 +173,16 @@ Expected<std::unique_ptr<llvm::MemoryBuffer>> LlvmCodeGenerator::build_object(co
   return compile_to_object(llvm_module, builder_, options.opt_level);
 }
 
+Expected<void> LlvmCodeGenerator::define_libcalls(llvm::orc::JITDylib& dylib) {
+  llvm::orc::SymbolMap libcalls;
+  for (auto [name, address] : vm::libcall_symbols())
+    libcalls[jit_->mangleAndIntern(name)] = {llvm::orc::ExecutorAddr::fromPtr(address),
+                                             llvm::JITSymbolFlags::Exported | llvm::JITSymbolFlags::Callable};
+  if (auto e = dylib.define(llvm::orc::absoluteSymbols(std::move(libcalls))))
+    return Error{"cannot define the runtime's symbols: " + error_text(std::move(e))};
+  return {};
+}
+
 Expected<std::unique_ptr<JitCode>> LlvmCodeGenerator::link(std::vector<std::unique_ptr<llvm::MemoryBuffer>> objects,
                                                           const std::vector<std::string>& symbols,
                                                           std::vector<void*>& addresses) {
@@ -146,12 +190,7 @@ Expected<std::unique_ptr<JitCode>> LlvmCodeGenerator::link(std::vector<std::uniq
   if (!dylib) return Error{"cannot create a JIT library: " + error_text(dylib.takeError())};
   auto code = std::make_unique<JitCode>(*jit_, *dylib);
 
-  llvm::orc::SymbolMap libcalls;
-  for (auto [name, address] : vm::libcall_symbols())
-    libcalls[jit_->mangleAndIntern(name)] = {llvm::orc::ExecutorAddr::fromPtr(address),
-                                             llvm::JITSymbolFlags::Exported | llvm::JITSymbolFlags::Callable};
-  if (auto e = dylib->define(llvm::orc::absoluteSymbols(std::move(libcalls))))
-    return Error{"cannot define the runtime's symbols: " + error_text(std::move(e))};
+  if (auto ok = define_libcalls(*dylib); !ok) return ok.error();
   for (auto& object : objects)
     if (auto e = jit_->addObjectFile(*dylib, std::move(object)))
       return Error{"cannot add compiled code: " + error_text(std::move(e))};
@@ -170,7 +209,7 @@ Expected<Objects> LlvmCodeGenerator::emit_objects(const wasm::Module& module, co
   size_t total = 0;
   for (const wasm::FunctionBody& b : module.bodies) total += b.code.size();
   unsigned threads = std::max(1u, std::thread::hardware_concurrency());
-  size_t chunk_count = std::clamp<size_t>(total / kMinChunkBytes, 1, size_t(threads) * 4);
+  size_t chunk_count = std::clamp<size_t>(total / kMinChunkBytes, 1, size_t(threads) * kChunksPerThread);
   chunk_count = std::min(chunk_count, std::max<size_t>(module.bodies.size(), 1));
   std::vector<std::pair<uint32_t, uint32_t>> chunks;  // [first, last) defined-function indices
   size_t target = total / chunk_count + 1, accumulated = 0;
@@ -189,8 +228,10 @@ Expected<Objects> LlvmCodeGenerator::emit_objects(const wasm::Module& module, co
   std::vector<Expected<std::unique_ptr<llvm::MemoryBuffer>>> objects;
   for (size_t k = 0; k < chunks.size(); ++k) objects.emplace_back(Error{"not compiled"});
   std::atomic<size_t> next{0};
+  ProgressReporter progress(options.progress, module);
   auto worker = [&] {
     for (size_t k; (k = next.fetch_add(1)) < chunks.size();) {
+      if (options.cancel && *options.cancel) break;
       objects[k] = build_object(module, options, fmt::format("chunk{}", k), [&](ModuleEnv& env) {
         if (k == 0)
           for (uint32_t t : entries.representatives)
@@ -198,6 +239,7 @@ Expected<Objects> LlvmCodeGenerator::emit_objects(const wasm::Module& module, co
         for (uint32_t i = chunks[k].first; i < chunks[k].second; ++i)
           FunctionTranslator(env, module.imported_funcs + i).translate();
       });
+      progress.done(chunks[k].first, chunks[k].second);
     }
   };
   size_t helpers = std::min<size_t>(threads, chunks.size()) - 1;

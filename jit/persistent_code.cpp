@@ -55,18 +55,31 @@ std::unique_ptr<vm::CompiledCode> link_entry(ObjectPipeline& pipeline, CodeCache
 
 }  // namespace
 
+std::unique_ptr<vm::CompiledCode> cached_code(ObjectPipeline& pipeline, CodeCache& cache, const wasm::Module& module,
+                                              const vm::CompileOptions& options) {
+  ModuleHash hash = hash_module(module.bytes);
+  std::string key = CodeCache::key(hash, pipeline.identity(), options);
+  std::unique_ptr<llvm::MemoryBuffer> entry = cache.load(key);
+  if (!entry) return nullptr;
+  return link_entry(pipeline, cache, key, *entry, hash, module, options);
+}
+
+void store_code(ObjectPipeline& pipeline, CodeCache& cache, const wasm::Module& module,
+                const vm::CompileOptions& options, const Objects& objects) {
+  ModuleHash hash = hash_module(module.bytes);
+  // A cache that cannot be written costs only speed: the code is still good.
+  (void)cache.store(CodeCache::key(hash, pipeline.identity(), options),
+                    write_artifact({pipeline.identity(), options, hash}, views(objects), {}));
+}
+
 Expected<std::unique_ptr<vm::CompiledCode>> compile_through_cache(ObjectPipeline& pipeline, CodeCache& cache,
                                                                   const wasm::Module& module,
                                                                   const vm::CompileOptions& options) {
-  ModuleHash hash = hash_module(module.bytes);
-  std::string key = CodeCache::key(hash, pipeline.identity(), options);
-  if (auto entry = cache.load(key))
-    if (auto code = link_entry(pipeline, cache, key, *entry, hash, module, options)) return code;
+  if (auto code = cached_code(pipeline, cache, module, options)) return code;
   ++cache.stats().misses;
   auto objects = pipeline.emit_objects(module, options);
   if (!objects) return objects.error();
-  // A cache that cannot be written costs only speed: the code is still good.
-  (void)cache.store(key, write_artifact({pipeline.identity(), options, hash}, views(*objects), {}));
+  store_code(pipeline, cache, module, options, *objects);
   return pipeline.link_objects(module, objects.take());
 }
 

@@ -25,6 +25,12 @@ class ObjectPipeline {
   virtual const CodeIdentity& identity() const = 0;
 };
 
+// The cache's code for `module`, linked; null when there is no usable entry.
+std::unique_ptr<vm::CompiledCode> cached_code(ObjectPipeline& pipeline, CodeCache& cache, const wasm::Module& module,
+                                              const vm::CompileOptions& options);
+void store_code(ObjectPipeline& pipeline, CodeCache& cache, const wasm::Module& module,
+                const vm::CompileOptions& options, const Objects& objects);
+
 // compile() with a cache: link the cached objects if an entry is usable, else emit, store, link.
 Expected<std::unique_ptr<vm::CompiledCode>> compile_through_cache(ObjectPipeline& pipeline, CodeCache& cache,
                                                                   const wasm::Module& module,

@@ -1,9 +1,10 @@
 // Time to first call of a large module, in one process (bench/startup/run drives it):
-//   startup_bench [-O N] [--cache-dir DIR] FILE.wasm|FILE.cwasm [EXPORT [I32...]]
+//   startup_bench [-O N] [--lazy[=baseline]] [--cache-dir DIR] FILE.wasm|FILE.cwasm [EXPORT [I32...]]
 // Loads the module (compiling it, or through the code cache, or from an artifact), instantiates
 // it with every import stubbed (functions trap if called; memories, tables and globals are
 // created to the import's type), and calls EXPORT with i32 arguments. Prints one JSON object with
-// the phases in milliseconds: {"load_ms", "instantiate_ms", "first_call_ms", "cache_hit"}.
+// the phases in milliseconds: {"load_ms", "instantiate_ms", "first_call_ms", "cache_hit"}; with
+// --lazy --wait-tier-up, then waits until the optimized code is in ("tier_up_ms", after the call).
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
@@ -58,14 +59,18 @@ Expected<vm::Extern> stub(vm::Store& store, const wasm::Module& m, const wasm::I
 int main(int argc, char** argv) {
   vm::EngineConfig config;
   std::string cache_dir;
+  bool wait_tier_up = false;
   int i = 1;
   for (; i < argc && argv[i][0] == '-'; ++i) {
     std::string a = argv[i];
     if (a == "-O" && i + 1 < argc) config.compile.opt_level = std::atoi(argv[++i]);
     else if (a == "--cache-dir" && i + 1 < argc) cache_dir = argv[++i];
+    else if (a == "--lazy") config.compile.lazy = true;
+    else if (a == "--wait-tier-up") wait_tier_up = true;
+    else if (a == "--lazy=baseline") config.compile.lazy = true, config.compile.tier_up = false;
     else return fail("unknown option " + a);
   }
-  if (i >= argc) return fail("usage: startup_bench [-O N] [--cache-dir DIR] FILE.wasm|FILE.cwasm [EXPORT [I32...]]");
+  if (i >= argc) return fail("usage: startup_bench [-O N] [--lazy[=baseline]] [--cache-dir DIR] FILE.wasm|FILE.cwasm [EXPORT [I32...]]");
   std::string path = argv[i++];
   std::string export_name = i < argc ? argv[i++] : "";
   std::vector<vm::VMValue> values(16);
@@ -103,7 +108,12 @@ int main(int argc, char** argv) {
     if (auto ok = vm::invoke(store, std::get<vm::FuncInstance*>(*e), values); !ok) return fail(ok.error().message);
   }
   auto t3 = Clock::now();
-  std::printf("{\"load_ms\": %.1f, \"instantiate_ms\": %.1f, \"first_call_ms\": %.1f, \"cache_hit\": %s}\n",
+  std::printf("{\"load_ms\": %.1f, \"instantiate_ms\": %.1f, \"first_call_ms\": %.1f, \"cache_hit\": %s",
               ms(t1 - t0), ms(t2 - t1), ms(t3 - t2), cache && cache->stats().hits ? "true" : "false");
+  if (wait_tier_up) {
+    (*module)->code->wait_for_tier_up();
+    std::printf(", \"tier_up_ms\": %.1f", ms(Clock::now() - t3));
+  }
+  std::printf("}\n");
   return 0;
 }

@@ -18,6 +18,8 @@
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
+#include <functional>
 #include <memory>
 #include <string>
 
@@ -29,6 +31,12 @@ namespace vm {
 class Engine;
 }
 
+// How far a compile has come (of the module's defined functions and their code bytes).
+struct CompileProgress {
+  size_t functions_done = 0, functions_total = 0;
+  uint64_t bytes_done = 0, bytes_total = 0;
+};
+
 struct Config {
   // LLVM optimization level 0-3. 2 (the default) runs as fast as 3 and up to 1.6x faster than
   // 1 for about the same compile time; 0 compiles ~20x faster and runs ~1.5x slower. Measured
@@ -37,6 +45,14 @@ struct Config {
   // Compile epoch checks into function entries and loop headers, so Store::set_epoch_deadline
   // and Engine::increment_epoch can interrupt a runaway guest.
   bool epoch_interruption = false;
+  // Lazy baseline tier: functions are compiled at O0 on their first call, so a large module
+  // starts in about a second, while the whole module is compiled at opt_level on a background
+  // thread and switched in when ready (and stored in the code cache, if any). False: the whole
+  // module is compiled at opt_level before it can run.
+  bool lazy = false;
+  // With lazy: modules with less function code than this are compiled eagerly, as their
+  // compile is short (a 1 MB module compiles at O2 in a few seconds on 2 cores).
+  uint64_t lazy_min_code_bytes = uint64_t(1) << 20;
   // Native stack a wasm call may use before it traps with "call stack exhausted".
   size_t max_wasm_stack = size_t(1) << 20;
   // The on-disk code cache: compiled code of every module is kept in this directory and loaded
@@ -45,6 +61,9 @@ struct Config {
   // default_cache_dir().
   std::string cache_dir;
   uint64_t cache_max_bytes = uint64_t(1) << 30;  // least recently used entries are evicted beyond
+  // Called as compiles progress, from the compiler's threads but one call at a time (the CLI's
+  // progress display). A module loaded from the cache or an artifact reports nothing.
+  std::function<void(const CompileProgress&)> compile_progress;
 };
 
 // $XDG_CACHE_HOME/wasmrun, else $HOME/.cache/wasmrun.

@@ -2,7 +2,9 @@
 // includes the JIT: an Engine is handed a CodeGenerator, and instances run what it produced.
 #pragma once
 
+#include <atomic>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <span>
@@ -30,11 +32,32 @@ class CompiledCode {
   // Per type index of the module; null for a type no defined function has (the engine's
   // trampoline for the signature serves then). Types of one signature share one.
   std::vector<EntryTrampoline> entry_trampolines;
+  // Lazy code: blocks until the optimized code runs in place of the baseline (or tier-up gave up).
+  virtual void wait_for_tier_up() {}
+};
+
+// How far a compile has come: reported as groups of functions finish, one call at a time (from
+// the compiler's worker threads).
+struct CompileProgress {
+  size_t functions_done = 0, functions_total = 0;
+  uint64_t bytes_done = 0, bytes_total = 0;  // of function bodies
 };
 
 struct CompileOptions {
   int opt_level = 2;            // LLVM -O level
   bool epoch_interruption = false;
+  // Lazy baseline tier: each function is compiled at O0 on its first call, while the whole
+  // module is compiled at opt_level in the background and switched in when ready (and stored in
+  // the code cache). Eager compilation at opt_level when false.
+  bool lazy = false;
+  bool tier_up = true;  // with lazy: false keeps every function in the baseline tier (for tests)
+  // With lazy: modules with fewer bytes of function code are compiled eagerly (and so stored in
+  // the code cache at once), their compile being short anyway.
+  uint64_t lazy_min_code_bytes = 0;
+  // Observes compiles (a progress display); not part of what the code depends on.
+  std::function<void(const CompileProgress&)> progress;
+  // Set to abandon a compile (a background one whose module is being freed).
+  const std::atomic<bool>* cancel = nullptr;
 };
 
 // A module with its code, as the code cache or an ahead-of-time artifact gives them back.

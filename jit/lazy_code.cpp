@@ -1,0 +1,249 @@
+#include "jit/lazy_code.h"
+
+#include <fmt/format.h>
+#include <llvm/ExecutionEngine/Orc/IndirectionUtils.h>
+
+#include <condition_variable>
+#include <cstdio>
+#include <cstdlib>
+#include <mutex>
+#include <thread>
+
+#include "jit/function_translator.h"
+#include "jit/perf_map.h"
+#include "jit/trampolines.h"
+#include "runtime/vm/code_registry.h"
+
+namespace wasmrun::jit {
+
+namespace {
+
+std::string body_symbol(uint32_t func_index) { return function_symbol(func_index) + ".body"; }
+
+std::string error_text(llvm::Error e) { return llvm::toString(std::move(e)); }
+
+class LazyCode;
+
+// Materializes "w<i>.body": translates and compiles function i alone at O0 when the stub's first
+// call looks it up, and hands the object to ORC's linker.
+class FunctionBodyUnit final : public llvm::orc::MaterializationUnit {
+ public:
+  FunctionBodyUnit(LazyCode& owner, uint32_t func_index, llvm::orc::SymbolStringPtr symbol)
+      : MaterializationUnit(Interface(
+            llvm::orc::SymbolFlagsMap{{symbol, llvm::JITSymbolFlags::Exported | llvm::JITSymbolFlags::Callable}},
+            nullptr)),
+        owner_(owner),
+        func_index_(func_index) {}
+
+  llvm::StringRef getName() const override { return "wasm function body"; }
+
+ private:
+  void materialize(std::unique_ptr<llvm::orc::MaterializationResponsibility> r) override;
+  void discard(const llvm::orc::JITDylib&, const llvm::orc::SymbolStringPtr&) override {}
+
+  LazyCode& owner_;
+  uint32_t func_index_;
+};
+
+class LazyCode final : public vm::CompiledCode {
+ public:
+  LazyCode(LazyPipeline& pipeline, const wasm::Module& module, const vm::CompileOptions& options,
+           std::shared_ptr<CodeCache> cache)
+      : pipeline_(pipeline), module_(module), options_(options), cache_(std::move(cache)),
+        tier_up_enabled_(options.tier_up) {
+    options_.lazy = false;
+    options_.progress = nullptr;
+  }
+
+  ~LazyCode() override {
+    cancel_ = true;
+    if (tier_up_.joinable()) tier_up_.join();
+    llvm::orc::ExecutionSession& es = pipeline_.jit().getExecutionSession();
+    optimized_.reset();
+    if (bodies_) llvm::consumeError(es.removeJITDylib(*bodies_));
+    if (stubs_) llvm::consumeError(es.removeJITDylib(*stubs_));
+    for (uint64_t token : code_tokens_) vm::unregister_code(token);
+  }
+
+  Expected<void> start();
+
+  void wait_for_tier_up() override {
+    std::unique_lock lock(mutex_);
+    tiered_up_changed_.wait(lock, [&] { return tier_up_finished_ || !tier_up_enabled_; });
+  }
+
+  // Function i's body was compiled: name its code for backtraces.
+  void compiled(uint32_t func_index, uintptr_t begin, uint64_t size) {
+    auto name = module_.names.functions.find(func_index);
+    std::vector<vm::CodeRange> ranges{{begin, begin + size, func_index,
+                                       name != module_.names.functions.end() ? name->second : std::string(),
+                                       module_.names.module}};
+    if (perf_map_enabled()) append_to_perf_map(ranges);
+    std::lock_guard lock(mutex_);
+    code_tokens_.push_back(vm::register_code(std::move(ranges)));
+  }
+
+  bool epoch_interruption() const { return options_.epoch_interruption; }
+
+  LazyPipeline& pipeline_;
+  const wasm::Module& module_;
+
+ private:
+  void tier_up();
+  std::unique_ptr<vm::CompiledCode> compile_optimized();
+
+  vm::CompileOptions options_;  // of the optimized code
+  std::shared_ptr<CodeCache> cache_;
+  bool tier_up_enabled_;
+  llvm::orc::JITDylib* stubs_ = nullptr;   // "w<i>" stubs and the entry trampolines
+  llvm::orc::JITDylib* bodies_ = nullptr;  // "w<i>.body", compiled on first call
+  std::unique_ptr<llvm::orc::IndirectStubsManager> stubs_manager_;
+  std::mutex mutex_;
+  std::vector<uint64_t> code_tokens_;
+  std::unique_ptr<vm::CompiledCode> optimized_;
+  std::atomic<bool> cancel_{false};
+  bool tier_up_finished_ = false;  // under mutex_
+  std::condition_variable tiered_up_changed_;
+  std::thread tier_up_;
+};
+
+void FunctionBodyUnit::materialize(std::unique_ptr<llvm::orc::MaterializationResponsibility> r) {
+  const wasm::Module& module = owner_.module_;
+  std::string symbol = body_symbol(func_index_);
+  vm::CompileOptions baseline;
+  baseline.opt_level = 0;
+  baseline.epoch_interruption = owner_.epoch_interruption();
+  auto object = owner_.pipeline_.emit_object(module, baseline, symbol, [&](ModuleEnv& env) {
+    FunctionTranslator(env, func_index_).translate();
+    env.function(func_index_)->setName(symbol);
+  });
+  llvm::orc::ExecutionSession& es = r->getExecutionSession();
+  if (!object) {
+    es.reportError(llvm::make_error<llvm::StringError>(object.error().message, llvm::inconvertibleErrorCode()));
+    r->failMaterialization();
+    return;
+  }
+  std::vector<std::unique_ptr<llvm::MemoryBuffer>> one;
+  one.push_back(object.take());
+  uint64_t size = symbol_sizes(one)[symbol];
+  llvm::orc::JITDylib& dylib = r->getTargetJITDylib();
+  owner_.pipeline_.jit().getObjLinkingLayer().emit(std::move(r), std::move(one[0]));
+  // Once linked, register the body's range (the lookup answers as soon as it is ready).
+  LazyCode& owner = owner_;
+  uint32_t index = func_index_;
+  es.lookup(
+      llvm::orc::LookupKind::Static, llvm::orc::makeJITDylibSearchOrder(&dylib),
+      llvm::orc::SymbolLookupSet(es.intern(symbol)), llvm::orc::SymbolState::Ready,
+      [&owner, index, size](llvm::Expected<llvm::orc::SymbolMap> found) {
+        if (!found) {
+          llvm::consumeError(found.takeError());
+          return;
+        }
+        owner.compiled(index, found->begin()->second.getAddress().getValue(), size);
+      },
+      llvm::orc::NoDependenciesToRegister);
+}
+
+Expected<void> LazyCode::start() {
+  llvm::orc::LLJIT& jit = pipeline_.jit();
+  auto manager = pipeline_.call_through_manager();
+  if (!manager) return manager.error();
+  static std::atomic<uint64_t> next_id{0};
+  uint64_t id = next_id++;
+  auto stubs = jit.createJITDylib(fmt::format("lazy{}", id));
+  if (!stubs) return Error{"cannot create a JIT library: " + error_text(stubs.takeError())};
+  stubs_ = &*stubs;
+  auto bodies = jit.createJITDylib(fmt::format("lazy{}-bodies", id));
+  if (!bodies) return Error{"cannot create a JIT library: " + error_text(bodies.takeError())};
+  bodies_ = &*bodies;
+  bodies_->addToLinkOrder(*stubs_);  // after the defaults (the process symbols, for memset)
+  if (auto ok = pipeline_.define_libcalls(*bodies_); !ok) return ok.error();
+
+  llvm::orc::SymbolAliasMap aliases;
+  for (uint32_t i = 0; i < module_.bodies.size(); ++i) {
+    uint32_t index = module_.imported_funcs + i;
+    llvm::orc::SymbolStringPtr body = jit.mangleAndIntern(body_symbol(index));
+    if (auto e = bodies_->define(std::make_unique<FunctionBodyUnit>(*this, index, body)))
+      return Error{"cannot define a lazy function: " + error_text(std::move(e))};
+    aliases[jit.mangleAndIntern(function_symbol(index))] = {
+        body, llvm::JITSymbolFlags::Exported | llvm::JITSymbolFlags::Callable};
+  }
+  stubs_manager_ = llvm::orc::createLocalIndirectStubsManagerBuilder(jit.getTargetTriple())();
+  if (!stubs_manager_) return Error{"the lazy tier does not support this target"};
+  if (auto e = stubs_->define(llvm::orc::lazyReexports(**manager, *stubs_manager_, *bodies_, std::move(aliases))))
+    return Error{"cannot define the lazy stubs: " + error_text(std::move(e))};
+
+  // Entry trampolines, compiled now: every host call needs one.
+  auto trampolines = pipeline_.emit_object(module_, options_, "trampolines", [&](ModuleEnv& env) {
+    for (uint32_t t = 0; t < module_.types.size(); ++t) emit_entry_trampoline(env, module_.types[t], trampoline_symbol(t));
+  });
+  if (!trampolines) return trampolines.error();
+  if (auto e = jit.addObjectFile(*stubs_, trampolines.take()))
+    return Error{"cannot add compiled code: " + error_text(std::move(e))};
+
+  llvm::orc::SymbolLookupSet lookup;
+  for (uint32_t i = 0; i < module_.bodies.size(); ++i)
+    lookup.add(jit.mangleAndIntern(function_symbol(module_.imported_funcs + i)));
+  for (uint32_t t = 0; t < module_.types.size(); ++t) lookup.add(jit.mangleAndIntern(trampoline_symbol(t)));
+  auto found = jit.getExecutionSession().lookup(llvm::orc::makeJITDylibSearchOrder(stubs_), lookup);
+  if (!found) return Error{"cannot create the lazy stubs: " + error_text(found.takeError())};
+  for (uint32_t i = 0; i < module_.bodies.size(); ++i)
+    functions.push_back(
+        (*found)[jit.mangleAndIntern(function_symbol(module_.imported_funcs + i))].getAddress().toPtr<void*>());
+  for (uint32_t t = 0; t < module_.types.size(); ++t)
+    entry_trampolines.push_back(reinterpret_cast<vm::EntryTrampoline>(
+        (*found)[jit.mangleAndIntern(trampoline_symbol(t))].getAddress().toPtr<void*>()));
+
+  if (tier_up_enabled_) tier_up_ = std::thread([this] { tier_up(); });
+  return {};
+}
+
+void LazyCode::tier_up() {
+  std::unique_ptr<vm::CompiledCode> optimized = compile_optimized();
+  std::lock_guard lock(mutex_);
+  optimized_ = std::move(optimized);
+  tier_up_finished_ = true;
+  tiered_up_changed_.notify_all();
+}
+
+std::unique_ptr<vm::CompiledCode> LazyCode::compile_optimized() {
+  vm::CompileOptions options = options_;
+  options.cancel = &cancel_;
+  auto objects = pipeline_.emit_objects(module_, options);
+  if (!objects || cancel_) return nullptr;
+  if (cache_) store_code(pipeline_, *cache_, module_, options_, *objects);
+  auto code = pipeline_.link_objects(module_, objects.take());
+  if (!code || cancel_) return nullptr;
+  // From here on every call through a stub runs the optimized code, whose calls among
+  // themselves go direct; frames running baseline code finish in it.
+  for (uint32_t i = 0; i < module_.bodies.size(); ++i)
+    llvm::consumeError(stubs_manager_->updatePointer(function_symbol(module_.imported_funcs + i),
+                                                     llvm::orc::ExecutorAddr::fromPtr((*code)->functions[i])));
+  return code.take();
+}
+
+// Where a stub's first call lands when its body cannot be compiled: the module was validated, so
+// this is an internal error of the JIT, and the guest cannot continue.
+void lazy_compile_failed() {
+  std::fputs("wasmrun: internal error: a function could not be compiled on its first call\n", stderr);
+  std::abort();
+}
+
+}  // namespace
+
+Expected<std::unique_ptr<llvm::orc::LazyCallThroughManager>> create_call_through_manager(llvm::orc::LLJIT& jit) {
+  auto manager = llvm::orc::createLocalLazyCallThroughManager(jit.getTargetTriple(), jit.getExecutionSession(),
+                                                             llvm::orc::ExecutorAddr::fromPtr(&lazy_compile_failed));
+  if (!manager) return Error{"the lazy tier does not support this target: " + error_text(manager.takeError())};
+  return std::move(*manager);
+}
+
+Expected<std::unique_ptr<vm::CompiledCode>> create_lazy_code(LazyPipeline& pipeline, const wasm::Module& module,
+                                                             const vm::CompileOptions& options,
+                                                             std::shared_ptr<CodeCache> cache) {
+  auto code = std::make_unique<LazyCode>(pipeline, module, options, std::move(cache));
+  if (auto ok = code->start(); !ok) return ok.error();
+  return std::unique_ptr<vm::CompiledCode>(std::move(code));
+}
+
+}  // namespace wasmrun::jit
