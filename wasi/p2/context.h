@@ -37,6 +37,7 @@ struct WasiP2Config {
 // The host objects guests hold handles to.
 struct ErrorObject {
   std::string message;
+  int host_errno = 0;  // when a host call failed: what wasi:filesystem's filesystem-error-code maps
 };
 struct PollableObject {
   enum class Kind { Ready, Deadline, Readable, Writable } kind = Kind::Ready;
@@ -46,18 +47,20 @@ struct PollableObject {
 // A stream over a host fd: stdio (read/write) or a file (pread/pwrite at `offset`).
 struct InputStreamObject {
   int fd = -1;
+  std::shared_ptr<preview1::UniqueFd> owner;  // a file's: keeps it open while the stream lives
   std::optional<uint64_t> offset;
   bool closed = false;
 };
 struct OutputStreamObject {
   int fd = -1;
+  std::shared_ptr<preview1::UniqueFd> owner;
   std::optional<uint64_t> offset;
   bool append = false;
 };
 struct DescriptorObject {
   std::shared_ptr<preview1::UniqueFd> fd;  // shared with the streams opened on it
   bool directory = false;
-  bool readable = false, writable = false;
+  uint32_t flags = 0;  // wasi:filesystem descriptor-flags it was opened with
 };
 struct DirectoryEntryStreamObject {
   std::vector<std::pair<std::string, uint8_t>> entries;  // name, descriptor-type

@@ -109,7 +109,7 @@ class StreamsHost final : public streams::Host {
  private:
   TrapOr<StreamError> failed(int err) {
     if (err == EPIPE) return StreamError::closed();
-    auto e = wasi_.push<streams::Error>(ErrorObject{std::strerror(err)});
+    auto e = wasi_.push<streams::Error>(ErrorObject{std::strerror(err), err});
     if (!e) return e.take_trap();
     return StreamError::last_operation_failed(*e);
   }
