@@ -47,7 +47,8 @@ int run_component(Engine& engine, std::span<const uint8_t> bytes, const std::str
       fail(fmt::format("wasm trap: interrupted: the guest ran longer than --timeout {}", limits.timeout_text));
       return kTimeoutExitStatus;
     }
-    fail("wasm trap: " + message);
+    // The component runtime already says "wasm trap: " for a core trap.
+    fail(message.starts_with("wasm trap: ") ? message : "wasm trap: " + message);
     return 1;
   };
 

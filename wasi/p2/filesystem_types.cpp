@@ -1,8 +1,9 @@
 // wasi:filesystem/types: descriptors over host fds. Every path is resolved beneath the
 // descriptor's directory with preview1's resolve_path (wasi/preview1/sandbox_path.h), so the
 // sandbox rules are preview1's: no absolute paths, no climbing above the directory, symbolic
-// links followed within it. A descriptor opened without `mutate-directory` cannot change its
-// directory, and one cannot be opened with more rights than its parent has (as in Wasmtime).
+// links followed within it; an escape is `not-permitted` (WASI 0.2 has no not-capable; Wasmtime
+// says the same). Directories carry read and mutate-directory from their preopen, as Wasmtime's
+// DirPerms: without mutate-directory nothing beneath can be created, changed or removed.
 #include <dirent.h>
 #include <fcntl.h>
 #include <sys/stat.h>
@@ -327,7 +328,10 @@ class FilesystemHost final : public fs::Host {
     auto owned = std::make_shared<preview1::UniqueFd>(fd);
     struct stat st {};
     if (fstat(fd, &st) != 0) return R::err(code_of_host(errno));
-    DescriptorObject child{owned, S_ISDIR(st.st_mode), flags.bits};
+    // A directory has its parent's permissions whatever the flags ask (Wasmtime's DirPerms are
+    // inherited); a file the read/write it was opened with.
+    bool directory = S_ISDIR(st.st_mode);
+    DescriptorObject child{owned, directory, directory ? d->flags : flags.bits};
     auto handle = wasi_.push<fs::Descriptor>(std::move(child));
     if (!handle) return handle.take_trap();
     return R::ok(*handle);
