@@ -41,27 +41,26 @@ int run_component(Engine& engine, std::span<const uint8_t> bytes, const std::str
   limits.apply(store);
   std::optional<Watchdog> watchdog;
   if (limits.timeout) watchdog.emplace(engine, *limits.timeout);
-  auto trapped = [&](const std::string& message) {
-    if (auto status = (*wasi)->exit_status()) return *status;
+  // An exit is an error too (TrapCode::Exit, with the status).
+  auto failed = [&](const Error& error) {
+    if (auto status = error.exit_status()) return int(*status);
+    if (error.kind != ErrorKind::Trap) return fail(error.message);
     if (watchdog && watchdog->fired()) {
       fail(fmt::format("wasm trap: interrupted: the guest ran longer than --timeout {}", limits.timeout_text));
       return kTimeoutExitStatus;
     }
     // The component runtime already says "wasm trap: " for a core trap.
-    fail(message.starts_with("wasm trap: ") ? message : "wasm trap: " + message);
+    fail(error.message.starts_with("wasm trap: ") ? error.message : "wasm trap: " + error.message);
     return 1;
   };
 
   auto instance = linker.instantiate(store, *component);
-  if (!instance) {
-    if ((*wasi)->exit_status() || (watchdog && watchdog->fired())) return trapped(instance.error().message);
-    return fail(instance.error().message);
-  }
+  if (!instance) return failed(instance.error());
   using RunResult = component::Result<std::monostate, std::monostate>;
   auto run = instance->get_typed_func<RunResult()>("wasi:cli/run@0.2.0", "run");
   if (!run) return fail(fmt::format("{} is not a wasi:cli/command: {}", path, run.error().message));
   auto result = run->call();
-  if (!result) return trapped(result.trap().message);
+  if (!result) return failed(result.error());
   return result->is_ok() ? 0 : 1;
 }
 

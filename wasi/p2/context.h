@@ -5,7 +5,7 @@
 //
 //   wasmrun::wasi::p2::WasiP2 wasi({.args = {"prog"}, .preopens = {{"/tmp/x", "/"}}});
 //   wasi.add_to_linker(linker);              // every interface at 0.2.12
-//   ... call wasi:cli/run#run; wasi.exit_status() tells whether the guest called exit.
+//   ... call wasi:cli/run#run; Error::exit_status() tells whether the guest called exit.
 #pragma once
 
 #include <cstdint>
@@ -26,6 +26,7 @@ using component::Resource;
 using component::Trap;
 using component::TrapKind;
 using component::TrapOr;
+using wasmrun::TrapCode;
 
 struct WasiP2Config {
   std::vector<std::string> args;
@@ -80,11 +81,6 @@ class WasiP2 {
   // Registers every interface at 0.2.12 (imports 0.2.0 ... 0.2.12 match through the linker).
   Expected<void> add_to_linker(component::Linker& linker);
 
-  // Set when the guest called wasi:cli/exit: 0 for exit(ok), 1 for exit(err), the code of
-  // exit-with-code. The call traps to unwind the guest; the host reads this first.
-  std::optional<int> exit_status() const { return exit_status_; }
-  void set_exit_status(int status) { exit_status_ = status; }
-
   const WasiP2Config& config() const { return config_; }
   const std::vector<Preopen>& preopens() const { return preopens_; }
   component::ResourceTable& table() { return table_; }
@@ -115,7 +111,6 @@ class WasiP2 {
   WasiP2Config config_;
   std::vector<Preopen> preopens_;
   component::ResourceTable table_;
-  std::optional<int> exit_status_;
   std::vector<std::shared_ptr<void>> hosts_;
 };
 
