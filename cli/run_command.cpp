@@ -1,5 +1,6 @@
 // wasmrun run [--dir HOST[::GUEST]]... [--env NAME[=VALUE]]... [--invoke NAME] FILE.wasm [ARGS...]
-// Runs a WASI preview1 command (its `_start`) with ARGS as its arguments and exits with the
+// Runs a WASI command: a component as a wasi:cli/command (cli/run_component.h), a preview1 module
+// by its `_start`, with ARGS as its arguments and exits with the
 // guest's exit status; or, with --invoke, calls an export with arguments parsed from the command
 // line and prints its results, one per line. Flags follow `wasmtime run`. WASI is linked either
 // way, so an invoked export may use it too. Limits (cli/run_limits.h) bound its time, memories,
@@ -14,6 +15,7 @@
 #include "cli/engine_flags.h"
 #include "cli/load_binary.h"
 #include "cli/progress_display.h"
+#include "cli/run_component.h"
 #include "cli/run_limits.h"
 #include "wasmrun/wasmrun.h"
 
@@ -171,14 +173,18 @@ int run_command(Args args) {
   if (!engine) return fail(engine.error().message);
   auto bytes = load_binary(path);  // .wasm, .wat or a .cwasm artifact
   if (!bytes) return fail(bytes.error().message);
+  // The guest's argv: the binary's path, then what follows it (with --invoke, the call's
+  // arguments, which are also its argv as in wasmtime).
+  wasi_config.args.push_back(path);
+  for (size_t k = i; k < args.size(); ++k) wasi_config.args.emplace_back(args[k]);
+  if (is_component_binary(*bytes)) {
+    if (!invoke.empty()) return fail("run: --invoke is for core modules; a component is run as a wasi:cli/command");
+    return run_component(*engine, *bytes, path, wasi_config, limits);
+  }
   auto module = Module::is_precompiled(*bytes) ? Module::deserialize(*engine, *bytes) : Module::compile(*engine, *bytes);
   progress.finish();
   if (!module) return fail(fmt::format("{}: {}", path, module.error().message));
 
-  // The guest's argv: the module's path, then what follows it (with --invoke, the call's
-  // arguments, which are also its argv as in wasmtime).
-  wasi_config.args.push_back(path);
-  for (size_t k = i; k < args.size(); ++k) wasi_config.args.emplace_back(args[k]);
   auto wasi = Wasi::create(wasi_config);
   if (!wasi) return fail(wasi.error().message);
   Linker linker(*engine);

@@ -1,0 +1,138 @@
+// The WASI 0.2 host (wasi:io, wasi:clocks, wasi:random, wasi:cli, wasi:filesystem) on the public
+// component API and the WIT bindings generated from wit/wasi/: one file per interface, each with
+// a `Host` of the bindings. WasiP2 holds what the guest sees (arguments, environment, preopened
+// directories, stdio) and the resource table every interface keeps its objects in.
+//
+//   wasmrun::wasi::p2::WasiP2 wasi({.args = {"prog"}, .preopens = {{"/tmp/x", "/"}}});
+//   wasi.add_to_linker(linker);              // every interface at 0.2.12
+//   ... call wasi:cli/run#run; Error::exit_status() tells whether the guest called exit.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "wasi/preview1/unique_fd.h"
+#include "wasmrun/component/linker.h"
+#include "wasmrun/component/resource_table.h"
+
+namespace wasmrun::wasi::p2 {
+
+using component::Borrow;
+using component::Resource;
+using component::Trap;
+using component::TrapKind;
+using component::TrapOr;
+using wasmrun::TrapCode;
+
+struct WasiP2Config {
+  std::vector<std::string> args;
+  std::vector<std::pair<std::string, std::string>> env;
+  std::vector<std::pair<std::string, std::string>> preopens;  // host directory, guest name
+  int stdin_fd = 0, stdout_fd = 1, stderr_fd = 2;              // the host's, not owned
+};
+
+// The host objects guests hold handles to.
+struct ErrorObject {
+  std::string message;
+  int host_errno = 0;  // when a host call failed: what wasi:filesystem's filesystem-error-code maps
+};
+struct PollableObject {
+  enum class Kind { Ready, Deadline, Readable, Writable } kind = Kind::Ready;
+  uint64_t deadline_ns = 0;  // Deadline: on the monotonic clock
+  int fd = -1;               // Readable, Writable
+};
+// A stream over a host fd: stdio (read/write) or a file (pread/pwrite at `offset`).
+struct InputStreamObject {
+  int fd = -1;
+  std::shared_ptr<preview1::UniqueFd> owner;  // a file's: keeps it open while the stream lives
+  std::optional<uint64_t> offset;
+  bool closed = false;
+};
+struct OutputStreamObject {
+  int fd = -1;
+  std::shared_ptr<preview1::UniqueFd> owner;
+  std::optional<uint64_t> offset;
+  bool append = false;
+};
+struct DescriptorObject {
+  std::shared_ptr<preview1::UniqueFd> fd;  // shared with the streams opened on it
+  bool directory = false;
+  uint32_t flags = 0;  // wasi:filesystem descriptor-flags it was opened with
+};
+struct DirectoryEntryStreamObject {
+  std::vector<std::pair<std::string, uint8_t>> entries;  // name, descriptor-type
+  size_t next = 0;
+};
+
+struct Preopen {
+  std::shared_ptr<preview1::UniqueFd> fd;
+  std::string guest_name;
+};
+
+class WasiP2 {
+ public:
+  // Opens the preopened directories; an error names the one that cannot be opened.
+  static Expected<std::unique_ptr<WasiP2>> create(WasiP2Config config);
+
+  // Registers every interface at 0.2.12 (imports 0.2.0 ... 0.2.12 match through the linker).
+  Expected<void> add_to_linker(component::Linker& linker);
+
+  const WasiP2Config& config() const { return config_; }
+  const std::vector<Preopen>& preopens() const { return preopens_; }
+  component::ResourceTable& table() { return table_; }
+
+  // Stores a host object and gives the guest-visible handle of resource type Tag.
+  template <class Tag, class Object>
+  TrapOr<Resource<Tag>> push(Object object) {
+    auto r = table_.push(std::move(object));
+    if (!r) return Trap{TrapKind::TableFull, r.error().message};
+    return Resource<Tag>{r->rep};
+  }
+  // The object behind a handle, or null when it names no live object of that C++ type.
+  template <class Object, class Tag>
+  Object* get(Borrow<Tag> handle) { return table_.get(Borrow<Object>{handle.rep}); }
+  template <class Object, class Tag>
+  std::optional<Object> remove(Resource<Tag> handle) { return table_.remove(Resource<Object>{handle.rep}); }
+
+  // Keeps an interface's host alive as long as this context (the linker refers to it).
+  template <class H>
+  H& keep(std::unique_ptr<H> host) {
+    H& ref = *host;
+    hosts_.push_back(std::shared_ptr<void>(std::move(host)));
+    return ref;
+  }
+
+ private:
+  explicit WasiP2(WasiP2Config config) : config_(std::move(config)) {}
+  WasiP2Config config_;
+  std::vector<Preopen> preopens_;
+  component::ResourceTable table_;
+  std::vector<std::shared_ptr<void>> hosts_;
+};
+
+// A trap for a handle that names nothing of the expected type.
+inline Trap unknown_handle(const char* what) {
+  return Trap{TrapKind::UnknownHandle, std::string("unknown ") + what + " handle"};
+}
+
+// Monotonic clock in nanoseconds.
+uint64_t monotonic_now_ns();
+
+// Each interface's registration (io_error.cpp, io_poll.cpp, ...).
+Expected<void> add_io_error(component::Linker& linker, WasiP2& wasi);
+Expected<void> add_io_poll(component::Linker& linker, WasiP2& wasi);
+Expected<void> add_io_streams(component::Linker& linker, WasiP2& wasi);
+Expected<void> add_clocks(component::Linker& linker, WasiP2& wasi);
+Expected<void> add_random(component::Linker& linker, WasiP2& wasi);
+Expected<void> add_cli_environment(component::Linker& linker, WasiP2& wasi);
+Expected<void> add_cli_exit(component::Linker& linker, WasiP2& wasi);
+Expected<void> add_cli_stdio(component::Linker& linker, WasiP2& wasi);
+Expected<void> add_cli_terminal(component::Linker& linker, WasiP2& wasi);
+Expected<void> add_filesystem_types(component::Linker& linker, WasiP2& wasi);
+Expected<void> add_filesystem_preopens(component::Linker& linker, WasiP2& wasi);
+
+}  // namespace wasmrun::wasi::p2
