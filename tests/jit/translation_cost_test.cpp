@@ -26,7 +26,7 @@ TEST_CASE("locals get their slot when first used, not when declared") {
   module->bodies[0].locals.push_back({49'990, wasm::ValType::I32});
   llvm::LLVMContext ctx;
   llvm::Module llvm_module("test", ctx);
-  vm::CompileOptions options;  // ModuleEnv keeps a reference: not a temporary
+  vm::CompileOptions options;  // ModuleEnv keeps a reference: it must outlive the translation
   jit::ModuleEnv env(ctx, llvm_module, *module, options);
   jit::FunctionTranslator(env, 0).translate();
   size_t slots = 0;
