@@ -1,5 +1,7 @@
 // Tables and references (core spec §4.4.6, §4.4.2): table.get/set/size inline with a bounds
 // check; growing, filling, copying and initialising through libcalls.
+#include <llvm/IR/MDBuilder.h>
+
 #include "jit/function_translator.h"
 
 namespace wasmrun::jit {
@@ -74,7 +76,25 @@ void FunctionTranslator::emit_table_op(const wasm::Instr& in) {
       break;
     case Op::RefFunc: {
       llvm::Value* refs = vmctx_field(offsets::kFuncRefs, env_.ptr, "func_refs");
-      push(load_invariant(env_.ptr, b_.CreateConstInBoundsGEP1_64(env_.ptr, refs, in.index)));
+      llvm::Value* slot = b_.CreateConstInBoundsGEP1_64(env_.ptr, refs, in.index);
+      if (in.index < wasm_.imported_funcs) {
+        push(load_invariant(env_.ptr, slot));
+        break;
+      }
+      // A defined function's record is made on first use (vm::Instance::func_ref): null until then.
+      llvm::Value* known = b_.CreateLoad(env_.ptr, slot);
+      llvm::BasicBlock* from = b_.GetInsertBlock();
+      llvm::BasicBlock* make = llvm::BasicBlock::Create(env_.ctx, "make_func_ref", fn_);
+      llvm::BasicBlock* done = llvm::BasicBlock::Create(env_.ctx, "", fn_);
+      b_.CreateCondBr(b_.CreateIsNull(known), make, done, llvm::MDBuilder(env_.ctx).createUnlikelyBranchWeights());
+      b_.SetInsertPoint(make);
+      llvm::Value* made = b_.CreateCall(env_.libcall("wasmrun_ref_func"), {vmctx_, b_.getInt32(in.index)});
+      b_.CreateBr(done);
+      b_.SetInsertPoint(done);
+      llvm::PHINode* ref = b_.CreatePHI(env_.ptr, 2);
+      ref->addIncoming(known, from);
+      ref->addIncoming(made, make);
+      push(ref);
       break;
     }
     default:

@@ -86,6 +86,10 @@ void wasmrun_table_init(VMContext* vmctx, uint32_t table, uint32_t segment, uint
 
 void wasmrun_elem_drop(VMContext* vmctx, uint32_t segment) { Instance::from(vmctx)->dropped_elems[segment] = true; }
 
+wasmrun::vm::VMFuncRef* wasmrun_ref_func(VMContext* vmctx, uint32_t func_index) {
+  return Instance::from(vmctx)->func_ref(func_index);
+}
+
 void wasmrun_epoch_reached(VMContext* vmctx) {
   (void)vmctx;
   wasmrun::vm::raise_trap(TrapCode::Interrupted);
@@ -96,7 +100,8 @@ void wasmrun_host_call(VMContext* callee, VMContext* caller, wasmrun::vm::VMValu
   std::string error;
   std::optional<uint32_t> exit_status;
   {
-    wasmrun::vm::Caller c{*f->store, caller ? Instance::from(caller) : nullptr, std::nullopt};
+    Instance* calling = caller ? Instance::from(caller) : nullptr;
+    wasmrun::vm::Caller c{calling ? *calling->store : *f->store, calling, std::nullopt};
     size_t slots = std::max(f->type->params.size(), f->type->results.size());
     try {
       auto result = f->host(c, {values, slots});
@@ -132,6 +137,7 @@ std::vector<std::pair<std::string_view, void*>> libcall_symbols() {
       {"wasmrun_table_copy", reinterpret_cast<void*>(&wasmrun_table_copy)},
       {"wasmrun_table_init", reinterpret_cast<void*>(&wasmrun_table_init)},
       {"wasmrun_elem_drop", reinterpret_cast<void*>(&wasmrun_elem_drop)},
+      {"wasmrun_ref_func", reinterpret_cast<void*>(&wasmrun_ref_func)},
       {"wasmrun_epoch_reached", reinterpret_cast<void*>(&wasmrun_epoch_reached)},
       {"wasmrun_host_call", reinterpret_cast<void*>(&wasmrun_host_call)},
   };

@@ -3,6 +3,7 @@
 // reservation: JIT code does no bounds checks, and a fault becomes an out-of-bounds trap.
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <memory>
 #include <optional>
@@ -13,9 +14,15 @@
 
 namespace wasmrun::vm {
 
+constexpr size_t kMemoryReservation = size_t(8) << 30;
+
 class LinearMemory {
  public:
   static Expected<std::unique_ptr<LinearMemory>> create(const wasm::MemoryType& type);
+  // A memory in a reservation the caller owns and has registered (a pooling-allocator slot): the
+  // initial pages at `base` are readable and writable, the rest of the 8 GiB the JIT relies on is
+  // inaccessible, and the memory may grow to `max_bytes`. The destructor leaves the reservation.
+  LinearMemory(const wasm::MemoryType& type, uint8_t* base, uint64_t max_bytes);
   ~LinearMemory();
   LinearMemory(const LinearMemory&) = delete;
   LinearMemory& operator=(const LinearMemory&) = delete;
@@ -33,7 +40,7 @@ class LinearMemory {
   LinearMemory(uint8_t* base, size_t reserved, const wasm::MemoryType& type);
 
   VMMemory vm_;
-  size_t reserved_;
+  size_t reserved_;  // 0 when the reservation is borrowed
   uint64_t max_pages_;
   wasm::MemoryType type_;
 };

@@ -6,11 +6,6 @@
 
 namespace wasmrun::vm {
 
-namespace {
-// A table larger than this is refused at creation: its elements would take 80 MB.
-constexpr uint64_t kMaxInitialTableElements = 10'000'000;
-}  // namespace
-
 wasm::ExternKind kind_of(const Extern& e) {
   switch (e.index()) {
     case 0: return wasm::ExternKind::Func;
@@ -24,7 +19,12 @@ Store::Store(Engine& engine) : engine_(engine) {
   context_.epoch = engine.epoch();
 }
 
-Store::~Store() = default;
+Store::~Store() {
+  while (Instance* inst = instances_) {
+    instances_ = inst->next_in_store;
+    Instance::destroy(inst);
+  }
+}
 
 Expected<FuncInstance*> Store::create_host_func(const wasm::FuncType& type, HostCallback callback) {
   uint32_t sig = engine_.signature_id(type);
@@ -47,7 +47,11 @@ FuncInstance* Store::adopt_func(std::unique_ptr<FuncInstance> f) {
 Expected<LinearMemory*> Store::create_memory(const wasm::MemoryType& type) {
   auto m = LinearMemory::create(type);
   if (!m) return m.error();
-  memories_.push_back(m.take());
+  return adopt_memory(m.take());
+}
+
+LinearMemory* Store::adopt_memory(std::unique_ptr<LinearMemory> memory) {
+  memories_.push_back(std::move(memory));
   return memories_.back().get();
 }
 
@@ -65,9 +69,14 @@ GlobalInstance* Store::create_global(const wasm::GlobalType& type) {
   return globals_.back().get();
 }
 
-Instance* Store::adopt_instance(std::unique_ptr<Instance> instance) {
-  instances_.push_back(std::move(instance));
-  return instances_.back().get();
+void Store::adopt_instance(Instance* instance) {
+  instance->next_in_store = instances_;
+  instances_ = instance;
+}
+
+void Store::destroy_last_instance(Instance* instance) {
+  instances_ = instance->next_in_store;
+  Instance::destroy(instance);
 }
 
 }  // namespace wasmrun::vm

@@ -20,6 +20,9 @@ namespace wasmrun::vm {
 class Instance;
 class Store;
 
+// A table larger than this is refused at creation: its elements would take 80 MB.
+constexpr uint64_t kMaxInitialTableElements = 10'000'000;
+
 // What a host function sees of its caller.
 struct Caller {
   Store& store;
@@ -36,6 +39,8 @@ using HostCallback = std::function<Expected<void>(Caller& caller, std::span<VMVa
 struct FuncInstance {
   VMFuncRef ref;                   // what tables, ref.func and importers point at
   const wasm::FuncType* type;      // owned by the engine's registry
+  // The store that made it. A host function called from wasm sees its caller's store instead,
+  // so one made for an InstancePre serves instances in any store.
   Store* store = nullptr;
   HostCallback host;               // set for host functions
   Instance* owner = nullptr;       // set for functions defined by an instance
@@ -65,7 +70,12 @@ class Store {
   Expected<Table*> create_table(const wasm::TableType& type, void* init);
   GlobalInstance* create_global(const wasm::GlobalType& type);
   FuncInstance* adopt_func(std::unique_ptr<FuncInstance> f);
-  Instance* adopt_instance(std::unique_ptr<Instance> instance);
+  LinearMemory* adopt_memory(std::unique_ptr<LinearMemory> memory);
+  // Instances are destroyed with the store, latest first (Instance::destroy).
+  void adopt_instance(Instance* instance);
+  // Destroys `instance`, which must be the latest adopted: an instantiation that failed before
+  // anything could refer to it gives its memory (its pool slot) back at once.
+  void destroy_last_instance(Instance* instance);
 
   // Interrupt guests (compiled with epoch checks) once the engine's epoch reaches `deadline`.
   void set_epoch_deadline(uint64_t deadline) { context_.epoch_deadline = deadline; }
@@ -79,7 +89,7 @@ class Store {
   std::vector<std::unique_ptr<LinearMemory>> memories_;
   std::vector<std::unique_ptr<Table>> tables_;
   std::vector<std::unique_ptr<GlobalInstance>> globals_;
-  std::vector<std::unique_ptr<Instance>> instances_;
+  Instance* instances_ = nullptr;  // the latest; each links to the one before
 };
 
 }  // namespace wasmrun::vm

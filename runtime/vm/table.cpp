@@ -1,5 +1,7 @@
 #include "runtime/vm/table.h"
 
+#include <algorithm>
+
 namespace wasmrun::vm {
 
 namespace {
@@ -8,14 +10,24 @@ namespace {
 constexpr uint64_t kMaxTableElements = 10'000'000;
 }
 
-Table::Table(const wasm::TableType& type, void* init) : type_(type), elements_(type.limits.min, init) { sync(); }
+Table::Table(const wasm::TableType& type, void* init)
+    : type_(type), heap_(type.limits.min, init), borrowed_(false), capacity_(0), vm_{heap_.data(), uint32_t(heap_.size())} {}
+
+Table::Table(const wasm::TableType& type, void** storage, uint32_t capacity)
+    : type_(type), borrowed_(true), capacity_(capacity), vm_{storage, uint32_t(type.limits.min)} {}
 
 int64_t Table::grow(uint32_t delta, void* init) {
-  uint64_t old = elements_.size();
+  uint64_t old = vm_.size;
   uint64_t limit = std::min<uint64_t>(type_.limits.max.value_or(wasm::kMaxTableSize), kMaxTableElements);
+  if (borrowed_) limit = std::min<uint64_t>(limit, capacity_);
   if (delta > limit - std::min(limit, old)) return -1;
-  elements_.resize(old + delta, init);
-  sync();
+  if (!borrowed_) {
+    heap_.resize(old + delta, init);
+    vm_.elements = heap_.data();
+  } else {
+    std::fill(vm_.elements + old, vm_.elements + old + delta, init);
+  }
+  vm_.size = uint32_t(old + delta);
   return int64_t(old);
 }
 

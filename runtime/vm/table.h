@@ -12,25 +12,26 @@ namespace wasmrun::vm {
 
 class Table {
  public:
+  // Elements on the heap, growing as needed.
   Table(const wasm::TableType& type, void* init);
+  // Elements in `storage` the caller owns (a pooling-allocator slot), zeroed, with room for
+  // `capacity` of them: the table cannot grow past it.
+  Table(const wasm::TableType& type, void** storage, uint32_t capacity);
 
   // table.grow: the old size, or -1 (§4.4.6.4).
   int64_t grow(uint32_t delta, void* init);
 
   uint32_t size() const { return vm_.size; }
-  void* get(uint32_t i) const { return elements_[i]; }
-  void set(uint32_t i, void* value) { elements_[i] = value; }
+  void* get(uint32_t i) const { return vm_.elements[i]; }
+  void set(uint32_t i, void* value) { vm_.elements[i] = value; }
   const wasm::TableType& type() const { return type_; }
   VMTable* vm() { return &vm_; }
 
  private:
-  void sync() {
-    vm_.elements = elements_.data();
-    vm_.size = uint32_t(elements_.size());
-  }
-
   wasm::TableType type_;
-  std::vector<void*> elements_;
+  std::vector<void*> heap_;  // the elements, unless they live in borrowed storage
+  bool borrowed_;
+  uint32_t capacity_;        // of borrowed storage
   VMTable vm_;
 };
 

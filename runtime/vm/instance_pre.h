@@ -1,0 +1,64 @@
+// An instance template (Wasmtime's InstancePre): a compiled module with its imports resolved and
+// type-checked once, and everything instantiation can know in advance worked out once — the
+// instance block's layout, constant global values, the copy-on-write image of each memory, the
+// segments that image already holds, the export index. instantiate() then does no name lookup,
+// checks no type and creates no host-function object.
+#pragma once
+
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "runtime/vm/instance.h"
+#include "runtime/vm/memory_image.h"
+#include "runtime/vm/pooling_allocator.h"
+
+namespace wasmrun::vm {
+
+struct InstancePreOptions {
+  PoolingAllocator* pool = nullptr;  // instances take slots from it; null: the heap and fresh mmaps
+  bool memory_images = true;         // map data segments copy-on-write where they allow it
+};
+
+// Byte offsets of an instance's arrays in its block; the Instance object is at offset 0.
+struct InstanceLayout {
+  size_t funcs = 0, func_refs = 0, defined_refs = 0;
+  size_t globals = 0, global_cells = 0, defined_globals = 0;
+  size_t tables = 0, vm_tables = 0, defined_tables = 0;
+  size_t memories = 0, defined_memories = 0;
+  size_t dropped_elems = 0, dropped_datas = 0;
+  size_t size = 0;
+};
+
+class InstancePre {
+ public:
+  // Checks `imports` (in the module's import order) against the module's imports.
+  static Expected<std::shared_ptr<const InstancePre>> create(std::shared_ptr<const CompiledModule> module,
+                                                             std::vector<Extern> imports, InstancePreOptions options);
+
+  std::shared_ptr<const CompiledModule> module;
+  std::vector<Extern> imports;
+  InstancePreOptions options;
+  InstanceLayout layout;
+
+  // Per import kind, in index order.
+  std::vector<FuncInstance*> import_funcs;
+  std::vector<VMFuncRef*> import_func_refs;
+  std::vector<Table*> import_tables;
+  std::vector<LinearMemory*> import_memories;
+  std::vector<GlobalInstance*> import_globals;
+
+  std::vector<std::optional<VMValue>> global_values;             // per defined global, when constant
+  std::vector<std::shared_ptr<const MemoryImage>> memory_images;  // per defined memory, or null
+  std::vector<uint8_t> data_in_image;                            // per data segment
+  std::vector<uint8_t> initially_dropped_elems;                  // active and declarative segments
+  std::map<std::string, uint32_t, std::less<>> export_index;     // name -> index in module.exports
+};
+
+// Instantiates the template in `store`. With a pool, fails with a message starting with
+// kPoolExhausted when every slot is in use.
+Expected<Instance*> instantiate(Store& store, const std::shared_ptr<const InstancePre>& pre);
+
+}  // namespace wasmrun::vm
