@@ -28,6 +28,12 @@ Expected<void> Linker::define_instance(const std::string& module, const Instance
 }
 
 Expected<Instance> Linker::instantiate(Store& store, const Module& module) const {
+  auto imports = resolve(store, module);
+  if (!imports) return imports.error();
+  return Instance::create(store, module, *imports);
+}
+
+Expected<std::vector<Extern>> Linker::resolve(Store& store, const Module& module) const {
   std::vector<Extern> imports;
   for (const ImportDesc& im : module.imports()) {
     auto it = definitions_.find({im.module, im.name});
@@ -40,7 +46,7 @@ Expected<Instance> Linker::instantiate(Store& store, const Module& module) const
       imports.push_back(*f);
     }
   }
-  return Instance::create(store, module, imports);
+  return imports;
 }
 
 }  // namespace wasmrun

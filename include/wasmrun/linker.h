@@ -33,6 +33,10 @@ class Linker {
   Expected<void> define_instance(const std::string& module, const Instance& instance);
 
   Expected<Instance> instantiate(Store& store, const Module& module) const;
+  // The module's imports in its import order, host functions made in `store`.
+  Expected<std::vector<Extern>> resolve(Store& store, const Module& module) const;
+
+  const Engine& engine() const { return engine_; }
 
  private:
   using Definition = std::variant<Extern, std::function<Expected<Func>(Store&)>>;

@@ -132,7 +132,7 @@ Expected<Instance*> allocate(Store& store, const std::shared_ptr<const InstanceP
   const InstanceLayout& l = pre->layout;
   uint8_t* block;
   std::optional<PoolingAllocator::Slot> slot;
-  if (PoolingAllocator* pool = pre->options.pool) {
+  if (PoolingAllocator* pool = pre->options.pool.get()) {
     auto s = pool->acquire(pre.get());
     if (!s) return s.error();
     slot = *s;
@@ -167,7 +167,7 @@ Expected<Instance*> allocate(Store& store, const std::shared_ptr<const InstanceP
 Expected<void> create_tables_and_memories(Instance& inst, const InstancePre& pre) {
   const wasm::Module& m = inst.module->module;
   uint8_t* block = reinterpret_cast<uint8_t*>(&inst);
-  PoolingAllocator* pool = pre.options.pool;
+  PoolingAllocator* pool = pre.options.pool.get();
   Table* defined_tables = reinterpret_cast<Table*>(block + pre.layout.defined_tables);
   for (size_t i = m.imported_tables; i < m.tables.size(); ++i) {
     size_t k = i - m.imported_tables;
@@ -327,7 +327,7 @@ Expected<Instance*> instantiate(Store& store, const std::shared_ptr<const Instan
 Expected<Instance*> instantiate(Store& store, std::shared_ptr<const CompiledModule> module,
                                 std::span<const Extern> imports) {
   auto pre = InstancePre::create(std::move(module), std::vector<Extern>(imports.begin(), imports.end()),
-                                 InstancePreOptions{nullptr, false});
+                                 InstancePreOptions{nullptr, false, nullptr});
   if (!pre) return pre.error();
   return instantiate(store, *pre);
 }

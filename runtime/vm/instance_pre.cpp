@@ -109,7 +109,7 @@ Expected<std::shared_ptr<const InstancePre>> InstancePre::create(std::shared_ptr
 
   pre->module = std::move(module);
   pre->imports = std::move(imports);
-  pre->options = options;
+  pre->options = std::move(options);
   return std::shared_ptr<const InstancePre>(std::move(pre));
 }
 

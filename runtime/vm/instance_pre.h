@@ -18,8 +18,11 @@
 namespace wasmrun::vm {
 
 struct InstancePreOptions {
-  PoolingAllocator* pool = nullptr;  // instances take slots from it; null: the heap and fresh mmaps
-  bool memory_images = true;         // map data segments copy-on-write where they allow it
+  // Instances take slots from it (and keep it alive); null: the heap and fresh mappings.
+  std::shared_ptr<PoolingAllocator> pool;
+  bool memory_images = true;  // map data segments copy-on-write where they allow it
+  // Whatever owns the imports (the host functions' store), kept alive as long as an instance is.
+  std::shared_ptr<const void> imports_owner;
 };
 
 // Byte offsets of an instance's arrays in its block; the Instance object is at offset 0.

@@ -1,0 +1,49 @@
+#include "wasmrun/instance_pre.h"
+
+#include <string_view>
+
+#include "api/conversions.h"
+#include "runtime/vm/instance_pre.h"
+#include "runtime/vm/pooling_allocator.h"
+
+namespace wasmrun {
+
+Expected<PoolingAllocator> PoolingAllocator::create(const PoolingConfig& c) {
+  vm::PoolingConfig config;
+  config.instances = c.instances;
+  config.max_memory_bytes = c.max_memory_bytes;
+  config.max_tables = c.max_tables;
+  config.max_table_elements = c.max_table_elements;
+  config.instance_bytes = c.instance_bytes;
+  config.keep_resident_bytes = c.keep_resident_bytes;
+  auto pool = vm::PoolingAllocator::create(config);
+  if (!pool) return pool.error();
+  return PoolingAllocator(std::shared_ptr<vm::PoolingAllocator>(pool.take()));
+}
+
+uint32_t PoolingAllocator::in_use() const { return impl_->in_use(); }
+
+bool is_pool_exhausted(const Error& error) { return std::string_view(error.message).starts_with(vm::kPoolExhausted); }
+
+Expected<InstancePre> InstancePre::create(const Linker& linker, const Module& module, const PoolingAllocator* pool) {
+  // Host functions are made in a store of the template's own, which lives as long as it does.
+  auto host_store = std::make_shared<Store>(Engine(linker.engine()));
+  auto imports = linker.resolve(*host_store, module);
+  if (!imports) return imports.error();
+  std::vector<vm::Extern> resolved;
+  for (const Extern& e : *imports) resolved.push_back(api::to_vm(e));
+  vm::InstancePreOptions options;
+  if (pool) options.pool = pool->impl();
+  options.imports_owner = host_store;
+  auto pre = vm::InstancePre::create(module.impl(), std::move(resolved), std::move(options));
+  if (!pre) return pre.error();
+  return InstancePre(pre.take());
+}
+
+Expected<Instance> InstancePre::instantiate(Store& store) const {
+  auto inst = vm::instantiate(store.impl(), impl_);
+  if (!inst) return inst.error();
+  return Instance(*inst);
+}
+
+}  // namespace wasmrun
