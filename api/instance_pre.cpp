@@ -25,13 +25,17 @@ uint32_t PoolingAllocator::in_use() const { return impl_->in_use(); }
 
 bool is_pool_exhausted(const Error& error) { return std::string_view(error.message).starts_with(vm::kPoolExhausted); }
 
-Expected<InstancePre> InstancePre::create(const Linker& linker, const Module& module, const PoolingAllocator* pool) {
+Expected<InstancePre> InstancePre::create(const Linker& linker, const Module& module, const PoolingAllocator* pool,
+                                          bool leave_undefined_open) {
   // Host functions are made in a store of the template's own, which lives as long as it does.
   auto host_store = std::make_shared<Store>(Engine(linker.engine()));
-  auto imports = linker.resolve(*host_store, module);
+  auto imports = linker.resolve(*host_store, module, leave_undefined_open);
   if (!imports) return imports.error();
-  std::vector<vm::Extern> resolved;
-  for (const Extern& e : *imports) resolved.push_back(api::to_vm(e));
+  std::vector<std::optional<vm::Extern>> resolved;
+  for (const std::optional<Extern>& e : *imports) {
+    if (e) resolved.emplace_back(api::to_vm(*e));
+    else resolved.emplace_back();
+  }
   vm::InstancePreOptions options;
   if (pool) options.pool = pool->impl();
   options.imports_owner = host_store;
@@ -40,8 +44,18 @@ Expected<InstancePre> InstancePre::create(const Linker& linker, const Module& mo
   return InstancePre(pre.take());
 }
 
-Expected<Instance> InstancePre::instantiate(Store& store) const {
-  auto inst = vm::instantiate(store.impl(), impl_);
+Expected<Instance> InstancePre::instantiate(Store& store, std::span<const Extern> open_imports) const {
+  // Few and small: a stack array spares the hot path an allocation.
+  constexpr size_t kInline = 16;
+  vm::Extern inline_imports[kInline];
+  std::vector<vm::Extern> many;
+  std::span<vm::Extern> imports(inline_imports, open_imports.size());
+  if (open_imports.size() > kInline) {
+    many.resize(open_imports.size());
+    imports = many;
+  }
+  for (size_t i = 0; i < open_imports.size(); ++i) imports[i] = api::to_vm(open_imports[i]);
+  auto inst = vm::instantiate(store.impl(), impl_, imports);
   if (!inst) return inst.error();
   return Instance(*inst);
 }

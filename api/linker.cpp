@@ -28,15 +28,22 @@ Expected<void> Linker::define_instance(const std::string& module, const Instance
 }
 
 Expected<Instance> Linker::instantiate(Store& store, const Module& module) const {
-  auto imports = resolve(store, module);
-  if (!imports) return imports.error();
-  return Instance::create(store, module, *imports);
+  auto resolved = resolve(store, module);
+  if (!resolved) return resolved.error();
+  std::vector<Extern> imports;
+  for (const std::optional<Extern>& e : *resolved) imports.push_back(*e);
+  return Instance::create(store, module, imports);
 }
 
-Expected<std::vector<Extern>> Linker::resolve(Store& store, const Module& module) const {
-  std::vector<Extern> imports;
+Expected<std::vector<std::optional<Extern>>> Linker::resolve(Store& store, const Module& module,
+                                                              bool leave_undefined_open) const {
+  std::vector<std::optional<Extern>> imports;
   for (const ImportDesc& im : module.imports()) {
     auto it = definitions_.find({im.module, im.name});
+    if (it == definitions_.end() && leave_undefined_open) {
+      imports.emplace_back();
+      continue;
+    }
     if (it == definitions_.end()) return Error{fmt::format("unknown import: \"{}\" \"{}\" is not defined", im.module, im.name)};
     if (const auto* item = std::get_if<Extern>(&it->second)) {
       imports.push_back(*item);

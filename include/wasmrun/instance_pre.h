@@ -56,13 +56,15 @@ class InstancePre {
   // Resolves and type-checks the module's imports in `linker` once. Host functions (func_new,
   // func_wrap, func_factory) are made once and serve every store; an item given with define()
   // belongs to its store, and the InstancePre must then be instantiated only in that store.
-  // With `pool`, instances take slots from it (the pool lives as long as any of them).
+  // With `pool`, instances take slots from it (the pool lives as long as any of them). An import
+  // the linker does not define is an error, or with `leave_undefined_open`, left open: each
+  // instantiation gives it (a sibling instance's memory, say), and only it is checked then.
   static Expected<InstancePre> create(const Linker& linker, const Module& module,
-                                      const PoolingAllocator* pool = nullptr);
+                                      const PoolingAllocator* pool = nullptr, bool leave_undefined_open = false);
 
-  // A new instance in `store`, destroyed with it. With a pool, fails when every slot is in use
-  // (is_pool_exhausted).
-  Expected<Instance> instantiate(Store& store) const;
+  // A new instance in `store`, destroyed with it, with `open_imports` for the open imports in
+  // import order. With a pool, fails when every slot is in use (is_pool_exhausted).
+  Expected<Instance> instantiate(Store& store, std::span<const Extern> open_imports = {}) const;
 
  private:
   explicit InstancePre(std::shared_ptr<const vm::InstancePre> impl) : impl_(std::move(impl)) {}

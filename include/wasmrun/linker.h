@@ -33,8 +33,10 @@ class Linker {
   Expected<void> define_instance(const std::string& module, const Instance& instance);
 
   Expected<Instance> instantiate(Store& store, const Module& module) const;
-  // The module's imports in its import order, host functions made in `store`.
-  Expected<std::vector<Extern>> resolve(Store& store, const Module& module) const;
+  // The module's imports in its import order, host functions made in `store`. An import the
+  // linker does not define is an error, or with `leave_undefined_open`, an empty entry.
+  Expected<std::vector<std::optional<Extern>>> resolve(Store& store, const Module& module,
+                                                       bool leave_undefined_open = false) const;
 
   const Engine& engine() const { return engine_; }
 

@@ -237,7 +237,15 @@ void Instance::destroy(Instance* inst) {
   }
 }
 
-Expected<Instance*> instantiate(Store& store, const std::shared_ptr<const InstancePre>& pre) {
+Expected<Instance*> instantiate(Store& store, const std::shared_ptr<const InstancePre>& pre,
+                                std::span<const Extern> open_imports) {
+  const wasm::Module& module = pre->module->module;
+  if (open_imports.size() != pre->open_imports.size())
+    return Error{fmt::format("unknown import: the template leaves {} imports open, {} were given",
+                             pre->open_imports.size(), open_imports.size())};
+  for (size_t i = 0; i < open_imports.size(); ++i)
+    if (auto ok = check_import(module, module.imports[pre->open_imports[i].import], open_imports[i]); !ok)
+      return ok.error();
   auto allocated = allocate(store, pre);
   if (!allocated) return allocated.error();
   Instance* inst = *allocated;
@@ -252,6 +260,24 @@ Expected<Instance*> instantiate(Store& store, const std::shared_ptr<const Instan
   std::copy(pre->import_tables.begin(), pre->import_tables.end(), inst->tables.begin());
   std::copy(pre->import_memories.begin(), pre->import_memories.end(), inst->memories.begin());
   std::copy(pre->import_globals.begin(), pre->import_globals.end(), inst->globals.begin());
+  for (size_t i = 0; i < open_imports.size(); ++i) {
+    uint32_t k = pre->open_imports[i].kind_index;
+    std::visit(
+        [&](auto* item) {
+          using T = std::remove_pointer_t<decltype(item)>;
+          if constexpr (std::is_same_v<T, FuncInstance>) {
+            inst->funcs[k] = item;
+            inst->func_refs[k] = &item->ref;
+          } else if constexpr (std::is_same_v<T, Table>) {
+            inst->tables[k] = item;
+          } else if constexpr (std::is_same_v<T, LinearMemory>) {
+            inst->memories[k] = item;
+          } else {
+            inst->globals[k] = item;
+          }
+        },
+        open_imports[i]);
+  }
 
   if (auto ok = create_tables_and_memories(*inst, *pre); !ok) {
     store.destroy_last_instance(inst);
@@ -326,7 +352,7 @@ Expected<Instance*> instantiate(Store& store, const std::shared_ptr<const Instan
 
 Expected<Instance*> instantiate(Store& store, std::shared_ptr<const CompiledModule> module,
                                 std::span<const Extern> imports) {
-  auto pre = InstancePre::create(std::move(module), std::vector<Extern>(imports.begin(), imports.end()),
+  auto pre = InstancePre::create(std::move(module), std::vector<std::optional<Extern>>(imports.begin(), imports.end()),
                                  InstancePreOptions{nullptr, false, nullptr});
   if (!pre) return pre.error();
   return instantiate(store, *pre);

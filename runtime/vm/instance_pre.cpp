@@ -66,27 +66,41 @@ Expected<void> check_fits(const wasm::Module& m, const InstanceLayout& layout, c
 }  // namespace
 
 Expected<std::shared_ptr<const InstancePre>> InstancePre::create(std::shared_ptr<const CompiledModule> module,
-                                                                 std::vector<Extern> imports,
+                                                                 std::vector<std::optional<Extern>> imports,
                                                                  InstancePreOptions options) {
   const wasm::Module& m = module->module;
   if (imports.size() != m.imports.size())
     return Error{fmt::format("unknown import: the module has {} imports, {} were given", m.imports.size(), imports.size())};
   auto pre = std::make_shared<InstancePre>();
   for (size_t i = 0; i < imports.size(); ++i)
-    if (auto ok = check_import(m, m.imports[i], imports[i]); !ok) return ok.error();
+    if (imports[i])
+      if (auto ok = check_import(m, m.imports[i], *imports[i]); !ok) return ok.error();
   pre->layout = layout_of(m);
   if (options.pool)
     if (auto ok = check_fits(m, pre->layout, options.pool->config()); !ok) return ok.error();
 
-  for (const Extern& e : imports) {
-    switch (kind_of(e)) {
-      case wasm::ExternKind::Func:
-        pre->import_funcs.push_back(std::get<FuncInstance*>(e));
-        pre->import_func_refs.push_back(&std::get<FuncInstance*>(e)->ref);
+  for (uint32_t i = 0; i < imports.size(); ++i) {
+    const std::optional<Extern>& e = imports[i];
+    switch (m.imports[i].kind) {
+      case wasm::ExternKind::Func: {
+        if (!e) pre->open_imports.push_back({i, uint32_t(pre->import_funcs.size())});
+        FuncInstance* f = e ? std::get<FuncInstance*>(*e) : nullptr;
+        pre->import_funcs.push_back(f);
+        pre->import_func_refs.push_back(f ? &f->ref : nullptr);
         break;
-      case wasm::ExternKind::Table: pre->import_tables.push_back(std::get<Table*>(e)); break;
-      case wasm::ExternKind::Memory: pre->import_memories.push_back(std::get<LinearMemory*>(e)); break;
-      case wasm::ExternKind::Global: pre->import_globals.push_back(std::get<GlobalInstance*>(e)); break;
+      }
+      case wasm::ExternKind::Table:
+        if (!e) pre->open_imports.push_back({i, uint32_t(pre->import_tables.size())});
+        pre->import_tables.push_back(e ? std::get<Table*>(*e) : nullptr);
+        break;
+      case wasm::ExternKind::Memory:
+        if (!e) pre->open_imports.push_back({i, uint32_t(pre->import_memories.size())});
+        pre->import_memories.push_back(e ? std::get<LinearMemory*>(*e) : nullptr);
+        break;
+      case wasm::ExternKind::Global:
+        if (!e) pre->open_imports.push_back({i, uint32_t(pre->import_globals.size())});
+        pre->import_globals.push_back(e ? std::get<GlobalInstance*>(*e) : nullptr);
+        break;
     }
   }
   for (const wasm::Global& g : m.globals) pre->global_values.push_back(constant_value(m, g.init));
@@ -108,7 +122,6 @@ Expected<std::shared_ptr<const InstancePre>> InstancePre::create(std::shared_ptr
   for (uint32_t i = 0; i < m.exports.size(); ++i) pre->export_index.emplace(m.exports[i].name, i);
 
   pre->module = std::move(module);
-  pre->imports = std::move(imports);
   pre->options = std::move(options);
   return std::shared_ptr<const InstancePre>(std::move(pre));
 }

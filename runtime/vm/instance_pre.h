@@ -37,16 +37,22 @@ struct InstanceLayout {
 
 class InstancePre {
  public:
-  // Checks `imports` (in the module's import order) against the module's imports.
+  // Checks `imports` (in the module's import order) against the module's imports. An empty one
+  // stays open: each instantiation gives it (a sibling instance's memory, say) and has it checked.
   static Expected<std::shared_ptr<const InstancePre>> create(std::shared_ptr<const CompiledModule> module,
-                                                             std::vector<Extern> imports, InstancePreOptions options);
+                                                             std::vector<std::optional<Extern>> imports,
+                                                             InstancePreOptions options);
 
   std::shared_ptr<const CompiledModule> module;
-  std::vector<Extern> imports;
+  struct OpenImport {
+    uint32_t import;      // index in the module's imports
+    uint32_t kind_index;  // index among the imports of its kind
+  };
+  std::vector<OpenImport> open_imports;
   InstancePreOptions options;
   InstanceLayout layout;
 
-  // Per import kind, in index order.
+  // Per import kind, in index order; null for open imports.
   std::vector<FuncInstance*> import_funcs;
   std::vector<VMFuncRef*> import_func_refs;
   std::vector<Table*> import_tables;
@@ -60,8 +66,9 @@ class InstancePre {
   std::map<std::string, uint32_t, std::less<>> export_index;     // name -> index in module.exports
 };
 
-// Instantiates the template in `store`. With a pool, fails with a message starting with
-// kPoolExhausted when every slot is in use.
-Expected<Instance*> instantiate(Store& store, const std::shared_ptr<const InstancePre>& pre);
+// Instantiates the template in `store`, with `open_imports` for its open imports in order. With a
+// pool, fails with a message starting with kPoolExhausted when every slot is in use.
+Expected<Instance*> instantiate(Store& store, const std::shared_ptr<const InstancePre>& pre,
+                                std::span<const Extern> open_imports = {});
 
 }  // namespace wasmrun::vm

@@ -334,3 +334,33 @@ TEST_CASE("function references are made on first use and stay the same") {
   CHECK(i32(call<int32_t()>(inst, "same")) == 0);
   CHECK(vi->func_refs[0]->code == vi->module->code->functions[0]);
 }
+
+TEST_CASE("imports the linker leaves open are given, and checked, per instantiation") {
+  Module owner = compile(R"((module (memory (export "memory") 1)
+    (func (export "load") (param i32) (result i32) local.get 0 i32.load)))");
+  Module user = compile(R"((module
+    (import "env" "memory" (memory 1))
+    (import "env" "value" (func $value (result i32)))
+    (func (export "put") (param i32) local.get 0 call $value i32.store)))");
+  Linker linker(engine());
+  REQUIRE(linker.func_wrap("env", "value", []() { return int32_t(41); }));
+  CHECK_FALSE(InstancePre::create(linker, user, nullptr));
+  PoolingAllocator pool = make_pool(2);
+  InstancePre owner_pre = make_pre(linker, owner, &pool);
+  auto user_pre = InstancePre::create(linker, user, &pool, true);
+  REQUIRE(user_pre);
+  for (int round = 0; round < 2; ++round) {
+    Store store(engine());
+    Instance a = instantiate(owner_pre, store);
+    Memory memory = *a.get_memory("memory");
+    CHECK_FALSE(user_pre->instantiate(store));
+    auto wrong = user_pre->instantiate(store, std::vector<Extern>{*a.get_func("load")});
+    REQUIRE_FALSE(wrong);
+    CHECK(wrong.error().message == "incompatible import type for \"env\" \"memory\": expected a memory, got a function");
+    CHECK(pool.in_use() == 1);
+    auto b = user_pre->instantiate(store, std::vector<Extern>{memory});
+    REQUIRE(b);
+    REQUIRE(call<void(int32_t)>(*b, "put", 8));
+    CHECK(i32(call<int32_t(int32_t)>(a, "load", 8)) == 41);
+  }
+}
