@@ -28,7 +28,6 @@ Expected<std::shared_ptr<const MemoryImage>> MemoryImage::build(const wasm::Modu
     const wasm::DataSegment* segment;
   };
   std::vector<Placed> placed;
-  uint64_t begin = UINT64_MAX, end = 0;
   for (const wasm::DataSegment& s : m.datas) {
     if (s.mode != wasm::SegmentMode::Active || s.memory != memory) continue;
     std::optional<uint32_t> offset = constant_i32(m, s.offset);
@@ -36,22 +35,21 @@ Expected<std::shared_ptr<const MemoryImage>> MemoryImage::build(const wasm::Modu
     if (uint64_t(*offset) + s.bytes.size() > memory_bytes) return std::shared_ptr<const MemoryImage>();
     if (s.bytes.size() == 0) continue;
     placed.push_back({*offset, &s});
-    begin = std::min<uint64_t>(begin, *offset);
-    end = std::max<uint64_t>(end, *offset + s.bytes.size());
   }
   if (placed.empty()) return std::shared_ptr<const MemoryImage>();
 
-  size_t image_offset = begin & ~(host_page_size() - 1);
-  size_t image_length = round_up_to_page(end) - image_offset;
+  // The image spans the whole initial memory, holes reading as zeros, so that the accessible part
+  // of a fresh memory is one mapping: madvise and page-table walks cost per mapping, and resetting
+  // a slot over one mapping is measurably cheaper than over an anonymous-file-anonymous sandwich.
   int fd = memfd_create("wasmrun-memory-image", MFD_CLOEXEC);
   if (fd < 0) return system_error("memfd_create");
-  std::shared_ptr<const MemoryImage> image(new MemoryImage(fd, image_offset, image_length));
-  if (ftruncate(fd, off_t(image_length)) != 0) return system_error("ftruncate");
+  std::shared_ptr<const MemoryImage> image(new MemoryImage(fd, 0, memory_bytes));
+  if (ftruncate(fd, off_t(memory_bytes)) != 0) return system_error("ftruncate");
   // Segments in order: a later one overwrites an earlier one, as copying them would.
   for (const Placed& p : placed) {
     const uint8_t* bytes = m.data(p.segment->bytes);
     size_t n = p.segment->bytes.size();
-    off_t at = off_t(p.offset - image_offset);
+    off_t at = off_t(p.offset);
     while (n > 0) {
       ssize_t written = pwrite(fd, bytes, n, at);
       if (written < 0) {

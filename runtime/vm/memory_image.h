@@ -25,7 +25,8 @@ class MemoryImage {
   MemoryImage(const MemoryImage&) = delete;
   MemoryImage& operator=(const MemoryImage&) = delete;
 
-  // The image covers [offset, offset + length) of the memory, both multiples of the host page.
+  // The image covers [offset, offset + length) of the memory, both multiples of the host page:
+  // today the whole initial memory.
   size_t offset() const { return offset_; }
   size_t length() const { return length_; }
 
