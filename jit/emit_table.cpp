@@ -14,6 +14,22 @@ llvm::Value* FunctionTranslator::table_ptr(uint32_t index) {
   return load_invariant(env_.ptr, b_.CreateConstInBoundsGEP1_64(env_.ptr, tables, index));
 }
 
+llvm::Value* FunctionTranslator::resolve_lazy_element(llvm::Value* element, uint32_t table, llvm::Value* index) {
+  if (wasm_.tables[table].element != wasm::ValType::FuncRef) return element;
+  llvm::BasicBlock* from = b_.GetInsertBlock();
+  llvm::BasicBlock* lazy = llvm::BasicBlock::Create(env_.ctx, "lazy_element", fn_);
+  llvm::BasicBlock* done = llvm::BasicBlock::Create(env_.ctx, "", fn_);
+  b_.CreateCondBr(b_.CreateIsNull(element), lazy, done, llvm::MDBuilder(env_.ctx).createUnlikelyBranchWeights());
+  b_.SetInsertPoint(lazy);
+  llvm::Value* resolved = b_.CreateCall(env_.libcall("wasmrun_table_lazy_get"), {vmctx_, b_.getInt32(table), index});
+  b_.CreateBr(done);
+  b_.SetInsertPoint(done);
+  llvm::PHINode* result = b_.CreatePHI(env_.ptr, 2);
+  result->addIncoming(element, from);
+  result->addIncoming(resolved, lazy);
+  return result;
+}
+
 void FunctionTranslator::emit_table_op(const wasm::Instr& in) {
   auto element_address = [&](llvm::Value* table, llvm::Value* index) {
     llvm::Value* size = b_.CreateLoad(env_.i32, field_address(table, offsets::kTableSize));
@@ -24,13 +40,30 @@ void FunctionTranslator::emit_table_op(const wasm::Instr& in) {
   switch (in.op) {
     case Op::TableGet: {
       llvm::Value* index = pop();
-      push(b_.CreateLoad(env_.ptr, element_address(table_ptr(in.index), index)));
+      llvm::Value* element = b_.CreateLoad(env_.ptr, element_address(table_ptr(in.index), index));
+      push(resolve_lazy_element(element, in.index, index));
       break;
     }
     case Op::TableSet: {
       llvm::Value* value = pop();
       llvm::Value* index = pop();
-      b_.CreateStore(value, element_address(table_ptr(in.index), index));
+      llvm::Value* address = element_address(table_ptr(in.index), index);
+      if (wasm_.tables[in.index].element != wasm::ValType::FuncRef) {
+        b_.CreateStore(value, address);
+        break;
+      }
+      // A null stored into a funcref table ends its lazy initialisation (vm::Table::set).
+      llvm::BasicBlock* store_null = llvm::BasicBlock::Create(env_.ctx, "store_null", fn_);
+      llvm::BasicBlock* store = llvm::BasicBlock::Create(env_.ctx, "store", fn_);
+      llvm::BasicBlock* done = llvm::BasicBlock::Create(env_.ctx, "", fn_);
+      b_.CreateCondBr(b_.CreateIsNull(value), store_null, store);
+      b_.SetInsertPoint(store_null);
+      b_.CreateCall(env_.libcall("wasmrun_table_set_null"), {vmctx_, b_.getInt32(in.index), index});
+      b_.CreateBr(done);
+      b_.SetInsertPoint(store);
+      b_.CreateStore(value, address);
+      b_.CreateBr(done);
+      b_.SetInsertPoint(done);
       break;
     }
     case Op::TableSize:

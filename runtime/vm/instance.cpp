@@ -86,6 +86,8 @@ VMFuncRef* Instance::func_ref(uint32_t index) const {
 
 FuncInstance* Instance::func(uint32_t index) {
   if (FuncInstance* f = funcs[index]) return f;
+  // Imports given to the template are not copied into each instance; open ones are.
+  if (index < module->module.imported_funcs) return pre->import_funcs[index];
   auto f = std::make_unique<FuncInstance>();
   f->type = &store->engine().signature(module->sig_ids[module->module.func_types[index]]);
   f->owner = this;
@@ -172,9 +174,8 @@ Expected<void> create_tables_and_memories(Instance& inst, const InstancePre& pre
   for (size_t i = m.imported_tables; i < m.tables.size(); ++i) {
     size_t k = i - m.imported_tables;
     if (pool) {
-      size_t stride = round_up_to_page(size_t(pool->config().max_table_elements) * sizeof(void*)) / sizeof(void*);
-      inst.tables[i] = new (&defined_tables[k]) Table(m.tables[i], inst.slot->tables + k * stride,
-                                                      pool->config().max_table_elements);
+      inst.tables[i] = new (&defined_tables[k])
+          Table(m.tables[i], pool->table(*inst.slot, uint32_t(k)), pool->config().max_table_elements);
     } else {
       if (m.tables[i].limits.min > kMaxInitialTableElements)
         return Error{fmt::format("table of {} elements is larger than the limit of {}", m.tables[i].limits.min,
@@ -255,7 +256,6 @@ Expected<Instance*> instantiate(Store& store, const std::shared_ptr<const Instan
   const CompiledModule& cm = *pre->module;
   const wasm::Module& m = cm.module;
 
-  std::copy(pre->import_funcs.begin(), pre->import_funcs.end(), inst->funcs.begin());
   std::copy(pre->import_func_refs.begin(), pre->import_func_refs.end(), inst->func_refs.begin());
   std::copy(pre->import_tables.begin(), pre->import_tables.end(), inst->tables.begin());
   std::copy(pre->import_memories.begin(), pre->import_memories.end(), inst->memories.begin());
@@ -284,6 +284,10 @@ Expected<Instance*> instantiate(Store& store, const std::shared_ptr<const Instan
     return ok.error();
   }
   for (size_t i = 0; i < m.tables.size(); ++i) inst->vm_tables[i] = inst->tables[i]->vm();
+  for (size_t k = 0; k < pre->table_images.size(); ++k) {
+    const std::vector<uint32_t>& image = pre->table_images[k];
+    if (!image.empty()) inst->tables[m.imported_tables + k]->set_lazy_image(inst, image.data(), uint32_t(image.size()));
+  }
 
   inst->vmctx.store = store.context();
   inst->vmctx.func_refs = inst->func_refs.data();
@@ -309,8 +313,6 @@ Expected<Instance*> instantiate(Store& store, const std::shared_ptr<const Instan
   }
   inst->vmctx.globals = inst->global_cells.data();
 
-  std::copy(pre->initially_dropped_elems.begin(), pre->initially_dropped_elems.end(), inst->dropped_elems.begin());
-  for (size_t i = 0; i < m.datas.size(); ++i) inst->dropped_datas[i] = m.datas[i].mode == wasm::SegmentMode::Active;
 
   // Until a segment stores one of its functions into an imported table or the start function
   // runs, nothing outside the instance refers to it: a failure can destroy it at once.
@@ -321,9 +323,8 @@ Expected<Instance*> instantiate(Store& store, const std::shared_ptr<const Instan
   };
 
   // Active element segments, then data segments (§4.5.4 steps 11-13).
-  for (size_t i = 0; i < m.elems.size(); ++i) {
+  for (uint32_t i : pre->copied_elems) {
     const wasm::ElemSegment& s = m.elems[i];
-    if (s.mode != wasm::SegmentMode::Active) continue;
     uint32_t offset;
     std::memcpy(&offset, eval_const(*inst, s.offset).bytes, 4);
     Table* t = inst->tables[s.table];
@@ -332,9 +333,8 @@ Expected<Instance*> instantiate(Store& store, const std::shared_ptr<const Instan
     if (s.table < m.imported_tables && n > 0) escaped = true;
     for (uint32_t k = 0; k < n; ++k) t->set(offset + k, elem_ref(*inst, s, k));
   }
-  for (size_t i = 0; i < m.datas.size(); ++i) {
+  for (uint32_t i : pre->copied_datas) {
     const wasm::DataSegment& s = m.datas[i];
-    if (s.mode != wasm::SegmentMode::Active || pre->data_in_image[i]) continue;
     uint32_t offset;
     std::memcpy(&offset, eval_const(*inst, s.offset).bytes, 4);
     LinearMemory* mem = inst->memories[s.memory];
@@ -353,7 +353,7 @@ Expected<Instance*> instantiate(Store& store, const std::shared_ptr<const Instan
 Expected<Instance*> instantiate(Store& store, std::shared_ptr<const CompiledModule> module,
                                 std::span<const Extern> imports) {
   auto pre = InstancePre::create(std::move(module), std::vector<std::optional<Extern>>(imports.begin(), imports.end()),
-                                 InstancePreOptions{nullptr, false, nullptr});
+                                 InstancePreOptions{nullptr, false, true, nullptr});
   if (!pre) return pre.error();
   return instantiate(store, *pre);
 }

@@ -30,7 +30,7 @@ class Instance {
   std::shared_ptr<const InstancePre> pre;
   Store* store = nullptr;
 
-  std::span<FuncInstance*> funcs;      // per function index; defined ones made by func()
+  std::span<FuncInstance*> funcs;      // per function index, filled by func(); use func()
   std::span<VMFuncRef*> func_refs;     // per function index, what vmctx.func_refs points at
   std::span<VMFuncRef> defined_refs;   // per defined function, set by func_ref()
   std::span<GlobalInstance*> globals;  // per global index
@@ -38,6 +38,7 @@ class Instance {
   std::span<Table*> tables;
   std::span<VMTable*> vm_tables;
   std::span<LinearMemory*> memories;
+  // Passive segments dropped by elem.drop / data.drop; the others count as dropped from the start.
   std::span<uint8_t> dropped_elems;
   std::span<uint8_t> dropped_datas;
 

@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include "runtime/decode/instruction_reader.h"
 #include "runtime/vm/const_eval.h"
 
 namespace wasmrun::vm {
@@ -33,8 +34,8 @@ InstanceLayout layout_of(const wasm::Module& m) {
   l.defined_memories = place(alignof(LinearMemory), defined_memories * sizeof(LinearMemory));
   l.dropped_elems = place(1, m.elems.size());
   l.dropped_datas = place(1, m.datas.size());
+  l.func_refs = place(alignof(VMFuncRef*), funcs * sizeof(VMFuncRef*));  // imports' entries written each time
   l.funcs = place(alignof(FuncInstance*), funcs * sizeof(FuncInstance*));
-  l.func_refs = place(alignof(VMFuncRef*), funcs * sizeof(VMFuncRef*));
   l.defined_refs = place(alignof(VMFuncRef), defined_funcs * sizeof(VMFuncRef));
   l.size = at;
   return l;
@@ -61,6 +62,62 @@ Expected<void> check_fits(const wasm::Module& m, const InstanceLayout& layout, c
       return Error{fmt::format("pooling allocator: table {} needs {} elements, a slot holds {}", i,
                                m.tables[i].limits.min, c.max_table_elements)};
   return {};
+}
+
+// The function index of a segment element known without an instance (+1; 0 for ref.null), or
+// nothing when it needs evaluation.
+std::optional<uint32_t> constant_element(const wasm::Module& m, const wasm::ElemSegment& s, uint32_t k) {
+  if (s.exprs.empty()) return s.func_indices[k] + 1;
+  wasm::Reader r(m.data(s.exprs[k].code), m.data(s.exprs[k].code) + s.exprs[k].code.size(), s.exprs[k].code.begin);
+  wasm::InstructionReader ir(r);
+  if (r.at_end()) return std::nullopt;
+  wasm::Instr in = ir.next();
+  if (!r.at_end()) return std::nullopt;
+  if (in.op == wasm::Op::RefFunc) return in.index + 1;
+  if (in.op == wasm::Op::RefNull) return 0;
+  return std::nullopt;
+}
+
+// Images of the defined funcref tables, when no element segment can trap at instantiation
+// (every active one at a constant offset, in bounds): only then may their effect wait until an
+// element is used, since a trap would otherwise leave later segments unapplied (§4.5.4).
+std::vector<uint8_t> build_table_images(InstancePre& pre, const wasm::Module& m) {
+  pre.table_images.assign(m.tables.size() - m.imported_tables, {});
+  std::vector<uint8_t> in_image(m.elems.size(), 0);
+  for (const wasm::ElemSegment& s : m.elems) {
+    if (s.mode != wasm::SegmentMode::Active) continue;
+    std::optional<uint32_t> offset = constant_i32(m, s.offset);
+    if (!offset) return in_image;
+    uint64_t size = s.table < m.imported_tables ? (pre.import_tables[s.table] ? pre.import_tables[s.table]->size() : 0)
+                                                : m.tables[s.table].limits.min;
+    if (uint64_t(*offset) + s.size() > size) return in_image;
+  }
+  std::vector<std::vector<uint32_t>> images(pre.table_images.size());
+  std::vector<bool> eligible(images.size(), true);
+  for (size_t t = 0; t < images.size(); ++t) {
+    const wasm::TableType& type = m.tables[m.imported_tables + t];
+    eligible[t] = type.element == wasm::ValType::FuncRef;
+    if (eligible[t]) images[t].assign(type.limits.min, 0);
+  }
+  for (const wasm::ElemSegment& s : m.elems) {
+    if (s.mode != wasm::SegmentMode::Active || s.table < m.imported_tables) continue;
+    size_t t = s.table - m.imported_tables;
+    if (!eligible[t]) continue;
+    uint32_t offset = *constant_i32(m, s.offset);
+    for (uint32_t k = 0; k < s.size() && eligible[t]; ++k) {
+      std::optional<uint32_t> e = constant_element(m, s, k);
+      if (e) images[t][offset + k] = *e;
+      else eligible[t] = false;
+    }
+  }
+  for (size_t t = 0; t < images.size(); ++t) {
+    if (!eligible[t]) continue;
+    pre.table_images[t] = std::move(images[t]);
+    for (size_t i = 0; i < m.elems.size(); ++i)
+      if (m.elems[i].mode == wasm::SegmentMode::Active && m.elems[i].table == m.imported_tables + t)
+        in_image[i] = 1;
+  }
+  return in_image;
 }
 
 }  // namespace
@@ -105,7 +162,7 @@ Expected<std::shared_ptr<const InstancePre>> InstancePre::create(std::shared_ptr
   }
   for (const wasm::Global& g : m.globals) pre->global_values.push_back(constant_value(m, g.init));
 
-  pre->data_in_image.assign(m.datas.size(), 0);
+  std::vector<uint8_t> data_in_image(m.datas.size(), 0);
   for (uint32_t i = m.imported_memories; i < m.memories.size(); ++i) {
     std::shared_ptr<const MemoryImage> image;
     if (options.memory_images) {
@@ -115,10 +172,15 @@ Expected<std::shared_ptr<const InstancePre>> InstancePre::create(std::shared_ptr
     }
     if (image)
       for (size_t d = 0; d < m.datas.size(); ++d)
-        if (m.datas[d].mode == wasm::SegmentMode::Active && m.datas[d].memory == i) pre->data_in_image[d] = 1;
+        if (m.datas[d].mode == wasm::SegmentMode::Active && m.datas[d].memory == i) data_in_image[d] = 1;
     pre->memory_images.push_back(std::move(image));
   }
-  for (const wasm::ElemSegment& s : m.elems) pre->initially_dropped_elems.push_back(s.mode != wasm::SegmentMode::Passive);
+  for (uint32_t d = 0; d < m.datas.size(); ++d)
+    if (m.datas[d].mode == wasm::SegmentMode::Active && !data_in_image[d]) pre->copied_datas.push_back(d);
+  std::vector<uint8_t> elem_in_image =
+      options.lazy_tables ? build_table_images(*pre, m) : std::vector<uint8_t>(m.elems.size(), 0);
+  for (uint32_t e = 0; e < m.elems.size(); ++e)
+    if (m.elems[e].mode == wasm::SegmentMode::Active && !elem_in_image[e]) pre->copied_elems.push_back(e);
   for (uint32_t i = 0; i < m.exports.size(); ++i) pre->export_index.emplace(m.exports[i].name, i);
 
   pre->module = std::move(module);

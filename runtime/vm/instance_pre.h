@@ -21,6 +21,7 @@ struct InstancePreOptions {
   // Instances take slots from it (and keep it alive); null: the heap and fresh mappings.
   std::shared_ptr<PoolingAllocator> pool;
   bool memory_images = true;  // map data segments copy-on-write where they allow it
+  bool lazy_tables = true;    // resolve defined tables' funcref elements on first use
   // Whatever owns the imports (the host functions' store), kept alive as long as an instance is.
   std::shared_ptr<const void> imports_owner;
 };
@@ -61,8 +62,9 @@ class InstancePre {
 
   std::vector<std::optional<VMValue>> global_values;             // per defined global, when constant
   std::vector<std::shared_ptr<const MemoryImage>> memory_images;  // per defined memory, or null
-  std::vector<uint8_t> data_in_image;                            // per data segment
-  std::vector<uint8_t> initially_dropped_elems;                  // active and declarative segments
+  std::vector<std::vector<uint32_t>> table_images;  // per defined table: function index + 1, or 0; empty: eager
+  std::vector<uint32_t> copied_elems;  // active element segments applied at each instantiation
+  std::vector<uint32_t> copied_datas;  // active data segments applied at each instantiation
   std::map<std::string, uint32_t, std::less<>> export_index;     // name -> index in module.exports
 };
 

@@ -33,7 +33,8 @@ Expected<std::unique_ptr<PoolingAllocator>> PoolingAllocator::create(const Pooli
     return Error{"pooling allocator: a slot's memory cannot exceed 4 GiB"};
   std::unique_ptr<PoolingAllocator> pool(new PoolingAllocator(config));
   pool->config_.instance_bytes = round_up_to_page(config.instance_bytes);
-  size_t table_bytes = round_up_to_page(size_t(config.max_table_elements) * sizeof(void*)) * config.max_tables;
+  pool->table_stride_ = round_up_to_page(size_t(config.max_table_elements) * sizeof(void*));
+  pool->context_stride_ = pool->config_.instance_bytes + pool->table_stride_ * config.max_tables;
 
   // Every slot's memory gets the full 8 GiB the JIT assumes (no bounds checks), one after the
   // other; one guarded region covers them all.
@@ -43,17 +44,10 @@ Expected<std::unique_ptr<PoolingAllocator>> PoolingAllocator::create(const Pooli
   pool->memories_ = *memories;
   register_guarded_region(pool->memories_, pool->memories_bytes_);
 
-  pool->instances_bytes_ = pool->config_.instance_bytes * config.instances;
-  auto instances = reserve_region(pool->instances_bytes_, PROT_READ | PROT_WRITE);
-  if (!instances) return instances.error();
-  pool->instances_ = *instances;
-
-  pool->tables_bytes_ = table_bytes * config.instances;
-  if (pool->tables_bytes_ > 0) {
-    auto tables = reserve_region(pool->tables_bytes_, PROT_READ | PROT_WRITE);
-    if (!tables) return tables.error();
-    pool->tables_ = reinterpret_cast<void**>(*tables);
-  }
+  pool->contexts_bytes_ = pool->context_stride_ * config.instances;
+  auto contexts = reserve_region(pool->contexts_bytes_, PROT_READ | PROT_WRITE);
+  if (!contexts) return contexts.error();
+  pool->contexts_ = *contexts;
 
   pool->states_.resize(config.instances);
   pool->free_.reserve(config.instances);
@@ -66,14 +60,12 @@ PoolingAllocator::~PoolingAllocator() {
     unregister_guarded_region(memories_);
     munmap(memories_, memories_bytes_);
   }
-  if (instances_) munmap(instances_, instances_bytes_);
-  if (tables_) munmap(tables_, tables_bytes_);
+  if (contexts_) munmap(contexts_, contexts_bytes_);
 }
 
 PoolingAllocator::Slot PoolingAllocator::slot(uint32_t index) const {
-  size_t table_stride = round_up_to_page(size_t(config_.max_table_elements) * sizeof(void*)) * config_.max_tables;
-  return Slot{index, instances_ + size_t(index) * config_.instance_bytes,
-              tables_ ? tables_ + size_t(index) * table_stride / sizeof(void*) : nullptr,
+  uint8_t* context = contexts_ + size_t(index) * context_stride_;
+  return Slot{index, context, reinterpret_cast<void**>(context + config_.instance_bytes),
               memories_ + size_t(index) * kMemoryReservation};
 }
 
@@ -142,12 +134,23 @@ void PoolingAllocator::release(const Slot& s, uint64_t memory_bytes, size_t inst
     std::memset(s.memory, 0, keep);
     if (memory_bytes > keep) madvise(s.memory + keep, memory_bytes - keep, MADV_DONTNEED);
   }
-  size_t context_keep = std::max(config_.keep_resident_bytes, kContextResident);
-  reset_region(s.instance, instance_bytes, context_keep);
-  size_t table_stride = round_up_to_page(size_t(config_.max_table_elements) * sizeof(void*)) / sizeof(void*);
+  // The instance context and each table: the first kContextResident bytes cleared in place, the
+  // rest (zero pages unless touched) handed back by one madvise over the whole span.
+  size_t keep = std::max(config_.keep_resident_bytes, kContextResident);
+  uint8_t* release_begin = nullptr;
+  uint8_t* release_end = nullptr;
+  auto clear = [&](uint8_t* begin, size_t length) {
+    size_t kept = std::min(length, keep);
+    uint8_t* cut = reinterpret_cast<uint8_t*>(round_up_to_page(reinterpret_cast<uintptr_t>(begin + kept)));
+    std::memset(begin, 0, std::min<size_t>(length, size_t(cut - begin)));
+    if (begin + length <= cut) return;
+    if (!release_begin) release_begin = cut;
+    release_end = begin + length;
+  };
+  clear(s.instance, instance_bytes);
   for (uint32_t k = 0; k < tables; ++k)
-    reset_region(reinterpret_cast<uint8_t*>(s.tables + k * table_stride), size_t(table_elements[k]) * sizeof(void*),
-                 context_keep);
+    clear(reinterpret_cast<uint8_t*>(table(s, k)), size_t(table_elements[k]) * sizeof(void*));
+  if (release_begin) madvise(release_begin, round_up_to_page(size_t(release_end - release_begin)), MADV_DONTNEED);
   std::lock_guard lock(mutex_);
   free_.push_back(s.index);
 }

@@ -1,7 +1,7 @@
 // The pooling allocator (the idea of Wasmtime's): address space for a fixed number of instances
 // is reserved once, as slots. A slot holds one instance context (the Instance, its vmctx and its
-// per-function, per-global and per-table arrays), the elements of its tables and its linear
-// memory with the guard region the JIT relies on. Instantiation takes a free slot and
+// per-function, per-global and per-table arrays) followed by the elements of its tables, and its
+// linear memory with the guard region the JIT relies on. Instantiation takes a free slot and
 // teardown gives it back, reset with madvise (or memset for a bounded resident part): the hot
 // path makes no mmap or munmap, and a slot last used by the same module keeps its memory image
 // mapped, so taking it makes no system call at all.
@@ -44,10 +44,15 @@ class PoolingAllocator {
 
   struct Slot {
     uint32_t index;
-    uint8_t* instance;  // instance_bytes, zero past what the last user wrote
-    void** tables;      // max_tables * max_table_elements elements, zero
+    uint8_t* instance;  // instance_bytes, zero
+    void** tables;      // max_tables tables of max_table_elements elements (see table()), zero
     uint8_t* memory;    // 8 GiB: inaccessible, or prepared by prepare_memory
   };
+
+  // The elements of table k of the slot.
+  void** table(const Slot& slot, uint32_t k) const {
+    return reinterpret_cast<void**>(reinterpret_cast<uint8_t*>(slot.tables) + k * table_stride_);
+  }
 
   // Takes a free slot, preferring one whose last user had the same `affinity` (a module): its
   // memory image is still mapped. The error message starts with kPoolExhausted when none is free.
@@ -78,10 +83,11 @@ class PoolingAllocator {
   PoolingConfig config_;
   uint8_t* memories_ = nullptr;
   size_t memories_bytes_ = 0;
-  uint8_t* instances_ = nullptr;
-  size_t instances_bytes_ = 0;
-  void** tables_ = nullptr;
-  size_t tables_bytes_ = 0;
+  // Per slot: the instance context, then the tables, so one madvise resets both.
+  uint8_t* contexts_ = nullptr;
+  size_t contexts_bytes_ = 0;
+  size_t table_stride_ = 0;    // bytes per table
+  size_t context_stride_ = 0;  // bytes per slot
 
   mutable std::mutex mutex_;
   std::vector<SlotState> states_;

@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "runtime/vm/instance.h"
+
 namespace wasmrun::vm {
 
 namespace {
@@ -15,6 +17,26 @@ Table::Table(const wasm::TableType& type, void* init)
 
 Table::Table(const wasm::TableType& type, void** storage, uint32_t capacity)
     : type_(type), borrowed_(true), capacity_(capacity), vm_{storage, uint32_t(type.limits.min)} {}
+
+void Table::set_lazy_image(const Instance* owner, const uint32_t* image, uint32_t n) {
+  lazy_owner_ = owner;
+  lazy_image_ = image;
+  lazy_size_ = n;
+}
+
+void* Table::resolve(uint32_t i) const {
+  if (i >= lazy_size_ || lazy_image_[i] == 0) return nullptr;
+  void* ref = lazy_owner_->func_ref(lazy_image_[i] - 1);
+  vm_.elements[i] = ref;
+  return ref;
+}
+
+void Table::resolve_all() {
+  for (uint32_t i = 0; i < lazy_size_; ++i)
+    if (!vm_.elements[i]) resolve(i);
+  lazy_image_ = nullptr;
+  lazy_size_ = 0;
+}
 
 int64_t Table::grow(uint32_t delta, void* init) {
   uint64_t old = vm_.size;
