@@ -129,6 +129,7 @@ int main(int argc, char** argv) {
 
   // Warm up (first-touch of pool slots, host stubs, allocator caches), then measure.
   for (int i = 0; i < 100; ++i) instantiate_once(w);
+  std::fprintf(stderr, "measuring\n");  // a profiler may attach now
   long rss_before = rss_kib();
   long faults_before = page_faults();
   auto start = std::chrono::steady_clock::now();

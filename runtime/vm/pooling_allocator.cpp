@@ -134,22 +134,28 @@ void PoolingAllocator::release(const Slot& s, uint64_t memory_bytes, size_t inst
     std::memset(s.memory, 0, keep);
     if (memory_bytes > keep) madvise(s.memory + keep, memory_bytes - keep, MADV_DONTNEED);
   }
-  // The instance context and each table: the first kContextResident bytes cleared in place, the
-  // rest (zero pages unless touched) handed back by one madvise over the whole span.
+  // The instance context keeps its first kContextResident bytes resident (cleared in place); a
+  // table that small is cleared in place, a larger one entirely handed back. What is handed back
+  // goes in one madvise over the span from the first such byte to the last (zero pages between
+  // cost nothing), which must then contain no byte meant to stay resident: the context comes
+  // first in the slot, the tables after it.
   size_t keep = std::max(config_.keep_resident_bytes, kContextResident);
   uint8_t* release_begin = nullptr;
   uint8_t* release_end = nullptr;
-  auto clear = [&](uint8_t* begin, size_t length) {
-    size_t kept = std::min(length, keep);
-    uint8_t* cut = reinterpret_cast<uint8_t*>(round_up_to_page(reinterpret_cast<uintptr_t>(begin + kept)));
-    std::memset(begin, 0, std::min<size_t>(length, size_t(cut - begin)));
-    if (begin + length <= cut) return;
-    if (!release_begin) release_begin = cut;
-    release_end = begin + length;
+  auto hand_back = [&](uint8_t* begin, uint8_t* end) {
+    if (begin >= end) return;
+    if (!release_begin) release_begin = begin;
+    release_end = end;
   };
-  clear(s.instance, instance_bytes);
-  for (uint32_t k = 0; k < tables; ++k)
-    clear(reinterpret_cast<uint8_t*>(table(s, k)), size_t(table_elements[k]) * sizeof(void*));
+  uint8_t* cut = reinterpret_cast<uint8_t*>(round_up_to_page(reinterpret_cast<uintptr_t>(s.instance + std::min(instance_bytes, keep))));
+  std::memset(s.instance, 0, std::min<size_t>(instance_bytes, size_t(cut - s.instance)));
+  hand_back(cut, s.instance + instance_bytes);
+  for (uint32_t k = 0; k < tables; ++k) {
+    uint8_t* begin = reinterpret_cast<uint8_t*>(table(s, k));
+    size_t bytes = size_t(table_elements[k]) * sizeof(void*);
+    if (bytes <= keep) std::memset(begin, 0, bytes);
+    else hand_back(begin, begin + bytes);
+  }
   if (release_begin) madvise(release_begin, round_up_to_page(size_t(release_end - release_begin)), MADV_DONTNEED);
   std::lock_guard lock(mutex_);
   free_.push_back(s.index);
