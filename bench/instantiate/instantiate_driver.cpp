@@ -2,12 +2,14 @@
 // instantiated into it in order (a later module's memory import is the first instance's
 // "memory" export, as a component's adapter imports its main module's memory), the store dropped.
 //
-//   instantiate_driver MODE THREADS ITERATIONS OPT_LEVEL MODULE.wasm...
+//   instantiate_driver OPT_LEVEL MODE:THREADS:ITERATIONS[,...] MODULE.wasm...
 //
-// MODE: `pool` (InstancePre + pooling allocator + memory images), `pre` (InstancePre, memories
-// and instances on the heap, images mapped), `linker` (Linker::instantiate: name lookups and host
-// functions made per instance, no pool). Every function import is a stub returning zeros. Prints
-// one JSON line: microseconds per instantiation of the workload (per thread), page faults per
+// The modules are compiled once; then each run in turn. MODE: `pool` (InstancePre + pooling
+// allocator + memory images + lazy tables), `pre` (InstancePre, instances on the heap and memories
+// freshly mapped, images and lazy tables as with the pool), `linker` (Linker::instantiate: name
+// lookups, type checks and host functions made per instance, data copied, tables filled). Every
+// function import is a stub returning zeros. Prints one JSON line per run: microseconds per
+// instantiation of the workload (wall time of a thread's loop / its iterations), page faults per
 // instantiation, and RSS before and after the loop.
 #include <sys/resource.h>
 
@@ -102,49 +104,77 @@ void instantiate_once(const Workload& w) {
   }
 }
 
-}  // namespace
+struct Run {
+  std::string mode;
+  int threads;
+  long iterations;
+};
 
-int main(int argc, char** argv) {
-  if (argc < 6) die("usage: instantiate_driver pool|pre|linker THREADS ITERATIONS OPT_LEVEL MODULE.wasm...");
-  std::string mode = argv[1];
-  int threads = std::atoi(argv[2]);
-  long iterations = std::atol(argv[3]);
-  Config config;
-  config.opt_level = std::atoi(argv[4]);
-  Workload w{mode, take(Engine::create(config), "engine"), {}, {}, {}, {}};
-  for (int i = 5; i < argc; ++i) w.modules.push_back(take(Module::from_file(w.engine, argv[i]), argv[i]));
-  for (const Module& m : w.modules) w.linkers.push_back(stub_linker(w.engine, m));
-  if (mode == "pool") {
+std::vector<Run> parse_runs(const std::string& text) {
+  std::vector<Run> runs;
+  size_t at = 0;
+  while (at <= text.size()) {
+    size_t end = text.find(',', at);
+    if (end == std::string::npos) end = text.size();
+    std::string run = text.substr(at, end - at);
+    size_t a = run.find(':'), b = run.rfind(':');
+    if (a == std::string::npos || a == b) die("a run reads MODE:THREADS:ITERATIONS, not " + run);
+    runs.push_back({run.substr(0, a), std::atoi(run.c_str() + a + 1), std::atol(run.c_str() + b + 1)});
+    at = end + 1;
+  }
+  return runs;
+}
+
+void measure(const Engine& engine, const std::vector<Module>& modules, const std::vector<Linker>& linkers, const Run& run) {
+  Workload w{run.mode, engine, modules, linkers, {}, {}};
+  if (run.mode == "pool") {
     PoolingConfig pc;
     pc.instances = 64;
     pc.instance_bytes = size_t(4) << 20;
     w.pool = take(PoolingAllocator::create(pc), "pool");
-  } else if (mode != "pre" && mode != "linker") {
-    die("unknown mode " + mode);
+  } else if (run.mode != "pre" && run.mode != "linker") {
+    die("unknown mode " + run.mode);
   }
-  if (mode != "linker")
+  if (run.mode != "linker")
     for (size_t i = 0; i < w.modules.size(); ++i)
       w.pres.push_back(take(InstancePre::create(w.linkers[i], w.modules[i], w.pool ? &*w.pool : nullptr, i > 0),
                             "instance template"));
 
   // Warm up (first-touch of pool slots, host stubs, allocator caches), then measure.
   for (int i = 0; i < 100; ++i) instantiate_once(w);
-  std::fprintf(stderr, "measuring\n");  // a profiler may attach now
+  std::fprintf(stderr, "measuring %s\n", run.mode.c_str());  // a profiler may attach now
   long rss_before = rss_kib();
   long faults_before = page_faults();
   auto start = std::chrono::steady_clock::now();
-  std::vector<std::thread> pool;
-  for (int t = 0; t < threads; ++t)
-    pool.emplace_back([&] {
-      for (long i = 0; i < iterations; ++i) instantiate_once(w);
+  std::vector<std::thread> threads;
+  for (int t = 0; t < run.threads; ++t)
+    threads.emplace_back([&] {
+      for (long i = 0; i < run.iterations; ++i) instantiate_once(w);
     });
-  for (std::thread& t : pool) t.join();
+  for (std::thread& t : threads) t.join();
   double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   long faults = page_faults() - faults_before;
   long rss_after = rss_kib();
-  double total = double(iterations) * threads;
-  std::printf("{\"us_per_instantiation\": %.3f, \"instantiations_per_second\": %.0f, \"faults_per_instantiation\": %.3f, "
-              "\"rss_before_kib\": %ld, \"rss_after_kib\": %ld, \"iterations\": %ld, \"threads\": %d}\n",
-              seconds * 1e6 / double(iterations), total / seconds, double(faults) / total, rss_before, rss_after,
-              iterations, threads);
+  double total = double(run.iterations) * run.threads;
+  std::printf("{\"mode\": \"%s\", \"threads\": %d, \"iterations\": %ld, \"us_per_instantiation\": %.3f, "
+              "\"instantiations_per_second\": %.0f, \"faults_per_instantiation\": %.3f, \"rss_before_kib\": %ld, "
+              "\"rss_after_kib\": %ld}\n",
+              run.mode.c_str(), run.threads, run.iterations, seconds * 1e6 / double(run.iterations), total / seconds,
+              double(faults) / total, rss_before, rss_after);
+  std::fflush(stdout);
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  if (argc < 4) die("usage: instantiate_driver OPT_LEVEL MODE:THREADS:ITERATIONS[,...] MODULE.wasm...");
+  Config config;
+  config.opt_level = std::atoi(argv[1]);
+  std::vector<Run> runs = parse_runs(argv[2]);
+  Engine engine = take(Engine::create(config), "engine");
+  std::vector<Module> modules;
+  for (int i = 3; i < argc; ++i) modules.push_back(take(Module::from_file(engine, argv[i]), argv[i]));
+  std::vector<Linker> linkers;
+  for (const Module& m : modules) linkers.push_back(stub_linker(engine, m));
+  for (const Run& run : runs) measure(engine, modules, linkers, run);
 }
