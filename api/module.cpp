@@ -1,6 +1,7 @@
 #include "wasmrun/module.h"
 
 #include "api/conversions.h"
+#include "jit/artifact.h"
 #include "runtime/vm/compiled_module.h"
 #include "support/file.h"
 
@@ -19,6 +20,18 @@ Expected<Module> Module::from_file(const Engine& engine, const std::string& path
   if (!m) return Error{path + ": " + m.error().message};
   return m;
 }
+
+Expected<std::vector<uint8_t>> Module::precompile(const Engine& engine, std::span<const uint8_t> bytes) {
+  return vm::precompile_module(engine.impl(), bytes);
+}
+
+Expected<Module> Module::deserialize(const Engine& engine, std::span<const uint8_t> artifact) {
+  auto compiled = vm::load_precompiled(engine.impl(), artifact);
+  if (!compiled) return compiled.error();
+  return Module(compiled.take());
+}
+
+bool Module::is_precompiled(std::span<const uint8_t> bytes) { return jit::looks_like_artifact(bytes); }
 
 std::vector<ImportDesc> Module::imports() const {
   std::vector<ImportDesc> out;

@@ -22,6 +22,15 @@ void Store::set_epoch_deadline(uint64_t ticks) {
   impl_->set_epoch_deadline(impl_->context()->epoch->load(std::memory_order_relaxed) + ticks);
 }
 
+void Store::set_limits(const StoreLimits& limits) {
+  vm::ResourceLimits l;
+  if (limits.max_memory_size) l.max_memory_bytes = *limits.max_memory_size;
+  if (limits.max_table_elements) l.max_table_elements = *limits.max_table_elements;
+  impl_->set_limits(l);
+}
+
+std::optional<std::string> Store::limit_refusal() const { return impl_->limit_refusal(); }
+
 Store* Store::from(vm::Store& store) { return static_cast<Store*>(store.embedder); }
 
 }  // namespace wasmrun

@@ -6,20 +6,6 @@ namespace wasmrun::canon {
 
 namespace {
 
-[[noreturn]] void arity_mismatch(size_t want, size_t got) {
-  raise(TrapKind::TypeMismatch, "type mismatch: expected " + std::to_string(want) + " arguments, found " +
-                                    std::to_string(got));
-}
-
-// Removes the borrows a trapped call still holds, so no handle points at its finished scope.
-void drop_scope_borrows(Instance& inst, CallScope* scope) {
-  std::vector<uint32_t> stale;
-  inst.handles.for_each([&](uint32_t index, const ResourceHandle& h) {
-    if (!h.own && h.borrow_scope == scope) stale.push_back(index);
-  });
-  for (uint32_t index : stale) inst.handles.remove(index);
-}
-
 // The parameters stored as a tuple at `ptr` (lower_flat_values with more than MAX_FLAT_PARAMS).
 void store_params(Cx& cx, const FuncAbi& abi, std::span<const Val> args, uint32_t ptr) {
   for (size_t i = 0; i < args.size(); ++i) {
@@ -40,13 +26,37 @@ void load_params(Cx& cx, const FuncAbi& abi, uint32_t ptr, std::vector<Val>& arg
 
 }  // namespace
 
+TrapOr<void> finish_call(Instance& callee, Instance* caller, CallScope* scope, TrapOr<void> outcome) {
+  if (!outcome) {
+    drop_scope_borrows(callee, scope);
+    callee.may_leave = true;
+    // A trap leaves the instances the call entered locked down: the spec never runs leave_to
+    // after a trap, so they cannot be entered again (Explainer, component invariant 1). A host
+    // value of the wrong type is the host's error, not the guest's, and locks nothing.
+    if (outcome.trap().kind != TrapKind::TypeMismatch) return outcome;
+  }
+  set_entered(callee, caller, false);
+  return outcome;
+}
+
+void drop_scope_borrows(Instance& inst, CallScope* scope) {
+  std::vector<uint32_t> stale;
+  inst.handles.for_each([&](uint32_t index, const ResourceHandle& h) {
+    if (!h.own && h.borrow_scope == scope) stale.push_back(index);
+  });
+  for (uint32_t index : stale) inst.handles.remove(index);
+}
+
 TrapOr<void> canon_lift(const FuncAbi& abi, const CanonOptions& opts, Instance& callee, Instance* caller,
                         std::span<const Val> args, CoreCallee core, ResultSink on_result) {
+  if (args.size() != abi.type.params.size()) {
+    return Trap{TrapKind::TypeMismatch, "type mismatch: expected " + std::to_string(abi.type.params.size()) +
+                                            " arguments, found " + std::to_string(args.size())};
+  }
   if (!may_enter_from(callee, caller)) return Trap{TrapKind::CannotEnter, "cannot enter component instance"};
   set_entered(callee, caller, true);
   CallScope scope;
   auto outcome = catch_trap([&] {
-    if (args.size() != abi.type.params.size()) arity_mismatch(abi.type.params.size(), args.size());
     Cx cx(opts, callee);
     cx.borrow_scope = &scope;
     cx.host_peer = caller == nullptr;
@@ -90,12 +100,7 @@ TrapOr<void> canon_lift(const FuncAbi& abi, const CanonOptions& opts, Instance& 
       if (!post) raise(post.take_trap());
     }
   });
-  if (!outcome) {
-    callee.may_leave = true;
-    drop_scope_borrows(callee, &scope);
-  }
-  set_entered(callee, caller, false);
-  return outcome;
+  return finish_call(callee, caller, &scope, std::move(outcome));
 }
 
 TrapOr<std::optional<Val>> call_lifted(const FuncAbi& abi, const CanonOptions& opts, Instance& callee,
@@ -114,6 +119,9 @@ TrapOr<void> canon_lower(const FuncAbi& abi, const CanonOptions& opts, Instance&
                          std::span<const FlatValue> flat_args, std::span<FlatValue> flat_results,
                          ComponentCallee callee, bool callee_is_host) {
   if (!caller.may_leave) return Trap{TrapKind::CannotLeave, "cannot leave component instance"};
+  if (flat_args.size() != abi.lower_param_count() || flat_results.size() < abi.lower_result_count()) {
+    return Trap{TrapKind::TypeMismatch, "type mismatch: flat values do not fit the lowered signature"};
+  }
   std::vector<uint32_t> lenders;
   auto outcome = catch_trap([&] {
     Cx cx(opts, caller);

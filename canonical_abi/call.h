@@ -25,10 +25,17 @@ using ResultSink = FunctionRef<TrapOr<void>(std::optional<Val> result)>;
 // host) with component-level `args`. Traps when `callee` may not be entered, lowers the
 // arguments into the callee (flat, or through realloc into memory), calls `core`, lifts its
 // result into `on_result`, checks that every borrow lent to the callee was dropped, then runs
-// post-return. After a trap the reentrance flags are restored and borrows lent to this call
-// removed, so the embedder decides whether to poison the instance.
+// post-return. A trap leaves the entered instances locked down (may_enter stays false, as in
+// the spec, where a trap never reaches leave_to), except a TypeMismatch of host values; borrows
+// lent to the trapped call are removed either way.
 TrapOr<void> canon_lift(const FuncAbi& abi, const CanonOptions& opts, Instance& callee, Instance* caller,
                         std::span<const Val> args, CoreCallee core, ResultSink on_result);
+
+// The end of a lifted call, trapped or not: borrows of a trapped call removed, the entered
+// instances left (or locked down after a trap). Shared by canon_lift and typed_canon_lift.
+TrapOr<void> finish_call(Instance& callee, Instance* caller, CallScope* scope, TrapOr<void> outcome);
+// Removes the borrows still lent to a trapped call, so no handle points at its finished scope.
+void drop_scope_borrows(Instance& inst, CallScope* scope);
 
 // The same for a caller that wants the result as a value.
 TrapOr<std::optional<Val>> call_lifted(const FuncAbi& abi, const CanonOptions& opts, Instance& callee, Instance* caller,

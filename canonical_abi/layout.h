@@ -57,6 +57,12 @@ struct FuncAbi {
   uint32_t params_size = 0, params_align = 1;
   uint32_t result_size = 0, result_align = 1;
 
+  // How many flat values a `canon lower`ed function takes and returns.
+  size_t lower_param_count() const {
+    return (params_in_memory ? 1 : flat_params.size()) + (result_in_memory ? 1 : 0);
+  }
+  size_t lower_result_count() const { return result_in_memory ? 0 : flat_result.size(); }
+
   // The core signature of a `canon lift`ed callee and of a `canon lower`ed function.
   std::vector<FlatType> lift_core_params() const;
   std::vector<FlatType> lift_core_results() const;

@@ -23,8 +23,8 @@ void run_destructor(const ResourceType& type, uint32_t rep, Instance* caller) {
     set_entered(*impl, caller, true);
   }
   TrapOr<void> done = type.dtor(rep);
+  if (!done) raise(done.take_trap());  // leaves `impl` locked down, as a trapped call does
   if (crossing) set_entered(*impl, caller, false);
-  if (!done) raise(done.take_trap());
 }
 
 }  // namespace

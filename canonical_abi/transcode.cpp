@@ -286,13 +286,43 @@ GuestString store_probably_utf16(Cx& cx, std::string_view utf8, uint32_t code_un
   if (!fits_latin1) return {ptr, (written / 2) | kUtf16Tag};
   uint32_t latin1_size = written / 2;
   for (uint32_t i = 0; i < latin1_size; ++i) out[i] = out[2 * i];
-  ptr = cx.reallocate(ptr, byte_length, 1, latin1_size, What::String);
+  // The spec shrinks with alignment 1 here, but a latin1+utf16 string must be 2-aligned to be
+  // lifted again (load_string_from_range); Wasmtime asks for 2 and checks it, and so do we.
+  ptr = cx.reallocate(ptr, byte_length, 2, latin1_size, What::String);
   return {ptr, latin1_size};
 }
 
 }  // namespace
 
+namespace {
+
+// Whether `utf8` (valid) has `units` code units in `source`: host code may build a string with
+// any claimed origin, and the transcoders size their allocations by it.
+bool origin_fits(std::string_view utf8, StringOrigin origin) {
+  switch (origin.source) {
+    case StringSource::Utf8: return origin.code_units == utf8.size();
+    case StringSource::Utf16:
+    case StringSource::CompactUtf16: return origin.code_units == utf16_length(utf8);
+    case StringSource::Latin1: {
+      size_t count = 0;
+      const auto* p = reinterpret_cast<const unsigned char*>(utf8.data());
+      const auto* end = p + utf8.size();
+      while (p < end) {
+        if (next_code_point(p) >= 0x100) return false;
+        ++count;
+      }
+      return origin.code_units == count;
+    }
+  }
+  return false;
+}
+
+}  // namespace
+
 GuestString store_string_into_range(Cx& cx, std::string_view utf8, StringOrigin origin) {
+  if (utf8.size() > kMaxStringByteLength) raise(TrapKind::TooLong, "string too long to lower");
+  if (std::string error = utf8_error(utf8); !error.empty()) raise(TrapKind::InvalidString, std::move(error));
+  if (!origin_fits(utf8, origin)) origin = {StringSource::Utf8, uint32_t(utf8.size())};
   uint32_t n = origin.code_units;
   switch (cx.opts.string_encoding) {
     case StringEncoding::Utf8:

@@ -28,7 +28,8 @@ struct GuestString {
   uint32_t ptr;
   uint32_t tagged_code_units;
 };
-// `utf8` must be valid UTF-8; `origin` says how it was encoded originally.
+// `origin` says how `utf8` was encoded originally; traps when `utf8` is not valid UTF-8 (host
+// strings) and ignores an origin that does not fit it.
 GuestString store_string_into_range(Cx& cx, std::string_view utf8, StringOrigin origin);
 
 // Validation and decoding helpers, exposed for the typed path and tests.

@@ -7,6 +7,31 @@
 
 namespace wasmrun::component {
 
+Val::Val(const Val& other) : kind_(other.kind_), bits_(other.bits_) {
+  if (other.body_) body_ = std::make_unique<Body>(*other.body_);
+}
+
+Val& Val::operator=(const Val& other) {
+  if (this != &other) {
+    kind_ = other.kind_;
+    bits_ = other.bits_;
+    body_ = other.body_ ? std::make_unique<Body>(*other.body_) : nullptr;
+  }
+  return *this;
+}
+
+Val::~Val() = default;
+
+const Val::Body& Val::body() const {
+  static const Body kEmpty;
+  return body_ ? *body_ : kEmpty;
+}
+
+Val::Body& Val::make_body() {
+  if (!body_) body_ = std::make_unique<Body>();
+  return *body_;
+}
+
 Val Val::f32(float v) { return scalar(Kind::F32, std::bit_cast<uint32_t>(v)); }
 Val Val::f64(double v) { return scalar(Kind::F64, std::bit_cast<uint64_t>(v)); }
 float Val::as_f32() const { return std::bit_cast<float>(uint32_t(bits_)); }
@@ -20,7 +45,7 @@ Val Val::string(std::string utf8) {
 Val Val::string_from(std::string utf8, uint8_t source, uint32_t code_units) {
   Val v;
   v.kind_ = Kind::String;
-  v.text_ = std::move(utf8);
+  v.make_body().text = std::move(utf8);
   v.bits_ = uint64_t(source) << 32 | code_units;
   return v;
 }
@@ -28,18 +53,19 @@ Val Val::string_from(std::string utf8, uint8_t source, uint32_t code_units) {
 Val Val::list(std::vector<Val> elements) {
   Val v;
   v.kind_ = Kind::List;
-  v.elements_ = std::move(elements);
+  v.make_body().elements = std::move(elements);
   return v;
 }
 
 Val Val::record(std::vector<std::pair<std::string, Val>> fields) {
   Val v;
   v.kind_ = Kind::Record;
-  v.names_.reserve(fields.size());
-  v.elements_.reserve(fields.size());
+  Body& b = v.make_body();
+  b.names.reserve(fields.size());
+  b.elements.reserve(fields.size());
   for (auto& [name, value] : fields) {
-    v.names_.push_back(std::move(name));
-    v.elements_.push_back(std::move(value));
+    b.names.push_back(std::move(name));
+    b.elements.push_back(std::move(value));
   }
   return v;
 }
@@ -47,43 +73,43 @@ Val Val::record(std::vector<std::pair<std::string, Val>> fields) {
 Val Val::tuple(std::vector<Val> elements) {
   Val v;
   v.kind_ = Kind::Tuple;
-  v.elements_ = std::move(elements);
+  v.make_body().elements = std::move(elements);
   return v;
 }
 
 Val Val::variant(std::string case_name, std::optional<Val> payload) {
   Val v;
   v.kind_ = Kind::Variant;
-  v.text_ = std::move(case_name);
-  if (payload) v.elements_.push_back(std::move(*payload));
+  v.make_body().text = std::move(case_name);
+  if (payload) v.make_body().elements.push_back(std::move(*payload));
   return v;
 }
 
 Val Val::enumeration(std::string case_name) {
   Val v;
   v.kind_ = Kind::Enum;
-  v.text_ = std::move(case_name);
+  v.make_body().text = std::move(case_name);
   return v;
 }
 
 Val Val::flags(std::vector<std::string> set_flags) {
   Val v;
   v.kind_ = Kind::Flags;
-  v.names_ = std::move(set_flags);
+  v.make_body().names = std::move(set_flags);
   return v;
 }
 
 Val Val::option(std::optional<Val> payload) {
   Val v;
   v.kind_ = Kind::Option;
-  if (payload) v.elements_.push_back(std::move(*payload));
+  if (payload) v.make_body().elements.push_back(std::move(*payload));
   return v;
 }
 
 Val Val::ok(std::optional<Val> payload) {
   Val v;
   v.kind_ = Kind::Result;
-  if (payload) v.elements_.push_back(std::move(*payload));
+  if (payload) v.make_body().elements.push_back(std::move(*payload));
   return v;
 }
 
@@ -97,7 +123,7 @@ Val Val::own(ResourceAny r) {
   Val v;
   v.kind_ = Kind::Own;
   r.own = true;
-  v.resource_ = std::move(r);
+  v.make_body().resource = std::move(r);
   return v;
 }
 
@@ -105,7 +131,7 @@ Val Val::borrow(ResourceAny r) {
   Val v;
   v.kind_ = Kind::Borrow;
   r.own = false;
-  v.resource_ = std::move(r);
+  v.make_body().resource = std::move(r);
   return v;
 }
 
@@ -119,13 +145,16 @@ bool Val::operator==(const Val& other) const {
       if (std::isnan(as_f64()) && std::isnan(other.as_f64())) return true;
       return bits_ == other.bits_;
     case Kind::String:
-      return text_ == other.text_;
+      return as_string() == other.as_string();
     case Kind::Own:
     case Kind::Borrow:
-      return resource_ == other.resource_;
-    default:
-      return bits_ == other.bits_ && text_ == other.text_ && names_ == other.names_ &&
-             elements_ == other.elements_;
+      return resource() == other.resource();
+    default: {
+      if (bits_ != other.bits_) return false;
+      const Body& a = body();
+      const Body& b = other.body();
+      return a.text == b.text && a.names == b.names && a.elements == b.elements;
+    }
   }
 }
 

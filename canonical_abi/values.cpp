@@ -14,21 +14,6 @@ namespace {
 
 using Kind = Val::Kind;
 
-constexpr uint32_t kCanonicalNan32 = 0x7fc00000;
-constexpr uint64_t kCanonicalNan64 = 0x7ff8000000000000;
-
-// NaNs cross the ABI as the canonical NaN (deterministic profile of canonicalize_nan and
-// maybe_scramble_nan).
-uint32_t canonical_f32_bits(uint32_t bits) { return std::isnan(std::bit_cast<float>(bits)) ? kCanonicalNan32 : bits; }
-uint64_t canonical_f64_bits(uint64_t bits) { return std::isnan(std::bit_cast<double>(bits)) ? kCanonicalNan64 : bits; }
-
-char32_t to_char(uint32_t i) {
-  if (i >= 0x110000 || (i >= 0xd800 && i <= 0xdfff)) raise(TrapKind::InvalidChar, "invalid `char` bit pattern");
-  return i;
-}
-
-[[noreturn]] void invalid_discriminant() { raise(TrapKind::InvalidDiscriminant, "invalid variant discriminant"); }
-
 const char* kind_name(Kind k) {
   static constexpr const char* kNames[] = {
       "bool", "s8", "u8", "s16", "u16", "s32", "u32", "s64", "u64", "f32", "f64", "char", "string",
@@ -167,7 +152,6 @@ Val lift_string(Cx& cx, uint32_t ptr, uint32_t tagged_code_units) {
 
 GuestString lower_string(Cx& cx, const Val& v, const ValueType& t) {
   expect_kind(t, v);
-  if (v.as_string().size() > kMaxStringByteLength) raise(TrapKind::TooLong, "string too long to lower");
   return store_string_into_range(cx, v.as_string(), {StringSource(v.string_source()), v.string_code_units()});
 }
 
@@ -183,6 +167,30 @@ Val load_list_from_range(Cx& cx, uint32_t ptr, uint32_t length, const ValueType&
   return Val::list(std::move(elements));
 }
 
+bool is_integer(ValueKind k) { return k >= ValueKind::S8 && k <= ValueKind::U64; }
+
+// Lists of integers (list<u8> above all) in one tight loop: their memory layout is the
+// little-endian bytes of each value.
+template <class T>
+void store_integers_as(uint8_t* out, const std::vector<Val>& elements, const ValueType& elem, Kind want) {
+  for (const Val& e : elements) {
+    if (e.kind() != want) mismatch(elem, e);
+    store_le<T>(out, T(e.as_unsigned()));
+    out += sizeof(T);
+  }
+}
+
+void store_integers(Cx& cx, const std::vector<Val>& elements, const ValueType& elem, uint32_t size, uint32_t ptr) {
+  Kind want = val_kind(elem.kind);
+  uint8_t* out = cx.at(ptr);
+  switch (size) {
+    case 1: store_integers_as<uint8_t>(out, elements, elem, want); return;
+    case 2: store_integers_as<uint16_t>(out, elements, elem, want); return;
+    case 4: store_integers_as<uint32_t>(out, elements, elem, want); return;
+    default: store_integers_as<uint64_t>(out, elements, elem, want); return;
+  }
+}
+
 struct GuestList {
   uint32_t ptr, length;
 };
@@ -193,7 +201,11 @@ GuestList store_list_into_range(Cx& cx, const Val& v, const ValueType& elem) {
   uint64_t byte_length = elements.size() * size;
   if (byte_length > kMaxListByteLength) raise(TrapKind::TooLong, "list too long to lower");
   uint32_t ptr = cx.allocate(alignment(elem), uint32_t(byte_length), Cx::What::List);
-  for (size_t i = 0; i < elements.size(); ++i) store(cx, elements[i], elem, ptr + uint32_t(i * size));
+  if (is_integer(elem.kind)) {
+    store_integers(cx, elements, elem, uint32_t(size), ptr);
+  } else {
+    for (size_t i = 0; i < elements.size(); ++i) store(cx, elements[i], elem, ptr + uint32_t(i * size));
+  }
   return {ptr, uint32_t(elements.size())};
 }
 
@@ -216,6 +228,13 @@ Val make_fields(const ValueType& t, std::vector<Val> values) {
 }
 
 }  // namespace
+
+char32_t to_char(uint32_t i) {
+  if (i >= 0x110000 || (i >= 0xd800 && i <= 0xdfff)) raise(TrapKind::InvalidChar, "invalid `char` bit pattern");
+  return i;
+}
+
+void invalid_discriminant() { raise(TrapKind::InvalidDiscriminant, "invalid variant discriminant"); }
 
 std::string describe(const ValueType& t) {
   switch (t.kind) {

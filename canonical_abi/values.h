@@ -2,6 +2,8 @@
 // "Flat Lifting", "Flat Lowering"), driven by the value type. All raise TrapError.
 #pragma once
 
+#include <bit>
+#include <cmath>
 #include <span>
 
 #include "canonical_abi/context.h"
@@ -31,6 +33,17 @@ Val load(Cx& cx, uint32_t ptr, const ValueType& t);
 void store(Cx& cx, const Val& v, const ValueType& t, uint32_t ptr);
 Val lift_flat(Cx& cx, FlatReader& in, const ValueType& t);
 void lower_flat(Cx& cx, const Val& v, const ValueType& t, FlatWriter& out);
+
+// Scalars shared with the typed path. NaNs cross the ABI as the canonical NaN (the
+// deterministic profile of canonicalize_nan and maybe_scramble_nan).
+inline uint32_t canonical_f32_bits(uint32_t bits) {
+  return std::isnan(std::bit_cast<float>(bits)) ? 0x7fc00000u : bits;
+}
+inline uint64_t canonical_f64_bits(uint64_t bits) {
+  return std::isnan(std::bit_cast<double>(bits)) ? 0x7ff8000000000000ull : bits;
+}
+char32_t to_char(uint32_t i);  // traps on surrogates and values above 0x10FFFF
+[[noreturn]] void invalid_discriminant();
 
 // Values and types for messages.
 std::string describe(const ValueType& t);

@@ -17,13 +17,35 @@ commands:
       --dir HOST[::GUEST]     preopen a host directory (as GUEST, default HOST)
       --env NAME[=VALUE]      set an environment variable (NAME alone: the host's)
       --invoke NAME           call the export NAME with ARGS and print its results
+      -O opt-level=N          LLVM optimization level 0-3 (default 2)
+      --cache-dir DIR         keep compiled code in DIR (default $XDG_CACHE_HOME/wasmrun)
+      --no-cache              neither read nor write the code cache
+                              (FILE may be a .cwasm artifact of `wasmrun compile`)
+    limits (also as -W NAME=VALUE[,NAME=VALUE...], as in wasmtime):
+      --timeout DUR           interrupt the guest after DUR (500ms, 10s, 2m; a bare
+                              number is seconds): "interrupted" trap, exit status 124
+      --max-memory-size SIZE  bytes a linear memory may reach (64K, 16M, 1G): past it
+                              memory.grow returns -1, a larger minimum fails to instantiate
+      --max-table-elements N  elements a table may reach, as for memories
+      --max-wasm-stack SIZE   native stack for wasm calls (default 1M): past it, the
+                              "call stack exhausted" trap
+    exit status: the guest's; 1 for an error or a trap; 124 when --timeout ended it
+  compile [options] FILE [-o OUT]
+                              compile a core module ahead of time to OUT
+                              (default FILE.cwasm), which `run` loads without compiling
+      -O opt-level=N          LLVM optimization level 0-3 (default 2)
   validate FILE               decode and validate a core module
                               (FILE: a binary .wasm, or .wat text)
   wast [options] FILE.wast... run WebAssembly spec scripts
       --parse-only            only parse and encode every module and command
       --validate-only         only decode and validate; skip what needs execution
       --strict-messages       fail expected errors whose message differs from the script's
+      --cache-dir DIR         compile through the code cache in DIR; print its use
       -v, --verbose           print every failure in detail
+  wit PATH [DEP...] [--world NAME]
+                              print a WIT package (a .wit file, or a directory of them with
+                              its deps/; DEPs: more packages), or with --world that world and
+                              every interface it refers to
   help                        print this text
 )";
 
@@ -49,6 +71,8 @@ int main(int argc, char** argv) {
   if (command == "validate") return wasmrun::cli::validate_command(rest);
   if (command == "wast") return wasmrun::cli::wast_command(rest);
   if (command == "run") return wasmrun::cli::run_command(rest);
+  if (command == "wit") return wasmrun::cli::wit_command(rest);
+  if (command == "compile") return wasmrun::cli::compile_command(rest);
   fmt::print(stderr, "error: unknown command '{}'\n{}", command, kUsage);
   return 2;
 }

@@ -2,7 +2,8 @@
 // Runs a WASI preview1 command (its `_start`) with ARGS as its arguments and exits with the
 // guest's exit status; or, with --invoke, calls an export with arguments parsed from the command
 // line and prints its results, one per line. Flags follow `wasmtime run`. WASI is linked either
-// way, so an invoked export may use it too.
+// way, so an invoked export may use it too. Limits (cli/run_limits.h) bound its time, memories,
+// tables and stack.
 #include <fmt/format.h>
 
 #include <charconv>
@@ -10,7 +11,9 @@
 #include <optional>
 
 #include "cli/commands.h"
+#include "cli/engine_flags.h"
 #include "cli/load_binary.h"
+#include "cli/run_limits.h"
 #include "wasmrun/wasmrun.h"
 
 namespace wasmrun::cli {
@@ -63,11 +66,48 @@ std::string format_result(const Val& v) {
   }
 }
 
+// How a guest's failure is reported: a trap prints "error: wasm trap: ..." and exits 1, or 124
+// when it is the interruption --timeout caused; a note says when a limit refused a growth (the
+// guest's own failure may not tell).
+class Outcome {
+ public:
+  Outcome(const Store& store, const RunLimits& limits) : store_(store), limits_(limits) {}
+  void watch(Watchdog* watchdog) { watchdog_ = watchdog; }
+
+  int trap(const std::string& message) const {
+    if (watchdog_ && watchdog_->fired() && message.starts_with("interrupted")) {
+      size_t line = message.find('\n');
+      fail(fmt::format("wasm trap: interrupted: the guest ran longer than --timeout {}{}", limits_.timeout_text,
+                       line == std::string::npos ? "" : message.substr(line)));
+      return kTimeoutExitStatus;
+    }
+    fail("wasm trap: " + message);
+    note_refusal();
+    return 1;
+  }
+  int exit_status(uint32_t status) const {
+    if (status != 0) note_refusal();
+    return int(status);
+  }
+
+ private:
+  void note_refusal() const {
+    if (auto refused = store_.limit_refusal())
+      fmt::print(stderr, "note: {} (--{})\n", *refused,
+                 refused->starts_with("memory") ? "max-memory-size" : "max-table-elements");
+  }
+  const Store& store_;
+  const RunLimits& limits_;
+  Watchdog* watchdog_ = nullptr;
+};
+
 }  // namespace
 
 int run_command(Args args) {
   std::string invoke;
   WasiConfig wasi_config;
+  RunLimits limits;
+  EngineFlags engine_flags;
   size_t i = 0;
   auto value_of = [&](std::string_view flag) -> std::optional<std::string> {
     if (args[i] == flag && i + 1 < args.size()) return std::string(args[++i]);
@@ -79,7 +119,9 @@ int run_command(Args args) {
       ++i;
       break;
     }
-    if (auto v = value_of("--invoke")) {
+    if (auto problem = engine_flags.parse(args, i)) {
+      if (!problem->empty()) return fail("run: " + *problem);
+    } else if (auto v = value_of("--invoke")) {
       invoke = *v;
     } else if (auto v = value_of("--dir")) {
       // HOST[::GUEST], as wasmtime: without ::GUEST the guest sees the host path as written.
@@ -98,19 +140,35 @@ int run_command(Args args) {
       } else if (const char* host_value = std::getenv(name.c_str())) {
         wasi_config.env.emplace_back(name, host_value);
       }
+    } else if (auto v = args[i].starts_with("-W") && args[i] != "-W" ? std::optional<std::string>(args[i].substr(2))
+                                                                       : value_of("-W")) {
+      if (auto ok = limits.set_all(*v); !ok) return fail(ok.error().message);
+    } else if (auto v = value_of("--wasm")) {
+      if (auto ok = limits.set_all(*v); !ok) return fail(ok.error().message);
     } else {
-      return fail(fmt::format("run: unknown option '{}'", args[i]));
+      bool known = false;
+      for (std::string_view name : {"timeout", "max-memory-size", "max-table-elements", "max-wasm-stack"}) {
+        if (auto v = value_of(fmt::format("--{}", name))) {
+          auto ok = limits.set(name, *v);
+          if (!ok) return fail(ok.error().message);
+          known = true;
+          break;
+        }
+      }
+      if (!known) return fail(fmt::format("run: unknown option '{}'", args[i]));
     }
   }
   if (i >= args.size())
-    return fail("usage: wasmrun run [--dir HOST[::GUEST]]... [--env NAME=VALUE]... [--invoke NAME] FILE.wasm [ARGS...]");
+    return fail("usage: wasmrun run [--dir HOST[::GUEST]]... [--env NAME=VALUE]... [--invoke NAME] [LIMITS] FILE.wasm [ARGS...]");
   std::string path(args[i++]);
 
-  auto engine = Engine::create();
+  Config config = engine_flags.resolved();
+  limits.configure(config);
+  auto engine = Engine::create(config);
   if (!engine) return fail(engine.error().message);
-  auto bytes = load_binary(path);  // .wasm or .wat
+  auto bytes = load_binary(path);  // .wasm, .wat or a .cwasm artifact
   if (!bytes) return fail(bytes.error().message);
-  auto module = Module::compile(*engine, *bytes);
+  auto module = Module::is_precompiled(*bytes) ? Module::deserialize(*engine, *bytes) : Module::compile(*engine, *bytes);
   if (!module) return fail(fmt::format("{}: {}", path, module.error().message));
 
   // The guest's argv: the module's path, then what follows it (with --invoke, the call's
@@ -123,15 +181,22 @@ int run_command(Args args) {
   if (auto ok = wasi->add_to_linker(linker); !ok) return fail(ok.error().message);
 
   Store store(*engine);
+  limits.apply(store);
+  Outcome outcome(store, limits);
+  std::optional<Watchdog> watchdog;  // from here: the start function is the guest's too
+  if (limits.timeout) outcome.watch(&watchdog.emplace(*engine, *limits.timeout));
   auto instance = linker.instantiate(store, *module);
-  if (!instance) return fail(instance.error().message);
+  if (!instance) {
+    if (watchdog && watchdog->fired()) return outcome.trap(instance.error().message);
+    return fail(instance.error().message);
+  }
 
   if (invoke.empty()) {
     if (!instance->get_func("_start"))
       return fail(fmt::format("{} exports no \"_start\": it is not a WASI command (call an export with --invoke NAME)", path));
     auto status = wasi->run_command(*instance);
-    if (!status) return fail(fmt::format("wasm trap: {}", status.error().message));
-    return int(*status);
+    if (!status) return outcome.trap(status.error().message);
+    return outcome.exit_status(*status);
   }
 
   auto func = instance->get_func(invoke);
@@ -139,8 +204,8 @@ int run_command(Args args) {
   // A WASI reactor initialises itself before its exports are called.
   if (auto init = instance->get_func("_initialize"); init && invoke != "_initialize") {
     auto done = Wasi::call(*init, {});
-    if (!done) return fail(fmt::format("wasm trap: {}", done.error().message));
-    if (done->exit_status) return int(*done->exit_status);
+    if (!done) return outcome.trap(done.error().message);
+    if (done->exit_status) return outcome.exit_status(*done->exit_status);
   }
 
   FuncType type = func->type();
@@ -153,10 +218,10 @@ int run_command(Args args) {
     if (!v) return fail(v.error().message);
     values.push_back(*v);
   }
-  auto outcome = Wasi::call(*func, values);
-  if (!outcome) return fail(fmt::format("wasm trap: {}", outcome.error().message));
-  if (outcome->exit_status) return int(*outcome->exit_status);
-  for (const Val& v : outcome->results) fmt::print("{}\n", format_result(v));
+  auto called = Wasi::call(*func, values);
+  if (!called) return outcome.trap(called.error().message);
+  if (called->exit_status) return outcome.exit_status(*called->exit_status);
+  for (const Val& v : called->results) fmt::print("{}\n", format_result(v));
   return 0;
 }
 

@@ -2,6 +2,7 @@
 
 #include "cli/commands.h"
 #include "cli/load_binary.h"
+#include "runtime/decode/component_decoder.h"
 #include "runtime/decode/module_decoder.h"
 
 namespace wasmrun::cli {
@@ -11,6 +12,11 @@ int validate_command(Args args) {
   std::string path(args[0]);
   auto bytes = load_binary(path);
   if (!bytes) return fail(bytes.error().message);
+  if (component::is_component_binary(*bytes)) {
+    auto c = component::decode_component(*bytes);
+    if (!c.component) return fail(fmt::format("{}: {}", path, c.error.message));
+    return 0;
+  }
   auto module = wasm::decode_module(*bytes);
   if (!module) return fail(fmt::format("{}: {}", path, module.error().message));
   return 0;

@@ -15,8 +15,11 @@ namespace wasmrun::cli {
 int wast_command(Args args) {
   WastOptions options;
   std::vector<std::string> files;
-  for (std::string_view a : args) {
-    if (a == "--validate-only") options.validate_only = true;
+  std::string cache_dir;
+  for (size_t i = 0; i < args.size(); ++i) {
+    std::string_view a = args[i];
+    if (a == "--cache-dir" && i + 1 < args.size()) cache_dir = args[++i];
+    else if (a == "--validate-only") options.validate_only = true;
     else if (a == "--parse-only") options.parse_only = true;
     else if (a == "--strict-messages") options.strict_messages = true;
     else if (a == "-v" || a == "--verbose") options.verbose = true;
@@ -26,8 +29,12 @@ int wast_command(Args args) {
   if (files.empty()) return fail("usage: wasmrun wast [--parse-only|--validate-only] FILE.wast...");
 
   std::unique_ptr<vm::Engine> engine;
+  // With --cache-dir every module is compiled through the code cache, and the summary says how
+  // many were loaded from it: a second run over the same scripts tests code loaded from the cache.
+  std::shared_ptr<jit::CodeCache> cache;
+  if (!cache_dir.empty()) cache = std::make_shared<jit::CodeCache>(jit::CodeCacheConfig{cache_dir});
   if (!options.validate_only && !options.parse_only) {
-    auto codegen = jit::create_llvm_code_generator();
+    auto codegen = jit::create_llvm_code_generator(cache);
     if (!codegen) return fail(codegen.error().message);
     engine = std::make_unique<vm::Engine>(vm::EngineConfig{}, codegen.take());
   }
@@ -53,6 +60,9 @@ int wast_command(Args args) {
     total.add(counts);
   }
   print_summary(stdout, total);
+  if (cache)
+    fmt::print("code cache {}: {} modules loaded, {} compiled and stored, {} entries rejected\n", cache_dir,
+               cache->stats().hits.load(), cache->stats().stores.load(), cache->stats().rejected.load());
   return total.total(total.failed) + total.failed_files == 0 ? 0 : 1;
 }
 

@@ -10,7 +10,9 @@
 namespace wasmrun::http {
 
 struct Http2ClientConnection::Stream {
+  explicit Stream(const ParserLimits& limits) : header_list(limits) {}
   int32_t id = 0;
+  HeaderListBudget header_list;  // of the response head, then of the trailers
   std::shared_ptr<ClientExchange> exchange;
   ResponseHead head;
   Fields trailers;
@@ -28,10 +30,11 @@ struct Http2ClientCallbacks {
   static Stream* stream_of(nghttp2_session* session, int32_t id) { return stream_data<Stream>(session, id); }
 
   static int on_header(nghttp2_session* session, const nghttp2_frame* frame, const uint8_t* name,
-                       size_t namelen, const uint8_t* value, size_t valuelen, uint8_t, void*) {
+                       size_t namelen, const uint8_t* value, size_t valuelen, uint8_t, void* user) {
     Stream* s = stream_of(session, frame->hd.stream_id);
     if (!s || frame->hd.type != NGHTTP2_HEADERS) return 0;
     std::string_view n = as_view(name, namelen), v = as_view(value, valuelen);
+    if (!s->header_list.admit(n, v)) return static_cast<Conn*>(user)->reject_header_list(*s);
     if (s->head_received) {
       s->trailers.add(n, v);
     } else if (n == ":status") {
@@ -52,6 +55,7 @@ struct Http2ClientCallbacks {
     if (!s || !s->exchange) return 0;
     s->last_byte = c->loop_.now();
     if (frame->hd.type == NGHTTP2_HEADERS && !s->head_received) {
+      s->header_list.reset();  // an interim head, the final head and trailers: each its own list
       if (s->head.status < 200) {  // interim response
         s->head = ResponseHead{};
         return 0;
@@ -122,8 +126,10 @@ Expected<void> Http2ClientConnection::start() {
   nghttp2_settings_entry settings[] = {
       {NGHTTP2_SETTINGS_ENABLE_PUSH, 0},
       {NGHTTP2_SETTINGS_INITIAL_WINDOW_SIZE, window},
+      {NGHTTP2_SETTINGS_MAX_HEADER_LIST_SIZE,
+       static_cast<uint32_t>(pool_.client.options().response_limits.max_field_section)},
   };
-  nghttp2_submit_settings(session_, NGHTTP2_FLAG_NONE, settings, 2);
+  nghttp2_submit_settings(session_, NGHTTP2_FLAG_NONE, settings, 3);
   nghttp2_session_set_local_window_size(session_, NGHTTP2_FLAG_NONE, 0, 4 * static_cast<int32_t>(window));
   auto r = loop_.rewatch(fd_, EPOLLIN | EPOLLOUT | EPOLLRDHUP, this);
   if (!r) return r;
@@ -163,7 +169,7 @@ void Http2ClientConnection::open_stream(std::shared_ptr<ClientExchange> exchange
   if (!nva.has("content-length") && body.finished() && !body.failed() &&
       (has_body || r.method == "POST" || r.method == "PUT" || r.method == "PATCH"))
     nva.add_raw("content-length", std::to_string(body.buffered()));  // the whole body is here
-  auto stream = std::make_unique<Stream>();
+  auto stream = std::make_unique<Stream>(pool_.client.options().response_limits);
   Stream* s = stream.get();
   s->exchange = exchange;
   s->last_byte = loop_.now();
@@ -231,6 +237,29 @@ void Http2ClientConnection::arm_stream_timer(Stream& s) {
                       : fmt::format("no response within {} ms (first-byte timeout)", ms)));
   nghttp2_submit_rst_stream(session_, NGHTTP2_FLAG_NONE, s.id, NGHTTP2_CANCEL);
   send_call_.schedule();
+}
+
+// A response head or trailer section over ClientOptions::response_limits: the exchange fails
+// with the size error and the stream is cancelled. Returning NGHTTP2_ERR_TEMPORAL_CALLBACK_FAILURE
+// stops the callbacks for the rest of the block (nghttp2 still decodes it for the HPACK state).
+int Http2ClientConnection::reject_header_list(Stream& s) {
+  if (s.exchange) {
+    auto ex = std::move(s.exchange);
+    ex->timer.cancel();
+    ex->on_timer = nullptr;
+    ex->connection = nullptr;
+    bool trailers = s.head_received;
+    ErrorCode e = ErrorCode::make(
+        trailers ? ErrorKind::http_response_trailer_section_size : ErrorKind::http_response_header_section_size,
+        fmt::format("the response {} {}", trailers ? "trailers are" : "head is", s.header_list.describe()));
+    e.number = s.header_list.bytes();
+    s.response_done = true;
+    if (trailers) ex->response_pipe().fail(std::move(e));
+    else ex->deliver_error(std::move(e));
+  }
+  nghttp2_submit_rst_stream(session_, NGHTTP2_FLAG_NONE, s.id, NGHTTP2_CANCEL);
+  send_call_.schedule();
+  return NGHTTP2_ERR_TEMPORAL_CALLBACK_FAILURE;
 }
 
 void Http2ClientConnection::cancel(ClientExchange& exchange) {

@@ -38,6 +38,7 @@ class Http2ClientConnection final : public ClientConnection {
   void flush();
   void on_stream_close(int32_t id, uint32_t error_code);
   void arm_stream_timer(Stream& stream);
+  int reject_header_list(Stream& stream);
 
   EventLoop& loop_;
   std::unique_ptr<Transport> transport_;

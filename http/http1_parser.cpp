@@ -89,6 +89,18 @@ Http1Parser::LineResult Http1Parser::next_line(const char* data, size_t size, si
   return LineResult::complete;
 }
 
+// A request line begins with a method, a token (RFC 9112 §3.1). Checked on the bytes of an
+// unfinished line, so that what is not HTTP at all (a TLS ClientHello on a plain-text port
+// starts with 0x16) is refused at once rather than after the header timeout.
+bool Http1Parser::method_prefix_ok(const char* data, size_t size) {
+  for (size_t i = 0; i < size && data[i] != ' '; ++i) {
+    if (!is_tchar(static_cast<uint8_t>(data[i])))
+      return fail(ParseErrorKind::syntax, offset_ + i,
+                  fmt::format("invalid character 0x{:02x} in the request method", static_cast<uint8_t>(data[i])));
+  }
+  return true;
+}
+
 static bool parse_version(std::string_view v, Version& out, bool& unsupported) {
   unsupported = false;
   if (v.size() != 8 || v.substr(0, 5) != "HTTP/" || v[6] != '.' || v[5] < '0' || v[5] > '9' ||
@@ -384,8 +396,10 @@ size_t Http1Parser::feed(const char* data, size_t size) {
                                                   : ParseErrorKind::header_section_too_large,
                            mode_ == Mode::request ? "request line" : "status line", line);
         if (r != LineResult::complete) {
-          if (r == LineResult::need_more && (size - pos > 1 || data[pos] != '\r'))
+          if (r == LineResult::need_more && (size - pos > 1 || data[pos] != '\r')) {
             message_started_ = true;
+            if (mode_ == Mode::request && !method_prefix_ok(data + pos, size - pos)) return pos;
+          }
           return pos;
         }
         if (line.empty()) {

@@ -126,6 +126,7 @@ class Http1Parser {
   bool finish_head();
   bool parse_chunk_size_line(std::string_view line);
   bool fail(ParseErrorKind kind, uint64_t offset, std::string message);
+  bool method_prefix_ok(const char* data, size_t size);
   // Finds the next CRLF-terminated line at data[pos..size). Returns false if none is complete
   // yet (and fails if the partial line already exceeds `limit`).
   enum class LineResult { complete, need_more, error };

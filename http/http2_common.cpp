@@ -2,9 +2,16 @@
 
 #include <cstring>
 
+#include <fmt/format.h>
+
 #include "http/message.h"
 
 namespace wasmrun::http {
+
+std::string HeaderListBudget::describe() const {
+  if (fields_ > limits_->max_fields) return fmt::format("more than {} fields", limits_->max_fields);
+  return fmt::format("over {} bytes", limits_->max_field_section);
+}
 
 void NvList::add_raw(std::string_view name, std::string_view value) {
   const std::string& n = strings_.emplace_back(name);

@@ -13,6 +13,7 @@
 
 #include "http/body.h"
 #include "http/fields.h"
+#include "http/http1_parser.h"
 #include "http/transport.h"
 
 namespace wasmrun::http {
@@ -35,6 +36,31 @@ template <class Stream>
 Stream* stream_data(nghttp2_session* session, int32_t id) {
   return static_cast<Stream*>(nghttp2_session_get_stream_user_data(session, id));
 }
+
+// The header list of one HEADERS block as it is decoded, against the limits an HTTP/1.1 field
+// section has: its size as RFC 9113 §6.5.2 counts it (name + value + 32 per field, pseudo-fields
+// included) and its number of regular fields. nghttp2 advertises SETTINGS_MAX_HEADER_LIST_SIZE
+// but does not enforce it on what it receives, and HPACK lets a small block reference one large
+// table entry many times (an "HPACK bomb"), so each field is counted before it is copied.
+class HeaderListBudget {
+ public:
+  explicit HeaderListBudget(const ParserLimits& limits) : limits_(&limits) {}
+  // Counts one field; false once the list is over a limit (and for every field after that).
+  bool admit(std::string_view name, std::string_view value) {
+    bytes_ += name.size() + value.size() + 32;
+    if (name.empty() || name[0] != ':') ++fields_;
+    return bytes_ <= limits_->max_field_section && fields_ <= limits_->max_fields;
+  }
+  void reset() { bytes_ = fields_ = 0; }
+  uint64_t bytes() const { return bytes_; }
+  // What was exceeded, for an error message.
+  std::string describe() const;
+
+ private:
+  const ParserLimits* limits_;
+  uint64_t bytes_ = 0;
+  size_t fields_ = 0;
+};
 
 // A header list for nghttp2_submit_*: names lowercased (RFC 9113 §8.2.1), invalid or
 // connection-specific fields left out (RFC 9113 §8.2.2). Strings live as long as the list.

@@ -46,7 +46,9 @@ ServerLoop::ServerLoop(EventLoop& loop, const ServerConfig& config, Handler hand
       handler_(std::move(handler)),
       listen_fd_(listen_fd),
       port_(port),
-      tls_(std::move(tls)) {}
+      tls_(std::move(tls)),
+      accept_retry_(loop, [this] { retry_accept(); }),
+      accept_again_(loop, [this] { retry_accept(); }) {}
 
 ServerLoop::~ServerLoop() {
   if (listen_fd_ >= 0) {
@@ -65,7 +67,13 @@ void ServerLoop::on_io(uint32_t) {
     int fd = accept4(listen_fd_, nullptr, nullptr, SOCK_NONBLOCK | SOCK_CLOEXEC);
     if (fd < 0) {
       if (errno == EINTR || errno == ECONNABORTED) continue;
-      // EAGAIN: all accepted. EMFILE/ENFILE/ENOBUFS: the pending ones wait for the next edge.
+      if (errno != EAGAIN && errno != EWOULDBLOCK) {
+        // EMFILE, ENFILE, ENOBUFS, ENOMEM: the listener is edge-triggered, so the connections
+        // left in the queue would wait for a new arrival that may never come. Accept again as
+        // soon as one of ours closes, and on a timer for descriptors freed elsewhere.
+        accept_blocked_ = true;
+        accept_retry_.arm_after(kAcceptRetryDelay);
+      }
       return;
     }
     ++accepted_;
@@ -92,12 +100,20 @@ void ServerLoop::on_io(uint32_t) {
   }
 }
 
+void ServerLoop::retry_accept() {
+  if (!accept_blocked_) return;
+  accept_blocked_ = false;
+  accept_retry_.cancel();
+  on_io(EPOLLIN);
+}
+
 void ServerLoop::release(ServerConnection* connection) {
   auto it = connections_.find(connection);
   if (it == connections_.end()) return;
   ServerConnection* raw = it->second.release();
   connections_.erase(it);
   loop_.defer([raw] { delete raw; });
+  if (accept_blocked_) accept_again_.schedule();  // its descriptor is closed by now
   check_shutdown_done();
 }
 

@@ -39,7 +39,11 @@ struct ServerConfig {
 
   ParserLimits limits;  // request line, field section, body size (413 past max_body)
   Duration header_timeout = std::chrono::seconds(10);  // first byte to end of head (408)
-  Duration body_timeout = std::chrono::seconds(30);    // longest gap while a body arrives (408)
+  // A request body's minimum data rate (as nginx's client_body_timeout and Kestrel's
+  // MinRequestBodyDataRate): every body_timeout must bring body_min_bytes (or the rest of the
+  // body), else 408. Time the peer cannot send (the handler has not consumed) does not count.
+  Duration body_timeout = std::chrono::seconds(30);
+  uint64_t body_min_bytes = 16 * 1024;
   Duration idle_timeout = std::chrono::seconds(60);    // keep-alive connection with no request
   Duration write_timeout = std::chrono::seconds(30);   // the peer reads nothing we send
   Duration linger_timeout = std::chrono::seconds(2);   // reading after our FIN before closing
@@ -51,6 +55,27 @@ struct ServerConfig {
 };
 
 class ServerConnection;
+
+// The window of a request body's minimum data rate (ServerConfig::body_timeout and
+// body_min_bytes). A window closes, and the next begins, once it brought body_min_bytes; a byte
+// at a time does not keep the connection for ever, as a gap timer restarted per read would.
+class BodyRateWindow {
+ public:
+  // A new window from `now` (the body starts, or the peer was unable to send until now).
+  void restart(Clock::time_point now) {
+    start_ = now;
+    bytes_ = 0;
+  }
+  void add(uint64_t bytes, Clock::time_point now, uint64_t min_bytes) {
+    bytes_ += bytes;
+    if (bytes_ >= min_bytes) restart(now);
+  }
+  Clock::time_point deadline(Duration window) const { return start_ + window; }
+
+ private:
+  Clock::time_point start_{};
+  uint64_t bytes_ = 0;
+};
 
 // The server on one event loop.
 class ServerLoop : public IoWatcher {
@@ -84,6 +109,10 @@ class ServerLoop : public IoWatcher {
   ServerLoop(EventLoop& loop, const ServerConfig& config, Handler handler, int listen_fd,
              uint16_t port, std::shared_ptr<TlsServerContext> tls);
   void check_shutdown_done();
+  void retry_accept();
+
+  // How long accepting waits after running out of descriptors, unless a connection closes first.
+  static constexpr Duration kAcceptRetryDelay = std::chrono::milliseconds(100);
 
   EventLoop& loop_;
   ServerConfig config_;
@@ -96,6 +125,9 @@ class ServerLoop : public IoWatcher {
   bool shutting_down_ = false;
   std::function<void()> shutdown_done_;
   std::unique_ptr<Timer> shutdown_timer_;
+  bool accept_blocked_ = false;  // accept failed for lack of descriptors or memory
+  Timer accept_retry_;
+  DeferredCall accept_again_;
 };
 
 // N ServerLoops on N threads.

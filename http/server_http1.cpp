@@ -29,7 +29,7 @@ Http1ServerConnection::Http1ServerConnection(ServerLoop& server, std::unique_ptr
       parser_(Http1Parser::Mode::request, *this, server.config().limits),
       timer_(server.loop(), [this] { on_timer(); }),
       pump_call_(server.loop(), [this] { pump(); }) {
-  accepted_at_ = last_read_ = idle_since_ = loop_.now();
+  accepted_at_ = idle_since_ = loop_.now();
 }
 
 Http1ServerConnection::~Http1ServerConnection() = default;
@@ -87,7 +87,6 @@ void Http1ServerConnection::read_some() {
     char* tail = in_.prepare(kReadSize);
     IoResult r = transport_->read(tail, kReadSize);
     if (r.status == IoStatus::ok) {
-      last_read_ = loop_.now();
       if (closing_) continue;  // discard: we answer nothing more on this connection
       in_.commit(r.bytes);
       if (!exchange_ && !head_in_progress_) {
@@ -201,8 +200,13 @@ void Http1ServerConnection::on_head_complete() {
   expect_continue_ = parser_.expects_continue() && parser_.version() == Version::http11 &&
                      parser_.framing() != BodyFraming::none;
   exchange_ = std::make_shared<ServerExchange>(loop_, this, std::move(head), config_.body_high_water);
+  body_window_.restart(loop_.now());
   exchange_->request_pipe().set_on_writable([this] {
     if (closed_) return;
+    if (body_paused_) {
+      body_paused_ = false;  // the peer could not send while the pipe was full
+      body_window_.restart(loop_.now());
+    }
     process_input();
     read_some();
     if (!closed_) update_timer();
@@ -214,7 +218,10 @@ void Http1ServerConnection::on_head_complete() {
 bool Http1ServerConnection::on_body(std::string_view data) {
   BodyPipe& pipe = exchange_->request_pipe();
   pipe.write(data);
-  return pipe.writable() > 0 || pipe.abandoned();
+  body_window_.add(data.size(), loop_.now(), config_.body_min_bytes);
+  if (pipe.writable() > 0 || pipe.abandoned()) return true;
+  body_paused_ = true;
+  return false;
 }
 
 void Http1ServerConnection::on_trailer(std::string_view name, std::string_view value) {
@@ -238,6 +245,7 @@ void Http1ServerConnection::on_body_wanted(ServerExchange& exchange) {
   // RFC 9110 §10.1.1: the client waits for 100 (Continue) before sending the body.
   if (expect_continue_ && !continue_sent_ && !head_sent_ && !parser_.message_complete()) {
     continue_sent_ = true;
+    body_window_.restart(loop_.now());  // the client starts sending now
     out_.append("HTTP/1.1 100 Continue\r\n\r\n");
     pump_call_.schedule();
   }
@@ -496,7 +504,7 @@ Clock::time_point Http1ServerConnection::deadline() const {
     const BodyPipe& pipe = const_cast<ServerExchange&>(*exchange_).request_pipe();
     if (pipe.writable() == 0 && !pipe.abandoned()) return Clock::time_point::max();
     if (expect_continue_ && !continue_sent_) return Clock::time_point::max();
-    return last_read_ + config_.body_timeout;
+    return body_window_.deadline(config_.body_timeout);
   }
   return Clock::time_point::max();  // the handler is working; its deadline is not ours
 }

@@ -81,6 +81,8 @@ class Http1ServerConnection final : public ServerConnection,
   bool keep_alive_ = true;
   bool in_read_ = false;
   bool head_in_progress_ = false;
+  bool body_paused_ = false;  // the request pipe was full: the parser stopped feeding it
+  BodyRateWindow body_window_;
   WriteStall stall_;
 
   // Response state of the current exchange.
@@ -95,7 +97,7 @@ class Http1ServerConnection final : public ServerConnection,
   std::optional<uint64_t> response_length_;
   uint64_t response_sent_ = 0;
 
-  Clock::time_point accepted_at_, last_read_, head_started_, idle_since_, closing_since_;
+  Clock::time_point accepted_at_, head_started_, idle_since_, closing_since_;
   Timer timer_;
   DeferredCall pump_call_;
 };

@@ -12,7 +12,10 @@
 namespace wasmrun::http {
 
 struct Http2ServerConnection::Stream {
+  explicit Stream(const ParserLimits& limits) : header_list(limits) {}
   int32_t id = 0;
+  HeaderListBudget header_list;  // of the request head, then of the trailers
+  bool head_too_large = false;
   RequestHead head;
   Fields trailers;
   std::shared_ptr<ServerExchange> exchange;
@@ -23,7 +26,7 @@ struct Http2ServerConnection::Stream {
   bool response_done = false;
   uint64_t consumed_acked = 0;
   Clock::time_point opened;     // HEADERS began (the header timeout runs until the head is whole)
-  Clock::time_point last_data;  // the last request bytes, or the last time the handler caught up
+  BodyRateWindow body_window;   // the request body's minimum data rate
 };
 
 // The nghttp2 callbacks, with access to the connection's internals.
@@ -36,20 +39,27 @@ struct Http2Callbacks {
   static int on_begin_headers(nghttp2_session* session, const nghttp2_frame* frame, void* user) {
     auto* c = static_cast<Conn*>(user);
     if (frame->hd.type != NGHTTP2_HEADERS || frame->headers.cat != NGHTTP2_HCAT_REQUEST) return 0;
-    auto stream = std::make_unique<Stream>();
+    auto stream = std::make_unique<Stream>(c->config_.limits);
     stream->id = frame->hd.stream_id;
     stream->head.version = Version::http2;
-    stream->opened = stream->last_data = c->loop_.now();
+    stream->opened = c->loop_.now();
+    stream->body_window.restart(stream->opened);
     nghttp2_session_set_stream_user_data(session, stream->id, stream.get());
     c->streams_[stream->id] = std::move(stream);
     return 0;
   }
 
   static int on_header(nghttp2_session* session, const nghttp2_frame* frame, const uint8_t* name,
-                       size_t namelen, const uint8_t* value, size_t valuelen, uint8_t, void*) {
+                       size_t namelen, const uint8_t* value, size_t valuelen, uint8_t, void* user) {
     Stream* s = stream_of(session, frame->hd.stream_id);
     if (!s || frame->hd.type != NGHTTP2_HEADERS) return 0;
     std::string_view n = as_view(name, namelen), v = as_view(value, valuelen);
+    if (!s->header_list.admit(n, v)) {
+      if (frame->headers.cat != NGHTTP2_HCAT_REQUEST)
+        return static_cast<Conn*>(user)->reject_trailers(*s);
+      s->head_too_large = true;  // answered with 431 once the block ends
+      return 0;
+    }
     if (frame->headers.cat == NGHTTP2_HCAT_REQUEST) {
       if (!n.empty() && n[0] == ':') {
         if (n == ":method") s->head.method.assign(v);
@@ -90,7 +100,7 @@ struct Http2Callbacks {
       nghttp2_session_consume(session, id, len);
       return 0;
     }
-    s->last_data = c->loop_.now();
+    s->body_window.add(len, c->loop_.now(), c->config_.body_min_bytes);
     BodyPipe& pipe = s->exchange->request_pipe();
     if (pipe.abandoned() || pipe.failed()) {
       // Nobody will read it: give the window back at once.
@@ -250,7 +260,17 @@ void Http2ServerConnection::dispatch(Stream& s) {
   if (s.head.scheme.empty()) s.head.scheme = transport_->secure() ? "https" : "http";
   s.exchange = std::make_shared<ServerExchange>(loop_, this, std::move(s.head), config_.body_high_water);
   s.head = RequestHead{};
+  s.body_window.restart(loop_.now());
   int32_t id = s.id;
+  if (s.head_too_large) {
+    // RFC 9113 §10.5.1; the fields kept so far are not a request to act on.
+    s.exchange->request_pipe().abandon();
+    s.exchange->respond(431, {{"content-type", "text/plain; charset=utf-8"}},
+                        fmt::format("431 Request Header Fields Too Large: the header list is {}\n",
+                                    s.header_list.describe()));
+    return;
+  }
+  s.header_list.reset();  // the trailers have a budget of their own
   if (const std::string* length = s.exchange->request().headers.get("content-length")) {
     auto n = parse_decimal(*length);
     if (n && *n > config_.limits.max_body) {
@@ -265,14 +285,18 @@ void Http2ServerConnection::dispatch(Stream& s) {
     auto it = streams_.find(id);
     if (it == streams_.end() || !it->second->exchange) return;
     Stream& st = *it->second;
-    st.last_data = loop_.now();  // the peer may have been waiting for this window
+    // A peer left less flow-control window than the rate asks for could not keep it up.
+    int32_t window = std::min(nghttp2_session_get_stream_local_window_size(session_, id),
+                              nghttp2_session_get_local_window_size(session_));
+    if (window < 0 || static_cast<uint64_t>(window) < config_.body_min_bytes)
+      st.body_window.restart(loop_.now());
     uint64_t consumed = st.exchange->request_pipe().total_consumed();
     if (consumed > st.consumed_acked) {
       nghttp2_session_consume(session_, id, static_cast<size_t>(consumed - st.consumed_acked));
       st.consumed_acked = consumed;
       send_call_.schedule();
     }
-    update_timer();  // the body timeout runs again from now
+    update_timer();
   });
   auto exchange = s.exchange;
   server_.handler()(std::move(exchange));
@@ -283,6 +307,20 @@ void Http2ServerConnection::reject_too_large(Stream& s) {
   s.exchange->respond(413, {{"content-type", "text/plain; charset=utf-8"}},
                       fmt::format("413 Content Too Large: the request body exceeds {} bytes\n",
                                   config_.limits.max_body));
+}
+
+// Trailers over the limits fail the request body, and the stream is reset. Returning
+// NGHTTP2_ERR_TEMPORAL_CALLBACK_FAILURE makes nghttp2 decode the rest of the block only to keep
+// the HPACK state, without a callback per field, and queue RST_STREAM(INTERNAL_ERROR).
+int Http2ServerConnection::reject_trailers(Stream& s) {
+  if (s.exchange && !s.request_done) {
+    ErrorCode e = ErrorCode::make(ErrorKind::http_request_trailer_section_size,
+                                  "the request trailers are " + s.header_list.describe());
+    e.number = s.header_list.bytes();
+    s.exchange->request_pipe().fail(std::move(e));
+  }
+  send_call_.schedule();
+  return NGHTTP2_ERR_TEMPORAL_CALLBACK_FAILURE;
 }
 
 void Http2ServerConnection::on_response_started(ServerExchange& exchange) {
@@ -398,7 +436,7 @@ Clock::time_point Http2ServerConnection::stream_deadline(const Stream& s) const 
   if (s.request_done || !s.exchange) return Clock::time_point::max();
   const BodyPipe& pipe = s.exchange->request_pipe();
   if (pipe.failed() || pipe.abandoned() || pipe.buffered() > 0) return Clock::time_point::max();
-  return s.last_data + config_.body_timeout;
+  return s.body_window.deadline(config_.body_timeout);
 }
 
 void Http2ServerConnection::update_timer() {

@@ -4,9 +4,11 @@
 // (WINDOW_UPDATE) only as the handler consumes bytes; a response body is taken from its sink
 // only as fast as the peer's window allows. Trailers go both ways; a failed response body resets
 // its stream (RST_STREAM INTERNAL_ERROR); drain() sends GOAWAY and closes once streams finish.
+// A request head or trailer section over the HTTP/1.1 field limits (ServerConfig::limits: size
+// as RFC 9113 §6.5.2 counts it, field count) gets 431 (head) or RST_STREAM (trailers).
 // Timeouts, as for HTTP/1.1 but per stream: a header block not finished within header_timeout
-// ends the connection (GOAWAY PROTOCOL_ERROR: HPACK state is lost); a request body silent for
-// body_timeout while the handler waits for it gets 408, or RST_STREAM(CANCEL) once the response
+// ends the connection (GOAWAY PROTOCOL_ERROR: HPACK state is lost); a request body under the
+// minimum data rate (body_min_bytes per body_timeout) while the handler waits for it gets 408, or RST_STREAM(CANCEL) once the response
 // began; an idle connection gets GOAWAY; a peer that reads nothing is dropped (write_timeout).
 #pragma once
 
@@ -49,6 +51,7 @@ class Http2ServerConnection final : public ServerConnection, public ExchangeHost
   void dispatch(Stream& stream);
   void submit_response(Stream& stream);
   void reject_too_large(Stream& stream);
+  int reject_trailers(Stream& stream);
   void on_stream_close(int32_t id, uint32_t error_code);
   void goaway_and_close(uint32_t error_code);  // GOAWAY now, then close without waiting
   Clock::time_point deadline() const;

@@ -8,12 +8,14 @@
 #include <sstream>
 
 #include <atomic>
+#include <map>
 #include <mutex>
 #include <thread>
 
 #include "jit/function_translator.h"
 #include "jit/object_compiler.h"
 #include "jit/perf_map.h"
+#include "jit/persistent_code.h"
 #include "jit/trampolines.h"
 #include "runtime/vm/code_registry.h"
 #include "runtime/vm/libcalls.h"
@@ -26,6 +28,37 @@ namespace {
 constexpr size_t kMinChunkBytes = 64 * 1024;
 
 std::string error_text(llvm::Error e) { return llvm::toString(std::move(e)); }
+
+// Which entry trampolines a module's code carries: one per distinct signature of its defined
+// functions, the only functions of its own the host can enter (imports are the host's or another
+// module's). Declared types no function has, and duplicates, cost nothing; a call through a type
+// without one uses the engine's, compiled on first use. So the glue compiled grows with the
+// functions defined, whose bodies are compiled anyway, not with the type section.
+struct EntryPlan {
+  std::vector<uint32_t> representatives;  // a type index per distinct signature
+  std::vector<int> of_type;               // per type index: the position of its signature's, or -1
+};
+
+EntryPlan plan_entry_trampolines(const wasm::Module& module) {
+  auto signature = [&](uint32_t t) {  // the parameter count, then the value types
+    const wasm::FuncType& type = module.types[t];
+    std::string key = std::to_string(type.params.size()) + ':';
+    for (wasm::ValType v : type.params) key += char(v);
+    for (wasm::ValType v : type.results) key += char(v);
+    return key;
+  };
+  EntryPlan plan;
+  std::map<std::string, int> by_signature;
+  for (uint32_t i = 0; i < module.bodies.size(); ++i) {
+    uint32_t t = module.func_types[module.imported_funcs + i];
+    auto [it, added] = by_signature.try_emplace(signature(t), int(plan.representatives.size()));
+    if (added) plan.representatives.push_back(t);
+  }
+  plan.of_type.assign(module.types.size(), -1);
+  for (uint32_t t = 0; t < module.types.size(); ++t)
+    if (auto it = by_signature.find(signature(t)); it != by_signature.end()) plan.of_type[t] = it->second;
+  return plan;
+}
 
 class JitCode final : public vm::CompiledCode {
  public:
@@ -41,15 +74,35 @@ class JitCode final : public vm::CompiledCode {
   llvm::orc::JITDylib& dylib_;
 };
 
-class LlvmCodeGenerator final : public vm::CodeGenerator {
+class LlvmCodeGenerator final : public vm::CodeGenerator, public ObjectPipeline {
  public:
-  LlvmCodeGenerator(std::unique_ptr<llvm::orc::LLJIT> jit, llvm::orc::JITTargetMachineBuilder builder)
-      : jit_(std::move(jit)), builder_(std::move(builder)) {}
+  LlvmCodeGenerator(std::unique_ptr<llvm::orc::LLJIT> jit, llvm::orc::JITTargetMachineBuilder builder,
+                    std::shared_ptr<CodeCache> cache)
+      : jit_(std::move(jit)), builder_(std::move(builder)), identity_(host_identity(builder_)), cache_(std::move(cache)) {}
 
   Expected<std::unique_ptr<vm::CompiledCode>> compile(const wasm::Module& module,
-                                                      const vm::CompileOptions& options) override;
+                                                      const vm::CompileOptions& options) override {
+    if (cache_) return compile_through_cache(*this, *cache_, module, options);
+    auto objects = emit_objects(module, options);
+    if (!objects) return objects.error();
+    return link_objects(module, objects.take());
+  }
+  std::optional<vm::LoadedCode> load_cached(std::span<const uint8_t> bytes, const vm::CompileOptions& options) override {
+    if (!cache_) return std::nullopt;
+    return jit::load_cached(*this, *cache_, bytes, options);
+  }
+  Expected<std::vector<uint8_t>> serialize(const wasm::Module& module, const vm::CompileOptions& options) override {
+    return jit::serialize(*this, module, options);
+  }
+  Expected<vm::LoadedCode> deserialize(std::span<const uint8_t> artifact, const vm::CompileOptions& options) override {
+    return jit::deserialize(*this, artifact, options);
+  }
   Expected<void*> host_stub(const wasm::FuncType& type) override;
   Expected<vm::EntryTrampoline> entry_trampoline(const wasm::FuncType& type) override;
+
+  Expected<Objects> emit_objects(const wasm::Module& module, const vm::CompileOptions& options) override;
+  Expected<std::unique_ptr<vm::CompiledCode>> link_objects(const wasm::Module& module, Objects objects) override;
+  const CodeIdentity& identity() const override { return identity_; }
 
  private:
   using Emit = std::function<void(ModuleEnv&)>;
@@ -65,6 +118,8 @@ class LlvmCodeGenerator final : public vm::CodeGenerator {
 
   std::unique_ptr<llvm::orc::LLJIT> jit_;
   llvm::orc::JITTargetMachineBuilder builder_;
+  CodeIdentity identity_;
+  std::shared_ptr<CodeCache> cache_;  // null: no code cache
   std::atomic<uint64_t> next_id_{0};
   std::mutex glue_mutex_;
   std::vector<std::unique_ptr<JitCode>> glue_;  // host stubs and trampolines live as long as the engine
@@ -108,8 +163,7 @@ Expected<std::unique_ptr<JitCode>> LlvmCodeGenerator::link(std::vector<std::uniq
   return code;
 }
 
-Expected<std::unique_ptr<vm::CompiledCode>> LlvmCodeGenerator::compile(const wasm::Module& module,
-                                                                       const vm::CompileOptions& options) {
+Expected<Objects> LlvmCodeGenerator::emit_objects(const wasm::Module& module, const vm::CompileOptions& options) {
   // Partition defined functions into chunks of similar code size.
   size_t total = 0;
   for (const wasm::FunctionBody& b : module.bodies) total += b.code.size();
@@ -128,6 +182,7 @@ Expected<std::unique_ptr<vm::CompiledCode>> LlvmCodeGenerator::compile(const was
     }
   }
   chunks.push_back({first, uint32_t(module.bodies.size())});
+  const EntryPlan entries = plan_entry_trampolines(module);
 
   std::vector<Expected<std::unique_ptr<llvm::MemoryBuffer>>> objects;
   for (size_t k = 0; k < chunks.size(); ++k) objects.emplace_back(Error{"not compiled"});
@@ -136,7 +191,7 @@ Expected<std::unique_ptr<vm::CompiledCode>> LlvmCodeGenerator::compile(const was
     for (size_t k; (k = next.fetch_add(1)) < chunks.size();) {
       objects[k] = build_object(module, options, fmt::format("chunk{}", k), [&](ModuleEnv& env) {
         if (k == 0)
-          for (uint32_t t = 0; t < module.types.size(); ++t)
+          for (uint32_t t : entries.representatives)
             emit_entry_trampoline(env, module.types[t], trampoline_symbol(t));
         for (uint32_t i = chunks[k].first; i < chunks[k].second; ++i)
           FunctionTranslator(env, module.imported_funcs + i).translate();
@@ -149,14 +204,21 @@ Expected<std::unique_ptr<vm::CompiledCode>> LlvmCodeGenerator::compile(const was
   worker();
   for (std::thread& t : pool) t.join();
 
-  std::vector<std::unique_ptr<llvm::MemoryBuffer>> buffers;
+  Objects buffers;
   for (auto& o : objects) {
     if (!o) return o.error();
     buffers.push_back(o.take());
   }
+  return buffers;
+}
+
+Expected<std::unique_ptr<vm::CompiledCode>> LlvmCodeGenerator::link_objects(const wasm::Module& module, Objects buffers) {
+  // The same plan as when the objects were emitted (it depends on the module alone), so cached
+  // objects link with the trampolines they hold.
+  const EntryPlan entries = plan_entry_trampolines(module);
   std::vector<std::string> symbols;
   for (uint32_t i = 0; i < module.bodies.size(); ++i) symbols.push_back(function_symbol(module.imported_funcs + i));
-  for (uint32_t t = 0; t < module.types.size(); ++t) symbols.push_back(trampoline_symbol(t));
+  for (uint32_t t : entries.representatives) symbols.push_back(trampoline_symbol(t));
   std::map<std::string, uint64_t> sizes = symbol_sizes(buffers);
   std::vector<void*> addresses;
   auto linked = link(std::move(buffers), symbols, addresses);
@@ -176,8 +238,10 @@ Expected<std::unique_ptr<vm::CompiledCode>> LlvmCodeGenerator::compile(const was
   if (perf_map_enabled()) append_to_perf_map(ranges);
   code->code_token_ = vm::register_code(std::move(ranges));
   code->functions.assign(addresses.begin(), addresses.begin() + module.bodies.size());
+  code->entry_trampolines.assign(module.types.size(), nullptr);
   for (size_t t = 0; t < module.types.size(); ++t)
-    code->entry_trampolines.push_back(reinterpret_cast<vm::EntryTrampoline>(addresses[module.bodies.size() + t]));
+    if (int r = entries.of_type[t]; r >= 0)
+      code->entry_trampolines[t] = reinterpret_cast<vm::EntryTrampoline>(addresses[module.bodies.size() + size_t(r)]);
   return std::unique_ptr<vm::CompiledCode>(std::move(code));
 }
 
@@ -208,7 +272,7 @@ Expected<vm::EntryTrampoline> LlvmCodeGenerator::entry_trampoline(const wasm::Fu
 
 }  // namespace
 
-Expected<std::unique_ptr<vm::CodeGenerator>> create_llvm_code_generator() {
+Expected<std::unique_ptr<vm::CodeGenerator>> create_llvm_code_generator(std::shared_ptr<CodeCache> cache) {
   static std::once_flag once;
   std::call_once(once, [] {
     llvm::InitializeNativeTarget();
@@ -227,7 +291,7 @@ Expected<std::unique_ptr<vm::CodeGenerator>> create_llvm_code_generator() {
   if (!builder) return Error{"cannot detect the host for the JIT: " + error_text(builder.takeError())};
   auto jit = llvm::orc::LLJITBuilder().create();
   if (!jit) return Error{"cannot start the LLVM JIT: " + error_text(jit.takeError())};
-  return std::unique_ptr<vm::CodeGenerator>(new LlvmCodeGenerator(std::move(*jit), std::move(*builder)));
+  return std::unique_ptr<vm::CodeGenerator>(new LlvmCodeGenerator(std::move(*jit), std::move(*builder), std::move(cache)));
 }
 
 }  // namespace wasmrun::jit

@@ -5,10 +5,12 @@
 
 #include <memory>
 
+#include "jit/code_cache.h"
 #include "runtime/vm/compiled_code.h"
 
 namespace wasmrun::jit {
 
-Expected<std::unique_ptr<vm::CodeGenerator>> create_llvm_code_generator();
+// With `cache`, compiled code is kept in and loaded from that on-disk code cache.
+Expected<std::unique_ptr<vm::CodeGenerator>> create_llvm_code_generator(std::shared_ptr<CodeCache> cache = nullptr);
 
 }  // namespace wasmrun::jit

@@ -2,27 +2,15 @@
 
 namespace wasmrun::text {
 
-void encode_core_sort(BinaryWriter& out, Sort s) {
-  static constexpr uint8_t kCodes[] = {0x00, 0x01, 0x02, 0x03, 0x04, 0x10, 0x11, 0x12};
-  out.u8(kCodes[size_t(s)]);
-}
+void encode_core_sort(BinaryWriter& out, Sort s) { out.u8(component::core_sort_code(s)); }
 
 void encode_sort(BinaryWriter& out, Sort s) {
   if (is_core(s)) {
-    out.u8(0x00);
+    out.u8(component::kCoreSortPrefix);
     encode_core_sort(out, s);
     return;
   }
-  static constexpr uint8_t kCodes[] = {0x01, 0x02, 0x03, 0x04, 0x05};
-  out.u8(kCodes[size_t(s) - size_t(Sort::Func)]);
-}
-
-const char* sort_name(Sort s) {
-  static constexpr const char* kNames[] = {
-      "core func", "core table", "core memory", "core global", "core tag", "core type", "core module",
-      "core instance", "func", "value", "type", "component", "instance",
-  };
-  return kNames[size_t(s)];
+  out.u8(component::sort_code(s));
 }
 
 bool ComponentScope::allows(Item item) const {
@@ -50,11 +38,25 @@ void ComponentScope::flush_section() {
   open_body_.clear();
 }
 
+namespace {
+
+// componentdecl / instancedecl tags (Binary.md) of what allows() admits in a type.
+component::DeclTag decl_tag(Item item) {
+  using component::DeclTag;
+  switch (item) {
+    case Item::CoreType: return DeclTag::CoreType;
+    case Item::Alias: return DeclTag::Alias;
+    case Item::Import: return DeclTag::Import;
+    case Item::Export: return DeclTag::Export;
+    default: return DeclTag::Type;
+  }
+}
+
+}  // namespace
+
 void ComponentScope::emit(Item item, const BinaryWriter& bytes) {
   if (kind_ != Kind::Component) {
-    // componentdecl / instancedecl tags (Binary.md).
-    static constexpr uint8_t kTags[] = {0, 0, 0, 0x00, 0, 0, 0x02, 0x01, 0, 0, 0x03, 0x04};
-    out_.u8(kTags[size_t(item)]);
+    out_.u8(uint8_t(decl_tag(item)));
     out_.raw(bytes);
     ++declarations_;
     return;
@@ -88,7 +90,7 @@ std::vector<uint8_t> ComponentScope::finish() {
   }
   flush_section();
   BinaryWriter binary;
-  binary.raw(std::string_view("\0asm\x0d\0\x01\0", 8));  // version 0x0d, layer 1 (Binary.md)
+  for (uint8_t b : component::kPreamble) binary.u8(b);
   binary.raw(out_);
   return binary.take();
 }

@@ -9,30 +9,24 @@
 #include <string>
 #include <vector>
 
+#include "runtime/component/binary_codes.h"
 #include "text/binary_writer.h"
 #include "text/core_types.h"
 #include "text/index_space.h"
 
 namespace wasmrun::text {
 
-// The sorts of definitions (component Explainer "Index Spaces").
-enum class Sort : uint8_t {
-  CoreFunc, CoreTable, CoreMemory, CoreGlobal, CoreTag, CoreType, CoreModule, CoreInstance,
-  Func, Value, Type, Component, Instance,
-};
-constexpr size_t kSortCount = size_t(Sort::Instance) + 1;
-
-constexpr bool is_core(Sort s) { return s <= Sort::CoreInstance; }
+// Sorts and their codes come from the one table the decoder also reads.
+using component::Sort;
+using component::kSortCount;
+using component::is_core;
+using component::sort_name;
 // The sort's encoding (Binary.md `sort` / `core:sort`): core sorts carry the 0x00 prefix here.
 void encode_sort(BinaryWriter& out, Sort s);
 void encode_core_sort(BinaryWriter& out, Sort s);  // without the prefix
-const char* sort_name(Sort s);
 
-// What a scope can contain (the section kinds of Binary.md).
-enum class Item : uint8_t {
-  CoreModule = 1, CoreInstance = 2, CoreType = 3, Component = 4, Instance = 5, Alias = 6, Type = 7,
-  Canon = 8, Start = 9, Import = 10, Export = 11, Value = 12,
-};
+// What a scope can contain: the section kinds of Binary.md.
+using Item = component::SectionId;
 
 class ComponentScope {
  public:

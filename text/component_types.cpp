@@ -7,21 +7,9 @@
 namespace wasmrun::text {
 namespace {
 
-struct Primitive {
-  std::string_view name;
-  uint8_t code;
-};
-
-// primvaltype (Binary.md); float32/float64 are the older spellings of f32/f64.
-constexpr Primitive kPrimitives[] = {
-    {"bool", 0x7f}, {"s8", 0x7e},  {"u8", 0x7d},  {"s16", 0x7c},     {"u16", 0x7b},     {"s32", 0x7a},
-    {"u32", 0x79},  {"s64", 0x78}, {"u64", 0x77}, {"f32", 0x76},     {"f64", 0x75},     {"float32", 0x76},
-    {"float64", 0x75}, {"char", 0x74}, {"string", 0x73}, {"error-context", 0x64},
-};
-
 std::optional<uint8_t> primitive(const TokenCursor& c) {
   if (!c.at(TokenKind::Keyword)) return std::nullopt;
-  for (const Primitive& p : kPrimitives)
+  for (const component::PrimitiveCode& p : component::kPrimitives)
     if (p.name == c.peek().text) return p.code;
   return std::nullopt;
 }

@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include "cli/wast/component_runner.h"
 #include "cli/wast/wast_values.h"
 #include "cli/wast/wording_differences.h"
 #include "runtime/decode/module_decoder.h"
@@ -27,7 +28,7 @@ void WastCounts::add(const WastCounts& o) {
   }
   documented_wording += o.documented_wording;
   failed_files += o.failed_files;
-  skipped_component += o.skipped_component;
+  for (const auto& [reason, n] : o.skip_reasons) skip_reasons[reason] += n;
   skipped_execution += o.skipped_execution;
   skipped_undecided += o.skipped_undecided;
 }
@@ -292,6 +293,7 @@ void WastRunner::reset_script_state() {
   registered_.clear();
   definitions_.clear();
   last_definition_ = nullptr;
+  components_.reset();
   store_.reset();
 }
 
@@ -314,7 +316,7 @@ WastCounts WastRunner::run(const text::WastScript& script) {
     } else if (!c.text_error.empty()) {
       outcome = text_failure(c);
     } else if (c.component) {
-      ++counts.skipped_component;
+      outcome = component_command(c);
     } else {
       switch (c.kind) {
         case Kind::Module: outcome = module(c); break;
@@ -354,9 +356,7 @@ void print_summary(std::FILE* out, const WastCounts& c) {
                c.documented_wording);
   if (c.skipped_execution)
     fmt::print(out, "{} skipped: they run code, which these options or the runtime leave out\n", c.skipped_execution);
-  if (c.skipped_component)
-    fmt::print(out, "{} skipped: component commands are decoded and run with the component-model issue\n",
-               c.skipped_component);
+  for (const auto& [reason, n] : c.skip_reasons) fmt::print(out, "{} skipped: {}\n", n, reason);
   if (c.skipped_undecided)
     fmt::print(out, "{} skipped: text assert_malformed modules that encode; only decoding can reject them "
                "(run without --parse-only)\n", c.skipped_undecided);

@@ -32,7 +32,7 @@ struct WastCounts {
   uint64_t documented_wording = 0;  // passed through an entry of wording_differences.h
   uint64_t failed_files = 0;   // scripts that could not be read or parsed
   // Why commands were skipped.
-  uint64_t skipped_component = 0;  // components: decoding and running them comes later
+  std::map<std::string, uint64_t> skip_reasons;  // other skips (component commands), by reason
   uint64_t skipped_execution = 0;  // needs execution that the options or the runtime leave out
   uint64_t skipped_undecided = 0;  // --parse-only: a malformed text module that encodes
 
@@ -40,11 +40,13 @@ struct WastCounts {
   void add(const WastCounts& other);
 };
 
+class ComponentScripts;
+
 class WastRunner {
  public:
   // `engine` may be null with options.validate_only or options.parse_only.
-  WastRunner(WastOptions options, std::FILE* log, vm::Engine* engine)
-      : options_(options), log_(log), engine_(engine) {}
+  WastRunner(WastOptions options, std::FILE* log, vm::Engine* engine);
+  ~WastRunner();
 
   // Runs one script in a fresh store; failures are printed to the log as they happen.
   WastCounts run(const text::WastScript& script);
@@ -68,6 +70,9 @@ class WastRunner {
   Outcome perform(const text::WastCommand& c);
   Outcome register_module(const text::WastCommand& c);
   Outcome skip_execution(const text::WastCommand& c);
+  // Component commands (component_runner.cpp).
+  Outcome component_command(const text::WastCommand& c);
+  Outcome skip(const std::string& reason);
 
   // Compiles and instantiates a module command's binary against the registered modules.
   std::variant<vm::Instance*, InstantiationFailure> instantiate(const text::WastCommand& c);
@@ -99,6 +104,7 @@ class WastRunner {
   // `module definition`s, by name, and the last one, for `module instance`.
   std::map<std::string, const text::WastCommand*> definitions_;
   const text::WastCommand* last_definition_ = nullptr;
+  std::unique_ptr<ComponentScripts> components_;  // component instances and definitions of the script
 };
 
 void print_summary(std::FILE* out, const WastCounts& counts);

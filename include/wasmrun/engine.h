@@ -4,6 +4,7 @@
 
 #include <cstddef>
 #include <memory>
+#include <string>
 
 #include "wasmrun/expected.h"
 
@@ -23,7 +24,16 @@ struct Config {
   bool epoch_interruption = false;
   // Native stack a wasm call may use before it traps with "call stack exhausted".
   size_t max_wasm_stack = size_t(1) << 20;
+  // The on-disk code cache: compiled code of every module is kept in this directory and loaded
+  // from it when the same module is compiled again by the same wasmrun build with the same
+  // options on the same CPU. Empty (the default for embedders): no cache. The CLI uses
+  // default_cache_dir().
+  std::string cache_dir;
+  uint64_t cache_max_bytes = uint64_t(1) << 30;  // least recently used entries are evicted beyond
 };
+
+// $XDG_CACHE_HOME/wasmrun, else $HOME/.cache/wasmrun.
+std::string default_cache_dir();
 
 class Engine {
  public:

@@ -35,6 +35,15 @@ class Module {
   static Expected<Module> compile(const Engine& engine, std::span<const uint8_t> bytes);
   static Expected<Module> from_file(const Engine& engine, const std::string& path);
 
+  // Ahead-of-time compilation (`wasmrun compile`): an artifact holding the module and its machine
+  // code, which deserialize() loads with no compilation. Loading checks that the artifact is
+  // whole and was made by this wasmrun build for this CPU and the engine's options, and says
+  // which one differs otherwise; it trusts the artifact's origin (load only artifacts you made).
+  static Expected<std::vector<uint8_t>> precompile(const Engine& engine, std::span<const uint8_t> bytes);
+  static Expected<Module> deserialize(const Engine& engine, std::span<const uint8_t> artifact);
+  // True when `bytes` start like an artifact rather than a module binary.
+  static bool is_precompiled(std::span<const uint8_t> bytes);
+
   std::vector<ImportDesc> imports() const;
   std::vector<ExportDesc> exports() const;
 

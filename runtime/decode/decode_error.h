@@ -12,6 +12,7 @@ struct DecodeError {
   std::string message;
   size_t offset;     // byte offset in the module binary
   bool malformed;    // binary-format error (§5) rather than a validation error (§3)
+  bool unsupported = false;  // uses a feature the runtime does not implement (valid or not)
 };
 
 }  // namespace wasmrun::wasm

@@ -22,8 +22,9 @@ constexpr int kSectionRank[] = {0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 11, 12, 10};
 
 class ModuleDecoder {
  public:
-  ModuleDecoder(Module& module, bool validate)
-      : m_(module), validate_(validate), v_(module), fv_(module) {}
+  ModuleDecoder(Module& module, DecodeOptions options)
+      : m_(module), validate_(options.validate), read_bodies_(options.validate || options.read_bodies), v_(module),
+        fv_(module) {}
 
   void run();
 
@@ -56,6 +57,7 @@ class ModuleDecoder {
 
   Module& m_;
   bool validate_;
+  bool read_bodies_;
   ModuleValidator v_;
   FunctionValidator fv_;
   uint32_t declared_functions_ = 0;
@@ -409,7 +411,7 @@ void ModuleDecoder::function_body(Reader& r, uint32_t func_index) {
   f.code = {uint32_t(body.offset()), uint32_t(body.offset() + body.remaining())};
   Reader code(body.position(), body.end(), body.offset());
   if (validate_) fv_.validate(func_index, f, code);
-  else scan_body(code);
+  else if (read_bodies_) scan_body(code);
   m_.bodies.push_back(std::move(f));
 }
 
@@ -472,7 +474,7 @@ DecodeFailure decode_failure(std::span<const uint8_t> bytes) {
   Module m;
   m.bytes.assign(bytes.begin(), bytes.end());
   try {
-    ModuleDecoder(m, true).run();
+    ModuleDecoder(m, DecodeOptions{}).run();
     return {Error{}, false};
   } catch (const DecodeError& invalid) {
     if (invalid.malformed) return {located(invalid), true};
@@ -480,7 +482,7 @@ DecodeFailure decode_failure(std::span<const uint8_t> bytes) {
     Module again;
     again.bytes = std::move(m.bytes);
     try {
-      ModuleDecoder(again, false).run();
+      ModuleDecoder(again, DecodeOptions{.validate = false}).run();
     } catch (const DecodeError& malformed) {
       return {located(malformed), true};
     }
@@ -492,7 +494,7 @@ Expected<Module> decode_module(std::span<const uint8_t> bytes, DecodeOptions opt
   Module m;
   m.bytes.assign(bytes.begin(), bytes.end());
   try {
-    ModuleDecoder(m, options.validate).run();
+    ModuleDecoder(m, options).run();
     return m;
   } catch (const DecodeError&) {
     return decode_failure(bytes).error;

@@ -12,6 +12,9 @@ namespace wasmrun::wasm {
 
 struct DecodeOptions {
   bool validate = true;  // false: check the binary format only
+  // false (with validate false): function bodies are taken as the ranges their sizes give, not
+  // read — for binaries validated before, whose code comes from the code cache or an artifact.
+  bool read_bodies = true;
 };
 
 // On failure the message reads like "type mismatch in i32.add: expected i32, got f32 (at 0x2f3)".

@@ -4,6 +4,8 @@
 
 #include <cstdint>
 #include <memory>
+#include <optional>
+#include <span>
 #include <vector>
 
 #include "runtime/vm/vmcontext.h"
@@ -25,7 +27,9 @@ class CompiledCode {
  public:
   virtual ~CompiledCode() = default;
   std::vector<void*> functions;                  // per defined function
-  std::vector<EntryTrampoline> entry_trampolines; // per type index of the module
+  // Per type index of the module; null for a type no defined function has (the engine's
+  // trampoline for the signature serves then). Types of one signature share one.
+  std::vector<EntryTrampoline> entry_trampolines;
 };
 
 struct CompileOptions {
@@ -33,10 +37,25 @@ struct CompileOptions {
   bool epoch_interruption = false;
 };
 
+// A module with its code, as the code cache or an ahead-of-time artifact gives them back.
+struct LoadedCode {
+  wasm::Module module;
+  std::unique_ptr<CompiledCode> code;
+};
+
 class CodeGenerator {
  public:
   virtual ~CodeGenerator() = default;
+  // Compiles a validated module (with a code cache: links the cached code, or stores what it compiled).
   virtual Expected<std::unique_ptr<CompiledCode>> compile(const wasm::Module& module, const CompileOptions& options) = 0;
+  // The code cache's entry for the module binary `bytes`, found before decoding: the binary is
+  // decoded without validation, since only validated modules are ever stored. Nothing when there
+  // is no cache or no usable entry.
+  virtual std::optional<LoadedCode> load_cached(std::span<const uint8_t> bytes, const CompileOptions& options) = 0;
+  // An ahead-of-time artifact (`wasmrun compile`) of a validated module, and loading one back:
+  // an error says why an artifact cannot be used here (another build, CPU or options, damage).
+  virtual Expected<std::vector<uint8_t>> serialize(const wasm::Module& module, const CompileOptions& options) = 0;
+  virtual Expected<LoadedCode> deserialize(std::span<const uint8_t> artifact, const CompileOptions& options) = 0;
   // Code with the wasm calling convention for `type` that stores its arguments in an array and
   // calls wasmrun_host_call(callee, caller, values); and the entry trampoline for `type`.
   virtual Expected<void*> host_stub(const wasm::FuncType& type) = 0;

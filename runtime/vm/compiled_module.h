@@ -18,4 +18,8 @@ struct CompiledModule {
 Expected<std::shared_ptr<const CompiledModule>> compile_module(Engine& engine, std::span<const uint8_t> bytes);
 Expected<std::shared_ptr<const CompiledModule>> compile_module(Engine& engine, wasm::Module module);
 
+// An ahead-of-time artifact: written from a module binary, loaded with no code generation.
+Expected<std::vector<uint8_t>> precompile_module(Engine& engine, std::span<const uint8_t> bytes);
+Expected<std::shared_ptr<const CompiledModule>> load_precompiled(Engine& engine, std::span<const uint8_t> artifact);
+
 }  // namespace wasmrun::vm

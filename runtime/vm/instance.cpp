@@ -171,16 +171,15 @@ Expected<void> create_tables_and_memories(Instance& inst, const InstancePre& pre
   uint8_t* block = reinterpret_cast<uint8_t*>(&inst);
   PoolingAllocator* pool = pre.options.pool.get();
   Table* defined_tables = reinterpret_cast<Table*>(block + pre.layout.defined_tables);
+  const ResourceLimits& limits = inst.store->limits();
   for (size_t i = m.imported_tables; i < m.tables.size(); ++i) {
     size_t k = i - m.imported_tables;
+    if (auto ok = inst.store->check_table_minimum(m.tables[i]); !ok) return ok.error();
     if (pool) {
-      inst.tables[i] = new (&defined_tables[k])
-          Table(m.tables[i], pool->table(*inst.slot, uint32_t(k)), pool->config().max_table_elements);
+      inst.tables[i] = new (&defined_tables[k]) Table(m.tables[i], pool->table(*inst.slot, uint32_t(k)),
+                                                      pool->config().max_table_elements, limits.max_table_elements);
     } else {
-      if (m.tables[i].limits.min > kMaxInitialTableElements)
-        return Error{fmt::format("table of {} elements is larger than the limit of {}", m.tables[i].limits.min,
-                                 kMaxInitialTableElements)};
-      inst.tables[i] = new (&defined_tables[k]) Table(m.tables[i], nullptr);
+      inst.tables[i] = new (&defined_tables[k]) Table(m.tables[i], nullptr, limits.max_table_elements);
     }
   }
   LinearMemory* defined_memories = reinterpret_cast<LinearMemory*>(block + pre.layout.defined_memories);
@@ -189,12 +188,15 @@ Expected<void> create_tables_and_memories(Instance& inst, const InstancePre& pre
     const std::shared_ptr<const MemoryImage>& image = pre.memory_images[k];
     if (pool) {
       // The memory object exists only once its pages are ready: destroy() reads its size.
-      if (auto ok = pool->prepare_memory(*inst.slot, image, m.memories[i].limits.min * wasm::kPageSize); !ok)
-        return ok.error();
-      inst.memories[i] = new (&defined_memories[k])
-          LinearMemory(m.memories[i], inst.slot->memory, pool->config().max_memory_bytes);
+      uint64_t initial = m.memories[i].limits.min * wasm::kPageSize;
+      if (m.memories[i].limits.min > limits.max_memory_bytes / wasm::kPageSize)
+        return Error{fmt::format("memory minimum size of {} pages ({} bytes) exceeds the limit of {} bytes",
+                                 m.memories[i].limits.min, initial, limits.max_memory_bytes)};
+      if (auto ok = pool->prepare_memory(*inst.slot, image, initial); !ok) return ok.error();
+      inst.memories[i] = new (&defined_memories[k]) LinearMemory(m.memories[i], inst.slot->memory,
+                                                                 pool->config().max_memory_bytes, limits.max_memory_bytes);
     } else {
-      auto mem = LinearMemory::create(m.memories[i]);
+      auto mem = LinearMemory::create(m.memories[i], limits.max_memory_bytes);
       if (!mem) return mem.error();
       if (image)
         if (auto ok = image->map_at((*mem)->base()); !ok) return ok.error();

@@ -45,7 +45,7 @@ FuncInstance* Store::adopt_func(std::unique_ptr<FuncInstance> f) {
 }
 
 Expected<LinearMemory*> Store::create_memory(const wasm::MemoryType& type) {
-  auto m = LinearMemory::create(type);
+  auto m = LinearMemory::create(type, limits_.max_memory_bytes);
   if (!m) return m.error();
   return adopt_memory(m.take());
 }
@@ -55,12 +55,36 @@ LinearMemory* Store::adopt_memory(std::unique_ptr<LinearMemory> memory) {
   return memories_.back().get();
 }
 
-Expected<Table*> Store::create_table(const wasm::TableType& type, void* init) {
+Expected<void> Store::check_table_minimum(const wasm::TableType& type) const {
   if (type.limits.min > kMaxInitialTableElements)
     return Error{fmt::format("table of {} elements is larger than the limit of {}", type.limits.min,
                              kMaxInitialTableElements)};
-  tables_.push_back(std::make_unique<Table>(type, init));
+  if (type.limits.min > limits_.max_table_elements)
+    return Error{fmt::format("table minimum size of {} elements exceeds the limit of {} elements", type.limits.min,
+                             limits_.max_table_elements)};
+  return {};
+}
+
+Expected<Table*> Store::create_table(const wasm::TableType& type, void* init) {
+  if (auto ok = check_table_minimum(type); !ok) return ok.error();
+  tables_.push_back(std::make_unique<Table>(type, init, limits_.max_table_elements));
   return tables_.back().get();
+}
+
+std::optional<std::string> Store::limit_refusal() const {
+  for (const auto& m : memories_)
+    if (m->limit_refusal()) return m->limit_refusal();
+  for (const auto& t : tables_)
+    if (t->limit_refusal()) return t->limit_refusal();
+  // What instances define lives in their blocks (and pool slots).
+  for (const Instance* inst = instances_; inst; inst = inst->next_in_store) {
+    const wasm::Module& m = inst->module->module;
+    for (size_t i = m.imported_memories; i < m.memories.size(); ++i)
+      if (inst->memories[i] && inst->memories[i]->limit_refusal()) return inst->memories[i]->limit_refusal();
+    for (size_t i = m.imported_tables; i < m.tables.size(); ++i)
+      if (inst->tables[i] && inst->tables[i]->limit_refusal()) return inst->tables[i]->limit_refusal();
+  }
+  return std::nullopt;
 }
 
 GlobalInstance* Store::create_global(const wasm::GlobalType& type) {

@@ -55,6 +55,13 @@ using Extern = std::variant<FuncInstance*, Table*, LinearMemory*, GlobalInstance
 
 wasm::ExternKind kind_of(const Extern& e);
 
+// What an embedder allows a store's guests (as Wasmtime's StoreLimits): memories and tables
+// whose minimum is over a limit are not created; memory.grow and table.grow past it return -1.
+struct ResourceLimits {
+  uint64_t max_memory_bytes = UINT64_MAX;    // per linear memory
+  uint64_t max_table_elements = UINT64_MAX;  // per table
+};
+
 class Store {
  public:
   explicit Store(Engine& engine);
@@ -80,11 +87,20 @@ class Store {
   // Interrupt guests (compiled with epoch checks) once the engine's epoch reaches `deadline`.
   void set_epoch_deadline(uint64_t deadline) { context_.epoch_deadline = deadline; }
 
+  // Applies to the memories and tables created from now on.
+  void set_limits(const ResourceLimits& limits) { limits_ = limits; }
+  const ResourceLimits& limits() const { return limits_; }
+  // Whether a table of this type may be created here (its minimum against the limits).
+  Expected<void> check_table_minimum(const wasm::TableType& type) const;
+  // What a limit refused last, if any growth was refused (for a run's failure message).
+  std::optional<std::string> limit_refusal() const;
+
   void* embedder = nullptr;  // the embedding API's Store object, if any
 
  private:
   Engine& engine_;
   VMStoreContext context_;
+  ResourceLimits limits_;
   std::vector<std::unique_ptr<FuncInstance>> funcs_;
   std::vector<std::unique_ptr<LinearMemory>> memories_;
   std::vector<std::unique_ptr<Table>> tables_;

@@ -12,11 +12,11 @@ namespace {
 constexpr uint64_t kMaxTableElements = 10'000'000;
 }
 
-Table::Table(const wasm::TableType& type, void* init)
-    : type_(type), heap_(type.limits.min, init), borrowed_(false), capacity_(0), vm_{heap_.data(), uint32_t(heap_.size())} {}
+Table::Table(const wasm::TableType& type, void* init, uint64_t limit)
+    : type_(type), limit_(limit), heap_(type.limits.min, init), borrowed_(false), capacity_(0), vm_{heap_.data(), uint32_t(heap_.size())} {}
 
-Table::Table(const wasm::TableType& type, void** storage, uint32_t capacity)
-    : type_(type), borrowed_(true), capacity_(capacity), vm_{storage, uint32_t(type.limits.min)} {}
+Table::Table(const wasm::TableType& type, void** storage, uint32_t capacity, uint64_t limit)
+    : type_(type), limit_(limit), borrowed_(true), capacity_(capacity), vm_{storage, uint32_t(type.limits.min)} {}
 
 void Table::set_lazy_image(const Instance* owner, const uint32_t* image, uint32_t n) {
   lazy_owner_ = owner;
@@ -43,6 +43,11 @@ int64_t Table::grow(uint32_t delta, void* init) {
   uint64_t limit = std::min<uint64_t>(type_.limits.max.value_or(wasm::kMaxTableSize), kMaxTableElements);
   if (borrowed_) limit = std::min<uint64_t>(limit, capacity_);
   if (delta > limit - std::min(limit, old)) return -1;
+  if (delta > limit_ - std::min(limit_, old)) {
+    limit_refusal_ = "table.grow to " + std::to_string(old + delta) + " elements was refused: the limit is " +
+                     std::to_string(limit_) + " elements";
+    return -1;
+  }
   if (!borrowed_) {
     heap_.resize(old + delta, init);
     vm_.elements = heap_.data();

@@ -10,6 +10,8 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
+#include <string>
 #include <vector>
 
 #include "runtime/vm/vmcontext.h"
@@ -21,11 +23,12 @@ class Instance;
 
 class Table {
  public:
-  // Elements on the heap, growing as needed.
-  Table(const wasm::TableType& type, void* init);
+  // Elements on the heap, growing as needed. `limit`: the embedder's limit on elements (a
+  // store's ResourceLimits); growth past it returns -1. The caller checks the minimum against it.
+  Table(const wasm::TableType& type, void* init, uint64_t limit = UINT64_MAX);
   // Elements in `storage` the caller owns (a pooling-allocator slot), zeroed, with room for
   // `capacity` of them: the table cannot grow past it.
-  Table(const wasm::TableType& type, void** storage, uint32_t capacity);
+  Table(const wasm::TableType& type, void** storage, uint32_t capacity, uint64_t limit = UINT64_MAX);
 
   // Elements [0, n) that are null read as function image[i] - 1 of `owner` (0: null).
   void set_lazy_image(const Instance* owner, const uint32_t* image, uint32_t n);
@@ -44,12 +47,16 @@ class Table {
   }
   const wasm::TableType& type() const { return type_; }
   VMTable* vm() { return &vm_; }
+  // Set once the embedder's limit refused a growth the type allowed: what was refused.
+  const std::optional<std::string>& limit_refusal() const { return limit_refusal_; }
 
  private:
   void* resolve(uint32_t i) const;
   void resolve_all();
 
   wasm::TableType type_;
+  uint64_t limit_;
+  std::optional<std::string> limit_refusal_;
   std::vector<void*> heap_;  // the elements, unless they live in borrowed storage
   bool borrowed_;
   uint32_t capacity_;        // of borrowed storage

@@ -444,3 +444,28 @@ TEST_CASE("client + server: HTTP/2 graceful shutdown finishes in-flight streams 
   REQUIRE(after.error);
   CHECK(after.error->kind == ErrorKind::connection_refused);
 }
+
+// Issue 15, point 1, the client side: an HTTP/2 response head is counted as it is decoded.
+TEST_CASE("client: an HTTP/2 response head over the limits fails with HTTP-response-header-section-size") {
+  auto server = start_server({}, [](std::shared_ptr<ServerExchange> ex) {
+    Fields headers;
+    if (ex->request().path == "/many") {
+      for (int i = 0; i < 300; ++i) headers.add("x-field", std::to_string(i));
+    } else {
+      headers.add("x-large", std::string(4096, 'v'));
+    }
+    ex->respond(200, std::move(headers), "body");
+  });
+  ClientOptions options;
+  options.h2c_prior_knowledge = true;
+  options.response_limits.max_field_section = 2048;
+  ClientFixture f(options);
+  for (const char* path : {"/many", "/large"}) {
+    CAPTURE(path);
+    Result r = f.fetch("GET", "http", local(server->port()), path);
+    REQUIRE(r.error);
+    CHECK(r.error->kind == ErrorKind::http_response_header_section_size);
+    CHECK_FALSE(r.body_failed);
+  }
+  CHECK(server->accepted_count() == 1);  // a stream error: the connection stays
+}

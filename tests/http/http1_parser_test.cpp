@@ -124,6 +124,14 @@ TEST_CASE("malformed request lines → 400") {
   CHECK(error_of("GET /a\x01 HTTP/1.1\r\n") == "invalid character 0x01 in request-target\n");
 }
 
+// Issue 15, point 5: bytes that cannot begin a request line fail before the line is complete.
+TEST_CASE("a start that is no method fails at once: a TLS ClientHello → 400 without a line end") {
+  std::string client_hello("\x16\x03\x01\x02\x00\x01\x00\x01\xfc\x03\x03", 11);
+  CHECK(error_of(client_hello) == "invalid character 0x16 in the request method\n");
+  CHECK(status_of(client_hello) == 400);
+  CHECK(status_of("GE") == 0);  // a method cut short is only incomplete
+}
+
 TEST_CASE("unsupported versions → 505") {
   CHECK(status_of("GET / HTTP/2.0\r\nHost: h\r\n\r\n") == 505);
   CHECK(status_of("GET / HTTP/3.1\r\nHost: h\r\n\r\n") == 505);

@@ -3,6 +3,13 @@
 // graceful shutdown.
 #include <doctest/doctest.h>
 
+#include <nghttp2/nghttp2.h>
+
+#include <sys/resource.h>
+
+#include <atomic>
+#include <filesystem>
+#include <functional>
 #include <thread>
 
 #include "tests/http/test_support.h"
@@ -116,6 +123,9 @@ TEST_CASE("server: each bad request gets its status and the connection closes") 
   std::string host = "Host: t\r\n";
   std::vector<Case> cases = {
       {"malformed request line", "GET  / HTTP/1.1\r\n" + host + "\r\n", "400"},
+      // A TLS ClientHello has no line end to wait for (issue 15, point 5): 400, not 408 after
+      // the 10 s header timeout.
+      {"TLS ClientHello on a plain-text port", std::string("\x16\x03\x01\x02\x00\x01\x00\x01\xfc\x03\x03", 11), "400"},
       {"bare LF", "GET / HTTP/1.1\n" + host + "\r\n", "400"},
       {"missing Host", "GET / HTTP/1.1\r\n\r\n", "400"},
       {"space before colon", "GET / HTTP/1.1\r\n" + host + "X-A : 1\r\n\r\n", "400"},
@@ -319,4 +329,160 @@ TEST_CASE("server: HTTP/2 header and body timeouts per stream") {
     CHECK(rst->payload[3] == 0x8);  // CANCEL
     CHECK_FALSE(c.closed_by_peer());
   }
+}
+
+namespace {
+// The :status of a response HEADERS frame, decoded with nghttp2's HPACK inflater (one per
+// connection: the dynamic table carries over between blocks).
+std::string h2_status(nghttp2_hd_inflater* inflater, const H2Frame& headers) {
+  std::string status;
+  const auto* in = reinterpret_cast<const uint8_t*>(headers.payload.data());
+  size_t left = headers.payload.size();
+  while (true) {
+    nghttp2_nv nv;
+    int flags = 0;
+    ssize_t n = nghttp2_hd_inflate_hd2(inflater, &nv, &flags, in, left, /*in_final=*/1);
+    if (n < 0) return "<HPACK error>";
+    in += n;
+    left -= static_cast<size_t>(n);
+    if ((flags & NGHTTP2_HD_INFLATE_EMIT) &&
+        std::string_view(reinterpret_cast<const char*>(nv.name), nv.namelen) == ":status")
+      status.assign(reinterpret_cast<const char*>(nv.value), nv.valuelen);
+    if (flags & NGHTTP2_HD_INFLATE_FINAL) break;
+    if (n == 0 && left == 0) break;
+  }
+  nghttp2_hd_inflate_end_headers(inflater);
+  return status;
+}
+
+// GET `path` from the static table and a literal (RFC 7541 §6.2.2).
+std::string get_header_block(std::string_view path) {
+  std::string block = "\x82\x86\x01\x01t";
+  block += '\x04';
+  block += static_cast<char>(path.size());
+  block += path;
+  return block;
+}
+}  // namespace
+
+// Issue 15, point 1: a header list is counted as it is decoded, so a small HPACK block that
+// references one large dynamic-table entry many times is refused before it is copied.
+TEST_CASE("server: HTTP/2 header lists over the limits get 431 (HPACK bomb, field count); the connection goes on") {
+  auto server = start_server();
+  RawConnection c(server->port());
+  REQUIRE(c.connected());
+  std::string block = get_header_block("/hello");
+  SUBCASE("one 4000-byte field inserted into the dynamic table, then referenced 2000 times") {
+    // Literal with incremental indexing, new name (RFC 7541 §6.2.1): it becomes entry 62.
+    block += "\x40\x06x-bomb";
+    block += "\x7f\xa1\x1e";  // value length 4000: 127 + 3873 as a 7-bit-prefix integer
+    block += std::string(4000, 'v');
+    block += std::string(2000, '\xbe');  // indexed field 62 (§6.1), 8 MB decoded
+  }
+  SUBCASE("200 small fields, past the 128-field limit") {
+    for (int i = 0; i < 200; ++i) block += std::string("\x00\x01x\x01y", 5);  // literal, not indexed
+  }
+  c.send(kPreface + h2_frame(kHeaders, kEndHeaders | kEndStream, 1, block) +
+         h2_frame(kHeaders, kEndHeaders | kEndStream, 3, get_header_block("/hello")));
+  std::string r = c.read_until([](const std::string& s) {
+    int ended = 0;
+    for (const H2Frame& f : h2_frames(s))
+      if (f.type == kData && (f.flags & kEndStream)) ++ended;
+    return ended == 2;
+  }, 10s);
+  auto frames = h2_frames(r);
+  nghttp2_hd_inflater* inflater = nullptr;
+  REQUIRE(nghttp2_hd_inflate_new(&inflater) == 0);
+  std::string status1, status3, body1, body3;
+  for (const H2Frame& f : frames) {
+    if (f.type == kHeaders && f.stream == 1) status1 = h2_status(inflater, f);
+    if (f.type == kHeaders && f.stream == 3) status3 = h2_status(inflater, f);
+    if (f.type == kData && f.stream == 3) body3 += f.payload;
+    if (f.type == kData && f.stream == 1) body1 += f.payload;
+  }
+  nghttp2_hd_inflate_del(inflater);
+  CHECK(status1 == "431");
+  CHECK(body1.rfind("431 Request Header Fields Too Large", 0) == 0);
+  CHECK(status3 == "200");
+  CHECK(body3 == "hello");
+  CHECK_FALSE(find_frame(frames, kGoaway, 0));
+}
+
+namespace {
+size_t open_descriptors() {
+  size_t n = 0;
+  for (auto it = std::filesystem::directory_iterator("/proc/self/fd"); it != std::filesystem::directory_iterator(); ++it) ++n;
+  return n - 1;  // the iterator's own descriptor
+}
+}  // namespace
+
+// Issue 15, point 2: the listener is edge-triggered, so connections left in the queue when
+// accept fails with EMFILE must be taken when descriptors free up, without a new arrival.
+TEST_CASE("server: connections queued while out of descriptors are accepted once descriptors free up") {
+  auto loop = EventLoop::create().take();
+  ServerConfig config;
+  config.port = 0;
+  auto server = ServerLoop::create(*loop, config, test_handler).take();
+  // The loop does not run yet: all 30 connections wait in the listen queue.
+  std::vector<std::unique_ptr<RawConnection>> clients;
+  for (int i = 0; i < 30; ++i) {
+    clients.push_back(std::make_unique<RawConnection>(server->port()));
+    REQUIRE(clients.back()->connected());
+  }
+  rlimit saved{};
+  REQUIRE(getrlimit(RLIMIT_NOFILE, &saved) == 0);
+  rlimit low = saved;
+  low.rlim_cur = open_descriptors() + 10;  // room for 10 accepted connections
+  REQUIRE(setrlimit(RLIMIT_NOFILE, &low) == 0);
+  run_until(*loop, [&] { return false; }, 300ms);
+  uint64_t first = server->accepted_count();
+  CHECK(first >= 8);
+  REQUIRE(first <= 12);
+  // The first ten (accepted in order) close: their descriptors are freed and ten more accepted.
+  for (int i = 0; i < 10; ++i) clients[i].reset();
+  CHECK(run_until(*loop, [&] { return server->accepted_count() >= first + 10; }, 5s));
+  // Descriptors freed elsewhere (here: a higher limit) are noticed too.
+  REQUIRE(setrlimit(RLIMIT_NOFILE, &saved) == 0);
+  CHECK(run_until(*loop, [&] { return server->accepted_count() == 30; }, 5s));
+  // A queued connection is served normally.
+  clients[29]->send("GET /hello HTTP/1.1\r\nHost: t\r\n\r\n");
+  bool answered = false;
+  std::thread reader([&] { answered = has_responses(clients[29]->read_until([](const std::string& r) { return has_responses(r, 1); }, 5s), 1); });
+  run_until(*loop, [&] { return answered; }, 5s);
+  reader.join();
+  CHECK(answered);
+  clients.clear();
+  server.reset();
+}
+
+// Issue 15, point 4: a body trickling in one byte at a time is under the minimum data rate and
+// gets 408, however regular its bytes; a gap timer restarted by every byte never fired.
+TEST_CASE("server: a request body under the minimum data rate gets 408 (HTTP/1.1 and HTTP/2)") {
+  ServerConfig config;
+  config.body_timeout = 300ms;
+  config.body_min_bytes = 1024;
+  auto server = start_server(config);
+  RawConnection c(server->port());
+  REQUIRE(c.connected());
+  // One byte every 50 ms of a 200-byte body: 10 s to send it all, if nothing stops it.
+  std::atomic<bool> stop{false};
+  std::function<std::string()> next_byte;
+  SUBCASE("HTTP/1.1") {
+    c.send("POST /count HTTP/1.1\r\nHost: t\r\nContent-Length: 200\r\n\r\n");
+    next_byte = [] { return std::string("x"); };
+  }
+  SUBCASE("HTTP/2") {
+    c.send(kPreface + h2_frame(kHeaders, kEndHeaders, 1, post_header_block("/count")));
+    next_byte = [] { return h2_frame(kData, 0, 1, "x"); };
+  }
+  std::thread trickle([&] {
+    for (int i = 0; i < 200 && !stop; ++i) {
+      c.send(next_byte());
+      std::this_thread::sleep_for(50ms);
+    }
+  });
+  std::string r = c.read_until([](const std::string& s) { return s.find("408 Request Timeout") != std::string::npos; }, 8s);
+  stop = true;
+  trickle.join();
+  CHECK(r.find("408 Request Timeout") != std::string::npos);
 }

@@ -34,6 +34,11 @@ class Val {
     List, Record, Tuple, Variant, Enum, Flags, Option, Result, Own, Borrow,
   };
   Val() = default;
+  Val(const Val& other);
+  Val& operator=(const Val& other);
+  Val(Val&&) noexcept = default;
+  Val& operator=(Val&&) noexcept = default;
+  ~Val();
 
   static Val boolean(bool v) { return scalar(Kind::Bool, v ? 1 : 0); }
   static Val s8(int8_t v) { return scalar(Kind::S8, uint64_t(int64_t(v))); }
@@ -72,21 +77,21 @@ class Val {
   float as_f32() const;
   double as_f64() const;
   char32_t as_char() const { return char32_t(bits_); }
-  const std::string& as_string() const { return text_; }
+  const std::string& as_string() const { return body().text; }
   uint8_t string_source() const { return uint8_t(bits_ >> 32); }
   uint32_t string_code_units() const { return uint32_t(bits_); }
 
   // List and tuple elements; record field values (names in field_names()); the payload of a
   // variant, option or result, when present, as the one element.
-  const std::vector<Val>& elements() const { return elements_; }
-  const std::vector<std::string>& field_names() const { return names_; }
-  const std::string& case_name() const { return text_; }  // Variant, Enum
-  const std::vector<std::string>& set_flags() const { return names_; }
-  bool has_payload() const { return !elements_.empty(); }
-  const Val& payload() const { return elements_.front(); }
+  const std::vector<Val>& elements() const { return body().elements; }
+  const std::vector<std::string>& field_names() const { return body().names; }
+  const std::string& case_name() const { return body().text; }  // Variant, Enum
+  const std::vector<std::string>& set_flags() const { return body().names; }
+  bool has_payload() const { return !elements().empty(); }
+  const Val& payload() const { return elements().front(); }
   bool is_some() const { return has_payload(); }   // Option
   bool is_ok() const { return bits_ == 0; }        // Result
-  const ResourceAny& resource() const { return resource_; }
+  const ResourceAny& resource() const { return body().resource; }
 
   // Floats compare equal when both are NaN (any payload: the canonical ABI canonicalizes NaNs
   // on lifting), otherwise by bits, so -0 and +0 differ.
@@ -103,12 +108,20 @@ class Val {
     return v;
   }
 
+  // What a value holds besides its kind and bits. Scalars have none, so a list of them is an
+  // array of small Vals (24 bytes each).
+  struct Body {
+    std::string text;                // String; Variant and Enum case name
+    std::vector<Val> elements;       // List, Tuple, Record values, payloads
+    std::vector<std::string> names;  // Record field names, Flags set
+    ResourceAny resource;            // Own, Borrow
+  };
+  const Body& body() const;
+  Body& make_body();
+
   Kind kind_ = Kind::Bool;
-  uint64_t bits_ = 0;                // scalars; Result: 0 ok, 1 err; String: source, code units
-  std::string text_;                 // String; Variant and Enum case name
-  std::vector<Val> elements_;        // List, Tuple, Record values, payloads
-  std::vector<std::string> names_;   // Record field names, Flags set
-  ResourceAny resource_;             // Own, Borrow
+  uint64_t bits_ = 0;  // scalars; Result: 0 ok, 1 err; String: source, code units
+  std::unique_ptr<Body> body_;
 };
 
 }  // namespace wasmrun::component

@@ -1,0 +1,34 @@
+// The component commands of WAST scripts (component-model tests): `(component ...)`,
+// `(component definition ...)`, `(component instance ...)`, `register`, actions on component
+// instances and the assertions on them. WastRunner hands every component command here.
+#pragma once
+
+#include <map>
+#include <memory>
+#include <string>
+
+#include "runtime/component/component.h"
+#include "runtime/vm/component_instance.h"
+#include "text/wast_script.h"
+
+namespace wasmrun::cli {
+
+// What one script has defined and instantiated so far.
+class ComponentScripts {
+ public:
+  explicit ComponentScripts(vm::Store* store) : store_(store) {}
+
+  vm::Store* store() { return store_; }
+  std::unique_ptr<vm::ComponentLinker>& linker() { return linker_; }
+
+  std::map<std::string, std::shared_ptr<const component::Component>> definitions;
+  std::shared_ptr<const component::Component> last_definition;
+  std::shared_ptr<vm::ComponentInstance> current;
+  std::map<std::string, std::shared_ptr<vm::ComponentInstance>> named;
+
+ private:
+  vm::Store* store_;
+  std::unique_ptr<vm::ComponentLinker> linker_;
+};
+
+}  // namespace wasmrun::cli

@@ -1,0 +1,111 @@
+#include "jit/persistent_code.h"
+
+#include <fmt/format.h>
+
+#include "runtime/decode/module_decoder.h"
+
+namespace wasmrun::jit {
+
+namespace {
+
+std::vector<std::span<const uint8_t>> views(const Objects& objects) {
+  std::vector<std::span<const uint8_t>> out;
+  for (const auto& o : objects)
+    out.emplace_back(reinterpret_cast<const uint8_t*>(o->getBufferStart()), o->getBufferSize());
+  return out;
+}
+
+// Buffers over an artifact's objects, valid while the artifact's bytes are: the linker copies
+// the code out of them before link_objects returns.
+Objects borrowed(const Artifact& artifact) {
+  Objects out;
+  for (size_t i = 0; i < artifact.objects.size(); ++i) {
+    std::span<const uint8_t> o = artifact.objects[i];
+    out.push_back(llvm::MemoryBuffer::getMemBuffer(
+        llvm::StringRef(reinterpret_cast<const char*>(o.data()), o.size()), fmt::format("object{}", i), false));
+  }
+  return out;
+}
+
+std::span<const uint8_t> bytes_of(const llvm::MemoryBuffer& buffer) {
+  return {reinterpret_cast<const uint8_t*>(buffer.getBufferStart()), buffer.getBufferSize()};
+}
+
+// The cached entry for `key`, if it is whole, made by this build for this host and options,
+// and for this module; a damaged or foreign entry is removed.
+std::unique_ptr<vm::CompiledCode> link_entry(ObjectPipeline& pipeline, CodeCache& cache, const std::string& key,
+                                             const llvm::MemoryBuffer& entry, const ModuleHash& hash,
+                                             const wasm::Module& module, const vm::CompileOptions& options) {
+  auto artifact = read_artifact(bytes_of(entry));
+  bool usable = artifact && artifact->header.module_hash == hash &&
+                artifact->header.options.opt_level == options.opt_level &&
+                check_compatible(artifact->header, pipeline.identity(), options);
+  if (!usable) {
+    cache.remove(key);
+    return nullptr;
+  }
+  auto code = pipeline.link_objects(module, borrowed(*artifact));
+  if (!code) {
+    cache.remove(key);
+    return nullptr;
+  }
+  ++cache.stats().hits;
+  return code.take();
+}
+
+}  // namespace
+
+Expected<std::unique_ptr<vm::CompiledCode>> compile_through_cache(ObjectPipeline& pipeline, CodeCache& cache,
+                                                                  const wasm::Module& module,
+                                                                  const vm::CompileOptions& options) {
+  ModuleHash hash = hash_module(module.bytes);
+  std::string key = CodeCache::key(hash, pipeline.identity(), options);
+  if (auto entry = cache.load(key))
+    if (auto code = link_entry(pipeline, cache, key, *entry, hash, module, options)) return code;
+  ++cache.stats().misses;
+  auto objects = pipeline.emit_objects(module, options);
+  if (!objects) return objects.error();
+  // A cache that cannot be written costs only speed: the code is still good.
+  (void)cache.store(key, write_artifact({pipeline.identity(), options, hash}, views(*objects), {}));
+  return pipeline.link_objects(module, objects.take());
+}
+
+std::optional<vm::LoadedCode> load_cached(ObjectPipeline& pipeline, CodeCache& cache, std::span<const uint8_t> bytes,
+                                          const vm::CompileOptions& options) {
+  ModuleHash hash = hash_module(bytes);
+  std::string key = CodeCache::key(hash, pipeline.identity(), options);
+  std::unique_ptr<llvm::MemoryBuffer> entry = cache.load(key);
+  if (!entry) return std::nullopt;
+  // Only validated modules are stored, under the hash of their bytes: checking the format suffices.
+  auto module = wasm::decode_module(bytes, {.validate = false, .read_bodies = false});
+  if (!module) return std::nullopt;
+  auto code = link_entry(pipeline, cache, key, *entry, hash, *module, options);
+  if (!code) return std::nullopt;
+  return vm::LoadedCode{module.take(), std::move(code)};
+}
+
+Expected<std::vector<uint8_t>> serialize(ObjectPipeline& pipeline, const wasm::Module& module,
+                                         const vm::CompileOptions& options) {
+  auto objects = pipeline.emit_objects(module, options);
+  if (!objects) return objects.error();
+  return write_artifact({pipeline.identity(), options, hash_module(module.bytes)}, views(*objects), module.bytes);
+}
+
+Expected<vm::LoadedCode> deserialize(ObjectPipeline& pipeline, std::span<const uint8_t> bytes,
+                                     const vm::CompileOptions& options) {
+  auto artifact = read_artifact(bytes);
+  if (!artifact) return artifact.error();
+  if (auto ok = check_compatible(artifact->header, pipeline.identity(), options); !ok) return ok.error();
+  if (artifact->module_bytes.empty()) return Error{"this wasmrun artifact holds no module (it is a code cache entry)"};
+  if (hash_module(artifact->module_bytes) != artifact->header.module_hash)
+    return Error{"damaged wasmrun artifact: the module does not match its hash"};
+  // The module was validated when the artifact was written; like Wasmtime's deserialize, loading
+  // trusts the artifact's origin and checks its integrity, not the module again.
+  auto module = wasm::decode_module(artifact->module_bytes, {.validate = false, .read_bodies = false});
+  if (!module) return Error{"damaged wasmrun artifact: " + module.error().message};
+  auto code = pipeline.link_objects(*module, borrowed(*artifact));
+  if (!code) return code.error();
+  return vm::LoadedCode{module.take(), code.take()};
+}
+
+}  // namespace wasmrun::jit

@@ -1,0 +1,474 @@
+#include "runtime/component/type_matching.h"
+
+#include <fmt/format.h>
+
+#include "runtime/wasm/module.h"
+
+namespace wasmrun::component {
+
+const CoreExport* CoreInstanceType::find(std::string_view name) const {
+  for (const CoreExport& e : exports)
+    if (e.name == name) return &e;
+  return nullptr;
+}
+
+const NamedEntity* InstanceType::find(std::string_view name) const {
+  for (const NamedEntity& e : exports)
+    if (e.name == name) return &e;
+  return nullptr;
+}
+
+ModuleTypePtr module_type(const wasm::Module& m) {
+  auto type = std::make_shared<ModuleType>();
+  for (const wasm::Import& i : m.imports) {
+    CoreExternType t;
+    switch (i.kind) {
+      case wasm::ExternKind::Func: t.kind = CoreExternType::Kind::Func, t.func = m.types[i.func_type]; break;
+      case wasm::ExternKind::Table: t.kind = CoreExternType::Kind::Table, t.table = i.table; break;
+      case wasm::ExternKind::Memory: t.kind = CoreExternType::Kind::Memory, t.memory = i.memory; break;
+      case wasm::ExternKind::Global: t.kind = CoreExternType::Kind::Global, t.global = i.global; break;
+    }
+    type->imports.push_back({i.module, i.name, t});
+  }
+  for (const wasm::Export& e : m.exports) {
+    CoreExternType t;
+    switch (e.kind) {
+      case wasm::ExternKind::Func: t.kind = CoreExternType::Kind::Func, t.func = m.func_type(e.index); break;
+      case wasm::ExternKind::Table: t.kind = CoreExternType::Kind::Table, t.table = m.tables[e.index]; break;
+      case wasm::ExternKind::Memory: t.kind = CoreExternType::Kind::Memory, t.memory = m.memories[e.index]; break;
+      case wasm::ExternKind::Global: t.kind = CoreExternType::Kind::Global, t.global = m.global_types[e.index]; break;
+    }
+    type->exports.push_back({e.name, t});
+  }
+  return type;
+}
+
+const char* sort_kind_name(Sort s) {
+  switch (s) {
+    case Sort::CoreModule: return "module";
+    case Sort::Func: return "func";
+    case Sort::Value: return "value";
+    case Sort::Type: return "type";
+    case Sort::Component: return "component";
+    case Sort::Instance: return "instance";
+    default: return sort_name(s);
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Substitution
+
+namespace {
+
+struct Substituter {
+  const ResourceMap& map;
+
+  ResourceTypePtr resource(const ResourceTypePtr& r) const {
+    if (!r) return r;
+    auto it = map.find(r.get());
+    return it == map.end() ? r : it->second;
+  }
+
+  // Rebuilds only the nodes under which a substituted resource occurs, so value-type identities
+  // (which the validator uses for external visibility) survive where nothing changes.
+  ValueTypePtr value(const ValueTypePtr& t) const {
+    if (!t || is_primitive(t->kind)) return t;
+    bool changed = false;
+    auto copy = std::make_shared<ValueType>(*t);
+    auto sub = [&](ValueTypePtr& p) {
+      ValueTypePtr n = value(p);
+      if (n != p) changed = true, p = std::move(n);
+    };
+    sub(copy->element);
+    sub(copy->ok);
+    sub(copy->err);
+    for (auto& f : copy->fields) sub(f.type);
+    for (auto& c : copy->cases) sub(c.type);
+    if (copy->resource) {
+      ResourceTypePtr r = resource(copy->resource);
+      if (r != copy->resource) changed = true, copy->resource = std::move(r);
+    }
+    return changed ? ValueTypePtr(std::move(copy)) : t;
+  }
+
+  FuncTypePtr func(const FuncTypePtr& f) const {
+    if (!f) return f;
+    auto copy = std::make_shared<FuncType>(*f);
+    for (auto& p : copy->params) p.type = value(p.type);
+    copy->result = value(copy->result);
+    return copy;
+  }
+
+  TypeDef type_def(const TypeDef& t) const {
+    TypeDef out = t;
+    out.value = value(t.value);
+    if (t.func) out.func = func(t.func);
+    if (t.component) out.component = component(t.component);
+    if (t.instance) out.instance = instance(t.instance);
+    out.resource = resource(t.resource);
+    return out;
+  }
+
+  InstanceTypePtr instance(const InstanceTypePtr& i) const {
+    auto copy = std::make_shared<InstanceType>(*i);
+    for (auto& e : copy->exports) e.type = entity(e.type);
+    for (auto& r : copy->fresh) r = resource(r);
+    return copy;
+  }
+
+  ComponentTypePtr component(const ComponentTypePtr& c) const {
+    auto copy = std::make_shared<ComponentType>(*c);
+    for (auto& e : copy->imports) e.type = entity(e.type);
+    for (auto& e : copy->exports) e.type = entity(e.type);
+    for (auto& r : copy->imported) r = resource(r);
+    for (auto& r : copy->defined) r = resource(r);
+    return copy;
+  }
+
+  EntityType entity(const EntityType& t) const {
+    EntityType out = t;
+    if (t.func) out.func = func(t.func);
+    out.value = value(t.value);
+    out.type = type_def(t.type);
+    if (t.component) out.component = component(t.component);
+    if (t.instance) out.instance = instance(t.instance);
+    return out;
+  }
+};
+
+void collect_fresh(const EntityType& t, ResourceMap& map, std::vector<ResourceTypePtr>& created) {
+  if (t.sort != Sort::Instance || !t.instance) return;
+  for (const ResourceTypePtr& r : t.instance->fresh) {
+    auto n = std::make_shared<ResourceType>();
+    n->name = r->name;
+    map[r.get()] = n;
+    created.push_back(n);
+  }
+  for (const NamedEntity& e : t.instance->exports) collect_fresh(e.type, map, created);
+}
+
+}  // namespace
+
+ValueTypePtr substitute(const ValueTypePtr& t, const ResourceMap& map) {
+  return map.empty() ? t : Substituter{map}.value(t);
+}
+
+EntityType substitute(const EntityType& t, const ResourceMap& map) {
+  return map.empty() ? t : Substituter{map}.entity(t);
+}
+
+EntityType freshen(const EntityType& t, std::vector<ResourceTypePtr>& created) {
+  ResourceMap map;
+  collect_fresh(t, map, created);
+  if (map.empty()) return t;
+  EntityType out = substitute(t, map);
+  // The new resources are no longer abstract: later uses of this instance see them as given.
+  if (out.instance) {
+    auto copy = std::make_shared<InstanceType>(*out.instance);
+    copy->fresh.clear();
+    out.instance = copy;
+  }
+  return out;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Descriptions for messages
+
+std::string describe(const ValueTypePtr& t) {
+  if (!t) return "none";
+  return to_string(t->kind);
+}
+
+std::string describe(const CoreExternType& t) {
+  using K = CoreExternType::Kind;
+  auto types = [](const std::vector<wasm::ValType>& v) {
+    std::string s;
+    for (auto x : v) s += (s.empty() ? "" : " ") + std::string(wasm::to_string(x));
+    return s;
+  };
+  switch (t.kind) {
+    case K::Func:
+    case K::Tag: {
+      std::string s = t.kind == K::Func ? "(func" : "(tag";
+      if (!t.func.params.empty()) s += " (param " + types(t.func.params) + ")";
+      if (!t.func.results.empty()) s += " (result " + types(t.func.results) + ")";
+      return s + ")";
+    }
+    case K::Table: return "table";
+    case K::Memory: return "memory";
+    case K::Global: return "global";
+  }
+  return "?";
+}
+
+// ---------------------------------------------------------------------------------------------
+// Subtyping
+
+namespace {
+
+Error mismatch(std::string what, const Error& inner) { return Error{what + ": " + inner.message}; }
+
+bool limits_match(const wasm::Limits& actual, const wasm::Limits& expected) {
+  if (actual.min < expected.min) return false;
+  if (!expected.max) return true;
+  return actual.max && *actual.max <= *expected.max;
+}
+
+const char* core_kind_name(CoreExternType::Kind k) {
+  constexpr const char* kNames[] = {"func", "table", "memory", "global", "tag"};
+  return kNames[size_t(k)];
+}
+
+const char* type_def_kind(TypeDef::Kind k) {
+  constexpr const char* kNames[] = {"defined type", "func type", "component type", "instance type", "resource"};
+  return kNames[size_t(k)];
+}
+
+}  // namespace
+
+Expected<void> match_core_extern(const CoreExternType& actual, const CoreExternType& expected, bool link_wording) {
+  using K = CoreExternType::Kind;
+  if (actual.kind != expected.kind)
+    return Error{fmt::format(fmt::runtime(link_wording ? "expected {} found {}" : "expected {}, found {}"), core_kind_name(expected.kind),
+                             core_kind_name(actual.kind))};
+  switch (actual.kind) {
+    case K::Func:
+    case K::Tag:
+      if (actual.func != expected.func) {
+        if (link_wording)
+          return Error{fmt::format("expected type `{}`, found type `{}`", describe(expected), describe(actual))};
+        return Error{fmt::format("type mismatch: expected: {}, found: {}", describe(expected), describe(actual))};
+      }
+      return {};
+    case K::Table:
+      if (actual.table.element != expected.table.element)
+        return Error{fmt::format("expected table element type {}, found {}", wasm::to_string(expected.table.element),
+                                 wasm::to_string(actual.table.element))};
+      if (!limits_match(actual.table.limits, expected.table.limits)) return Error{"mismatch in table limits"};
+      return {};
+    case K::Memory:
+      if (!limits_match(actual.memory.limits, expected.memory.limits)) return Error{"mismatch in memory limits"};
+      return {};
+    case K::Global:
+      if (actual.global.is_mutable != expected.global.is_mutable) return Error{"global types differ in mutability"};
+      if (actual.global.type != expected.global.type)
+        return Error{fmt::format("expected global type {}, found {}", wasm::to_string(expected.global.type),
+                                 wasm::to_string(actual.global.type))};
+      return {};
+  }
+  return {};
+}
+
+Expected<void> Matcher::resource(const ResourceTypePtr& actual, const ResourceTypePtr& expected) {
+  if (actual == expected) return {};
+  auto it = bound.find(expected.get());
+  if (it != bound.end()) {
+    if (it->second != actual) return Error{link_wording ? "mismatched resource types" : "resource types are not the same"};
+    return {};
+  }
+  // Comparing component types, the actual side's imported resources are bound to the expected
+  // side's (contravariant imports), and appear on the actual side of its exports.
+  auto back = bound.find(actual.get());
+  if (back != bound.end() && back->second == expected) return {};
+  if (bind_any || bindable.count(expected.get())) {
+    bound[expected.get()] = actual;
+    return {};
+  }
+  return Error{link_wording ? "mismatched resource types" : "resource types are not the same"};
+}
+
+Expected<void> Matcher::value(const ValueTypePtr& a, const ValueTypePtr& e) {
+  if (a == e) return {};
+  if (!a || !e) return Error{fmt::format("expected {}, found {}", describe(e), describe(a))};
+  if (a->kind != e->kind) {
+    // Worded as wasmparser words it: a primitive written inline is named, one defined by a type
+    // definition (a node other than the shared primitive one) is "primitive".
+    auto inline_primitive = [](const ValueTypePtr& t) { return t == ValueType::primitive(t->kind); };
+    if (is_primitive(a->kind) && is_primitive(e->kind))
+      return Error{fmt::format("expected primitive `{}` found primitive `{}`", to_string(e->kind), to_string(a->kind))};
+    std::string want = is_primitive(e->kind) && !inline_primitive(e) ? "primitive" : to_string(e->kind);
+    return Error{fmt::format("expected {}, found {}", want, to_string(a->kind))};
+  }
+  switch (a->kind) {
+    case ValueKind::Record:
+    case ValueKind::Tuple: {
+      bool record = a->kind == ValueKind::Record;
+      if (a->fields.size() != e->fields.size())
+        return Error{fmt::format("expected {} {}, found {}", e->fields.size(), record ? "fields" : "types", a->fields.size())};
+      for (size_t i = 0; i < a->fields.size(); ++i) {
+        if (record && a->fields[i].name != e->fields[i].name)
+          return Error{fmt::format("expected field name `{}`, found `{}`", e->fields[i].name, a->fields[i].name)};
+        if (auto r = value(a->fields[i].type, e->fields[i].type); !r)
+          return mismatch(record ? fmt::format("type mismatch in record field `{}`", e->fields[i].name)
+                                 : fmt::format("type mismatch in tuple field {}", i),
+                          r.error());
+      }
+      return {};
+    }
+    case ValueKind::Variant: {
+      if (a->cases.size() != e->cases.size())
+        return Error{fmt::format("expected {} cases, found {}", e->cases.size(), a->cases.size())};
+      for (size_t i = 0; i < a->cases.size(); ++i) {
+        if (a->cases[i].name != e->cases[i].name)
+          return Error{fmt::format("expected case named `{}`, found `{}`", e->cases[i].name, a->cases[i].name)};
+        if (e->cases[i].type && !a->cases[i].type)
+          return Error{fmt::format("expected case `{}` to have a type, found none", e->cases[i].name)};
+        if (!e->cases[i].type && a->cases[i].type)
+          return Error{fmt::format("expected case `{}` to have no type", e->cases[i].name)};
+        if (auto r = value(a->cases[i].type, e->cases[i].type); !r)
+          return mismatch(fmt::format("type mismatch in variant case `{}`", e->cases[i].name), r.error());
+      }
+      return {};
+    }
+    case ValueKind::Enum:
+      if (a->names != e->names) return Error{"mismatch in enum elements"};
+      return {};
+    case ValueKind::Flags:
+      if (a->names != e->names) return Error{"mismatch in flags elements"};
+      return {};
+    case ValueKind::List:
+    case ValueKind::FixedList:
+    case ValueKind::Option:
+      if (a->length != e->length) return Error{"mismatch in fixed-length list length"};
+      if (auto r = value(a->element, e->element); !r)
+        return mismatch(fmt::format("type mismatch in {}", to_string(a->kind)), r.error());
+      return {};
+    case ValueKind::Result:
+      if (e->ok && !a->ok) return Error{"expected ok type, but found none"};
+      if (!e->ok && a->ok) return Error{"expected ok type to not be present"};
+      if (auto r = value(a->ok, e->ok); !r) return mismatch("type mismatch in ok variant", r.error());
+      if (e->err && !a->err) return Error{"expected err type, but found none"};
+      if (!e->err && a->err) return Error{"expected err type to not be present"};
+      if (auto r = value(a->err, e->err); !r) return mismatch("type mismatch in err variant", r.error());
+      return {};
+    case ValueKind::Own:
+    case ValueKind::Borrow:
+      return resource(a->resource, e->resource);
+    default:
+      return {};  // primitives of the same kind
+  }
+}
+
+Expected<void> Matcher::func(const FuncType& a, const FuncType& e) {
+  if (a.params.size() != e.params.size())
+    return Error{fmt::format("expected {} parameters, found {}", e.params.size(), a.params.size())};
+  for (size_t i = 0; i < a.params.size(); ++i) {
+    // Host functions have unnamed parameters; the linker matches them by type (as Wasmtime's).
+    bool unnamed = link_wording && a.params[i].name.empty();
+    if (!unnamed && a.params[i].name != e.params[i].name)
+      return Error{fmt::format("expected parameter named `{}`, found `{}`", e.params[i].name, a.params[i].name)};
+    // Parameters are contravariant, but value subtyping is equality, so the order is moot.
+    if (auto r = value(a.params[i].type, e.params[i].type); !r)
+      return mismatch(fmt::format("type mismatch in function parameter `{}`", e.params[i].name), r.error());
+  }
+  if (!a.result != !e.result)
+    // Worded as wasmparser words it (which names the sides the other way round).
+    return Error{a.result ? "expected a result, found none" : "expected no result, found a result"};
+  if (auto r = value(a.result, e.result); !r) return mismatch("type mismatch with result type", r.error());
+  return {};
+}
+
+Expected<void> Matcher::type_def(const TypeDef& a, const TypeDef& e) {
+  if (link_wording && a.kind != e.kind && e.kind == TypeDef::Kind::Resource) return Error{"expected resource found type"};
+  if (a.kind != e.kind)
+    return Error{fmt::format("expected {}, found {}", type_def_kind(e.kind), type_def_kind(a.kind))};
+  switch (a.kind) {
+    case TypeDef::Kind::Value: return value(a.value, e.value);
+    case TypeDef::Kind::Func: return func(*a.func, *e.func);
+    case TypeDef::Kind::Component: return component(*a.component, *e.component);
+    case TypeDef::Kind::Instance: return instance(*a.instance, *e.instance);
+    case TypeDef::Kind::Resource: return resource(a.resource, e.resource);
+  }
+  return {};
+}
+
+Expected<void> Matcher::instance(const InstanceType& a, const InstanceType& e) {
+  for (const NamedEntity& want : e.exports) {
+    const NamedEntity* have = a.find(want.name);
+    if (!have) {
+      // A linker has nothing to provide for a non-resource type: any structurally equal type
+      // will do, and the importer's own definition stands (Wasmtime's linker).
+      if (link_wording && want.type.sort == Sort::Type &&
+          (want.type.type.kind != TypeDef::Kind::Resource || bound.count(want.type.type.resource.get())))
+        continue;
+      return Error{fmt::format(fmt::runtime(link_wording ? "instance export `{}` was not found" : "missing expected export `{}`"), want.name)};
+    }
+    if (auto r = entity(have->type, want.type); !r)
+      return mismatch(fmt::format(fmt::runtime(link_wording ? "instance export `{}` has the wrong type" : "type mismatch in instance export `{}`"),
+                                  want.name),
+                      r.error());
+  }
+  return {};
+}
+
+Expected<void> Matcher::component(const ComponentType& a, const ComponentType& e) {
+  for (const auto& r : a.imported) bindable.insert(r.get());
+  for (const auto& r : e.defined) bindable.insert(r.get());
+  // Imports are contravariant: everything the actual component imports, the expected type must
+  // provide, at a subtype of what the actual one asks for.
+  for (const NamedEntity& need : a.imports) {
+    const NamedEntity* give = nullptr;
+    for (const NamedEntity& i : e.imports)
+      if (i.name == need.name) give = &i;
+    if (!give) return Error{fmt::format("missing expected import `{}`", need.name)};
+    if (auto r = entity(give->type, need.type); !r)
+      return mismatch(fmt::format("type mismatch in import `{}`", need.name), r.error());
+  }
+  for (const NamedEntity& want : e.exports) {
+    const NamedEntity* have = nullptr;
+    for (const NamedEntity& x : a.exports)
+      if (x.name == want.name) have = &x;
+    if (!have) return Error{fmt::format("missing expected export `{}`", want.name)};
+    if (auto r = entity(have->type, want.type); !r)
+      return mismatch(fmt::format("type mismatch in export `{}`", want.name), r.error());
+  }
+  return {};
+}
+
+Expected<void> Matcher::module(const ModuleType& a, const ModuleType& e) {
+  for (const CoreImport& need : a.imports) {
+    const CoreImport* give = nullptr;
+    for (const CoreImport& i : e.imports)
+      if (i.module == need.module && i.name == need.name) give = &i;
+    if (!give)
+      return Error{fmt::format(fmt::runtime(link_wording ? "module import `{}::{}` not defined" : "missing expected import `{}::{}`"),
+                               need.module, need.name)};
+    if (auto r = match_core_extern(give->type, need.type, link_wording); !r)
+      return mismatch(fmt::format(fmt::runtime(link_wording ? "module import `{}::{}` has the wrong type" : "type mismatch in import `{}::{}`"),
+                                  need.module, need.name),
+                      r.error());
+  }
+  for (const CoreExport& want : e.exports) {
+    const CoreExport* have = nullptr;
+    for (const CoreExport& x : a.exports)
+      if (x.name == want.name) have = &x;
+    if (!have)
+      return Error{fmt::format(fmt::runtime(link_wording ? "module export `{}` not defined" : "missing expected export `{}`"), want.name)};
+    if (auto r = match_core_extern(have->type, want.type, link_wording); !r)
+      return mismatch(fmt::format(fmt::runtime(link_wording ? "export `{}` has the wrong type" : "type mismatch in export `{}`"), want.name),
+                      r.error());
+  }
+  return {};
+}
+
+Expected<void> Matcher::entity(const EntityType& a, const EntityType& e) {
+  if (a.sort != e.sort) {
+    if (link_wording) {
+      bool resource = e.sort == Sort::Type && e.type.kind == TypeDef::Kind::Resource;
+      return Error{fmt::format("expected {} found {}", resource ? "resource" : e.sort == Sort::Func ? "function" : sort_kind_name(e.sort),
+                               sort_kind_name(a.sort))};
+    }
+    return Error{fmt::format("expected {}, found {}", sort_kind_name(e.sort), sort_kind_name(a.sort))};
+  }
+  switch (a.sort) {
+    case Sort::CoreModule: return module(*a.module, *e.module);
+    case Sort::Func: return func(*a.func, *e.func);
+    case Sort::Value: return value(a.value, e.value);
+    case Sort::Type: return type_def(a.type, e.type);
+    case Sort::Component: return component(*a.component, *e.component);
+    case Sort::Instance: return instance(*a.instance, *e.instance);
+    default: return {};
+  }
+}
+
+}  // namespace wasmrun::component

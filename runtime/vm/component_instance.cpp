@@ -1,0 +1,512 @@
+#include "runtime/vm/component_instance.h"
+
+#include <fmt/format.h>
+
+#include "canonical_abi/resources.h"
+#include "runtime/validate/extern_names.h"
+#include "runtime/vm/invoke.h"
+
+namespace wasmrun::vm {
+
+using component::Definition;
+using component::EntityType;
+using component::Sort;
+using component::TrapKind;
+using component::TrapOr;
+using component::TypeDef;
+using component::Val;
+
+namespace {
+
+struct CoreInstanceItems {
+  std::map<std::string, Extern, std::less<>> exports;
+};
+
+struct InstantiationFailed {
+  ComponentInstantiationError error;
+};
+
+[[noreturn]] void link_error(std::string message) {
+  throw InstantiationFailed{{ComponentInstantiationError::Kind::Link, std::move(message)}};
+}
+[[noreturn]] void trap_error(std::string message) {
+  throw InstantiationFailed{{ComponentInstantiationError::Kind::Trap, std::move(message)}};
+}
+[[noreturn]] void unsupported(std::string message) {
+  throw InstantiationFailed{{ComponentInstantiationError::Kind::Unsupported, std::move(message)}};
+}
+
+wasm::ValType core_type(canon::FlatType t) {
+  switch (t) {
+    case canon::FlatType::I32: return wasm::ValType::I32;
+    case canon::FlatType::I64: return wasm::ValType::I64;
+    case canon::FlatType::F32: return wasm::ValType::F32;
+    case canon::FlatType::F64: return wasm::ValType::F64;
+  }
+  return wasm::ValType::I32;
+}
+
+wasm::FuncType core_signature(const std::vector<canon::FlatType>& params, const std::vector<canon::FlatType>& results) {
+  wasm::FuncType f;
+  for (auto t : params) f.params.push_back(core_type(t));
+  for (auto t : results) f.results.push_back(core_type(t));
+  return f;
+}
+
+// Calls a core function with flat values; a trap comes back as a canonical-ABI trap.
+TrapOr<void> call_core(Store& store, FuncInstance* f, std::span<const canon::FlatValue> args,
+                       std::span<canon::FlatValue> results) {
+  std::vector<VMValue> values(std::max(args.size(), results.size()) + 1);
+  for (size_t i = 0; i < args.size(); ++i) std::memcpy(values[i].bytes, &args[i], sizeof(canon::FlatValue));
+  if (auto trap = invoke_catching(store, f, values)) {
+    // A host function's error (a canonical-ABI trap further in) keeps its message; core traps
+    // are worded as Wasmtime words them.
+    if (trap->code == TrapCode::HostError) return component::Trap{TrapKind::CoreTrap, trap->message};
+    if (trap->code == TrapCode::Unreachable)
+      return component::Trap{TrapKind::CoreTrap, "wasm trap: wasm `unreachable` instruction executed"};
+    return component::Trap{TrapKind::CoreTrap, "wasm trap: " + trap->message};
+  }
+  for (size_t i = 0; i < results.size(); ++i) {
+    canon::FlatValue v = 0;
+    size_t width = f->type->results[i] == wasm::ValType::I32 || f->type->results[i] == wasm::ValType::F32 ? 4 : 8;
+    std::memcpy(&v, values[i].bytes, width);
+    results[i] = v;
+  }
+  return {};
+}
+
+}  // namespace
+
+struct ComponentFrame {
+  ComponentLinker* linker = nullptr;
+  std::shared_ptr<const component::Component> comp;
+  ComponentFrame* env = nullptr;  // where this component was defined (outer aliases)
+  std::unique_ptr<canon::Instance> canon;
+  component::Matcher resources;  // binds the validator's resource types to this store's
+
+  struct ModuleItem {
+    std::shared_ptr<const wasm::Module> module;
+    component::ModuleTypePtr type;
+  };
+  std::vector<ModuleItem> modules;
+  std::vector<std::shared_ptr<CoreInstanceItems>> core_instances;
+  std::vector<FuncInstance*> core_funcs;
+  std::vector<Table*> tables;
+  std::vector<LinearMemory*> memories;
+  std::vector<GlobalInstance*> globals;
+  std::vector<TypeDef> types;
+  std::vector<std::shared_ptr<ComponentFunc>> funcs;
+  std::vector<std::shared_ptr<ComponentClosure>> components;
+  std::vector<std::shared_ptr<ComponentInstance>> instances;
+
+  Store& store() { return linker->store_; }
+
+  EntityType runtime(const EntityType& t) { return component::substitute(t, resources.bound); }
+  component::FuncTypePtr runtime(const component::FuncTypePtr& f) {
+    EntityType t;
+    t.sort = Sort::Func;
+    t.func = f;
+    return runtime(t).func;
+  }
+  const component::ResourceTypePtr& runtime_resource(const component::ResourceTypePtr& r) {
+    auto it = resources.bound.find(r.get());
+    if (it == resources.bound.end()) link_error("resource type not bound at instantiation");
+    return it->second;
+  }
+
+  void push(const ComponentItem& item) {
+    switch (item.type.sort) {
+      case Sort::Func: funcs.push_back(item.func); break;
+      case Sort::Instance: instances.push_back(item.instance); break;
+      case Sort::Component: components.push_back(item.component); break;
+      case Sort::CoreModule: modules.push_back({item.module, item.type.module}); break;
+      case Sort::Type: types.push_back(item.type.type); break;
+      default: unsupported("component values are not supported");
+    }
+  }
+
+  ComponentItem item(component::SortIndex si) {
+    ComponentItem it;
+    it.type.sort = si.sort;
+    switch (si.sort) {
+      case Sort::Func: it.func = funcs[si.index], it.type.func = it.func->type; break;
+      case Sort::Instance: {
+        it.instance = instances[si.index];
+        auto t = std::make_shared<component::InstanceType>();
+        for (const auto& [name, e] : it.instance->exports) t->exports.push_back({name, e.type});
+        it.type.instance = t;
+        break;
+      }
+      case Sort::Component: it.component = components[si.index], it.type.component = it.component->component->type; break;
+      case Sort::CoreModule: it.module = modules[si.index].module, it.type.module = modules[si.index].type; break;
+      case Sort::Type: it.type.type = types[si.index]; break;
+      default: unsupported("component values are not supported");
+    }
+    return it;
+  }
+
+  Extern core_item(component::SortIndex si) {
+    switch (si.sort) {
+      case Sort::CoreFunc: return core_funcs[si.index];
+      case Sort::CoreTable: return tables[si.index];
+      case Sort::CoreMemory: return memories[si.index];
+      case Sort::CoreGlobal: return globals[si.index];
+      default: unsupported("core tags are not supported");
+    }
+  }
+
+  void push_core(const Extern& e) {
+    switch (kind_of(e)) {
+      case wasm::ExternKind::Func: core_funcs.push_back(std::get<FuncInstance*>(e)); break;
+      case wasm::ExternKind::Table: tables.push_back(std::get<Table*>(e)); break;
+      case wasm::ExternKind::Memory: memories.push_back(std::get<LinearMemory*>(e)); break;
+      case wasm::ExternKind::Global: globals.push_back(std::get<GlobalInstance*>(e)); break;
+    }
+  }
+
+  canon::CanonOptions options(const component::CanonOptions& o) {
+    canon::CanonOptions out;
+    out.string_encoding = canon::StringEncoding(o.encoding);
+    Store* st = &store();
+    if (o.memory) {
+      LinearMemory* m = memories[*o.memory];
+      out.memory = [m] { return canon::GuestMemory{m->base(), m->size_bytes()}; };
+    }
+    if (o.realloc) {
+      FuncInstance* f = core_funcs[*o.realloc];
+      out.realloc = [st, f](uint32_t a, uint32_t b, uint32_t c, uint32_t d) -> TrapOr<uint32_t> {
+        canon::FlatValue args[4] = {a, b, c, d}, result = 0;
+        if (auto r = call_core(*st, f, args, {&result, 1}); !r) return r.take_trap();
+        return uint32_t(result);
+      };
+    }
+    if (o.post_return) {
+      FuncInstance* f = core_funcs[*o.post_return];
+      out.post_return = [st, f](std::span<const canon::FlatValue> results) -> TrapOr<void> {
+        return call_core(*st, f, results, {});
+      };
+    }
+    return out;
+  }
+
+  std::shared_ptr<ComponentInstance> run(const std::map<std::string, ComponentItem>* args);
+  std::optional<ComponentItem> satisfiable(const EntityType& t);
+  void lower(const Definition& d);
+  void resource_builtin(const Definition& d);
+  void instantiate_core(const Definition& d);
+};
+
+// An import the host need not provide (Wasmtime's linker): a type with an equality bound, and
+// an instance with nothing else to provide. Anything else missing is a link error.
+std::optional<ComponentItem> ComponentFrame::satisfiable(const EntityType& t) {
+  ComponentItem item;
+  item.type = runtime(t);
+  if (t.sort == Sort::Type) {
+    if (t.type.kind == TypeDef::Kind::Resource && !resources.bound.count(t.type.resource.get())) return std::nullopt;
+    return item;
+  }
+  if (t.sort != Sort::Instance) return std::nullopt;
+  item.instance = std::make_shared<ComponentInstance>();
+  for (const auto& e : t.instance->exports) {
+    auto inner = satisfiable(e.type);
+    if (!inner) return std::nullopt;
+    item.instance->exports[e.name] = *inner;
+  }
+  return item;
+}
+
+const ComponentItem* ComponentInstance::find(std::string_view name) const {
+  auto it = exports.find(name);
+  return it == exports.end() ? nullptr : &it->second;
+}
+
+ComponentLinker::ComponentLinker(Store& store) : store_(store) {}
+ComponentLinker::~ComponentLinker() = default;
+
+void ComponentLinker::define(const std::string& name, ComponentItem item) { defined_[name] = std::move(item); }
+
+const ComponentItem* ComponentLinker::lookup(std::string_view name) const {
+  auto it = defined_.find(name);
+  if (it != defined_.end()) return &it->second;
+  // Semver-compatible match of a versioned interface name: the newest compatible provider.
+  auto wanted = component::parse_extern_name(name, true);
+  if (!wanted || wanted->kind != component::ExternName::Kind::Interface || wanted->version.empty()) return nullptr;
+  const ComponentItem* best = nullptr;
+  for (const auto& [have_name, item] : defined_) {
+    auto have = component::parse_extern_name(have_name, true);
+    if (!have || have->unversioned != wanted->unversioned || have->version.empty()) continue;
+    if (component::semver_compatible(have->version, wanted->version)) best = &item;
+  }
+  return best;
+}
+
+std::shared_ptr<const CompiledModule> ComponentLinker::compiled(const std::shared_ptr<const wasm::Module>& m) {
+  auto it = compiled_.find(m.get());
+  if (it != compiled_.end()) return it->second;
+  auto c = compile_module(store_.engine(), *m);
+  if (!c) link_error("core module failed to compile: " + c.error().message);
+  compiled_[m.get()] = *c;
+  return *c;
+}
+
+void ComponentFrame::instantiate_core(const Definition& d) {
+  auto module = linker->compiled(modules[d.index].module);
+  std::vector<Extern> imports;
+  for (const wasm::Import& i : module->module.imports) {
+    std::shared_ptr<CoreInstanceItems> from;
+    for (const auto& a : d.items)
+      if (a.name == i.module) from = core_instances[a.item.index];
+    if (!from) link_error(fmt::format("module import `{}::{}` not defined", i.module, i.name));
+    auto e = from->exports.find(i.name);
+    if (e == from->exports.end()) link_error(fmt::format("module import `{}::{}` not defined", i.module, i.name));
+    imports.push_back(e->second);
+  }
+  auto inst = vm::instantiate(store(), module, imports);
+  if (!inst) trap_error(inst.error().message);
+  auto items = std::make_shared<CoreInstanceItems>();
+  for (const auto& [name, e] : (*inst)->exports()) items->exports.emplace(name, e);
+  core_instances.push_back(std::move(items));
+}
+
+void ComponentFrame::lower(const Definition& d) {
+  std::shared_ptr<ComponentFunc> callee = funcs[d.index];
+  auto abi = std::make_shared<canon::FuncAbi>(canon::compute_abi(*callee->type));
+  auto opts = std::make_shared<canon::CanonOptions>(options(d.options));
+  canon::Instance* caller = canon.get();
+  Store* st = &store();
+  wasm::FuncType sig = core_signature(abi->lower_core_params(), abi->lower_core_results());
+  auto f = st->create_host_func(sig, [callee, abi, opts, caller, st](Caller&, std::span<VMValue> values) -> Expected<void> {
+    size_t np = abi->lower_core_params().size(), nr = abi->lower_core_results().size();
+    std::vector<canon::FlatValue> args(np), results(nr);
+    for (size_t i = 0; i < np; ++i) std::memcpy(&args[i], values[i].bytes, sizeof(canon::FlatValue));
+    auto call = [&](std::span<Val> a, canon::ResultSink sink, canon::Instance& from) -> TrapOr<void> {
+      if (callee->host) return callee->host(a, sink, &from);
+      auto core = [&](std::span<const canon::FlatValue> ca, std::span<canon::FlatValue> cr) {
+        return call_core(*st, callee->core, ca, cr);
+      };
+      return canon::canon_lift(callee->abi, callee->options, *callee->instance, &from, a, core, sink);
+    };
+    auto r = canon::canon_lower(*abi, *opts, *caller, args, results, call, bool(callee->host));
+    if (!r) {
+      // Between components the adapter traps, as Wasmtime's fused adapters do.
+      const std::string& m = r.trap().message;
+      if (callee->host || m.starts_with("wasm trap: ")) return Error{m};
+      return Error{"wasm trap: " + m};
+    }
+    for (size_t i = 0; i < nr; ++i) {
+      std::memset(values[i].bytes, 0, sizeof values[i].bytes);
+      std::memcpy(values[i].bytes, &results[i], sizeof(canon::FlatValue));
+    }
+    return {};
+  });
+  if (!f) link_error(f.error().message);
+  core_funcs.push_back(*f);
+}
+
+void ComponentFrame::resource_builtin(const Definition& d) {
+  component::ResourceTypePtr type = runtime_resource(d.type.resource);
+  canon::Instance* inst = canon.get();
+  using V = wasm::ValType;
+  Expected<FuncInstance*> f = Error{};
+  switch (d.kind) {
+    case Definition::Kind::ResourceNew:
+      f = store().create_host_func({{V::I32}, {V::I32}}, [type, inst](Caller&, std::span<VMValue> v) -> Expected<void> {
+        uint32_t rep;
+        std::memcpy(&rep, v[0].bytes, 4);
+        auto r = canon::resource_new(*inst, *type, rep);
+        if (!r) return Error{r.trap().message};
+        uint32_t h = *r;
+        std::memcpy(v[0].bytes, &h, 4);
+        return {};
+      });
+      break;
+    case Definition::Kind::ResourceRep:
+      f = store().create_host_func({{V::I32}, {V::I32}}, [type, inst](Caller&, std::span<VMValue> v) -> Expected<void> {
+        uint32_t h;
+        std::memcpy(&h, v[0].bytes, 4);
+        auto r = canon::resource_rep(*inst, *type, h);
+        if (!r) return Error{r.trap().message};
+        uint32_t rep = *r;
+        std::memcpy(v[0].bytes, &rep, 4);
+        return {};
+      });
+      break;
+    default:
+      f = store().create_host_func({{V::I32}, {}}, [type, inst](Caller&, std::span<VMValue> v) -> Expected<void> {
+        uint32_t h;
+        std::memcpy(&h, v[0].bytes, 4);
+        auto r = canon::resource_drop(*inst, *type, h);
+        if (!r) return Error{r.trap().message};
+        return {};
+      });
+      break;
+  }
+  if (!f) link_error(f.error().message);
+  core_funcs.push_back(*f);
+}
+
+std::shared_ptr<ComponentInstance> ComponentFrame::run(const std::map<std::string, ComponentItem>* args) {
+  auto result = std::make_shared<ComponentInstance>();
+  resources.bind_any = true;
+  resources.link_wording = true;
+  for (const Definition& d : comp->definitions) {
+    switch (d.kind) {
+      case Definition::Kind::CoreModule:
+        modules.push_back({comp->modules[d.index], component::module_type(*comp->modules[d.index])});
+        break;
+      case Definition::Kind::CoreInstantiate: instantiate_core(d); break;
+      case Definition::Kind::CoreInlineInstance: {
+        auto items = std::make_shared<CoreInstanceItems>();
+        for (const auto& e : d.items) items->exports.emplace(e.name, core_item(e.item));
+        core_instances.push_back(std::move(items));
+        break;
+      }
+      case Definition::Kind::Component: {
+        auto closure = std::make_shared<ComponentClosure>();
+        closure->component = comp->components[d.index];
+        closure->env = this;
+        components.push_back(std::move(closure));
+        break;
+      }
+      case Definition::Kind::Instantiate: {
+        std::shared_ptr<ComponentClosure> closure = components[d.index];
+        std::map<std::string, ComponentItem> given;
+        for (const auto& a : d.items) given[a.name] = item(a.item);
+        auto frame = std::make_shared<ComponentFrame>();
+        frame->linker = linker;
+        frame->comp = closure->component;
+        frame->env = closure->env;
+        frame->canon = std::make_unique<canon::Instance>(canon.get());
+        linker->frames_.push_back(frame);
+        std::shared_ptr<ComponentInstance> inst = frame->run(&given);
+        ComponentItem it;
+        it.type.sort = Sort::Instance;
+        it.instance = inst;
+        auto t = std::make_shared<component::InstanceType>();
+        for (const auto& [name, e] : inst->exports) t->exports.push_back({name, e.type});
+        if (auto r = resources.entity(EntityType{Sort::Instance, nullptr, nullptr, nullptr, {}, nullptr, t}, d.entity); !r)
+          link_error("instance type mismatch: " + r.error().message);
+        instances.push_back(inst);
+        break;
+      }
+      case Definition::Kind::InlineInstance: {
+        auto inst = std::make_shared<ComponentInstance>();
+        for (const auto& e : d.items) inst->exports[e.name] = item(e.item);
+        instances.push_back(std::move(inst));
+        break;
+      }
+      case Definition::Kind::AliasExport: {
+        const ComponentItem* e = instances[d.index]->find(d.name);
+        if (!e) link_error(fmt::format("instance has no export `{}`", d.name));
+        if (auto r = resources.entity(e->type, d.entity); !r) link_error("alias type mismatch: " + r.error().message);
+        push(*e);
+        break;
+      }
+      case Definition::Kind::AliasCoreExport: {
+        auto it = core_instances[d.index]->exports.find(d.name);
+        if (it == core_instances[d.index]->exports.end()) link_error(fmt::format("core instance has no export `{}`", d.name));
+        push_core(it->second);
+        break;
+      }
+      case Definition::Kind::AliasOuter: {
+        ComponentFrame* f = this;
+        for (uint32_t i = 0; i < d.outer_count; ++i) f = f->env;
+        if (d.sort == Sort::Component) components.push_back(f->components[d.index]);
+        else if (d.sort == Sort::CoreModule) modules.push_back(f->modules[d.index]);
+        break;
+      }
+      case Definition::Kind::Type: {
+        if (d.type.kind == TypeDef::Kind::Resource && !resources.bound.count(d.type.resource.get())) {
+          auto r = std::make_shared<component::ResourceType>();
+          r->impl = canon.get();
+          if (d.dtor) {
+            FuncInstance* dtor = core_funcs[*d.dtor];
+            Store* st = &store();
+            r->dtor = [st, dtor](uint32_t rep) -> TrapOr<void> {
+              canon::FlatValue arg = rep;
+              return call_core(*st, dtor, {&arg, 1}, {});
+            };
+          }
+          resources.bound[d.type.resource.get()] = r;
+        }
+        EntityType t;
+        t.sort = Sort::Type;
+        t.type = d.type;
+        types.push_back(runtime(t).type);
+        break;
+      }
+      case Definition::Kind::CanonLift: {
+        auto f = std::make_shared<ComponentFunc>();
+        f->type = runtime(d.func);
+        f->abi = canon::compute_abi(*f->type);
+        f->core = core_funcs[d.index];
+        f->options = options(d.options);
+        f->instance = canon.get();
+        funcs.push_back(std::move(f));
+        break;
+      }
+      case Definition::Kind::CanonLower: lower(d); break;
+      case Definition::Kind::ResourceNew:
+      case Definition::Kind::ResourceDrop:
+      case Definition::Kind::ResourceRep: resource_builtin(d); break;
+      case Definition::Kind::Import: {
+        const ComponentItem* given = nullptr;
+        if (args) {
+          auto it = args->find(d.name);
+          if (it != args->end()) given = &it->second;
+        } else {
+          given = linker->lookup(d.name);
+        }
+        std::optional<ComponentItem> synthesized;
+        if (!given && (synthesized = satisfiable(d.entity))) given = &*synthesized;
+        if (!given) link_error(fmt::format("import `{}` was not found", d.name));
+        if (auto r = resources.entity(given->type, d.entity); !r)
+          link_error(fmt::format("import `{}` has the wrong type: {}", d.name, r.error().message));
+        push(*given);
+        break;
+      }
+      case Definition::Kind::Export: {
+        ComponentItem it = item(d.items[0].item);
+        it.type = runtime(d.entity);
+        if (it.type.sort == Sort::Type) it.type.type = types[d.items[0].item.index];
+        result->exports[d.name] = it;
+        push(it);
+        break;
+      }
+    }
+  }
+  return result;
+}
+
+std::variant<std::shared_ptr<ComponentInstance>, ComponentInstantiationError> ComponentLinker::instantiate(
+    std::shared_ptr<const component::Component> c) {
+  auto frame = std::make_shared<ComponentFrame>();
+  frame->linker = this;
+  frame->comp = std::move(c);
+  frame->canon = std::make_unique<canon::Instance>();
+  frames_.push_back(frame);
+  try {
+    return frame->run(nullptr);
+  } catch (InstantiationFailed& f) {
+    return std::move(f.error);
+  }
+}
+
+TrapOr<std::optional<Val>> ComponentLinker::call(ComponentFunc& f, std::span<const Val> args) {
+  if (f.host) {
+    std::vector<Val> a(args.begin(), args.end());
+    std::optional<Val> result;
+    auto sink = [&](std::optional<Val> v) -> TrapOr<void> {
+      result = std::move(v);
+      return {};
+    };
+    if (auto r = f.host(a, sink, nullptr); !r) return r.take_trap();
+    return result;
+  }
+  auto core = [&](std::span<const canon::FlatValue> a, std::span<canon::FlatValue> r) {
+    return call_core(store_, f.core, a, r);
+  };
+  return canon::call_lifted(f.abi, f.options, *f.instance, nullptr, args, core);
+}
+
+}  // namespace wasmrun::vm

@@ -1,0 +1,103 @@
+// Component instances (component Explainer "Instance Definitions", CanonicalABI.md "canon lift",
+// "canon lower", resource built-ins): instantiation of a validated component in a store — its
+// core modules and instances linked together, nested components, aliases, imports and exports —
+// and calls into its lifted functions. Lifting and lowering are canonical_abi's; this layer
+// binds them to core functions, memories and the store.
+#pragma once
+
+#include <map>
+#include <memory>
+#include <optional>
+#include <span>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "canonical_abi/call.h"
+#include "canonical_abi/instance.h"
+#include "runtime/component/component.h"
+#include "runtime/component/type_matching.h"
+#include "runtime/vm/compiled_module.h"
+#include "runtime/vm/instance.h"
+#include "wasmrun/component/val.h"
+
+namespace wasmrun::vm {
+
+class ComponentInstance;
+struct ComponentFrame;
+
+// A component-level function: lifted from a core function of some component instance, or
+// provided by the host.
+struct ComponentFunc {
+  component::FuncTypePtr type;  // with this store's resource types
+  canon::FuncAbi abi;
+  // Lifted.
+  FuncInstance* core = nullptr;
+  canon::CanonOptions options;
+  canon::Instance* instance = nullptr;
+  // Host: receives the lifted arguments and gives the result to the sink.
+  std::function<component::TrapOr<void>(std::span<component::Val> args, canon::ResultSink on_result,
+                                        canon::Instance* caller)>
+      host;
+};
+
+// A component together with the instance whose index spaces its outer aliases see. The frame
+// belongs to the linker that instantiated it (a pointer, not a share: frames hold closures).
+struct ComponentClosure {
+  std::shared_ptr<const component::Component> component;
+  ComponentFrame* env = nullptr;
+};
+
+// An item of a component sort, with its type as this store sees it (resources resolved).
+struct ComponentItem {
+  component::EntityType type;
+  std::shared_ptr<ComponentFunc> func;
+  std::shared_ptr<ComponentInstance> instance;
+  std::shared_ptr<ComponentClosure> component;
+  std::shared_ptr<const wasm::Module> module;
+};
+
+class ComponentInstance {
+ public:
+  std::map<std::string, ComponentItem, std::less<>> exports;
+  const ComponentItem* find(std::string_view name) const;
+};
+
+struct ComponentInstantiationError {
+  enum class Kind : uint8_t { Link, Trap, Unsupported } kind = Kind::Link;
+  std::string message;
+};
+
+// Instantiates components in one store. Items defined on the linker satisfy the imports of the
+// components it instantiates, by name; a versioned interface name also matches imports of an
+// older compatible version (Wasmtime's semver rule: a provider of `a:b/c@0.2.12` satisfies
+// `a:b/c@0.2.0`).
+class ComponentLinker {
+ public:
+  explicit ComponentLinker(Store& store);
+  ~ComponentLinker();
+
+  Store& store() { return store_; }
+
+  void define(const std::string& name, ComponentItem item);
+  const ComponentItem* lookup(std::string_view name) const;
+
+  std::variant<std::shared_ptr<ComponentInstance>, ComponentInstantiationError> instantiate(
+      std::shared_ptr<const component::Component> c);
+
+  // Calls a function from the host with component values; the result, if any, or a trap.
+  component::TrapOr<std::optional<component::Val>> call(ComponentFunc& f, std::span<const component::Val> args);
+
+ private:
+  friend struct ComponentFrame;
+  std::shared_ptr<const CompiledModule> compiled(const std::shared_ptr<const wasm::Module>& m);
+
+  Store& store_;
+  std::map<std::string, ComponentItem, std::less<>> defined_;
+  std::unordered_map<const wasm::Module*, std::shared_ptr<const CompiledModule>> compiled_;
+  // Every frame and canonical-ABI instance lives as long as the linker: functions, resource
+  // types and handles refer to them.
+  std::vector<std::shared_ptr<ComponentFrame>> frames_;
+};
+
+}  // namespace wasmrun::vm
