@@ -364,3 +364,28 @@ TEST_CASE("imports the linker leaves open are given, and checked, per instantiat
     CHECK(i32(call<int32_t(int32_t)>(a, "load", 8)) == 41);
   }
 }
+
+TEST_CASE("a store's limits hold for the memories and tables of pooled instances") {
+  Module module = compile(kDirtyable);
+  Linker linker(engine());
+  for (bool pooled : {false, true}) {
+    CAPTURE(pooled);
+    PoolingAllocator pool = make_pool(2);
+    InstancePre pre = make_pre(linker, module, pooled ? &pool : nullptr);
+    Store store(engine());
+    store.set_limits(StoreLimits{.max_memory_size = 2 * 65536, .max_table_elements = 3});
+    Instance inst = instantiate(pre, store);
+    CHECK(i32(call<int32_t(int32_t)>(inst, "grow", 2)) == -1);
+    REQUIRE(store.limit_refusal());
+    CHECK(*store.limit_refusal() == "memory.grow to 3 pages (196608 bytes) was refused: the limit is 131072 bytes");
+    CHECK(i32(call<int32_t(int32_t)>(inst, "grow", 1)) == 1);
+    CHECK(i32(call<int32_t()>(inst, "grow_table")) == -1);
+
+    Store small(engine());
+    small.set_limits(StoreLimits{.max_memory_size = 0});
+    auto refused = pre.instantiate(small);
+    REQUIRE_FALSE(refused);
+    CHECK(refused.error().message == "memory minimum size of 1 pages (65536 bytes) exceeds the limit of 0 bytes");
+    CHECK(pool.in_use() == (pooled ? 1 : 0));
+  }
+}
