@@ -140,10 +140,9 @@ Expected<Instance*> allocate(Store& store, const std::shared_ptr<const InstanceP
     slot = *s;
     block = s->instance;  // zero past what the previous user wrote, which the constructors below overwrite
   } else {
-    size_t bytes = (l.size + 63) & ~size_t(63);
-    block = static_cast<uint8_t*>(std::aligned_alloc(64, bytes));
-    if (!block) return Error{fmt::format("cannot allocate {} bytes for an instance", bytes)};
-    std::memset(block, 0, l.size);
+    // calloc's alignment (16) covers every array; a large block comes zeroed from fresh pages.
+    block = static_cast<uint8_t*>(std::calloc(1, l.size));
+    if (!block) return Error{fmt::format("cannot allocate {} bytes for an instance", l.size)};
   }
   const CompiledModule& cm = *pre->module;
   const wasm::Module& m = cm.module;
@@ -213,12 +212,13 @@ void Instance::destroy(Instance* inst) {
   const wasm::Module& m = inst->module->module;
   uint8_t* block = reinterpret_cast<uint8_t*>(inst);
   uint64_t memory_bytes = 0;
-  uint32_t table_elements[64] = {};
+  // A pooled instance has at most kMaxPoolTables (its template was checked against the pool).
+  uint32_t table_elements[kMaxPoolTables] = {};
   uint32_t defined_tables = uint32_t(m.tables.size() - m.imported_tables);
   for (size_t i = m.imported_tables; i < m.tables.size(); ++i) {
     Table* t = inst->tables[i];
     if (!t) continue;  // instantiation failed before making it
-    if (i - m.imported_tables < 64) table_elements[i - m.imported_tables] = t->size();
+    if (inst->slot) table_elements[i - m.imported_tables] = t->size();
     t->~Table();
   }
   if (pre.options.pool) {
@@ -233,8 +233,7 @@ void Instance::destroy(Instance* inst) {
   std::shared_ptr<const InstancePre> keep = std::move(inst->pre);
   inst->~Instance();
   if (slot) {
-    keep->options.pool->release(*slot, memory_bytes, keep->layout.size, table_elements,
-                                std::min<uint32_t>(defined_tables, 64));
+    keep->options.pool->release(*slot, memory_bytes, keep->layout.size, table_elements, defined_tables);
   } else {
     std::free(block);
   }

@@ -9,6 +9,10 @@ namespace wasmrun::vm {
 
 namespace {
 
+// Blocks come from calloc (16-byte aligned) or pool slots (page aligned).
+static_assert(alignof(Instance) <= 16 && alignof(GlobalInstance) <= 16 && alignof(Table) <= 16 &&
+              alignof(LinearMemory) <= 16 && alignof(VMFuncRef) <= 16);
+
 InstanceLayout layout_of(const wasm::Module& m) {
   InstanceLayout l;
   size_t at = sizeof(Instance);

@@ -29,6 +29,8 @@ Error system_error(const char* what) {
 
 Expected<std::unique_ptr<PoolingAllocator>> PoolingAllocator::create(const PoolingConfig& config) {
   if (config.instances == 0) return Error{"pooling allocator: the pool needs at least one instance slot"};
+  if (config.max_tables > kMaxPoolTables)
+    return Error{fmt::format("pooling allocator: a slot holds at most {} tables", kMaxPoolTables)};
   if (config.max_memory_bytes > uint64_t(wasm::kMaxPages32) * wasm::kPageSize)
     return Error{"pooling allocator: a slot's memory cannot exceed 4 GiB"};
   std::unique_ptr<PoolingAllocator> pool(new PoolingAllocator(config));

@@ -30,6 +30,9 @@ struct PoolingConfig {
   size_t keep_resident_bytes = 0;
 };
 
+// The most tables a slot may hold (PoolingConfig::max_tables).
+inline constexpr uint32_t kMaxPoolTables = 64;
+
 // Exhaustion is a distinct condition (HTTP servers answer 503): its message starts with this.
 inline constexpr const char* kPoolExhausted = "pooling allocator: all";
 

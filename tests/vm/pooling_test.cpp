@@ -389,3 +389,15 @@ TEST_CASE("a store's limits hold for the memories and tables of pooled instances
     CHECK(pool.in_use() == (pooled ? 1 : 0));
   }
 }
+
+TEST_CASE("a pool's configuration is checked when it is made") {
+  auto zero = PoolingAllocator::create(PoolingConfig{.instances = 0});
+  REQUIRE_FALSE(zero);
+  CHECK(zero.error().message == "pooling allocator: the pool needs at least one instance slot");
+  auto tables = PoolingAllocator::create(PoolingConfig{.instances = 1, .max_tables = 65});
+  REQUIRE_FALSE(tables);
+  CHECK(tables.error().message == "pooling allocator: a slot holds at most 64 tables");
+  auto memory = PoolingAllocator::create(PoolingConfig{.instances = 1, .max_memory_bytes = (uint64_t(4) << 30) + 65536});
+  REQUIRE_FALSE(memory);
+  CHECK(memory.error().message == "pooling allocator: a slot's memory cannot exceed 4 GiB");
+}
