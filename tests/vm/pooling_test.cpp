@@ -17,7 +17,11 @@ using namespace wasmrun;
 namespace {
 
 const Engine& engine() {
-  static Engine e = Engine::create(Config{.opt_level = 0}).take();
+  static Engine e = [] {
+    Config config;
+    config.opt_level = 0;
+    return Engine::create(config).take();
+  }();
   return e;
 }
 
@@ -382,7 +386,7 @@ TEST_CASE("a store's limits hold for the memories and tables of pooled instances
     CHECK(i32(call<int32_t()>(inst, "grow_table")) == -1);
 
     Store small(engine());
-    small.set_limits(StoreLimits{.max_memory_size = 0});
+    small.set_limits(StoreLimits{.max_memory_size = 0, .max_table_elements = std::nullopt});
     auto refused = pre.instantiate(small);
     REQUIRE_FALSE(refused);
     CHECK(refused.error().message == "memory minimum size of 1 pages (65536 bytes) exceeds the limit of 0 bytes");
