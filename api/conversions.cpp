@@ -52,16 +52,25 @@ ExternKind from_wasm(wasm::ExternKind k) {
   return ExternKind::Func;
 }
 
-Extern from_vm(const vm::Extern& e) {
+Extern from_vm(const vm::Extern& e, const detail::StoreRef& store) {
   return std::visit(
-      [](auto* p) -> Extern {
+      [&](auto* p) -> Extern {
         using T = std::remove_pointer_t<decltype(p)>;
-        if constexpr (std::is_same_v<T, vm::FuncInstance>) return Func(p);
-        else if constexpr (std::is_same_v<T, vm::Table>) return Table(p);
-        else if constexpr (std::is_same_v<T, vm::LinearMemory>) return Memory(p);
-        else return Global(p);
+        if constexpr (std::is_same_v<T, vm::FuncInstance>) return Func(store, p);
+        else if constexpr (std::is_same_v<T, vm::Table>) return Table(store, p);
+        else if constexpr (std::is_same_v<T, vm::LinearMemory>) return Memory(store, p);
+        else return Global(store, p);
       },
       e);
+}
+
+const detail::StoreRef& store_of(const Extern& e) {
+  return std::visit([](const auto& handle) -> const detail::StoreRef& { return handle.store_ref(); }, e);
+}
+
+const char* describe(const Extern& e) {
+  static constexpr const char* kNames[] = {"function", "memory", "table", "global"};
+  return kNames[e.index()];
 }
 
 vm::Extern to_vm(const Extern& e) {

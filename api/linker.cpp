@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include "api/conversions.h"
+
 namespace wasmrun {
 
 Expected<void> Linker::add(const std::string& module, const std::string& name, Definition d) {
@@ -11,17 +13,26 @@ Expected<void> Linker::add(const std::string& module, const std::string& name, D
 }
 
 Expected<void> Linker::func_new(const std::string& module, const std::string& name, FuncType type, HostFunction f) {
-  return add(module, name, Definition{std::function<Expected<Func>(Store&)>(
-                               [type = std::move(type), f = std::move(f)](Store& store) {
-                                 return Func::create(store, type, f);
-                               })});
+  // One callable for every store: each store's Func calls it through a shared pointer.
+  auto shared = std::make_shared<HostFunction>(std::move(f));
+  return func_factory(module, name, [type = std::move(type), shared](Store& store) {
+    return Func::create(store, type, [shared](Caller& caller, std::span<RawValue> values) {
+      return (*shared)(caller, values);
+    });
+  });
+}
+
+Expected<void> Linker::func_factory(const std::string& module, const std::string& name, FuncFactory make) {
+  return add(module, name, Definition{std::make_shared<FuncFactory>(std::move(make))});
 }
 
 Expected<void> Linker::define(const std::string& module, const std::string& name, const Extern& item) {
+  if (auto alive = api::store_of(item).get(api::describe(item)); !alive) return alive.error();
   return add(module, name, Definition{item});
 }
 
 Expected<void> Linker::define_instance(const std::string& module, const Instance& instance) {
+  if (auto alive = instance.store_ref().get("instance"); !alive) return alive.error();
   for (const auto& [name, item] : instance.exports())
     if (auto ok = define(module, name, item); !ok) return ok;
   return {};
@@ -36,19 +47,23 @@ Expected<Instance> Linker::instantiate(Store& store, const Module& module) const
 }
 
 Expected<std::vector<std::optional<Extern>>> Linker::resolve(Store& store, const Module& module,
-                                                              bool leave_undefined_open) const {
+                                                              bool for_template) const {
   std::vector<std::optional<Extern>> imports;
   for (const ImportDesc& im : module.imports()) {
     auto it = definitions_.find({im.module, im.name});
-    if (it == definitions_.end() && leave_undefined_open) {
+    if (it == definitions_.end() && for_template) {
       imports.emplace_back();
       continue;
     }
-    if (it == definitions_.end()) return Error{fmt::format("unknown import: \"{}\" \"{}\" is not defined", im.module, im.name)};
+    if (it == definitions_.end())
+      return Error::link(fmt::format("unknown import: \"{}\" \"{}\" is not defined", im.module, im.name));
     if (const auto* item = std::get_if<Extern>(&it->second)) {
+      if (!for_template)
+        if (auto ok = api::store_of(*item).check_in(store, api::describe(*item)); !ok)
+          return Error::link(fmt::format("import \"{}\" \"{}\": {}", im.module, im.name, ok.error().message));
       imports.push_back(*item);
     } else {
-      auto f = std::get<std::function<Expected<Func>(Store&)>>(it->second)(store);
+      auto f = (*std::get<std::shared_ptr<FuncFactory>>(it->second))(store);
       if (!f) return f.error();
       imports.push_back(*f);
     }

@@ -1,19 +1,29 @@
 #include "wasmrun/store.h"
 
+#include <cstdio>
+#include <cstdlib>
+
 #include "runtime/vm/store.h"
 
 namespace wasmrun {
 
-Store::Store(const Engine& engine) : impl_(std::make_unique<vm::Store>(engine.impl())) { impl_->embedder = this; }
+Store::Store(const Engine& engine) : engine_(engine), impl_(std::make_shared<vm::Store>(engine.impl())) {
+  impl_->embedder = this;
+}
 Store::~Store() = default;
 
-Store::Store(Store&& other) noexcept : impl_(std::move(other.impl_)), data_(other.data_) {
+Store::Store(Store&& other) noexcept
+    : engine_(other.engine_), impl_(std::move(other.impl_)), data_(std::move(other.data_)) {
   if (impl_) impl_->embedder = this;
 }
 
 Store& Store::operator=(Store&& other) noexcept {
+  if (this == &other) return *this;
+  data_.reset();
+  impl_.reset();  // before the engine it was created in can go
+  engine_ = other.engine_;
   impl_ = std::move(other.impl_);
-  data_ = other.data_;
+  data_ = std::move(other.data_);
   if (impl_) impl_->embedder = this;
   return *this;
 }
@@ -32,5 +42,27 @@ void Store::set_limits(const StoreLimits& limits) {
 std::optional<std::string> Store::limit_refusal() const { return impl_->limit_refusal(); }
 
 Store* Store::from(vm::Store& store) { return static_cast<Store*>(store.embedder); }
+
+namespace detail {
+
+Expected<vm::Store*> StoreRef::get(const char* what) const {
+  if (vm::Store* s = get_or_null()) return s;
+  return Error{std::string("the ") + what + " belongs to a store that was destroyed"};
+}
+
+vm::Store& StoreRef::get_or_abort(const char* what) const {
+  if (vm::Store* s = get_or_null()) return *s;
+  std::fprintf(stderr, "wasmrun: a %s was used after its store was destroyed\n", what);
+  std::abort();
+}
+
+Expected<void> StoreRef::check_in(const Store& store, const char* what) const {
+  auto s = get(what);
+  if (!s) return s.error();
+  if (*s != &store.impl()) return Error{std::string("the ") + what + " belongs to another store"};
+  return {};
+}
+
+}  // namespace detail
 
 }  // namespace wasmrun

@@ -28,7 +28,7 @@ Expected<void> Wasi::add_to_linker(Linker& linker) const {
                                     [def](Store& store) -> Expected<Func> {
                                       auto f = store.impl().create_host_func(def.type, def.callback);
                                       if (!f) return f.error();
-                                      return Func(*f);
+                                      return Func(store.ref(), *f);
                                     });
     if (!made) return made;
   }
@@ -36,6 +36,8 @@ Expected<void> Wasi::add_to_linker(Linker& linker) const {
 }
 
 Expected<Wasi::CallOutcome> Wasi::call(const Func& func, std::span<const Val> args) {
+  auto store = func.store_ref().get("function");
+  if (!store) return store.error();
   const wasm::FuncType& t = *func.impl()->type;
   if (args.size() != t.params.size())
     return Error{fmt::format("the function takes {} arguments, {} were given", t.params.size(), args.size())};
@@ -47,8 +49,8 @@ Expected<Wasi::CallOutcome> Wasi::call(const Func& func, std::span<const Val> ar
     std::memcpy(values[i].bytes, args[i].raw().bytes, 16);
   }
   CallOutcome outcome;
-  if (auto trap = vm::invoke_catching(*func.impl()->store, func.impl(), values)) {
-    if (trap->code != vm::TrapCode::Exit) return Error{trap->message};
+  if (auto trap = vm::invoke_catching(**store, func.impl(), values)) {
+    if (trap->code != vm::TrapCode::Exit) return Error::from_trap(std::move(*trap));
     outcome.exit_status = trap->exit_status;
     return outcome;
   }

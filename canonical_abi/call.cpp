@@ -53,7 +53,7 @@ TrapOr<void> canon_lift(const FuncAbi& abi, const CanonOptions& opts, Instance& 
     return Trap{TrapKind::TypeMismatch, "type mismatch: expected " + std::to_string(abi.type.params.size()) +
                                             " arguments, found " + std::to_string(args.size())};
   }
-  if (!may_enter_from(callee, caller)) return Trap{TrapKind::CannotEnter, "cannot enter component instance"};
+  if (!may_call(callee, caller)) return Trap{TrapKind::CannotEnter, "cannot enter component instance"};
   set_entered(callee, caller, true);
   CallScope scope;
   auto outcome = catch_trap([&] {

@@ -22,7 +22,7 @@ using CoreCallee = FunctionRef<TrapOr<void>(std::span<const FlatValue> args, std
 using ResultSink = FunctionRef<TrapOr<void>(std::optional<Val> result)>;
 
 // `canon lift`: calls the core function `core` of instance `callee` from `caller` (null: the
-// host) with component-level `args`. Traps when `callee` may not be entered, lowers the
+// host) with component-level `args`. Traps when `callee` may not be called (may_call), lowers the
 // arguments into the callee (flat, or through realloc into memory), calls `core`, lifts its
 // result into `on_result`, checks that every borrow lent to the callee was dropped, then runs
 // post-return. A trap leaves the entered instances locked down (may_enter stays false, as in

@@ -6,7 +6,9 @@
 #include <cstdint>
 #include <cstring>
 #include <functional>
+#include <memory>
 #include <span>
+#include <string>
 #include <vector>
 
 #include "canonical_abi/instance.h"
@@ -52,6 +54,9 @@ class Cx {
   // adapters' ("string content out-of-bounds").
   bool host_peer = false;
   GuestMemory mem;
+  // Strings decoded from utf16 or latin1 for std::string_view arguments of a typed host
+  // function; they live as long as the call (this context).
+  std::vector<std::unique_ptr<std::string>> decoded_strings;
 
   void refresh_memory() {
     if (opts.memory) mem = opts.memory();

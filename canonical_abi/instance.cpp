@@ -13,7 +13,7 @@ uint32_t HandleTable::add(const ResourceHandle& h) {
   }
   uint32_t i = uint32_t(entries_.size());
   if (i > max_length_) {
-    raise(TrapKind::TableFull, fmt::format("resource handle table is full ({} handles)", max_length_));
+    raise(TrapKind::TableFull, fmt::format("cannot allocate another handle: the table holds its maximum of {} handles", max_length_));
   }
   entries_.push_back(h);
   return i;
@@ -50,6 +50,11 @@ bool may_enter_from(const Instance& callee, const Instance* caller) {
     if (!i->may_enter) return false;
   }
   return true;
+}
+
+bool may_call(const Instance& callee, const Instance* caller) {
+  if (caller && (is_ancestor_or_self(&callee, caller) || is_ancestor_or_self(caller, &callee))) return false;
+  return may_enter_from(callee, caller);
 }
 
 void set_entered(Instance& callee, const Instance* caller, bool entered) {

@@ -75,6 +75,13 @@ class Instance {
 bool may_enter_from(const Instance& callee, const Instance* caller);
 void set_entered(Instance& callee, const Instance* caller, bool entered);
 
+// Whether a lifted function of `callee` may be called from `caller` (null: the host) now: it
+// may be entered, and the two are not the same instance nor one an ancestor of the other.
+// The spec (definitions.py) allows such "donut wrapping" calls, but its test suite traps on
+// them "for now" (test/async/trap-on-reenter.wast), as Wasmtime does, with "cannot enter
+// component instance"; we follow the tests and Wasmtime.
+bool may_call(const Instance& callee, const Instance* caller);
+
 // Messages for handle traps, worded as Wasmtime's.
 [[noreturn]] void raise_wrong_type(uint32_t index, const ResourceType& expected, const ResourceType& found);
 

@@ -1,7 +1,5 @@
 #include "canonical_abi/resources.h"
 
-#include <fmt/format.h>
-
 namespace wasmrun::canon {
 
 namespace {
@@ -32,7 +30,7 @@ void run_destructor(const ResourceType& type, uint32_t rep, Instance* caller) {
 uint32_t lift_own(Cx& cx, uint32_t index, const ResourceType& type) {
   ResourceHandle& h = checked(cx.inst, index, type);
   if (h.num_lends != 0) raise(TrapKind::HandleLent, "cannot remove owned resource while borrowed");
-  if (!h.own) raise(TrapKind::WrongHandleType, fmt::format("handle index {} is a borrow, not an owned resource", index));
+  if (!h.own) raise(TrapKind::WrongHandleType, "cannot lift own resource from a borrow");
   return cx.inst.handles.remove(index).rep;
 }
 

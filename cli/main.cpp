@@ -42,6 +42,7 @@ commands:
       --strict-messages       fail expected errors whose message differs from the script's
       --cache-dir DIR         compile through the code cache in DIR; print its use
       -v, --verbose           print every failure in detail
+  wit FILE.wasm               print the world of a component (binary or text) as WIT
   wit PATH [DEP...] [--world NAME]
                               print a WIT package (a .wit file, or a directory of them with
                               its deps/; DEPs: more packages), or with --world that world and

@@ -1,31 +1,47 @@
-// `wasmrun wit PATH [DEP...] [--world NAME]`: prints WIT. PATH is a WIT package (a directory of
-// .wit files with its deps/, or one .wit file), DEPs more packages it may use: the package is
-// resolved and printed, or with --world that world and every interface it refers to (as
-// `wasm-tools component wit` prints them).
+// `wasmrun wit PATH [DEP...] [--world NAME]`: prints WIT, as `wasm-tools component wit` does.
+// PATH is a component (binary or text): the world its type implies is printed. Or PATH is a
+// WIT package (a directory of .wit files with its deps/, or one .wit file) and DEPs more
+// packages it may use: the package is resolved and printed, or with --world that world and
+// every interface it refers to.
 #include <fmt/format.h>
 
 #include <cstdio>
-#include <fstream>
+#include <filesystem>
 #include <string>
 #include <vector>
 
 #include "cli/commands.h"
+#include "cli/component_world.h"
+#include "cli/load_binary.h"
+#include "runtime/decode/component_decoder.h"
 #include "wit/loader.h"
 #include "wit/printer.h"
 
 namespace wasmrun::cli {
 namespace {
 
-bool is_wasm_binary(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  char magic[4] = {};
-  return in.read(magic, 4) && magic[0] == 0 && magic[1] == 'a' && magic[2] == 's' && magic[3] == 'm';
+bool is_wit(const std::string& path) {
+  std::error_code ec;
+  return std::filesystem::is_directory(path, ec) || path.ends_with(".wit");
+}
+
+int print_component_world(const std::string& path) {
+  auto bytes = load_binary(path);
+  if (!bytes) return fail(bytes.error().message);
+  if (!component::is_component_binary(*bytes)) return fail(fmt::format("{}: a core module, not a component: it has no world", path));
+  auto decoded = component::decode_component(*bytes);
+  if (!decoded.component) return fail(fmt::format("{}: {}", path, decoded.error.message));
+  wit::Resolve resolve;
+  auto world = component_world(*decoded.component->type, resolve);
+  if (!world) return fail(fmt::format("{}: {}", path, world.error().message));
+  std::fputs(wit::print_world(resolve, *world).c_str(), stdout);
+  return 0;
 }
 
 }  // namespace
 
 int wit_command(Args args) {
-  constexpr const char* usage = "usage: wasmrun wit PATH [DEP...] [--world NAME]   (a .wit file or a directory of them)";
+  constexpr const char* usage = "usage: wasmrun wit FILE.wasm, or wasmrun wit PATH [DEP...] [--world NAME]";
   std::string path, world;
   std::vector<std::string> deps;
   for (size_t i = 0; i < args.size(); ++i) {
@@ -40,9 +56,9 @@ int wit_command(Args args) {
     }
   }
   if (path.empty()) return fail(usage);
-  if (is_wasm_binary(path)) {
-    return fail(fmt::format("{}: printing the world of a binary component needs the component decoder, "
-                            "which wasmrun does not have yet; give a WIT file or directory", path));
+  if (!is_wit(path)) {
+    if (!deps.empty() || !world.empty()) return fail("wit: DEPs and --world are for WIT input, not a component");
+    return print_component_world(path);
   }
   wit::Resolve resolve;
   auto package = wit::load_path(resolve, path, deps);

@@ -2,7 +2,7 @@
 // bounds check: the 8 GiB reservation turns any out-of-range access into a fault (DESIGN §1).
 // Bulk operations check their whole range first, as the spec requires.
 #include "jit/function_translator.h"
-#include "jit/trapping_loads.h"
+#include "jit/precise_traps.h"
 
 namespace wasmrun::jit {
 
@@ -16,9 +16,8 @@ llvm::Value* FunctionTranslator::effective_address(llvm::Value* index, uint64_t 
 }
 
 llvm::LoadInst* FunctionTranslator::memory_load(llvm::Type* type, llvm::Value* address) {
-  llvm::LoadInst* load = b_.CreateAlignedLoad(type, address, llvm::Align(1));
-  load->setMetadata(kLinearMemoryAccess, llvm::MDNode::get(env_.ctx, {}));
-  return load;
+  // Volatile: it may trap, so it stays, in its place (precise_traps.h).
+  return b_.CreateAlignedLoad(type, address, llvm::Align(1), /*isVolatile=*/true);
 }
 
 void FunctionTranslator::emit_load(const wasm::Instr& in) {
@@ -54,7 +53,7 @@ void FunctionTranslator::emit_store(const wasm::Instr& in) {
     case Op::I64Store32: value = b_.CreateTrunc(value, env_.i32); break;
     default: break;
   }
-  b_.CreateAlignedStore(value, address, llvm::Align(1));
+  ordered_store(value, address, llvm::Align(1));
 }
 
 llvm::Value* FunctionTranslator::memory_size_bytes() {
@@ -76,6 +75,7 @@ void FunctionTranslator::emit_memory_op(const wasm::Instr& in) {
       llvm::Value* dst = b_.CreateZExt(pop(), env_.i64);
       trap_if(b_.CreateICmpUGT(b_.CreateAdd(dst, n), memory_size_bytes()), vm::TrapCode::MemoryOutOfBounds);
       b_.CreateMemSet(b_.CreateGEP(env_.i8, memory_base_, dst), value, n, llvm::MaybeAlign(1));
+      insert_memory_barrier(b_);
       break;
     }
     case Op::MemoryCopy: {
@@ -87,6 +87,7 @@ void FunctionTranslator::emit_memory_op(const wasm::Instr& in) {
               vm::TrapCode::MemoryOutOfBounds);
       b_.CreateMemMove(b_.CreateGEP(env_.i8, memory_base_, dst), llvm::MaybeAlign(1),
                        b_.CreateGEP(env_.i8, memory_base_, src), llvm::MaybeAlign(1), n);
+      insert_memory_barrier(b_);
       break;
     }
     case Op::MemoryInit: {

@@ -156,7 +156,7 @@ bool FunctionTranslator::emit_simd(const wasm::Instr& in) {
   auto store_lane = [&](Shape s) {
     llvm::Value* v = pop_as(s);
     llvm::Value* address = effective_address(pop(), in.bits);
-    b_.CreateAlignedStore(b_.CreateExtractElement(v, uint64_t(in.lane)), address, llvm::Align(1));
+    ordered_store(b_.CreateExtractElement(v, uint64_t(in.lane)), address, llvm::Align(1));
     return true;
   };
   auto extract = [&](Shape s, int sign) {  // sign: 1 signed, 0 unsigned, -1 no extension
@@ -200,7 +200,7 @@ bool FunctionTranslator::emit_simd(const wasm::Instr& in) {
     case Op::V128Load64Zero: return load_zero(Shape::I64x2);
     case Op::V128Store: {
       llvm::Value* v = pop();
-      b_.CreateAlignedStore(v, effective_address(pop(), in.bits), llvm::Align(1));
+      ordered_store(v, effective_address(pop(), in.bits), llvm::Align(1));
       return true;
     }
     case Op::V128Load8Lane: return load_lane(Shape::I8x16);

@@ -49,7 +49,7 @@ void FunctionTranslator::emit_table_op(const wasm::Instr& in) {
       llvm::Value* index = pop();
       llvm::Value* address = element_address(table_ptr(in.index), index);
       if (wasm_.tables[in.index].element != wasm::ValType::FuncRef) {
-        b_.CreateStore(value, address);
+        ordered_store(value, address, llvm::Align(8));
         break;
       }
       // A null stored into a funcref table ends its lazy initialisation (vm::Table::set).
@@ -61,7 +61,7 @@ void FunctionTranslator::emit_table_op(const wasm::Instr& in) {
       b_.CreateCall(env_.libcall("wasmrun_table_set_null"), {vmctx_, b_.getInt32(in.index), index});
       b_.CreateBr(done);
       b_.SetInsertPoint(store);
-      b_.CreateStore(value, address);
+      ordered_store(value, address, llvm::Align(8));
       b_.CreateBr(done);
       b_.SetInsertPoint(done);
       break;

@@ -8,7 +8,7 @@ using wasm::Op;
 namespace offsets = vm::offsets;
 
 void FunctionTranslator::emit_local(const wasm::Instr& in) {
-  llvm::AllocaInst* slot = locals_[in.index];
+  llvm::AllocaInst* slot = local_slot(in.index);
   switch (in.op) {
     case Op::LocalGet:
       push(b_.CreateLoad(slot->getAllocatedType(), slot));
@@ -36,7 +36,7 @@ void FunctionTranslator::emit_global(const wasm::Instr& in) {
     load->setAlignment(llvm::Align(16));
     push(load);
   } else {
-    b_.CreateAlignedStore(pop(), cell, llvm::Align(16));
+    ordered_store(pop(), cell, llvm::Align(16));
   }
 }
 

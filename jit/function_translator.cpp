@@ -4,6 +4,7 @@
 #include <llvm/IR/MDBuilder.h>
 #include <llvm/TargetParser/Triple.h>
 
+#include "jit/precise_traps.h"
 #include "runtime/vm/vmcontext.h"
 
 namespace wasmrun::jit {
@@ -17,6 +18,7 @@ FunctionTranslator::FunctionTranslator(ModuleEnv& env, uint32_t func_index)
       func_index_(func_index),
       type_(env.wasm.func_type(func_index)),
       fn_(env.function(func_index)),
+      subprogram_(env.debug.attach(*fn_, func_index)),
       b_(env.ctx) {}
 
 std::vector<llvm::Value*> FunctionTranslator::pop_n(size_t n) {
@@ -63,13 +65,24 @@ void FunctionTranslator::emit_trap_call(llvm::IRBuilder<>& b, vm::TrapCode code)
   b.CreateUnreachable();
 }
 
+void FunctionTranslator::ordered_store(llvm::Value* value, llvm::Value* address, llvm::Align align) {
+  insert_memory_barrier(b_);
+  b_.CreateAlignedStore(value, address, align);
+  insert_memory_barrier(b_);
+}
+
+// Traps happen in program order (core spec §4.4; see precise_traps.h): a barrier before the
+// check keeps a load that faults from moving past it (found by the differential fuzzer: a load
+// out of bounds, then a division by zero, trapped with "integer divide by zero").
 void FunctionTranslator::trap_if(llvm::Value* condition, vm::TrapCode code) {
+  insert_memory_barrier(b_);
   size_t index = size_t(code);
   if (trap_blocks_.size() <= index) trap_blocks_.resize(index + 1, nullptr);
   llvm::BasicBlock*& trap = trap_blocks_[index];
   if (!trap) {
     trap = llvm::BasicBlock::Create(env_.ctx, "trap", fn_);
     llvm::IRBuilder<> tb(trap);
+    tb.SetCurrentDebugLocation(b_.getCurrentDebugLocation());  // the first site of this trap
     emit_trap_call(tb, code);
   }
   llvm::BasicBlock* next = llvm::BasicBlock::Create(env_.ctx, "", fn_);
@@ -109,6 +122,19 @@ void FunctionTranslator::emit_epoch_check() {
   b_.SetInsertPoint(next);
 }
 
+llvm::AllocaInst* FunctionTranslator::local_slot(uint32_t index) {
+  llvm::AllocaInst*& slot = locals_[index];
+  if (!slot) {
+    // At the top of the entry block, initialised to zero (§4.4.10 invocation).
+    llvm::BasicBlock& entry = fn_->getEntryBlock();
+    llvm::IRBuilder<> eb(&entry, entry.begin());
+    llvm::Type* t = env_.type_of(local_types_[index]);
+    slot = eb.CreateAlloca(t);
+    eb.CreateStore(llvm::Constant::getNullValue(t), slot);
+  }
+  return slot;
+}
+
 void FunctionTranslator::translate() {
   fn_->setLinkage(llvm::GlobalValue::ExternalLinkage);
   fn_->addFnAttr("frame-pointer", "all");  // cheap, and keeps backtraces and profilers working
@@ -116,24 +142,22 @@ void FunctionTranslator::translate() {
   fn_->addFnAttr("disable-tail-calls", "true");
   llvm::BasicBlock* entry = llvm::BasicBlock::Create(env_.ctx, "entry", fn_);
   b_.SetInsertPoint(entry);
+  const wasm::FunctionBody& body = wasm_.bodies[func_index_ - wasm_.imported_funcs];
+  b_.SetCurrentDebugLocation(DebugLocations::at(subprogram_, body.code.begin));  // the prologue
   vmctx_ = fn_->getArg(0);
 
   // Locals: parameters, then declared locals initialised to zero (§4.4.10 invocation).
-  const wasm::FunctionBody& body = wasm_.bodies[func_index_ - wasm_.imported_funcs];
   for (size_t i = 0; i < type_.params.size(); ++i) {
     llvm::AllocaInst* slot = b_.CreateAlloca(env_.type_of(type_.params[i]));
     b_.CreateStore(fn_->getArg(unsigned(i + 2)), slot);
     locals_.push_back(slot);
     local_types_.push_back(type_.params[i]);
   }
+  // Declared locals get their slot when first used (local_slot): a function may declare 50,000
+  // that it never touches, and work must follow the code, not the declaration (issue 15.3).
   for (const wasm::LocalRun& run : body.locals) {
-    llvm::Type* t = env_.type_of(run.type);
-    for (uint32_t k = 0; k < run.count; ++k) {
-      llvm::AllocaInst* slot = b_.CreateAlloca(t);
-      b_.CreateStore(llvm::Constant::getNullValue(t), slot);
-      locals_.push_back(slot);
-      local_types_.push_back(run.type);
-    }
+    locals_.insert(locals_.end(), run.count, nullptr);
+    local_types_.insert(local_types_.end(), run.count, run.type);
   }
   if (!wasm_.memories.empty()) memory_base_ = vmctx_field(offsets::kMemory0Base, env_.ptr, "memory_base");
   emit_stack_check();
@@ -147,6 +171,7 @@ void FunctionTranslator::translate() {
   wasm::InstructionReader instructions(reader);
   while (!controls_.empty()) {
     wasm::Instr in = instructions.next();
+    b_.SetCurrentDebugLocation(DebugLocations::at(subprogram_, in.offset));
     if (unreachable_) skip_unreachable(in);
     else step(in);
   }

@@ -102,7 +102,11 @@ class FunctionTranslator {
   llvm::Value* vmctx_field(uint32_t offset, llvm::Type* type, const llvm::Twine& name = "");
   llvm::LoadInst* load_invariant(llvm::Type* type, llvm::Value* address, const llvm::Twine& name = "");
   llvm::Value* field_address(llvm::Value* base, uint64_t offset);
+  llvm::AllocaInst* local_slot(uint32_t index);
   void trap_if(llvm::Value* condition, vm::TrapCode code);
+  // A store that stays in program order with the loads around it, which may fault (see
+  // precise_traps.h).
+  void ordered_store(llvm::Value* value, llvm::Value* address, llvm::Align align);
   llvm::Value* frame_address(llvm::IRBuilder<>& b);
   void emit_trap_call(llvm::IRBuilder<>& b, vm::TrapCode code);
   void emit_stack_check();
@@ -117,10 +121,11 @@ class FunctionTranslator {
   uint32_t func_index_;
   const wasm::FuncType& type_;
   llvm::Function* fn_;
+  llvm::DISubprogram* subprogram_;
   llvm::IRBuilder<> b_;
   llvm::Value* vmctx_;
   llvm::Value* memory_base_ = nullptr;  // loaded once in the entry block
-  std::vector<llvm::AllocaInst*> locals_;
+  std::vector<llvm::AllocaInst*> locals_;  // null until first used (local_slot)
   std::vector<wasm::ValType> local_types_;
   std::vector<llvm::Value*> stack_;
   std::vector<Control> controls_;

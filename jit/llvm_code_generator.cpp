@@ -14,6 +14,7 @@
 
 #include "jit/function_translator.h"
 #include "jit/object_compiler.h"
+#include "jit/debug_frames.h"
 #include "jit/perf_map.h"
 #include "jit/persistent_code.h"
 #include "jit/trampolines.h"
@@ -134,6 +135,7 @@ Expected<std::unique_ptr<llvm::MemoryBuffer>> LlvmCodeGenerator::build_object(co
   if (auto ok = configure_for_host(llvm_module, builder_); !ok) return ok.error();
   ModuleEnv env(ctx, llvm_module, module, options);
   emit(env);
+  env.debug.finish();
   return compile_to_object(llvm_module, builder_, options.opt_level);
 }
 
@@ -220,6 +222,7 @@ Expected<std::unique_ptr<vm::CompiledCode>> LlvmCodeGenerator::link_objects(cons
   for (uint32_t i = 0; i < module.bodies.size(); ++i) symbols.push_back(function_symbol(module.imported_funcs + i));
   for (uint32_t t : entries.representatives) symbols.push_back(trampoline_symbol(t));
   std::map<std::string, uint64_t> sizes = symbol_sizes(buffers);
+  std::shared_ptr<const vm::InlineResolver> inlining = make_inline_resolver(buffers, module.names);
   std::vector<void*> addresses;
   auto linked = link(std::move(buffers), symbols, addresses);
   if (!linked) return linked.error();
@@ -231,9 +234,9 @@ Expected<std::unique_ptr<vm::CompiledCode>> LlvmCodeGenerator::link_objects(cons
     uint32_t index = module.imported_funcs + i;
     auto name = module.names.functions.find(index);
     uintptr_t begin = reinterpret_cast<uintptr_t>(addresses[i]);
-    ranges.push_back({begin, begin + sizes[symbols[i]],
-                      name != module.names.functions.end() ? fmt::format("wasm[{}]::{}", index, name->second)
-                                                           : fmt::format("wasm[{}]", index)});
+    ranges.push_back({begin, begin + sizes[symbols[i]], index,
+                      name != module.names.functions.end() ? name->second : std::string(), module.names.module,
+                      inlining});
   }
   if (perf_map_enabled()) append_to_perf_map(ranges);
   code->code_token_ = vm::register_code(std::move(ranges));

@@ -8,7 +8,7 @@ std::string function_symbol(uint32_t func_index) { return fmt::format("w{}", fun
 std::string trampoline_symbol(uint32_t type_index) { return fmt::format("e{}", type_index); }
 
 ModuleEnv::ModuleEnv(llvm::LLVMContext& c, llvm::Module& m, const wasm::Module& w, const vm::CompileOptions& o)
-    : ctx(c), llvm_module(m), wasm(w), options(o) {
+    : ctx(c), llvm_module(m), wasm(w), options(o), debug(m) {
   i8 = llvm::Type::getInt8Ty(ctx);
   i32 = llvm::Type::getInt32Ty(ctx);
   i64 = llvm::Type::getInt64Ty(ctx);
@@ -74,7 +74,7 @@ llvm::FunctionCallee ModuleEnv::libcall(const char* name) {
   else if (n == "wasmrun_table_lazy_get") type = FunctionType::get(ptr, {ptr, i32, i32}, false);
   else if (n == "wasmrun_table_set_null") type = FunctionType::get(void_type, {ptr, i32, i32}, false);
   else if (n == "wasmrun_epoch_reached") type = FunctionType::get(void_type, {ptr}, false);
-  else if (n == "wasmrun_host_call") type = FunctionType::get(void_type, {ptr, ptr, ptr}, false);
+  else if (n == "wasmrun_host_call") type = FunctionType::get(void_type, {ptr, ptr, ptr, ptr}, false);
   llvm::FunctionCallee callee = llvm_module.getOrInsertFunction(name, type);
   if (auto* f = llvm::dyn_cast<llvm::Function>(callee.getCallee())) {
     f->addFnAttr(llvm::Attribute::NoUnwind);

@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "jit/debug_frames.h"
 #include "runtime/vm/compiled_code.h"
 #include "runtime/wasm/module.h"
 
@@ -27,6 +28,7 @@ class ModuleEnv {
   llvm::Module& llvm_module;
   const wasm::Module& wasm;
   const vm::CompileOptions& options;
+  DebugLocations debug;  // wasm offsets as debug locations, for backtraces through inlining
 
   llvm::Type* i8;
   llvm::Type* i32;

@@ -1,7 +1,5 @@
 #include "jit/object_compiler.h"
 
-#include "jit/trapping_loads.h"
-
 #include <llvm/ExecutionEngine/Orc/JITTargetMachineBuilder.h>
 #include <llvm/IR/LegacyPassManager.h>
 #include <llvm/IR/Verifier.h>
@@ -55,11 +53,10 @@ void optimize(llvm::Module& module, llvm::TargetMachine* tm, int opt_level) {
   static const llvm::OptimizationLevel kLevels[] = {llvm::OptimizationLevel::O0, llvm::OptimizationLevel::O1,
                                                     llvm::OptimizationLevel::O2, llvm::OptimizationLevel::O3};
   llvm::OptimizationLevel level = kLevels[std::clamp(opt_level, 0, 3)];
-  // First locals become SSA values, so that loads whose values go nowhere can be kept (see
-  // trapping_loads.h); then the standard pipeline.
+  // First locals become SSA values (at -O0 too, which has no pass for it); then the standard
+  // pipeline.
   llvm::FunctionPassManager early;
   early.addPass(llvm::SROAPass(llvm::SROAOptions::ModifyCFG));
-  early.addPass(KeepTrappingLoadsPass());
   llvm::ModulePassManager mpm;
   mpm.addPass(llvm::createModuleToFunctionPassAdaptor(std::move(early)));
   mpm.addPass(opt_level == 0 ? pb.buildO0DefaultPipeline(level) : pb.buildPerModuleDefaultPipeline(level));

@@ -43,7 +43,7 @@ void append_to_perf_map(const std::vector<vm::CodeRange>& ranges) {
   std::lock_guard lock(mutex);
   std::FILE* f = std::fopen(fmt::format("/tmp/perf-{}.map", getpid()).c_str(), "a");
   if (!f) return;
-  for (const vm::CodeRange& r : ranges) fmt::print(f, "{:x} {:x} {}\n", r.begin, r.end - r.begin, r.name);
+  for (const vm::CodeRange& r : ranges) fmt::print(f, "{:x} {:x} {}\n", r.begin, r.end - r.begin, r.name());
   std::fclose(f);
 }
 

@@ -39,7 +39,10 @@ void emit_host_stub(ModuleEnv& env, const wasm::FuncType& type, const std::strin
   values->setAlignment(llvm::Align(kSlot));
   for (size_t i = 0; i < type.params.size(); ++i)
     b.CreateAlignedStore(f->getArg(unsigned(i + 2)), b.CreateConstGEP1_64(env.i8, values, i * kSlot), llvm::Align(kSlot));
-  b.CreateCall(env.libcall("wasmrun_host_call"), {f->getArg(0), f->getArg(1), values});
+  // The stub's frame address lets a failing host function's trap carry the wasm backtrace.
+  llvm::Value* frame = b.CreateCall(
+      llvm::Intrinsic::getDeclaration(&env.llvm_module, llvm::Intrinsic::frameaddress, {env.ptr}), {b.getInt32(0)});
+  b.CreateCall(env.libcall("wasmrun_host_call"), {f->getArg(0), f->getArg(1), values, frame});
   if (type.results.empty()) {
     b.CreateRetVoid();
     return;

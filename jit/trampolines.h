@@ -1,6 +1,7 @@
 // Glue between the host and the wasm calling convention, generated per function type:
 // entry trampolines (host -> wasm, arguments and results in an array of 16-byte slots) and host
-// stubs (wasm -> host: spill arguments to such an array and call wasmrun_host_call).
+// stubs (wasm -> host: spill arguments to such an array and call wasmrun_host_call with the
+// stub's frame address).
 #pragma once
 
 #include <string>

@@ -177,6 +177,10 @@ Expected<ast::Gate> Parser::parse_gate() {
   if (gate.since && gate.unstable_feature) {
     return error_at(gate.offset, "an item cannot be both `@since` and `@unstable`");
   }
+  // WIT.md "Feature Gates": `@deprecated` says since when, of an item `@since` or `@unstable`.
+  if (gate.deprecated && !gate.since && !gate.unstable_feature) {
+    return error_at(gate.offset, "`@deprecated` needs a `@since` or `@unstable` beside it");
+  }
   return gate;
 }
 

@@ -164,6 +164,7 @@ void Printer::uses(int indent, const std::vector<std::pair<std::string, TypeId>>
       if (def.kind != TypeKind::Alias || def.target.prim != Prim::Id) continue;
       const TypeDef& target = r_.types[def.target.id];
       if (target.owner != Owner{Owner::Kind::Interface, from_iface}) continue;
+      if (names.empty()) gates(indent, def.stability);  // the `use`'s gate, which its names share
       if (!names.empty()) names += ", ";
       names += print_id(target.name);
       if (target.name != name) names += " as " + print_id(name);

@@ -1,10 +1,25 @@
 // Interfaces: `use`d names, type definitions, functions and resource members.
+#include <unordered_set>
+
 #include <fmt/format.h>
 
 #include "wit/resolver_impl.h"
 #include "wit/try.h"
 
 namespace wasmrun::wit::detail {
+
+namespace {
+constexpr int max_depth = 500;
+}  // namespace
+
+Expected<void> Resolver::enter(const SourceFile& source, uint32_t offset) {
+  if (++depth_ > max_depth) {
+    --depth_;
+    return error_at(source, offset, fmt::format("definitions nest too deeply: more than {} levels of `use`, `include` "
+                                                "or type references", max_depth));
+  }
+  return {};
+}
 
 TypeId Resolver::new_type(TypeDef def) {
   r_.types.push_back(std::move(def));
@@ -24,7 +39,10 @@ Expected<void> Resolver::ensure_interface(InterfaceId id, const SourceFile& sour
   // `draft` may move while other interfaces resolve: keep what is needed by value.
   const ast::Interface* ast = draft.ast;
   size_t scope = draft.scope;
-  TRY_VOID(resolve_interface_items(id, ast->items, *scopes_[scope]));
+  TRY_VOID(enter(source, use_offset));
+  auto resolved = resolve_interface_items(id, ast->items, *scopes_[scope]);
+  leave();
+  if (!resolved) return resolved.error();
   interface_drafts_[it->second].state = State::Done;
   return {};
 }
@@ -84,6 +102,15 @@ Expected<void> Resolver::fill_type(TypeId id, TypeScope& types) {
     return error_at(*types.source, decl.name.offset, fmt::format("type `{}` refers to itself", decl.name.name));
   }
   it->second.state = State::InProgress;
+  TRY_VOID(enter(*types.source, decl.name.offset));
+  auto filled = fill_declaration(id, decl, types);
+  leave();
+  if (!filled) return filled.error();
+  types.pending[id].state = State::Done;
+  return {};
+}
+
+Expected<void> Resolver::fill_declaration(TypeId id, const ast::TypeDecl& decl, TypeScope& types) {
   using K = ast::TypeDecl::Kind;
   switch (decl.kind) {
     case K::Alias: {
@@ -129,7 +156,6 @@ Expected<void> Resolver::fill_type(TypeId id, TypeScope& types) {
     case K::Resource:
       break;
   }
-  types.pending[id].state = State::Done;
   return {};
 }
 
@@ -233,43 +259,85 @@ Expected<TypeRef> Resolver::resolve_type(const ast::Type& type, TypeScope& types
   return TypeRef{};
 }
 
+
 namespace {
 
-// Whether a value of `type` holds a `borrow` handle (functions may not return one).
-bool contains_borrow(const Resolve& r, TypeRef type, int depth = 0) {
-  if (type.prim != Prim::Id || depth > 200) return false;
-  const TypeDef& def = r.types[type.id];
-  auto any = [&](auto&& refs) {
-    for (const auto& t : refs) {
-      if (t && contains_borrow(r, *t, depth + 1)) return true;
-    }
-    return false;
-  };
+// The types a value of `def` contains. Handles contain nothing: a resource may be mentioned
+// inside its own methods' types.
+std::vector<TypeRef> contained(const TypeDef& def) {
+  std::vector<TypeRef> out;
   switch (def.kind) {
-    case TypeKind::Borrow: return true;
     case TypeKind::Alias: case TypeKind::List: case TypeKind::FixedList: case TypeKind::Option:
-      return contains_borrow(r, def.target, depth + 1);
-    case TypeKind::Record: {
-      for (const auto& f : def.fields) {
-        if (contains_borrow(r, f.type, depth + 1)) return true;
-      }
-      return false;
-    }
-    case TypeKind::Variant: {
+      out.push_back(def.target);
+      break;
+    case TypeKind::Record:
+      for (const auto& f : def.fields) out.push_back(f.type);
+      break;
+    case TypeKind::Variant:
       for (const auto& c : def.cases) {
-        if (c.type && contains_borrow(r, *c.type, depth + 1)) return true;
+        if (c.type) out.push_back(*c.type);
       }
-      return false;
-    }
-    case TypeKind::Tuple: case TypeKind::Map: {
-      for (const auto& e : def.elements) {
-        if (contains_borrow(r, e, depth + 1)) return true;
-      }
-      return false;
-    }
-    case TypeKind::Result: return any(std::vector<std::optional<TypeRef>>{def.ok, def.err});
-    default: return false;
+      break;
+    case TypeKind::Tuple: case TypeKind::Map:
+      out = def.elements;
+      break;
+    case TypeKind::Result:
+      if (def.ok) out.push_back(*def.ok);
+      if (def.err) out.push_back(*def.err);
+      break;
+    case TypeKind::Future: case TypeKind::Stream:
+      if (def.payload) out.push_back(*def.payload);
+      break;
+    default:
+      break;
   }
+  return out;
+}
+
+// Depth-first search, with an explicit stack, for a type that contains itself.
+bool reaches_itself(const Resolve& r, TypeId root, std::vector<Color>& color) {
+  struct Frame {
+    TypeId id;
+    std::vector<TypeRef> children;
+    size_t next = 0;
+  };
+  if (color[root] != Color::White) return false;
+  std::vector<Frame> stack;
+  color[root] = Color::Grey;
+  stack.push_back(Frame{root, contained(r.types[root])});
+  while (!stack.empty()) {
+    Frame& top = stack.back();
+    if (top.next == top.children.size()) {
+      color[top.id] = Color::Black;
+      stack.pop_back();
+      continue;
+    }
+    TypeRef child = top.children[top.next++];
+    if (child.prim != Prim::Id) continue;
+    if (color[child.id] == Color::Grey) return true;
+    if (color[child.id] == Color::Black) continue;
+    color[child.id] = Color::Grey;
+    stack.push_back(Frame{child.id, contained(r.types[child.id])});
+  }
+  return false;
+}
+
+// Whether a value of `type` holds a `borrow` handle (functions may not return one). Each type
+// is looked at once: types shared by many fields cost nothing more.
+bool contains_borrow(const Resolve& r, TypeRef type) {
+  if (type.prim != Prim::Id) return false;
+  std::vector<TypeId> todo{type.id};
+  std::unordered_set<TypeId> seen;
+  while (!todo.empty()) {
+    TypeId id = todo.back();
+    todo.pop_back();
+    if (!seen.insert(id).second) continue;
+    if (r.types[id].kind == TypeKind::Borrow) return true;
+    for (TypeRef child : contained(r.types[id])) {
+      if (child.prim == Prim::Id) todo.push_back(child.id);
+    }
+  }
+  return false;
 }
 
 }  // namespace
@@ -350,55 +418,13 @@ Expected<void> Resolver::add_resource_functions(const ast::TypeDecl& decl, TypeI
   return {};
 }
 
-namespace {
-
-enum class Color : uint8_t { White, Grey, Black };
-
-// Depth-first search for a type that contains itself. Handles end the search: a resource
-// may be mentioned inside its own methods' types.
-bool reaches_itself(const Resolve& r, TypeRef type, std::vector<Color>& color) {
-  if (type.prim != Prim::Id) return false;
-  if (color[type.id] == Color::Grey) return true;
-  if (color[type.id] == Color::Black) return false;
-  color[type.id] = Color::Grey;
-  const TypeDef& def = r.types[type.id];
-  bool cycle = false;
-  auto visit = [&](TypeRef t) { cycle = cycle || reaches_itself(r, t, color); };
-  switch (def.kind) {
-    case TypeKind::Alias: case TypeKind::List: case TypeKind::FixedList: case TypeKind::Option:
-      visit(def.target);
-      break;
-    case TypeKind::Record:
-      for (const auto& f : def.fields) visit(f.type);
-      break;
-    case TypeKind::Variant:
-      for (const auto& c : def.cases) {
-        if (c.type) visit(*c.type);
-      }
-      break;
-    case TypeKind::Tuple: case TypeKind::Map:
-      for (const auto& e : def.elements) visit(e);
-      break;
-    case TypeKind::Result:
-      if (def.ok) visit(*def.ok);
-      if (def.err) visit(*def.err);
-      break;
-    case TypeKind::Future: case TypeKind::Stream:
-      if (def.payload) visit(*def.payload);
-      break;
-    default:
-      break;
-  }
-  color[type.id] = Color::Black;
-  return cycle;
-}
-
-}  // namespace
 
 Expected<void> Resolver::check_no_cycles(const TypeScope& types) {
-  std::vector<Color> color(r_.types.size(), Color::White);
+  // Types searched before are done (Black) for good: their contents never change.
+  cycle_colors_.resize(r_.types.size(), Color::White);
+  auto& color = cycle_colors_;
   for (const auto& [id, pending] : types.pending) {
-    if (reaches_itself(r_, TypeRef::of(id), color)) {
+    if (reaches_itself(r_, id, color)) {
       return error_at(*types.source, pending.decl->name.offset,
                       fmt::format("type `{}` refers to itself", pending.decl->name.name));
     }

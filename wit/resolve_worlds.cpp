@@ -18,7 +18,10 @@ Expected<void> Resolver::ensure_world(WorldId id, const SourceFile& source, uint
     return error_at(source, include_offset, fmt::format("world `{}` includes itself", r_.worlds[id].name));
   }
   draft.state = State::InProgress;
-  TRY_VOID(resolve_world(draft));
+  TRY_VOID(enter(source, include_offset));
+  auto resolved = resolve_world(draft);
+  leave();
+  if (!resolved) return resolved.error();
   world_drafts_[it->second].state = State::Done;
   return {};
 }
@@ -128,8 +131,7 @@ Expected<void> Resolver::resolve_world(WorldDraft& draft_ref) {
         break;
       }
     }
-    // Plain names are shared by imports and exports of functions and inline interfaces
-    // in the same world only per direction (Explainer.md: names are unique per direction).
+    // Names are unique among the imports and among the exports, each on its own.
     TRY_VOID(add_item(ext->is_export ? exports : imports, std::move(out), source, offset, ext->is_export));
   }
   r_.worlds[id].imports = std::move(imports);

@@ -12,6 +12,8 @@
 namespace wasmrun::wit::detail {
 
 enum class State : uint8_t { Pending, InProgress, Done };
+// Depth-first search marks: unvisited, on the current path, finished.
+enum class Color : uint8_t { White, Grey, Black };
 
 // The names a block of top-level items sees: its package, and the interfaces its file's
 // top-level `use`s name.
@@ -77,6 +79,7 @@ class Resolver {
   Expected<TypeId> declare_type(const ast::TypeDecl& decl, TypeScope& types,
                                 std::vector<std::pair<std::string, TypeId>>& out);
   Expected<void> fill_type(TypeId id, TypeScope& types);
+  Expected<void> fill_declaration(TypeId id, const ast::TypeDecl& decl, TypeScope& types);
   Expected<TypeRef> resolve_type(const ast::Type& type, TypeScope& types);
   Expected<bool> is_resource(TypeId id, TypeScope& types);
   Expected<Function> resolve_function(const ast::FuncType& type, std::string name, TypeScope& types);
@@ -93,6 +96,13 @@ class Resolver {
   Expected<void> add_item(std::vector<WorldItem>& items, WorldItem item, const SourceFile& source,
                           uint32_t offset, bool is_export);
   void elaborate(WorldId id);
+
+  // How deep ensure_interface, ensure_world and fill_type call each other: bounded so that
+  // hostile input cannot exhaust the native stack.
+  Expected<void> enter(const SourceFile& source, uint32_t offset);
+  void leave() { --depth_; }
+  int depth_ = 0;
+  std::vector<Color> cycle_colors_;  // check_no_cycles's search state, kept across interfaces
 
   Resolve& r_;
   const ResolveOptions& options_;

@@ -92,7 +92,7 @@ WastRunner::Outcome WastRunner::skip(const std::string& reason) {
 }
 
 WastRunner::Outcome WastRunner::component_command(const WastCommand& c) {
-  if (!components_) components_ = std::make_unique<ComponentScripts>(store_.get());
+  if (!components_) components_ = std::make_unique<ComponentScripts>();
   ComponentScripts& s = *components_;
   bool execute = !options_.validate_only && store_;
   // Commands that run code, under --validate-only (skip_execution decodes core modules).
@@ -102,11 +102,11 @@ WastRunner::Outcome WastRunner::component_command(const WastCommand& c) {
   };
   auto decode = [&](const WastCommand& m) { return component::decode_component(m.binary); };
   auto linker = [&]() -> vm::ComponentLinker& {
-    if (!s.linker()) {
-      s.linker() = std::make_unique<vm::ComponentLinker>(*store_);
-      define_component_host(*s.linker());
+    if (!s.linker) {
+      s.linker = std::make_unique<vm::ComponentLinker>(*store_);
+      define_component_host(*s.linker);
     }
-    return *s.linker();
+    return *s.linker;
   };
   auto instantiate = [&](std::shared_ptr<const component::Component> comp, const WastCommand& cmd) -> Outcome {
     auto r = linker().instantiate(std::move(comp));
@@ -188,7 +188,12 @@ WastRunner::Outcome WastRunner::component_command(const WastCommand& c) {
     }
     case Kind::Register: {
       if (!execute) return not_executed();
-      auto inst = c.name ? s.named[*c.name] : s.current;
+      auto inst = s.current;
+      if (c.name) {
+        auto it = s.named.find(*c.name);
+        if (it == s.named.end()) return skip("the component instance it registers was skipped");
+        inst = it->second;
+      }
       if (!inst) return skip("the component instance it registers was skipped");
       linker().define(c.register_as, instance_item(inst));
       return Outcome::Pass;
@@ -198,7 +203,11 @@ WastRunner::Outcome WastRunner::component_command(const WastCommand& c) {
   }
   // Actions and assertions on them.
   if (!execute) return not_executed();
-  auto inst = c.action.module ? s.named[*c.action.module] : s.current;
+  auto inst = s.current;
+  if (c.action.module) {
+    auto it = s.named.find(*c.action.module);
+    inst = it == s.named.end() ? nullptr : it->second;
+  }
   if (!inst) return skip("the component instance it acts on was skipped or failed");
   const vm::ComponentItem* e = inst->find(c.action.field);
   if (!e || !e->func) {

@@ -14,21 +14,12 @@
 namespace wasmrun::cli {
 
 // What one script has defined and instantiated so far.
-class ComponentScripts {
- public:
-  explicit ComponentScripts(vm::Store* store) : store_(store) {}
-
-  vm::Store* store() { return store_; }
-  std::unique_ptr<vm::ComponentLinker>& linker() { return linker_; }
-
+struct ComponentScripts {
+  std::unique_ptr<vm::ComponentLinker> linker;  // created with the script's first instantiation
   std::map<std::string, std::shared_ptr<const component::Component>> definitions;
   std::shared_ptr<const component::Component> last_definition;
   std::shared_ptr<vm::ComponentInstance> current;
   std::map<std::string, std::shared_ptr<vm::ComponentInstance>> named;
-
- private:
-  vm::Store* store_;
-  std::unique_ptr<vm::ComponentLinker> linker_;
 };
 
 }  // namespace wasmrun::cli

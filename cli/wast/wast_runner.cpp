@@ -187,7 +187,7 @@ WastRunner::Outcome WastRunner::expect_link_failure(const WastCommand& c, bool t
     return wrong_kind(c, fmt::format("the module {}: {}", got, failure->message));
   }
   if (trap) {
-    vm::Trap t{vm::TrapCode::Unreachable, failure->message};
+    vm::Trap t{vm::TrapCode::Unreachable, failure->message, {}, 0};
     return check_trap_message(c, t) ? Outcome::Pass : Outcome::Fail;
   }
   return check_message(c, failure->message) ? Outcome::Pass : Outcome::Fail;

@@ -40,7 +40,7 @@ struct WastCounts {
   void add(const WastCounts& other);
 };
 
-class ComponentScripts;
+struct ComponentScripts;
 
 class WastRunner {
  public:

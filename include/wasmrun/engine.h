@@ -1,5 +1,20 @@
 // The engine: compilation settings and the JIT. Create one per process (or per configuration)
-// and share it; it is thread-safe.
+// and share it; it is thread-safe. Engine is a handle: copies share one engine, which lives as
+// long as any copy, Store or Module of it.
+//
+// What the runtime does to the process:
+// - Signal handlers. The first call into wasm installs handlers for SIGSEGV and SIGBUS (with
+//   SA_ONSTACK) and gives each thread that runs wasm an alternate signal stack of 64 KiB unless it
+//   has one. A fault inside a linear memory's reservation while that thread runs wasm becomes a
+//   MemoryOutOfBounds trap; any other fault is handed back to the handler installed before ours
+//   (or the default action). An embedder that installs its own SIGSEGV/SIGBUS handler afterwards
+//   must chain to the previous one, or wasm out-of-bounds accesses will reach it instead.
+// - Address space. Each linear memory reserves 8 GiB of virtual address space (4 GiB addressable
+//   plus a guard region; no memory is committed until the guest's pages are), so that JIT code
+//   needs no bounds checks. Thousands of memories can be alive at once; a process with a
+//   virtual-memory limit (ulimit -v) must allow for them.
+// - Traps unwind with longjmp from the trapping wasm frame to the host call that entered wasm;
+//   host functions run to completion first (their destructors run, their exceptions become traps).
 #pragma once
 
 #include <cstddef>

@@ -1,18 +1,58 @@
 // Errors as values: every fallible operation of wasmrun, public or internal, returns Expected<T>.
 #pragma once
 
-#include <cassert>
+#if __cplusplus < 202002L
+#error "wasmrun's headers need C++20: compile with -std=c++20 (or later)"
+#endif
+
+#include <cstdio>
+#include <cstdlib>
+#include <optional>
 #include <string>
 #include <utility>
 #include <variant>
 
+#include "wasmrun/trap.h"
+
 namespace wasmrun {
+
+// What kind of failure an Error is, for callers that must act on the difference.
+enum class ErrorKind : uint8_t {
+  Other,  // bad input (with its location), I/O, a wrong argument, a handle used with the wrong store
+  Link,   // instantiation: an import is not defined or has the wrong type
+  Trap,   // wasm trapped or exited: Error::trap holds the code, frames and exit status
+};
 
 // A failure with a complete, human-readable message that already says where it happened
 // (byte offset, file:line:column, header name, ...).
 struct Error {
   std::string message;
+  ErrorKind kind = ErrorKind::Other;
+  std::optional<Trap> trap{};  // set exactly when kind == ErrorKind::Trap
+
+  // An error carrying `t`; its message is the trap's message and backtrace.
+  static Error from_trap(Trap t) {
+    std::string text = t.to_string();
+    return Error{std::move(text), ErrorKind::Trap, std::move(t)};
+  }
+  static Error link(std::string message) { return Error{std::move(message), ErrorKind::Link, std::nullopt}; }
+
+  // The status the guest exited with (WASI proc_exit), if this error is such an exit.
+  std::optional<uint32_t> exit_status() const {
+    if (trap && trap->code == TrapCode::Exit) return trap->exit_status;
+    return std::nullopt;
+  }
 };
+
+namespace detail {
+// Using the value of a failed Expected (or the error of a successful one) is a bug in the caller;
+// it stops the program with the error's message rather than with undefined behaviour.
+[[noreturn]] inline void bad_expected_access(const Error* error) {
+  if (error) std::fprintf(stderr, "wasmrun: used the value of a failed Expected: %s\n", error->message.c_str());
+  else std::fprintf(stderr, "wasmrun: asked a successful Expected for its error\n");
+  std::abort();
+}
+}  // namespace detail
 
 template <class T>
 class [[nodiscard]] Expected {
@@ -23,13 +63,23 @@ class [[nodiscard]] Expected {
   bool ok() const { return state_.index() == 0; }
   explicit operator bool() const { return ok(); }
 
-  T& operator*() { assert(ok()); return std::get<0>(state_); }
-  const T& operator*() const { assert(ok()); return std::get<0>(state_); }
+  T& operator*() {
+    if (!ok()) detail::bad_expected_access(&std::get<1>(state_));
+    return std::get<0>(state_);
+  }
+  const T& operator*() const {
+    if (!ok()) detail::bad_expected_access(&std::get<1>(state_));
+    return std::get<0>(state_);
+  }
   T* operator->() { return &**this; }
   const T* operator->() const { return &**this; }
+  // The value, moved out; on an error, prints the error's message and aborts.
   T take() { return std::move(**this); }
 
-  const Error& error() const { assert(!ok()); return std::get<1>(state_); }
+  const Error& error() const {
+    if (ok()) detail::bad_expected_access(nullptr);
+    return std::get<1>(state_);
+  }
 
  private:
   std::variant<T, Error> state_;
@@ -43,7 +93,14 @@ class [[nodiscard]] Expected<void> {
 
   bool ok() const { return !failed_; }
   explicit operator bool() const { return ok(); }
-  const Error& error() const { assert(failed_); return error_; }
+  // Nothing to take; on an error, prints the error's message and aborts.
+  void take() const {
+    if (failed_) detail::bad_expected_access(&error_);
+  }
+  const Error& error() const {
+    if (!failed_) detail::bad_expected_access(nullptr);
+    return error_;
+  }
 
  private:
   Error error_;

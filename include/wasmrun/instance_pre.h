@@ -13,6 +13,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <memory>
+#include <vector>
 
 #include "wasmrun/instance.h"
 #include "wasmrun/linker.h"
@@ -67,8 +68,11 @@ class InstancePre {
   Expected<Instance> instantiate(Store& store, std::span<const Extern> open_imports = {}) const;
 
  private:
-  explicit InstancePre(std::shared_ptr<const vm::InstancePre> impl) : impl_(std::move(impl)) {}
+  InstancePre(std::shared_ptr<const vm::InstancePre> impl, std::vector<detail::StoreRef> bound)
+      : impl_(std::move(impl)), bound_(std::make_shared<const std::vector<detail::StoreRef>>(std::move(bound))) {}
   std::shared_ptr<const vm::InstancePre> impl_;
+  // The stores of the items given with define(): each instantiation must be into that store.
+  std::shared_ptr<const std::vector<detail::StoreRef>> bound_;
 };
 
 }  // namespace wasmrun

@@ -1,8 +1,12 @@
 // Resolves imports by (module, name). Host functions defined with func_wrap/func_new belong to no
-// store: each instantiation creates them in the store it instantiates into.
+// store: each instantiation creates them in the store it instantiates into, all calling the one
+// callable the linker holds (so a callable shared by stores used on several threads must be
+// thread-safe, as Wasmtime asks of its Linker functions). Items defined with define() belong to
+// their store: instantiating into another store is an error.
 #pragma once
 
 #include <map>
+#include <memory>
 #include <string>
 #include <utility>
 
@@ -14,19 +18,18 @@ class Linker {
  public:
   explicit Linker(const Engine& engine) : engine_(engine) {}
 
+  // A host function from a C++ callable (see typed_func.h for the type mapping); move-only
+  // callables are accepted.
   template <class F>
-  Expected<void> func_wrap(const std::string& module, const std::string& name, F f) {
-    return add(module, name, Definition{std::function<Expected<Func>(Store&)>([f](Store& store) mutable {
-                 return Func::wrap(store, f);
-               })});
+  Expected<void> func_wrap(const std::string& module, const std::string& name, F&& f) {
+    auto [type, host] = detail::host_function_of(std::forward<F>(f));
+    return func_new(module, name, std::move(type), std::move(host));
   }
   Expected<void> func_new(const std::string& module, const std::string& name, FuncType type, HostFunction f);
   // A function that `make` creates in each store instantiated into (for host modules built on
   // the runtime layer, such as WASI).
-  Expected<void> func_factory(const std::string& module, const std::string& name,
-                              std::function<Expected<Func>(Store&)> make) {
-    return add(module, name, Definition{std::move(make)});
-  }
+  using FuncFactory = MoveOnlyFunction<Expected<Func>(Store&)>;
+  Expected<void> func_factory(const std::string& module, const std::string& name, FuncFactory make);
   // A store-bound item (a memory, a global, an instance's export, ...).
   Expected<void> define(const std::string& module, const std::string& name, const Extern& item);
   // Every export of `instance` under the module name `module`.
@@ -34,14 +37,16 @@ class Linker {
 
   Expected<Instance> instantiate(Store& store, const Module& module) const;
   // The module's imports in its import order, host functions made in `store`. An import the
-  // linker does not define is an error, or with `leave_undefined_open`, an empty entry.
+  // linker does not define is an error, and an item bound to another store too. For an
+  // InstancePre (`for_template`), the first is left empty and the second is not checked here
+  // (the template checks it against each store it instantiates into).
   Expected<std::vector<std::optional<Extern>>> resolve(Store& store, const Module& module,
-                                                       bool leave_undefined_open = false) const;
+                                                       bool for_template = false) const;
 
   const Engine& engine() const { return engine_; }
 
  private:
-  using Definition = std::variant<Extern, std::function<Expected<Func>(Store&)>>;
+  using Definition = std::variant<Extern, std::shared_ptr<FuncFactory>>;
   Expected<void> add(const std::string& module, const std::string& name, Definition d);
 
   Engine engine_;

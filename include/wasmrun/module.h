@@ -6,6 +6,7 @@
 #include <memory>
 #include <span>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "wasmrun/engine.h"
@@ -31,12 +32,15 @@ struct ExportDesc {
 
 class Module {
  public:
-  // Accepts a binary module; errors say what is wrong and at which byte offset.
+  // Accepts a binary module or its text (WAT); errors say what is wrong and where: the byte
+  // offset in a binary, line:column in text.
   static Expected<Module> compile(const Engine& engine, std::span<const uint8_t> bytes);
+  static Expected<Module> compile(const Engine& engine, std::string_view text);
+  // A .wasm or .wat file, told apart by content.
   static Expected<Module> from_file(const Engine& engine, const std::string& path);
 
-  // Ahead-of-time compilation (`wasmrun compile`): an artifact holding the module and its machine
-  // code, which deserialize() loads with no compilation. Loading checks that the artifact is
+  // Ahead-of-time compilation (`wasmrun compile`) of a binary or text module: an artifact holding
+  // the module and its machine code, which deserialize() loads with no compilation. Loading checks that the artifact is
   // whole and was made by this wasmrun build for this CPU and the engine's options, and says
   // which one differs otherwise; it trusts the artifact's origin (load only artifacts you made).
   static Expected<std::vector<uint8_t>> precompile(const Engine& engine, std::span<const uint8_t> bytes);
@@ -47,10 +51,14 @@ class Module {
   std::vector<ImportDesc> imports() const;
   std::vector<ExportDesc> exports() const;
 
+  const Engine& engine() const { return engine_; }
   const std::shared_ptr<const vm::CompiledModule>& impl() const { return impl_; }
 
+  // For the library: wraps a module compiled by `engine`.
+  Module(const Engine& engine, std::shared_ptr<const vm::CompiledModule> impl) : engine_(engine), impl_(std::move(impl)) {}
+
  private:
-  explicit Module(std::shared_ptr<const vm::CompiledModule> impl) : impl_(std::move(impl)) {}
+  Engine engine_;  // the code lives in the engine's JIT: a module keeps its engine alive
   std::shared_ptr<const vm::CompiledModule> impl_;
 };
 

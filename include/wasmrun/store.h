@@ -1,13 +1,24 @@
-// A store owns everything instances create: functions, memories, tables, globals. Handles
-// (Func, Memory, ...) point into their store and stay valid until it is destroyed. A store is
-// used by one thread at a time.
+// A store owns everything instances create: functions, memories, tables, globals, instances.
+//
+// Lifetimes. Handles (Func, Memory, Table, Global, Instance, TypedFunc) are small values that
+// name an item of one store and know which store: using one after its store was destroyed, or
+// with another store (importing it into an instance of another store, defining it in a Linker
+// and instantiating into another store), is an Error, never undefined behaviour. Accessors that
+// cannot fail return an empty answer then (Memory::data() null, sizes 0, no exports); the few
+// that have no empty answer (Func::type(), Table::element_type(), Global::type()) stop the
+// program with a message, as Wasmtime panics. A store keeps its engine alive; a Module keeps its
+// engine alive too, so they may be destroyed in any order.
+//
+// A store is used by one thread at a time.
 #pragma once
 
-#include <memory>
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
+#include <type_traits>
+#include <utility>
 
 #include "wasmrun/engine.h"
 
@@ -17,6 +28,44 @@ namespace vm {
 class Store;
 struct Caller;
 }  // namespace vm
+
+class Store;
+
+namespace detail {
+
+// What a handle knows of its store: which one, and whether it still exists. Checking costs one
+// atomic load (no reference count changes), so calls through handles stay cheap.
+class StoreRef {
+ public:
+  StoreRef() = default;
+  explicit StoreRef(const std::shared_ptr<vm::Store>& store) : weak_(store), raw_(store.get()) {}
+
+  // The store, or an error naming `what` ("function", "memory", ...) when it was destroyed.
+  Expected<vm::Store*> get(const char* what) const;
+  // The store, or null when it was destroyed.
+  vm::Store* get_or_null() const { return weak_.expired() ? nullptr : raw_; }
+  // The store; stops the program with a message when it was destroyed.
+  vm::Store& get_or_abort(const char* what) const;
+  // Checks that the handle is alive and belongs to `store`.
+  Expected<void> check_in(const Store& store, const char* what) const;
+
+ private:
+  std::weak_ptr<vm::Store> weak_;
+  vm::Store* raw_ = nullptr;
+};
+
+// Embedder data of any type, owned by the store.
+struct StoreData {
+  virtual ~StoreData() = default;
+};
+template <class T>
+struct StoreDataOf final : StoreData {
+  template <class... Args>
+  explicit StoreDataOf(Args&&... args) : value(std::forward<Args>(args)...) {}
+  T value;
+};
+
+}  // namespace detail
 
 // Limits on what a store's guests may allocate (Wasmtime's StoreLimits). A memory or table whose
 // minimum is over its limit fails to instantiate; memory.grow and table.grow past it return -1,
@@ -33,8 +82,11 @@ class Store {
   Store(Store&&) noexcept;
   Store& operator=(Store&&) noexcept;
 
-  // With Config::epoch_interruption: guests trap once the engine's epoch advances `ticks` past
-  // its value now.
+  const Engine& engine() const { return engine_; }
+
+  // With Config::epoch_interruption: guests trap with TrapCode::Interrupted once the engine's
+  // epoch advances `ticks` past its value now. The deadline stays passed until it is set again:
+  // every later call into this store traps at its first check until then.
   void set_epoch_deadline(uint64_t ticks);
 
   // Applies to the memories and tables instantiated from now on.
@@ -43,16 +95,30 @@ class Store {
   // limit is 1048576 bytes"), if they refused a growth: a guest that fails after one may say less.
   std::optional<std::string> limit_refusal() const;
 
-  // Embedder data, reachable from host functions through Caller::store().
-  void set_data(void* data) { data_ = data; }
-  void* data() const { return data_; }
+  // Typed embedder data, owned by the store and reachable from host functions through
+  // Caller::data<T>(): store.emplace_data<Session>(...), then caller.data<Session>().
+  template <class T, class... Args>
+  T& emplace_data(Args&&... args) {
+    auto d = std::make_unique<detail::StoreDataOf<T>>(std::forward<Args>(args)...);
+    T& value = d->value;
+    data_ = std::move(d);
+    return value;
+  }
+  // The data if the store holds a T (exactly that type), else null.
+  template <class T>
+  T* data() const {
+    auto* d = dynamic_cast<detail::StoreDataOf<T>*>(data_.get());
+    return d ? &d->value : nullptr;
+  }
 
   vm::Store& impl() const { return *impl_; }
+  detail::StoreRef ref() const { return detail::StoreRef(impl_); }
   static Store* from(vm::Store& store);
 
  private:
-  std::unique_ptr<vm::Store> impl_;
-  void* data_ = nullptr;
+  Engine engine_;  // declared first: destroyed after the store's instances and code references
+  std::shared_ptr<vm::Store> impl_;
+  std::unique_ptr<detail::StoreData> data_;
 };
 
 }  // namespace wasmrun

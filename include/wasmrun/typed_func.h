@@ -2,13 +2,14 @@
 // from plain callables, and typed calls into wasm.
 //
 //   C++                       wasm
-//   int32_t, uint32_t         i32
+//   int32_t, uint32_t, bool   i32 (a bool reads any non-zero i32 as true, and writes 0 or 1)
 //   int64_t, uint64_t         i64
 //   float, double             f32, f64
 //   V128                      v128
 //   void / T / std::tuple<T...>   no result / one result / several results
 //
 // A host callable may return Expected<R> to trap with a message, and may take `Caller&` first.
+// It may be move-only (it is kept in a MoveOnlyFunction).
 #pragma once
 
 #include <tuple>
@@ -25,6 +26,7 @@ template <class T>
 struct WasmTypeOf;
 template <> struct WasmTypeOf<int32_t> { static constexpr ValType value = ValType::I32; };
 template <> struct WasmTypeOf<uint32_t> { static constexpr ValType value = ValType::I32; };
+template <> struct WasmTypeOf<bool> { static constexpr ValType value = ValType::I32; };
 template <> struct WasmTypeOf<int64_t> { static constexpr ValType value = ValType::I64; };
 template <> struct WasmTypeOf<uint64_t> { static constexpr ValType value = ValType::I64; };
 template <> struct WasmTypeOf<float> { static constexpr ValType value = ValType::F32; };
@@ -58,9 +60,21 @@ std::vector<ValType> types_of() {
   return types_of<Tuple>(std::make_index_sequence<std::tuple_size_v<Tuple>>());
 }
 
+// One value from or to its slot; a bool travels as an i32.
+template <class T>
+T get_value(const RawValue& slot) {
+  if constexpr (std::is_same_v<T, bool>) return slot.get<int32_t>() != 0;
+  else return slot.get<T>();
+}
+template <class T>
+void set_value(RawValue& slot, T v) {
+  if constexpr (std::is_same_v<T, bool>) slot.set(int32_t(v));
+  else slot.set(v);
+}
+
 template <class Tuple, size_t... I>
 Tuple load(std::span<RawValue> values, std::index_sequence<I...>) {
-  return Tuple{values[I].get<std::tuple_element_t<I, Tuple>>()...};
+  return Tuple{get_value<std::tuple_element_t<I, Tuple>>(values[I])...};
 }
 template <class Tuple>
 Tuple load(std::span<RawValue> values) {
@@ -70,7 +84,7 @@ template <class Tuple>
 void store(std::span<RawValue> values, const Tuple& t) {
   std::apply([&](const auto&... v) {
     size_t i = 0;
-    (values[i++].set(v), ...);
+    (set_value(values[i++], v), ...);
   }, t);
 }
 
@@ -115,10 +129,9 @@ struct DropCaller<std::tuple<Caller&, A...>> {
 
 Expected<void> check_signature(const FuncType& actual, const FuncType& wanted);
 
-}  // namespace detail
-
+// The wasm type of a host callable, and the HostFunction that calls it.
 template <class F>
-Expected<Func> Func::wrap(Store& store, F&& f) {
+std::pair<FuncType, HostFunction> host_function_of(F&& f) {
   using Sig = detail::Signature<std::decay_t<F>>;
   using Params = typename detail::DropCaller<typename Sig::Args>::Wasm;
   constexpr bool takes_caller = detail::DropCaller<typename Sig::Args>::takes_caller;
@@ -127,22 +140,30 @@ Expected<Func> Func::wrap(Store& store, F&& f) {
   using Results = detail::ResultsOf<Value>;
   FuncType type{detail::types_of<Params>(), detail::types_of<typename Results::Tuple>()};
   HostFunction host = [f = std::forward<F>(f)](Caller& caller, std::span<RawValue> values) mutable -> Expected<void> {
-    Params args = detail::load<Params>(values);
+    Params args = load<Params>(values);
     auto invoke = [&]() -> decltype(auto) {
       if constexpr (takes_caller) return std::apply([&](auto&&... a) -> decltype(auto) { return f(caller, a...); }, args);
       else return std::apply(f, args);
     };
-    if constexpr (detail::Unwrap<Returned>::is_expected) {
+    if constexpr (Unwrap<Returned>::is_expected) {
       auto r = invoke();
       if (!r) return r.error();
-      if constexpr (!std::is_void_v<Value>) detail::store(values, Results::as_tuple(r.take()));
+      if constexpr (!std::is_void_v<Value>) store(values, Results::as_tuple(r.take()));
     } else if constexpr (std::is_void_v<Returned>) {
       invoke();
     } else {
-      detail::store(values, Results::as_tuple(invoke()));
+      store(values, Results::as_tuple(invoke()));
     }
     return {};
   };
+  return {std::move(type), std::move(host)};
+}
+
+}  // namespace detail
+
+template <class F>
+Expected<Func> Func::wrap(Store& store, F&& f) {
+  auto [type, host] = detail::host_function_of(std::forward<F>(f));
   return create(store, type, std::move(host));
 }
 

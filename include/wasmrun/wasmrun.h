@@ -21,4 +21,6 @@
 #include "wasmrun/typed_func.h"
 #include "wasmrun/value.h"
 #include "wasmrun/version.h"
+#include "wasmrun/trap.h"
 #include "wasmrun/wasi.h"
+#include "wasmrun/wat.h"

@@ -18,6 +18,91 @@ constexpr size_t kMaxEntities = 1'000'000;
 constexpr size_t kMaxFlags = 32;
 constexpr uint32_t kMaxTypeDepth = 100;  // Wasmtime's bound on nested value types
 
+// Values must have elem_size(t, ptr_type = i64) < 2^28 (CanonicalABI.md "Element Size"), so the
+// layout of every value fits any pointer width.
+constexpr uint64_t kMaxValueBytes = uint64_t(1) << 28;
+
+uint64_t align_up(uint64_t n, uint64_t a) { return (n + a - 1) / a * a; }
+
+uint32_t discriminant_bytes(size_t cases) { return cases <= 0x100 ? 1 : cases <= 0x10000 ? 2 : 4; }
+
+// The cases of a variant-like type, as payload types (null: none).
+std::vector<const ValueType*> case_types(const ValueType& t) {
+  std::vector<const ValueType*> out;
+  switch (t.kind) {
+    case ValueKind::Variant:
+      for (const auto& c : t.cases) out.push_back(c.type.get());
+      break;
+    case ValueKind::Enum: out.assign(t.names.size(), nullptr); break;
+    case ValueKind::Option: out = {nullptr, t.element.get()}; break;
+    case ValueKind::Result: out = {t.ok.get(), t.err.get()}; break;
+    default: break;
+  }
+  return out;
+}
+
+uint64_t alignment64(const ValueType& t) {
+  switch (t.kind) {
+    case ValueKind::Bool: case ValueKind::S8: case ValueKind::U8: return 1;
+    case ValueKind::S16: case ValueKind::U16: return 2;
+    case ValueKind::S32: case ValueKind::U32: case ValueKind::F32: case ValueKind::Char:
+    case ValueKind::Own: case ValueKind::Borrow: return 4;
+    case ValueKind::S64: case ValueKind::U64: case ValueKind::F64: case ValueKind::String: case ValueKind::List: return 8;
+    case ValueKind::FixedList: return alignment64(*t.element);
+    case ValueKind::Record: case ValueKind::Tuple: {
+      uint64_t a = 1;
+      for (const auto& f : t.fields) a = std::max(a, alignment64(*f.type));
+      return a;
+    }
+    case ValueKind::Flags: return t.names.size() <= 8 ? 1 : t.names.size() <= 16 ? 2 : 4;
+    default: {
+      auto cases = case_types(t);
+      uint64_t a = discriminant_bytes(cases.size());
+      for (const ValueType* c : cases)
+        if (c) a = std::max(a, alignment64(*c));
+      return a;
+    }
+  }
+}
+
+}  // namespace
+
+uint64_t ComponentValidator::value_bytes(const ValueTypePtr& t) {
+  if (is_primitive(t->kind) || t->kind == ValueKind::Own || t->kind == ValueKind::Borrow) {
+    if (t->kind == ValueKind::String) return 16;
+    return alignment64(*t);
+  }
+  auto it = bytes_.find(t.get());
+  if (it != bytes_.end()) return it->second;
+  uint64_t n = 0;
+  switch (t->kind) {
+    case ValueKind::List: n = 16; break;
+    case ValueKind::FixedList: n = value_bytes(t->element) * t->length; break;
+    case ValueKind::Record: case ValueKind::Tuple:
+      for (const auto& f : t->fields) n = align_up(n, alignment64(*f.type)) + value_bytes(f.type);
+      n = align_up(n, alignment64(*t));
+      break;
+    case ValueKind::Flags: n = alignment64(*t); break;
+    default: {
+      auto cases = case_types(*t);
+      uint64_t payload = 0, payload_align = 1;
+      for (size_t i = 0; i < cases.size(); ++i) {
+        if (!cases[i]) continue;
+        ValueTypePtr c = t->kind == ValueKind::Variant ? t->cases[i].type : t->kind == ValueKind::Option ? t->element
+                         : i == 0 ? t->ok : t->err;
+        payload = std::max(payload, value_bytes(c));
+        payload_align = std::max(payload_align, alignment64(*c));
+      }
+      n = align_up(align_up(discriminant_bytes(cases.size()), payload_align) + payload, alignment64(*t));
+      break;
+    }
+  }
+  bytes_[t.get()] = n;
+  return n;
+}
+
+namespace {
+
 uint32_t type_depth(const ValueTypePtr& t) {
   if (!t || is_primitive(t->kind)) return t ? 1 : 0;
   uint32_t d = std::max({type_depth(t->element), type_depth(t->ok), type_depth(t->err)});
@@ -903,6 +988,8 @@ void ComponentValidator::defined_type(const DefValTypeSyntax& s, size_t offset) 
   count_type(type_size(t), offset);
   // Children were checked when they were defined, so this walks at most kMaxTypeDepth levels.
   if (type_depth(t) > kMaxTypeDepth) fail("type nesting is too deep", offset);
+  if (value_bytes(t) >= kMaxValueBytes)
+    fail(fmt::format("type `{}` exceeds maximum byte size of {}", describe(t), kMaxValueBytes - 1), offset);
   TypeDef def;
   def.kind = TypeDef::Kind::Value;
   def.value = t;

@@ -154,11 +154,12 @@ class ComponentValidator {
   void check_annotated_func(const ExternName& n, const EntityType& t, bool import, size_t offset);
   void check_canon_options(const CanonSyntax& c, const FuncType& type, bool lift, size_t offset, CanonOptions& out);
   uint64_t type_size(const ValueTypePtr& t);
+  uint64_t value_bytes(const ValueTypePtr& t);  // elem_size with 64-bit pointers
   void count_type(uint64_t size, size_t offset);
 
   bool fixed_length_lists_;
   std::vector<std::unique_ptr<Scope>> scopes_;
-  std::unordered_map<const ValueType*, uint64_t> sizes_;
+  std::unordered_map<const ValueType*, uint64_t> sizes_, bytes_;
   uint64_t total_type_size_ = 0;
 };
 

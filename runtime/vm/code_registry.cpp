@@ -42,14 +42,19 @@ void unregister_code(uint64_t token) {
   r.by_token.erase(it);
 }
 
-std::optional<std::string> function_at(uintptr_t pc) {
+std::vector<Frame> frames_at(uintptr_t pc) {
   Registry& r = registry();
-  std::lock_guard lock(r.mutex);
+  std::lock_guard lock(r.mutex);  // also serialises resolvers, which are not thread-safe
   auto it = r.by_begin.upper_bound(pc);
-  if (it == r.by_begin.begin()) return std::nullopt;
+  if (it == r.by_begin.begin()) return {};
   --it;
-  if (pc >= it->second.end) return std::nullopt;
-  return it->second.name;
+  const CodeRange& range = it->second;
+  if (pc >= range.end) return {};
+  if (range.inlining) {
+    std::vector<Frame> frames = range.inlining->frames_at(range, pc);
+    if (!frames.empty()) return frames;
+  }
+  return {Frame{range.func_index, range.func_name, range.module_name, std::nullopt, false}};
 }
 
 }  // namespace wasmrun::vm

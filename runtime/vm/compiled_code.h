@@ -57,7 +57,7 @@ class CodeGenerator {
   virtual Expected<std::vector<uint8_t>> serialize(const wasm::Module& module, const CompileOptions& options) = 0;
   virtual Expected<LoadedCode> deserialize(std::span<const uint8_t> artifact, const CompileOptions& options) = 0;
   // Code with the wasm calling convention for `type` that stores its arguments in an array and
-  // calls wasmrun_host_call(callee, caller, values); and the entry trampoline for `type`.
+  // calls wasmrun_host_call(callee, caller, values, frame); and the entry trampoline for `type`.
   virtual Expected<void*> host_stub(const wasm::FuncType& type) = 0;
   virtual Expected<EntryTrampoline> entry_trampoline(const wasm::FuncType& type) = 0;
 };

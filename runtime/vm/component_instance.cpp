@@ -53,10 +53,23 @@ wasm::FuncType core_signature(const std::vector<canon::FlatType>& params, const 
   return f;
 }
 
-// Calls a core function with flat values; a trap comes back as a canonical-ABI trap.
+}  // namespace
+
 TrapOr<void> call_core(Store& store, FuncInstance* f, std::span<const canon::FlatValue> args,
                        std::span<canon::FlatValue> results) {
-  std::vector<VMValue> values(std::max(args.size(), results.size()) + 1);
+  // Lifted functions take at most MAX_FLAT_PARAMS values (the host's calls stay off the heap);
+  // lowered ones, called by core code, may take more.
+  constexpr size_t kInline = canon::kMaxFlatParams + 2;
+  size_t count = std::max(args.size(), results.size()) + 1;
+  std::array<VMValue, kInline> inline_values;
+  std::vector<VMValue> heap_values;
+  std::span<VMValue> values;
+  if (count <= kInline) {
+    values = std::span<VMValue>(inline_values.data(), count);
+  } else {
+    heap_values.resize(count);
+    values = heap_values;
+  }
   for (size_t i = 0; i < args.size(); ++i) std::memcpy(values[i].bytes, &args[i], sizeof(canon::FlatValue));
   if (auto trap = invoke_catching(store, f, values)) {
     // A host function's error (a canonical-ABI trap further in) keeps its message; core traps
@@ -74,8 +87,6 @@ TrapOr<void> call_core(Store& store, FuncInstance* f, std::span<const canon::Fla
   }
   return {};
 }
-
-}  // namespace
 
 struct ComponentFrame {
   ComponentLinker* linker = nullptr;
@@ -276,8 +287,11 @@ void ComponentFrame::lower(const Definition& d) {
   Store* st = &store();
   wasm::FuncType sig = core_signature(abi->lower_core_params(), abi->lower_core_results());
   auto f = st->create_host_func(sig, [callee, abi, opts, caller, st](Caller&, std::span<VMValue> values) -> Expected<void> {
-    size_t np = abi->lower_core_params().size(), nr = abi->lower_core_results().size();
-    std::vector<canon::FlatValue> args(np), results(nr);
+    size_t np = abi->lower_param_count(), nr = abi->lower_result_count();
+    // At most MAX_FLAT_PARAMS values and a return pointer; one result.
+    std::array<canon::FlatValue, canon::kMaxFlatParams + 1> arg_slots;
+    std::array<canon::FlatValue, canon::kMaxFlatResults> result_slots{};
+    std::span<canon::FlatValue> args(arg_slots.data(), np), results(result_slots.data(), nr);
     for (size_t i = 0; i < np; ++i) std::memcpy(&args[i], values[i].bytes, sizeof(canon::FlatValue));
     auto call = [&](std::span<Val> a, canon::ResultSink sink, canon::Instance& from) -> TrapOr<void> {
       if (callee->host) return callee->host(a, sink, &from);
@@ -286,11 +300,12 @@ void ComponentFrame::lower(const Definition& d) {
       };
       return canon::canon_lift(callee->abi, callee->options, *callee->instance, &from, a, core, sink);
     };
-    auto r = canon::canon_lower(*abi, *opts, *caller, args, results, call, bool(callee->host));
+    auto r = callee->host_lowered ? callee->host_lowered(*abi, *opts, *caller, args, results)
+                                  : canon::canon_lower(*abi, *opts, *caller, args, results, call, callee->is_host());
     if (!r) {
       // Between components the adapter traps, as Wasmtime's fused adapters do.
       const std::string& m = r.trap().message;
-      if (callee->host || m.starts_with("wasm trap: ")) return Error{m};
+      if (callee->is_host() || m.starts_with("wasm trap: ")) return Error{m};
       return Error{"wasm trap: " + m};
     }
     for (size_t i = 0; i < nr; ++i) {
@@ -493,6 +508,7 @@ std::variant<std::shared_ptr<ComponentInstance>, ComponentInstantiationError> Co
 }
 
 TrapOr<std::optional<Val>> ComponentLinker::call(ComponentFunc& f, std::span<const Val> args) {
+  if (f.host_lowered) return component::Trap{TrapKind::TypeMismatch, "a typed host function cannot be called with Vals"};
   if (f.host) {
     std::vector<Val> a(args.begin(), args.end());
     std::optional<Val> result;

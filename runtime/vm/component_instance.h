@@ -39,7 +39,18 @@ struct ComponentFunc {
   std::function<component::TrapOr<void>(std::span<component::Val> args, canon::ResultSink on_result,
                                         canon::Instance* caller)>
       host;
+  // Host, typed (canonical_abi/typed.h TypedLower): lowered straight from the caller's flat
+  // values and memory, with no Val in between. Such a function is called from core code only.
+  std::function<component::TrapOr<void>(const canon::FuncAbi& abi, const canon::CanonOptions& opts,
+                                        canon::Instance& caller, std::span<const canon::FlatValue> args,
+                                        std::span<canon::FlatValue> results)>
+      host_lowered;
+  bool is_host() const { return host || host_lowered; }
 };
+
+// Calls a core function with flat values; a trap comes back as a canonical-ABI trap.
+component::TrapOr<void> call_core(Store& store, FuncInstance* f, std::span<const canon::FlatValue> args,
+                                  std::span<canon::FlatValue> results);
 
 // A component together with the instance whose index spaces its outer aliases see. The frame
 // belongs to the linker that instantiated it (a pointer, not a share: frames hold closures).
@@ -80,6 +91,9 @@ class ComponentLinker {
   Store& store() { return store_; }
 
   void define(const std::string& name, ComponentItem item);
+  // Machine code compiled beforehand for a core module of the components instantiated here
+  // (otherwise each module is compiled on first use by this linker).
+  void add_compiled(const wasm::Module* m, std::shared_ptr<const CompiledModule> code) { compiled_[m] = std::move(code); }
   const ComponentItem* lookup(std::string_view name) const;
 
   std::variant<std::shared_ptr<ComponentInstance>, ComponentInstantiationError> instantiate(

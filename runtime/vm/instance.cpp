@@ -35,7 +35,7 @@ std::string describe(const wasm::FuncType& t) {
 
 Expected<void> check_import(const wasm::Module& m, const wasm::Import& im, const Extern& actual) {
   auto incompatible = [&](const std::string& why) {
-    return Error{fmt::format("incompatible import type for \"{}\" \"{}\": {}", im.module, im.name, why)};
+    return Error::link(fmt::format("incompatible import type for \"{}\" \"{}\": {}", im.module, im.name, why));
   };
   if (kind_of(actual) != im.kind)
     return incompatible(fmt::format("expected a {}, got a {}", to_string(im.kind), to_string(kind_of(actual))));
@@ -243,8 +243,8 @@ Expected<Instance*> instantiate(Store& store, const std::shared_ptr<const Instan
                                 std::span<const Extern> open_imports) {
   const wasm::Module& module = pre->module->module;
   if (open_imports.size() != pre->open_imports.size())
-    return Error{fmt::format("unknown import: the template leaves {} imports open, {} were given",
-                             pre->open_imports.size(), open_imports.size())};
+    return Error::link(fmt::format("unknown import: the template leaves {} imports open, {} were given",
+                                   pre->open_imports.size(), open_imports.size()));
   for (size_t i = 0; i < open_imports.size(); ++i)
     if (auto ok = check_import(module, module.imports[pre->open_imports[i].import], open_imports[i]); !ok)
       return ok.error();
@@ -330,7 +330,8 @@ Expected<Instance*> instantiate(Store& store, const std::shared_ptr<const Instan
     std::memcpy(&offset, eval_const(*inst, s.offset).bytes, 4);
     Table* t = inst->tables[s.table];
     uint64_t n = s.size();
-    if (uint64_t(offset) + n > t->size()) return fail(Error{trap_message(TrapCode::TableOutOfBounds)});
+    if (uint64_t(offset) + n > t->size())
+      return fail(Error::from_trap({TrapCode::TableOutOfBounds, trap_message(TrapCode::TableOutOfBounds), {}, 0}));
     if (s.table < m.imported_tables && n > 0) escaped = true;
     for (uint32_t k = 0; k < n; ++k) t->set(offset + k, elem_ref(*inst, s, k));
   }
@@ -339,7 +340,8 @@ Expected<Instance*> instantiate(Store& store, const std::shared_ptr<const Instan
     uint32_t offset;
     std::memcpy(&offset, eval_const(*inst, s.offset).bytes, 4);
     LinearMemory* mem = inst->memories[s.memory];
-    if (uint64_t(offset) + s.bytes.size() > mem->size_bytes()) return fail(Error{trap_message(TrapCode::MemoryOutOfBounds)});
+    if (uint64_t(offset) + s.bytes.size() > mem->size_bytes())
+      return fail(Error::from_trap({TrapCode::MemoryOutOfBounds, trap_message(TrapCode::MemoryOutOfBounds), {}, 0}));
     std::memcpy(mem->base() + offset, m.data(s.bytes), s.bytes.size());
   }
 

@@ -59,9 +59,9 @@ class Instance {
   std::optional<PoolingAllocator::Slot> slot;
 };
 
-// Instantiates `module` in `store` with `imports` in the module's import order. Link errors read
-// "unknown import ..." / "incompatible import type ..."; a trap while applying segments or
-// running the start function returns the trap's message (the instance may stay partly applied,
+// Instantiates `module` in `store` with `imports` in the module's import order. Link errors
+// (ErrorKind::Link) read "unknown import ..." / "incompatible import type ..."; a trap while
+// applying segments or running the start function is an Error carrying the trap (the instance may stay partly applied,
 // as the spec requires for shared tables and memories).
 Expected<Instance*> instantiate(Store& store, std::shared_ptr<const CompiledModule> module,
                                 std::span<const Extern> imports);

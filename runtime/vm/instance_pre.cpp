@@ -131,7 +131,8 @@ Expected<std::shared_ptr<const InstancePre>> InstancePre::create(std::shared_ptr
                                                                  InstancePreOptions options) {
   const wasm::Module& m = module->module;
   if (imports.size() != m.imports.size())
-    return Error{fmt::format("unknown import: the module has {} imports, {} were given", m.imports.size(), imports.size())};
+    return Error::link(
+        fmt::format("unknown import: the module has {} imports, {} were given", m.imports.size(), imports.size()));
   auto pre = std::make_shared<InstancePre>();
   for (size_t i = 0; i < imports.size(); ++i)
     if (imports[i])

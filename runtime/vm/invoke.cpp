@@ -36,8 +36,8 @@ std::optional<Trap> call_host(Store& store, FuncInstance* func, std::span<VMValu
     error = "host function threw an exception";
   }
   if (caller.exit_status)
-    return Trap{TrapCode::Exit, "exit with status " + std::to_string(*caller.exit_status), *caller.exit_status};
-  if (!error.empty()) return Trap{TrapCode::HostError, std::move(error)};
+    return Trap{TrapCode::Exit, "exit with status " + std::to_string(*caller.exit_status), {}, *caller.exit_status};
+  if (!error.empty()) return Trap{TrapCode::HostError, std::move(error), {}, 0};
   return std::nullopt;
 }
 
@@ -57,7 +57,7 @@ std::optional<Trap> invoke_catching(Store& store, FuncInstance* func, std::span<
   }
   if (!trampoline) {
     auto t = store.engine().entry_trampoline(func->ref.sig);
-    if (!t) return Trap{TrapCode::HostError, t.error().message};
+    if (!t) return Trap{TrapCode::HostError, t.error().message, {}, 0};
     trampoline = *t;
   }
   EntryCall call{trampoline, func->ref.code, func->ref.vmctx, values.data()};
@@ -65,7 +65,7 @@ std::optional<Trap> invoke_catching(Store& store, FuncInstance* func, std::span<
 }
 
 Expected<void> invoke(Store& store, FuncInstance* func, std::span<VMValue> values) {
-  if (auto trap = invoke_catching(store, func, values)) return Error{trap->message};
+  if (auto trap = invoke_catching(store, func, values)) return Error::from_trap(std::move(*trap));
   return {};
 }
 

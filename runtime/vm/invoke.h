@@ -9,7 +9,7 @@
 namespace wasmrun::vm {
 
 // `values` holds the arguments on entry and the results on return; it needs
-// max(params, results) slots. A trap comes back as an Error with the trap's message.
+// max(params, results) slots. A trap comes back as an Error carrying the Trap.
 Expected<void> invoke(Store& store, FuncInstance* func, std::span<VMValue> values);
 
 // The same, reporting the trap itself (for callers that need its code).

@@ -18,6 +18,23 @@ namespace {
 // failing copy or fill writes nothing).
 inline bool out_of_range(uint64_t offset, uint64_t n, uint64_t size) { return offset + n > size; }
 
+// How a failing host function is named in its trap: by the import through which the calling
+// instance reached it, as in `host function "env" "log"`; without one (a call through a table of
+// another module, or from the host) just "host function".
+std::string host_function_name(const Instance* calling, const wasmrun::vm::FuncInstance* f) {
+  if (calling) {
+    const wasmrun::wasm::Module& m = calling->module->module;
+    uint32_t func = 0;
+    for (const wasmrun::wasm::Import& im : m.imports) {
+      if (im.kind != wasmrun::wasm::ExternKind::Func) continue;
+      if (func < calling->func_refs.size() && calling->func_refs[func] == &f->ref)
+        return "host function \"" + im.module + "\" \"" + im.name + "\"";
+      ++func;
+    }
+  }
+  return "host function";
+}
+
 }  // namespace
 
 extern "C" {
@@ -107,7 +124,7 @@ void wasmrun_epoch_reached(VMContext* vmctx) {
   wasmrun::vm::raise_trap(TrapCode::Interrupted);
 }
 
-void wasmrun_host_call(VMContext* callee, VMContext* caller, wasmrun::vm::VMValue* values) {
+void wasmrun_host_call(VMContext* callee, VMContext* caller, wasmrun::vm::VMValue* values, void* stub_frame) {
   auto* f = reinterpret_cast<wasmrun::vm::FuncInstance*>(callee);
   std::string error;
   std::optional<uint32_t> exit_status;
@@ -117,11 +134,11 @@ void wasmrun_host_call(VMContext* callee, VMContext* caller, wasmrun::vm::VMValu
     size_t slots = std::max(f->type->params.size(), f->type->results.size());
     try {
       auto result = f->host(c, {values, slots});
-      if (!result) error = result.error().message;
+      if (!result) error = host_function_name(calling, f) + ": " + result.error().message;
     } catch (const std::exception& e) {
-      error = std::string("host function threw: ") + e.what();
+      error = host_function_name(calling, f) + " threw: " + e.what();
     } catch (...) {
-      error = "host function threw an exception";
+      error = host_function_name(calling, f) + " threw an exception";
     }
     exit_status = c.exit_status;
   }
@@ -130,7 +147,7 @@ void wasmrun_host_call(VMContext* callee, VMContext* caller, wasmrun::vm::VMValu
     wasmrun::vm::raise_exit(*exit_status);
   }
   // Everything the callback owned is destroyed; `error` gives up its buffer to the trap.
-  if (!error.empty()) wasmrun::vm::raise_host_error(std::move(error));
+  if (!error.empty()) wasmrun::vm::raise_host_error(std::move(error), reinterpret_cast<uintptr_t>(stub_frame));
 }
 
 }  // extern "C"

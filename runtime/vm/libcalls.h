@@ -31,7 +31,8 @@ void wasmrun_table_set_null(wasmrun::vm::VMContext* vmctx, uint32_t table, uint3
 // ref.func of a defined function whose record is not made yet (instantiation leaves them null).
 wasmrun::vm::VMFuncRef* wasmrun_ref_func(wasmrun::vm::VMContext* vmctx, uint32_t func_index);
 void wasmrun_epoch_reached(wasmrun::vm::VMContext* vmctx);
-void wasmrun_host_call(wasmrun::vm::VMContext* callee, wasmrun::vm::VMContext* caller, wasmrun::vm::VMValue* values);
+void wasmrun_host_call(wasmrun::vm::VMContext* callee, wasmrun::vm::VMContext* caller, wasmrun::vm::VMValue* values,
+                       void* stub_frame);
 }
 
 namespace wasmrun::vm {

@@ -28,8 +28,9 @@ struct Activation {
   TrapCode code;
   std::string host_message;
   uintptr_t entry_frame;  // frame address of the host entry point: backtraces stop here
-  uintptr_t pcs[kMaxFrames];
+  uintptr_t pcs[kMaxFrames];  // pcs[0] where the trap happened, then return addresses
   size_t frame_count = 0;
+  bool fault_pc = false;      // pcs[0] is the faulting instruction itself, not a return address
   uint32_t exit_status = 0;
   std::optional<uint32_t> element_index;  // UninitializedElement from call_indirect
 };
@@ -78,6 +79,7 @@ void fault_handler(int signal, siginfo_t* info, void* context) {
   Activation* a = tls_activation;
   if (a && in_guarded_region(reinterpret_cast<uintptr_t>(info->si_addr))) {
     a->code = TrapCode::MemoryOutOfBounds;
+    a->fault_pc = true;
     auto* uc = static_cast<ucontext_t*>(context);
 #if defined(__x86_64__)
     record_frames(a, uc->uc_mcontext.gregs[REG_RIP], uc->uc_mcontext.gregs[REG_RBP]);
@@ -136,27 +138,19 @@ uintptr_t stack_floor() {
   return floor;
 }
 
-}  // namespace
-
-const char* trap_message(TrapCode code) {
-  switch (code) {
-    case TrapCode::Unreachable: return "unreachable";
-    case TrapCode::MemoryOutOfBounds: return "out of bounds memory access";
-    case TrapCode::TableOutOfBounds: return "out of bounds table access";
-    case TrapCode::IntegerDivideByZero: return "integer divide by zero";
-    case TrapCode::IntegerOverflow: return "integer overflow";
-    case TrapCode::InvalidConversion: return "invalid conversion to integer";
-    case TrapCode::UndefinedElement: return "undefined element";
-    case TrapCode::UninitializedElement: return "uninitialized element";
-    case TrapCode::IndirectCallTypeMismatch: return "indirect call type mismatch";
-    case TrapCode::StackOverflow: return "call stack exhausted";
-    case TrapCode::Interrupted: return "interrupted: the epoch deadline was reached";
-    case TrapCode::NullReference: return "null reference";
-    case TrapCode::HostError: return "host function failed";
-    case TrapCode::Exit: return "exit";
+// The wasm frames of a trapped activation, inlined ones included. A return address is looked up
+// one byte back, inside the call: a call to a noreturn trap routine can be a function's last
+// instruction, whose return address lies past the function's end.
+std::vector<Frame> backtrace(const Activation& a) {
+  std::vector<Frame> frames;
+  for (size_t i = 0; i < a.frame_count; ++i) {
+    uintptr_t pc = i == 0 && a.fault_pc ? a.pcs[i] : a.pcs[i] - 1;
+    for (Frame& frame : frames_at(pc)) frames.push_back(std::move(frame));
   }
-  return "trap";
+  return frames;
 }
+
+}  // namespace
 
 std::optional<Trap> call_with_trap_handler(VMStoreContext* store, uintptr_t max_stack_bytes, void (*body)(void*),
                                            void* arg) {
@@ -186,12 +180,9 @@ std::optional<Trap> call_with_trap_handler(VMStoreContext* store, uintptr_t max_
   tls_activation = activation.previous;
   store->stack_limit = saved_limit;
   Trap trap{activation.code, activation.code == TrapCode::HostError ? std::move(activation.host_message)
-                                                                    : std::string(trap_message(activation.code))};
+                                                                    : std::string(trap_message(activation.code)),
+            backtrace(activation), 0};
   if (activation.element_index) trap.message += " " + std::to_string(*activation.element_index);
-  std::string backtrace;
-  for (size_t i = 0; i < activation.frame_count; ++i)
-    if (auto name = function_at(activation.pcs[i])) backtrace += "\n    " + std::to_string(i) + ": " + *name;
-  if (!backtrace.empty()) trap.message += "\nwasm backtrace:" + backtrace;
   if (activation.code == TrapCode::Exit) {
     trap.exit_status = activation.exit_status;
     trap.message = "exit with status " + std::to_string(activation.exit_status);
@@ -216,7 +207,7 @@ void raise_uninitialized_element(uint32_t index, uintptr_t pc, uintptr_t frame) 
   raise_trap(TrapCode::UninitializedElement, pc, frame);
 }
 
-void raise_host_error(std::string message) {
+void raise_host_error(std::string message, uintptr_t stub_frame) {
   Activation* a = tls_activation;
   if (!a) {
     std::fprintf(stderr, "wasmrun: host error '%s' raised outside wasm execution\n", message.c_str());
@@ -224,6 +215,8 @@ void raise_host_error(std::string message) {
   }
   a->code = TrapCode::HostError;
   a->host_message = std::move(message);
+  // pcs[0] = 0 names no function; the stub's return address is the calling wasm frame.
+  if (stub_frame) record_frames(a, 0, stub_frame);
   // `message` was moved from, so no destructor in this frame owns memory when we jump.
   longjmp(a->jump, 1);
 }

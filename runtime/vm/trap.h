@@ -10,34 +10,16 @@
 #include <string>
 
 #include "runtime/vm/vmcontext.h"
+#include "wasmrun/trap.h"
 
 namespace wasmrun::vm {
 
-enum class TrapCode : uint8_t {
-  Unreachable,
-  MemoryOutOfBounds,
-  TableOutOfBounds,
-  IntegerDivideByZero,
-  IntegerOverflow,
-  InvalidConversion,
-  UndefinedElement,
-  UninitializedElement,
-  IndirectCallTypeMismatch,
-  StackOverflow,
-  Interrupted,
-  NullReference,
-  HostError,  // a host function failed; the message says how
-  Exit,       // a host function ended the computation with an exit status (WASI proc_exit)
-};
+// The public trap types (include/wasmrun/trap.h) are the runtime's own.
+using wasmrun::Trap;
+using wasmrun::TrapCode;
 
 // The spec interpreter's wording, which the spec tests expect.
-const char* trap_message(TrapCode code);
-
-struct Trap {
-  TrapCode code;
-  std::string message;
-  uint32_t exit_status = 0;  // for TrapCode::Exit
-};
+inline const char* trap_message(TrapCode code) { return wasmrun::to_string(code); }
 
 // Runs `body(arg)` — which enters JIT code — so that any trap raised inside returns here as a
 // value. Nested entries (wasm -> host -> wasm) each catch their own traps.
@@ -51,7 +33,9 @@ std::optional<Trap> call_with_trap_handler(VMStoreContext* store, uintptr_t max_
 // A call_indirect that found table element `index` null: "uninitialized element N", as the spec
 // interpreter words it.
 [[noreturn]] void raise_uninitialized_element(uint32_t index, uintptr_t pc, uintptr_t frame);
-[[noreturn]] void raise_host_error(std::string message);
+// A host function failed with `message`; `stub_frame` is the frame address of the host stub
+// that called it (0 when unknown), from which the trap's backtrace starts.
+[[noreturn]] void raise_host_error(std::string message, uintptr_t stub_frame = 0);
 // Unwinds to the innermost entry point as TrapCode::Exit carrying `status`: not an error, the
 // guest asked to stop (WASI proc_exit). Host functions request it through Caller::exit_status.
 [[noreturn]] void raise_exit(uint32_t status);

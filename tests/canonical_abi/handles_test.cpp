@@ -38,6 +38,7 @@ TEST_CASE("a full handle table traps cleanly") {
   auto full = resource_new(inst, *rt, 4);
   REQUIRE_FALSE(full.ok());
   CHECK(full.trap().kind == TrapKind::TableFull);
+  CHECK(full.trap().message == "cannot allocate another handle: the table holds its maximum of 3 handles");
   REQUIRE(resource_drop(inst, *rt, 2));
   CHECK(*resource_new(inst, *rt, 5) == 2);
 }
@@ -176,7 +177,7 @@ TEST_CASE("own handles move: lifting removes the handle, a borrow handle cannot 
   lower_flat(cx, Val::borrow({rt, 9, false}), *handle(ValueKind::Borrow, rt), w);
   CHECK(scope.num_borrows == 1);
   FlatReader r3{std::span<const FlatValue>(out, 1)};
-  check_trap([&] { return lift_flat(cx, r3, *own_t); }, TrapKind::WrongHandleType, "is a borrow, not an owned resource");
+  check_trap([&] { return lift_flat(cx, r3, *own_t); }, TrapKind::WrongHandleType, "cannot lift own resource from a borrow");
   REQUIRE(resource_drop(g.inst, *rt, uint32_t(out[0])));
   CHECK(scope.num_borrows == 0);
 }

@@ -239,3 +239,76 @@ TEST_CASE("typed canon lower: a guest calls a C++ function") {
   REQUIRE_FALSE(invalid.ok());
   CHECK(invalid.trap().kind == TrapKind::InvalidString);
 }
+
+TEST_CASE("typed canon lower: std::string_view arguments point into a utf8 guest, or into decoded storage") {
+  FuncType f;
+  f.params = {{"s", prim(ValueKind::String)}};
+  f.result = prim(ValueKind::U32);
+  FuncAbi abi = compute_abi(f);
+  REQUIRE(signature_matches<uint32_t(std::string_view)>(f));
+
+  Guest g;
+  g.put(300, "h\xc3\xb6");
+  const uint8_t* seen = nullptr;
+  auto host = [&](std::string_view s) -> uint32_t {
+    seen = reinterpret_cast<const uint8_t*>(s.data());
+    return s == "h\xc3\xb6" ? 1 : 0;
+  };
+  FlatValue args[] = {300, 3};
+  FlatValue results[1];
+  REQUIRE(TypedLower<uint32_t(std::string_view)>::call(abi, g.opts, g.inst, args, results, host));
+  CHECK(results[0] == 1);
+  CHECK(seen == g.memory.data() + 300);  // no copy
+
+  Guest g16(StringEncoding::Utf16);
+  g16.put(300, std::string("h\0\xf6\0", 4));
+  FlatValue args16[] = {300, 2};
+  REQUIRE(TypedLower<uint32_t(std::string_view)>::call(abi, g16.opts, g16.inst, args16, results, host));
+  CHECK(results[0] == 1);
+
+  g.put(300, "\xff");
+  FlatValue bad[] = {300, 1};
+  auto invalid = TypedLower<uint32_t(std::string_view)>::call(abi, g.opts, g.inst, bad, results, host);
+  REQUIRE_FALSE(invalid.ok());
+  CHECK(invalid.trap().kind == TrapKind::InvalidString);
+  FlatValue oob[] = {65535, 2};
+  auto out_of_bounds = TypedLower<uint32_t(std::string_view)>::call(abi, g.opts, g.inst, oob, results, host);
+  REQUIRE_FALSE(out_of_bounds.ok());
+  CHECK(out_of_bounds.trap().message == "string pointer/length out of bounds of memory");
+}
+
+TEST_CASE("typed canon lower: parameters in memory, a return pointer, and bad discriminants trap") {
+  Guest g;
+  FuncType f;
+  for (int i = 0; i < 17; ++i) f.params.push_back({"p" + std::to_string(i), prim(ValueKind::U8)});
+  f.result = prim(ValueKind::U8);
+  FuncAbi abi = compute_abi(f);
+  REQUIRE(abi.params_in_memory);
+  for (uint32_t i = 0; i < 17; ++i) g.memory[512 + i] = uint8_t(i);
+  auto sum = [](auto... v) { return uint8_t((0 + ... + v)); };
+  using Sig = uint8_t(uint8_t, uint8_t, uint8_t, uint8_t, uint8_t, uint8_t, uint8_t, uint8_t, uint8_t, uint8_t, uint8_t,
+                      uint8_t, uint8_t, uint8_t, uint8_t, uint8_t, uint8_t);
+  REQUIRE(signature_matches<Sig>(f));
+  FlatValue args[] = {512};
+  FlatValue results[1];
+  REQUIRE(TypedLower<Sig>::call(abi, g.opts, g.inst, args, results, sum));
+  CHECK(results[0] == 136);  // 0 + 1 + ... + 16
+  FlatValue oob[] = {65530};
+  auto r = TypedLower<Sig>::call(abi, g.opts, g.inst, oob, results, sum);
+  REQUIRE_FALSE(r.ok());
+  CHECK(r.trap().kind == TrapKind::OutOfBounds);
+
+  FuncType e;
+  e.params = {{"c", enumeration({"red", "green", "blue"})}};
+  FuncAbi eabi = compute_abi(e);
+  REQUIRE(signature_matches<void(Color)>(e));
+  Color seen = Color::Red;
+  auto take = [&](Color c) { seen = c; };
+  FlatValue green[] = {1};
+  REQUIRE(TypedLower<void(Color)>::call(eabi, g.opts, g.inst, green, {}, take));
+  CHECK(seen == Color::Green);
+  FlatValue bad[] = {3};
+  auto invalid = TypedLower<void(Color)>::call(eabi, g.opts, g.inst, bad, {}, take);
+  REQUIRE_FALSE(invalid.ok());
+  CHECK(invalid.trap().message == "invalid variant discriminant");
+}

@@ -486,3 +486,27 @@ TEST_CASE("server: a request body under the minimum data rate gets 408 (HTTP/1.1
   trickle.join();
   CHECK(r.find("408 Request Timeout") != std::string::npos);
 }
+
+TEST_CASE("server: HTTP/2 request trailers over the limits reset their stream; the connection goes on") {
+  auto server = start_server();
+  RawConnection c(server->port());
+  REQUIRE(c.connected());
+  std::string trailers;
+  for (int i = 0; i < 200; ++i) trailers += std::string("\x00\x01x\x01y", 5);
+  c.send(kPreface + h2_frame(kHeaders, kEndHeaders, 1, post_header_block("/count")) + h2_frame(kData, 0, 1, "abc") +
+         h2_frame(kHeaders, kEndHeaders | kEndStream, 1, trailers) +
+         h2_frame(kHeaders, kEndHeaders | kEndStream, 3, get_header_block("/hello")));
+  std::string r = c.read_until([](const std::string& s) {
+    auto frames = h2_frames(s);
+    bool reset = find_frame(frames, kRstStream, 1) != nullptr, served = false;
+    for (const H2Frame& f : frames) served |= f.stream == 3 && f.type == kData && (f.flags & kEndStream);
+    return reset && served;
+  }, 10s);
+  auto frames = h2_frames(r);
+  CHECK(find_frame(frames, kRstStream, 1));
+  std::string body3;
+  for (const H2Frame& f : frames)
+    if (f.type == kData && f.stream == 3) body3 += f.payload;
+  CHECK(body3 == "hello");
+  CHECK_FALSE(find_frame(frames, kGoaway, 0));
+}

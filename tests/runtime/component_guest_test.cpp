@@ -30,7 +30,7 @@ vm::ComponentItem stub(const EntityType& type) {
       f->type = type.func;
       f->abi = canon::compute_abi(*type.func);
       f->host = [](std::span<Val>, canon::ResultSink, canon::Instance*) -> TrapOr<void> {
-        return Trap{TrapKind::CoreTrap, "stub import called"};
+        return component::Trap{TrapKind::CoreTrap, "stub import called"};
       };
       item.func = f;
       break;

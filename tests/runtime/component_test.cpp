@@ -4,6 +4,7 @@
 #include <string_view>
 
 #include "jit/llvm_code_generator.h"
+#include "canonical_abi/resources.h"
 #include "runtime/component/binary_codes.h"
 #include "runtime/component/flatten.h"
 #include "runtime/component/type_matching.h"
@@ -192,6 +193,11 @@ TEST_CASE("validation: types, names, canonical options and visibility") {
     (import "t" (type $T (sub resource)))
     (core func (canon resource.new $T))))")
             .starts_with("type index is not a local resource"));
+  // elem_size with 64-bit pointers must stay below 2^28 (CanonicalABI.md "Element Size").
+  CHECK(error_of("(component (type (list string 16777215)) (type (option (list u8 268435448))))").empty());
+  CHECK(error_of("(component (type (list string 16777216)))").find("exceeds maximum byte size") != std::string::npos);
+  CHECK(error_of("(component (type (list u64 536870912)))").find("exceeds maximum byte size") != std::string::npos);
+  CHECK(error_of("(component (type (option (list u8 268435455))))").find("exceeds maximum byte size") != std::string::npos);
   auto r = decode("(component (type (func async)))");
   CHECK(r.unsupported);
 }
@@ -213,18 +219,23 @@ TEST_CASE("instantiation: nested components, resources and calls through the can
       (func (export "len") (param "s" string) (result u32)
         (canon lift (core func $i "len") (memory (core memory $i "mem")) (realloc (core func $i "realloc")))))
     (instance $a (instantiate $inner))
-    (core module $libc
-      (memory (export "mem") 1)
-      (func (export "realloc") (param i32 i32 i32 i32) (result i32) i32.const 128))
-    (core instance $libc (instantiate $libc))
-    (core func $len (canon lower (func $a "len") (memory (core memory $libc "mem"))))
-    (core module $user
-      (import "" "len" (func $len (param i32 i32) (result i32)))
-      (func (export "twice") (param i32 i32) (result i32)
-        (i32.add (call $len (local.get 0) (local.get 1)) (call $len (local.get 0) (local.get 1)))))
-    (core instance $u (instantiate $user (with "" (instance (export "len" (func $len))))))
-    (func (export "twice") (param "s" string) (result u32)
-      (canon lift (core func $u "twice") (memory (core memory $libc "mem")) (realloc (core func $libc "realloc"))))
+    ;; The caller is a sibling of $inner: a call from a parent into its child traps (Wasmtime).
+    (component $outer
+      (import "len" (func $len-f (param "s" string) (result u32)))
+      (core module $libc
+        (memory (export "mem") 1)
+        (func (export "realloc") (param i32 i32 i32 i32) (result i32) i32.const 128))
+      (core instance $libc (instantiate $libc))
+      (core func $len (canon lower (func $len-f) (memory (core memory $libc "mem"))))
+      (core module $user
+        (import "" "len" (func $len (param i32 i32) (result i32)))
+        (func (export "twice") (param i32 i32) (result i32)
+          (i32.add (call $len (local.get 0) (local.get 1)) (call $len (local.get 0) (local.get 1)))))
+      (core instance $u (instantiate $user (with "" (instance (export "len" (func $len))))))
+      (func (export "twice") (param "s" string) (result u32)
+        (canon lift (core func $u "twice") (memory (core memory $libc "mem")) (realloc (core func $libc "realloc")))))
+    (instance $b (instantiate $outer (with "len" (func $a "len"))))
+    (export "twice" (func $b "twice"))
   ))");
   REQUIRE_MESSAGE(r.component, r.error.message);
   auto nested = linker.instantiate(r.component);
@@ -300,4 +311,70 @@ TEST_CASE("linking: a versioned import is satisfied by a semver-compatible provi
   auto failed = linker.instantiate(r.component);
   REQUIRE(std::holds_alternative<vm::ComponentInstantiationError>(failed));
   CHECK(std::get<vm::ComponentInstantiationError>(failed).message == "import `wasi:io/streams@0.3.0` was not found");
+}
+
+TEST_CASE("decoding: the component-name section names the component and its items; a damaged one is ignored") {
+  std::vector<uint8_t> bytes(std::begin(kPreamble), std::end(kPreamble));
+  auto custom = [&](std::vector<uint8_t> contents) {
+    std::vector<uint8_t> section = {14, 'c', 'o', 'm', 'p', 'o', 'n', 'e', 'n', 't', '-', 'n', 'a', 'm', 'e'};
+    section.insert(section.end(), contents.begin(), contents.end());
+    bytes.push_back(0x00);
+    bytes.push_back(uint8_t(section.size()));
+    bytes.insert(bytes.end(), section.begin(), section.end());
+  };
+  custom({0x00, 0x03, 0x02, 'h', 'i',                          // the component's name: "hi"
+          0x01, 0x07, 0x00, 0x11, 0x01, 0x00, 0x02, 'm', 'd'});  // core module 0: "md"
+  auto r = decode_component(bytes);
+  REQUIRE_MESSAGE(r.component, r.error.message);
+  CHECK(r.component->name == "hi");
+  CHECK(r.component->names[size_t(Sort::CoreModule)].at(0) == "md");
+
+  bytes.resize(8);
+  custom({0x01, 0x09, 0x07});  // a subsection longer than the section
+  r = decode_component(bytes);
+  REQUIRE(r.component);
+  CHECK(r.component->name.empty());
+}
+
+TEST_CASE("instantiation: destructors run when the host drops an own handle; post-return runs after a call") {
+  auto codegen = jit::create_llvm_code_generator();
+  REQUIRE(codegen.ok());
+  vm::Engine engine(vm::EngineConfig{}, codegen.take());
+  vm::Store store(engine);
+  vm::ComponentLinker linker(store);
+  auto r = decode(R"((component
+    (core module $state
+      (global $drops (export "drops") (mut i32) (i32.const 0))
+      (global $posts (export "posts") (mut i32) (i32.const 0))
+      (func (export "dtor") (param i32) (global.set $drops (i32.add (global.get $drops) (local.get 0))))
+      (func (export "post") (param i32) (global.set $posts (i32.add (global.get $posts) (i32.const 1))))
+      (func (export "read-drops") (result i32) (global.get $drops))
+      (func (export "read-posts") (result i32) (global.get $posts)))
+    (core instance $s (instantiate $state))
+    (type $R (resource (rep i32) (dtor (func $s "dtor"))))
+    (core func $new (canon resource.new $R))
+    (core module $m
+      (import "" "new" (func $new (param i32) (result i32)))
+      (func (export "make") (param i32) (result i32) (call $new (local.get 0))))
+    (core instance $i (instantiate $m (with "" (instance (export "new" (func $new))))))
+    (export $R' "r" (type $R))
+    (func (export "make") (param "rep" u32) (result (own $R')) (canon lift (core func $i "make")))
+    (func (export "drops") (result u32) (canon lift (core func $s "read-drops") (post-return (func $s "post"))))
+    (func (export "posts") (result u32) (canon lift (core func $s "read-posts")))
+  ))");
+  REQUIRE_MESSAGE(r.component, r.error.message);
+  auto inst = linker.instantiate(r.component);
+  REQUIRE(std::holds_alternative<std::shared_ptr<vm::ComponentInstance>>(inst));
+  auto& exports = std::get<std::shared_ptr<vm::ComponentInstance>>(inst)->exports;
+  auto call = [&](const char* name, std::vector<Val> args) {
+    auto result = linker.call(*exports.at(name).func, args);
+    REQUIRE_MESSAGE(result.ok(), (result.ok() ? "" : result.trap().message));
+    return result.take();
+  };
+  auto made = call("make", {Val::u32(5)});
+  REQUIRE(made);
+  CHECK(call("drops", {}) == Val::u32(0));
+  REQUIRE(canon::drop_host_resource(made->resource()).ok());
+  CHECK(call("drops", {}) == Val::u32(5));  // the destructor got the representation
+  CHECK(call("posts", {}) == Val::u32(2));  // one post-return per call of "drops"
 }

@@ -279,16 +279,20 @@ TEST_CASE("data at offsets known only at instantiation is copied, in a slot too"
     (data (global.get $base) "\07")
     (func (export "load") (param i32) (result i32) local.get 0 i32.load8_u)))");
   Store owner(engine());
-  Global base = Global::create(owner, ValType::I32, false, Val::i32(300));
+  Global base = Global::create(owner, ValType::I32, false, Val::i32(300)).take();
   Linker linker(engine());
   REQUIRE(linker.define("env", "base", base));
-  PoolingAllocator pool = make_pool(1);
+  PoolingAllocator pool = make_pool(2);
   InstancePre pre = make_pre(linker, module, &pool);
+  // The global belongs to `owner`: instances of this template live there.
   for (int round = 0; round < 2; ++round) {
-    Store store(engine());
-    Instance inst = instantiate(pre, store);
+    Instance inst = instantiate(pre, owner);
     CHECK(i32(call<int32_t(int32_t)>(inst, "load", 300)) == 7);
   }
+  Store other(engine());
+  auto elsewhere = pre.instantiate(other);
+  REQUIRE_FALSE(elsewhere);
+  CHECK(elsewhere.error().message == "the import belongs to another store");
 }
 
 TEST_CASE("host functions made once by the template see each caller's store") {
@@ -297,17 +301,16 @@ TEST_CASE("host functions made once by the template see each caller's store") {
     (func (export "ask") (result i32) call $whose)))");
   Linker linker(engine());
   REQUIRE(linker.func_new("env", "whose", FuncType{{}, {ValType::I32}}, [](Caller& caller, std::span<RawValue> values) -> Expected<void> {
-    values[0].set<int32_t>(*static_cast<int32_t*>(caller.store().data()));
+    values[0].set<int32_t>(*caller.data<int32_t>());
     return {};
   }));
   for (bool pooled : {false, true}) {
     CAPTURE(pooled);
     PoolingAllocator pool = make_pool(2);
     InstancePre pre = make_pre(linker, module, pooled ? &pool : nullptr);
-    int32_t first = 1, second = 2;
     Store s1(engine()), s2(engine());
-    s1.set_data(&first);
-    s2.set_data(&second);
+    s1.emplace_data<int32_t>(1);
+    s2.emplace_data<int32_t>(2);
     Instance a = instantiate(pre, s1), b = instantiate(pre, s2);
     CHECK(i32(call<int32_t()>(a, "ask")) == 1);
     CHECK(i32(call<int32_t()>(b, "ask")) == 2);

@@ -1,15 +1,20 @@
 // The generated bindings compiled and used: the headers of every WASI 0.2 package and of
 // bindgen/test.wit, a host implementing the test interfaces, and add_to_linker against a
-// recording linker that stores each function under its exact C++ signature.
+// recording linker that stores each function under its exact C++ signature; and every
+// generated signature checked by the typed canonical ABI against the component function type
+// of the same name (canon::signature_matches: field and case names and order, flags, handles).
 #include <doctest/doctest.h>
 
+#include <algorithm>
 #include <any>
 #include <functional>
 #include <map>
 #include <string>
 #include <vector>
 
-#include "tests/wit/test_bindings.h"
+#include "runtime/decode/component_decoder.h"
+#include "tests/wit/test_bindings_traits.h"
+#include "text/wat.h"
 #include "wit/wasi_cli.h"
 #include "wit/wasi_clocks.h"
 #include "wit/wasi_filesystem.h"
@@ -150,6 +155,70 @@ struct StreamsHost : bindings::wasi::io::streams::Host {
   TrapOr<void> output_stream_drop(Resource<OutputStream>) override { return trap(); }
 };
 
+// A component importing bindgen/test.wit's interfaces, written as WIT tooling encodes them.
+const char* kTestComponent = R"((component
+  (import "test:bindings/types@1.0.0" (instance $types
+    (export "counter" (type $counter (sub resource)))
+    (type $pt (record (field "x" s32) (field "y" s32)))
+    (export "point" (type $point (eq $pt)))
+    (type $sh (variant (case "circle" f64) (case "rect" (tuple $point $point)) (case "empty")))
+    (export "shape" (type $shape (eq $sh)))
+    (type $co (enum "red" "green" "blue"))
+    (export "color" (type $color (eq $co)))
+    (type $pe (flags "read" "write" "exec"))
+    (export "perms" (type $perms (eq $pe)))
+    (type $pts (list $point))
+    (export "points" (type $points (eq $pts)))
+    (export "[constructor]counter" (func (param "start" u64) (result (own $counter))))
+    (export "[method]counter.add" (func (param "self" (borrow $counter)) (param "n" u64) (result u64)))
+    (export "[static]counter.merge" (func (param "a" (borrow $counter)) (param "b" (own $counter))
+                                          (result (result (own $counter) (error string)))))
+  ))
+  (alias export $types "counter" (type $counter))
+  (alias export $types "point" (type $point))
+  (alias export $types "shape" (type $shape))
+  (alias export $types "color" (type $color))
+  (alias export $types "perms" (type $perms))
+  (alias export $types "points" (type $points))
+  (import "test:bindings/api@1.0.0" (instance
+    (export "point" (type $p (eq $point)))
+    (export "shape" (type $s (eq $shape)))
+    (export "color" (type $c (eq $color)))
+    (export "perms" (type $f (eq $perms)))
+    (export "counter" (type $r (eq $counter)))
+    (export "points" (type $ps (eq $points)))
+    (export "area" (func (param "s" $s) (result f64)))
+    (export "classify" (func (param "p" $p) (param "c" (option $c)) (result (result $f (error string)))))
+    (export "tally" (func (param "c" (borrow $r)) (result (tuple u64 char bool))))
+    (export "bytes" (func (param "b" (list u8 4)) (param "p" $ps) (result (list u8))))
+    (export "delete" (func))
+  ))
+))";
+
+using Check = std::function<bool(const wasmrun::component::FuncType&)>;
+
+// Records, for each function add_to_linker defines, whether its C++ signature matches a
+// component function type.
+struct SignatureLinker {
+  std::map<std::string, std::map<std::string, Check>> checks;  // interface → function → check
+  struct Instance {
+    SignatureLinker* linker;
+    std::string name;
+    template <class Sig, class F>
+    wasmrun::Expected<void> func_wrap(const std::string& function, F) {
+      linker->checks[name][function] = [](const wasmrun::component::FuncType& f) {
+        return wasmrun::canon::signature_matches<Sig>(f);
+      };
+      return {};
+    }
+    template <class T, class D>
+    wasmrun::Expected<void> resource(const std::string&, D) {
+      return {};
+    }
+  };
+  Instance instance(const std::string& name) { return Instance{this, name}; }
+};
+
 }  // namespace
 
 TEST_CASE("bindgen glue: add_to_linker registers every function under its component name and signature") {
@@ -225,4 +294,36 @@ TEST_CASE("bindgen glue: the WASI 0.2 host interfaces register on a linker") {
   CHECK_NOTHROW(linker.get<Result<std::vector<uint8_t>, StreamError>(Borrow<InputStream>, uint64_t)>(
       "wasi:io/streams@0.2.12", "[method]input-stream.read"));
   CHECK(bindings::wasi::http::types::kInterfaceName == std::string("wasi:http/types@0.2.12"));
+}
+
+TEST_CASE("bindgen abi: every generated signature matches its component function type") {
+  auto binary = wasmrun::text::parse_wat(kTestComponent, "test.wat");
+  REQUIRE_MESSAGE(binary.ok(), binary.error().message);
+  auto decoded = wasmrun::component::decode_component(*binary);
+  REQUIRE_MESSAGE(decoded.component, decoded.error.message);
+  SignatureLinker linker;
+  TypesHost types_host;
+  ApiHost api_host;
+  REQUIRE(types::add_to_linker(linker, types_host).ok());
+  REQUIRE(api::add_to_linker(linker, api_host).ok());
+  size_t checked = 0;
+  for (const auto& import : decoded.component->type->imports) {
+    REQUIRE(import.type.instance);
+    const auto& checks = linker.checks.at(import.name);
+    for (const auto& e : import.type.instance->exports) {
+      if (e.type.sort != wasmrun::component::Sort::Func) continue;
+      INFO(import.name << " " << e.name);
+      REQUIRE(checks.count(e.name));
+      CHECK(checks.at(e.name)(*e.type.func));
+      ++checked;
+    }
+    CHECK(checks.size() == size_t(std::count_if(import.type.instance->exports.begin(), import.type.instance->exports.end(),
+                                                [](const auto& e) { return e.type.sort == wasmrun::component::Sort::Func; })));
+  }
+  CHECK(checked == 8);
+  // The check can fail: area's C++ signature against classify's component type.
+  const auto& api_exports = decoded.component->type->imports[1].type.instance->exports;
+  auto classify = std::find_if(api_exports.begin(), api_exports.end(), [](const auto& e) { return e.name == "classify"; });
+  REQUIRE(classify != api_exports.end());
+  CHECK_FALSE(linker.checks.at("test:bindings/api@1.0.0").at("area")(*classify->type.func));
 }

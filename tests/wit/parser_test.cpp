@@ -49,7 +49,7 @@ world w {
   export run: interface { go: func(); }
   include other with { a as b, c as d }
   use types.{point};
-  @deprecated(version = 1.1.0)
+  @since(version = 1.0.0) @deprecated(version = 1.1.0)
   export %type: func() -> point;
 }
 
@@ -108,6 +108,8 @@ TEST_CASE("parser: errors say file:line:column and what was expected") {
         "x.wit:1:13: expected a semver version such as `1.2.3` or `0.2.0-rc.1`");
   CHECK(parse_error("package a:b;\n@since(version = 1.0.0) @unstable(feature = x) interface i {}") ==
         "x.wit:2:1: an item cannot be both `@since` and `@unstable`");
+  CHECK(parse_error("package a:b;\n@deprecated(version = 1.0.0) interface i {}") ==
+        "x.wit:2:1: `@deprecated` needs a `@since` or `@unstable` beside it");
   CHECK(parse_error("package a:b;\n@stable(version = 1.0.0) interface i {}") ==
         "x.wit:2:2: unknown annotation `@stable`; expected `@since`, `@unstable` or `@deprecated`");
   CHECK(parse_error("package a:b;\ninterface i { variant v {} }") == "x.wit:2:26: variant `v` needs at least one case");

@@ -183,3 +183,19 @@ TEST_CASE("resolve: errors point at the name in its file") {
   CHECK(resolve_error({{{"a.wit", "package a:b;\ninterface i { resource r { constructor() -> u32; } }"}}}) ==
         "a.wit:2:45: a constructor returns `result<r, E>` or nothing");
 }
+
+TEST_CASE("resolve: deep and wide inputs end with a result, not a crash or a hang") {
+  // 600 interfaces each using the next: deeper than the resolver follows.
+  std::string chain = "package a:b;\n";
+  for (int i = 0; i < 600; ++i) chain += "interface i" + std::to_string(i) + "x { use i" + std::to_string(i + 1) + "x.{t}; }\n";
+  chain += "interface i600x { type t = u8; }\n";
+  std::string error = resolve_error({{{"a.wit", chain}}});
+  CHECK(error.find("definitions nest too deeply: more than 500 levels") != std::string::npos);
+  // 60 records each holding the next twice, returned by a function: each type is visited once.
+  std::string wide = "package a:b;\ninterface i {\n  resource r;\n";
+  for (int i = 0; i < 60; ++i) {
+    wide += "  record t" + std::to_string(i) + "x { a: t" + std::to_string(i + 1) + "x, b: t" + std::to_string(i + 1) + "x }\n";
+  }
+  wide += "  record t60x { h: borrow<r> }\n  f: func() -> t0x;\n}\n";
+  CHECK(resolve_error({{{"a.wit", wide}}}).find("a function cannot return a `borrow` handle") != std::string::npos);
+}

@@ -299,7 +299,7 @@ Expected<void> Generator::interface(InterfaceId id, std::string& out, std::strin
   out += fmt::format("inline constexpr const char* kInterfaceName = \"{}\";\n\n", r_.interface_id(id));
   for (TypeId t : declaration_order(id)) TRY_VOID(type_decl(id, t, out, traits));
 
-  std::string methods, registrations;
+  std::string methods, registrations, signatures;
   // Resources first: the functions after them name them.
   for (const auto& [name, type_id] : iface.types) {
     if (r_.types[type_id].kind != TypeKind::Resource) continue;
@@ -310,6 +310,7 @@ Expected<void> Generator::interface(InterfaceId id, std::string& out, std::strin
         "  if (auto added = instance.template resource<{}>(\n          \"{}\", [&host](Resource<{}> self) {{ return host.{}(self); }});\n"
         "      !added) {{\n    return added.error();\n  }}\n",
         camel, name, camel, method);
+    signatures += fmt::format("  visitor.template resource<{}>(\"{}\");\n", camel, name);
   }
   for (const auto& f : iface.functions) {
     if (f.async) return unsupported(id, "`async` function `" + f.name + "`");
@@ -335,6 +336,7 @@ Expected<void> Generator::interface(InterfaceId id, std::string& out, std::strin
         "  if (auto added = instance.template func_wrap<{}({})>(\n          \"{}\", [&host]({}) {{ return host.{}({}); }});\n"
         "      !added) {{\n    return added.error();\n  }}\n",
         result, arg_types, component_name, params, method, forwards);
+    signatures += fmt::format("  visitor.template function<{}({})>(\"{}\");\n", result, arg_types, component_name);
   }
   out += fmt::format("// What a host implements for `{}`.\nclass Host {{\n public:\n  virtual ~Host() = default;\n\n{}}};\n\n",
                      r_.interface_id(id), methods);
@@ -344,6 +346,12 @@ Expected<void> Generator::interface(InterfaceId id, std::string& out, std::strin
       "template <class Linker>\nwasmrun::Expected<void> add_to_linker(Linker& linker, Host& host) {{\n"
       "  auto instance = linker.instance(kInterfaceName);\n{}  return {{}};\n}}\n\n",
       r_.interface_id(id), registrations);
+  out += fmt::format(
+      "// The interface's C++ signatures without a host, for checks and tools: calls\n"
+      "// `visitor.template resource<R>(name)` per resource and `visitor.template function<Sig>(name)`\n"
+      "// per function, in add_to_linker's order.\n"
+      "template <class Visitor>\nvoid visit_signatures(Visitor& visitor) {{\n{}}}\n\n",
+      signatures);
   out += fmt::format("}}  // namespace {}\n\n", ns);
   return {};
 }
@@ -424,6 +432,16 @@ Expected<std::vector<GeneratedFile>> Generator::package(PackageId id) {
   traits += "\n";
   for (InterfaceId iface : order) TRY_VOID(interface(iface, header, traits));
   for (WorldId w : worlds) world(w, header);
+  std::string package_ns = options_.root_namespace + "::" + snake_name(pkg.name.ns) + "::" + snake_name(pkg.name.name);
+  std::string visits;
+  for (InterfaceId iface : order) {
+    visits += fmt::format("  visitor.begin_interface(\"{}\");\n  {}::visit_signatures(visitor);\n",
+                          r_.interface_id(iface), qualified(iface));
+  }
+  header += fmt::format(
+      "namespace {} {{\n// Every interface of {}: `visitor.begin_interface(name)`, then its visit_signatures.\n"
+      "template <class Visitor>\nvoid visit_package_signatures(Visitor& visitor) {{\n{}}}\n}}  // namespace {}\n",
+      package_ns, pkg.name.to_string(), visits, package_ns);
   return std::vector<GeneratedFile>{{stem + ".h", header}, {stem + "_traits.h", traits}};
 }
 

@@ -4,7 +4,7 @@
 //   bool, int8_t..uint64_t              bool, s8..u64
 //   float, double                       f32, f64
 //   char32_t                            char
-//   std::string                         string (std::string_view: lowering only)
+//   std::string, std::string_view       string (a lifted view points into linear memory: see typed.h)
 //   std::vector<T>, std::array<T, N>    list<T>, list<T, N>
 //   std::optional<T>                    option<T>
 //   Result<T, E>                        result<T, E> (std::monostate: no payload)

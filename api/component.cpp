@@ -1,0 +1,58 @@
+#include "wasmrun/component/component.h"
+
+#include <fstream>
+#include <iterator>
+
+#include "api/component_internal.h"
+#include "runtime/decode/component_decoder.h"
+
+namespace wasmrun {
+
+namespace {
+
+// Compiles the core modules of `c` and of its nested components, each once.
+Expected<void> compile_all(vm::Engine& engine, const component::Component& c, component::CompiledComponent& out) {
+  for (const auto& m : c.modules) {
+    bool seen = false;
+    for (const auto& [done, code] : out.compiled) seen = seen || done == m.get();
+    if (seen) continue;
+    // From the binary, so the engine's code cache (Config::cache_dir) can answer.
+    auto code = vm::compile_module(engine, std::span<const uint8_t>(m->bytes));
+    if (!code) return Error{"core module failed to compile: " + code.error().message};
+    out.compiled.emplace_back(m.get(), code.take());
+  }
+  for (const auto& nested : c.components) {
+    if (auto r = compile_all(engine, *nested, out); !r) return r;
+  }
+  return {};
+}
+
+std::vector<std::string> names_of(const std::vector<component::NamedEntity>& entities) {
+  std::vector<std::string> out;
+  for (const auto& e : entities) out.push_back(e.name);
+  return out;
+}
+
+}  // namespace
+
+Expected<Component> Component::from_binary(const Engine& engine, std::span<const uint8_t> bytes) {
+  auto decoded = component::decode_component(bytes);
+  if (!decoded.component) return decoded.error;
+  auto impl = std::make_shared<component::CompiledComponent>(component::CompiledComponent{engine, decoded.component, {}});
+  if (auto r = compile_all(engine.impl(), *decoded.component, *impl); !r) return r.error();
+  return Component(std::move(impl));
+}
+
+Expected<Component> Component::from_file(const Engine& engine, const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return Error{"cannot read " + path};
+  std::vector<uint8_t> bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  auto c = from_binary(engine, bytes);
+  if (!c) return Error{path + ": " + c.error().message};
+  return c;
+}
+
+std::vector<std::string> Component::import_names() const { return names_of(impl_->ir->type->imports); }
+std::vector<std::string> Component::export_names() const { return names_of(impl_->ir->type->exports); }
+
+}  // namespace wasmrun

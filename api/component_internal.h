@@ -1,0 +1,52 @@
+// What the public component API's handles point to (include/wasmrun/component/): a compiled
+// component, the linker's tree of host definitions, resolved imports, a live instantiation.
+#pragma once
+
+#include <map>
+#include <memory>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "runtime/vm/component_instance.h"
+#include "wasmrun/component/component.h"
+#include "wasmrun/component/linker.h"
+
+namespace wasmrun::component {
+
+struct CompiledComponent {
+  Engine engine;
+  std::shared_ptr<const Component> ir;
+  // The machine code of every core module, nested components' included, keyed by the IR's module.
+  std::vector<std::pair<const wasm::Module*, std::shared_ptr<const vm::CompiledModule>>> compiled;
+};
+
+namespace detail {
+
+// A name defined on a Linker: an instance of further names, a host function or a resource type.
+struct LinkerNode {
+  enum class Kind : uint8_t { Instance, Func, Resource };
+  Kind kind = Kind::Instance;
+  std::map<std::string, std::unique_ptr<LinkerNode>, std::less<>> children;
+  std::shared_ptr<const HostFunc> func;
+  ResourceTypePtr resource;
+};
+
+// A component's imports as the linker satisfies them, by import name.
+struct Resolved {
+  wasmrun::Component component;
+  std::vector<std::pair<std::string, vm::ComponentItem>> items;
+};
+
+struct InstanceState {
+  std::shared_ptr<const CompiledComponent> component;
+  std::unique_ptr<vm::ComponentLinker> linker;  // its frames back every function and resource
+  std::shared_ptr<vm::ComponentInstance> instance;
+};
+
+// `func(s: string) -> string`, for messages.
+std::string describe_func(const FuncType& f);
+
+}  // namespace detail
+
+}  // namespace wasmrun::component

@@ -1,0 +1,280 @@
+#include "wasmrun/component/linker.h"
+
+#include <fmt/format.h>
+
+#include <unordered_set>
+
+#include "api/component_internal.h"
+#include "canonical_abi/layout.h"
+#include "runtime/component/type_matching.h"
+#include "runtime/validate/extern_names.h"
+
+namespace wasmrun::component {
+
+using detail::LinkerNode;
+
+namespace {
+
+// An import the linker cannot satisfy.
+Error link_error(std::string message) { return Error{std::move(message)}; }
+
+Expected<LinkerNode*> add(LinkerNode* parent, std::string name, LinkerNode::Kind kind) {
+  if (parent->children.count(name)) return Error{fmt::format("`{}` is already defined", name)};
+  auto node = std::make_unique<LinkerNode>();
+  node->kind = kind;
+  LinkerNode* raw = node.get();
+  parent->children.emplace(std::move(name), std::move(node));
+  return raw;
+}
+
+const LinkerNode* child(const LinkerNode* node, std::string_view name) {
+  if (!node || node->kind != LinkerNode::Kind::Instance) return nullptr;
+  auto it = node->children.find(name);
+  return it == node->children.end() ? nullptr : it->second.get();
+}
+
+// A root import by name, or a semver-compatible provider of a versioned interface name
+// (Wasmtime: `@0.2.12` satisfies `@0.2.0`; `1.2.0` satisfies `1.0.0`).
+const LinkerNode* find_root(const LinkerNode& root, std::string_view name) {
+  if (const LinkerNode* exact = child(&root, name)) return exact;
+  auto wanted = parse_extern_name(name, true);
+  if (!wanted || wanted->kind != ExternName::Kind::Interface || wanted->version.empty()) return nullptr;
+  for (const auto& [have_name, node] : root.children) {
+    auto have = parse_extern_name(have_name, true);
+    if (!have || have->unversioned != wanted->unversioned || have->version.empty()) continue;
+    if (semver_compatible(have->version, wanted->version)) return node.get();
+  }
+  return nullptr;
+}
+
+const char* kind_name(LinkerNode::Kind k) {
+  switch (k) {
+    case LinkerNode::Kind::Instance: return "an instance";
+    case LinkerNode::Kind::Func: return "a function";
+    case LinkerNode::Kind::Resource: return "a resource";
+  }
+  return "?";
+}
+
+// Builds what the linker gives for each import of one component.
+class Resolver {
+ public:
+  explicit Resolver(const LinkerNode& root) : root_(root) {}
+
+  Expected<std::vector<std::pair<std::string, vm::ComponentItem>>> resolve(const ComponentType& type) {
+    // Resource types first: the functions' types refer to them.
+    for (const auto& i : type.imports) bind(i.type, find_root(root_, i.name));
+    std::vector<std::pair<std::string, vm::ComponentItem>> items;
+    for (const auto& i : type.imports) {
+      auto item = build(substitute(i.type, host_), find_root(root_, i.name), i.name);
+      if (!item) return item.error();
+      items.emplace_back(i.name, item.take());
+    }
+    return items;
+  }
+
+ private:
+  void bind(const EntityType& t, const LinkerNode* node) {
+    if (!node) return;
+    if (t.sort == Sort::Type && t.type.kind == TypeDef::Kind::Resource && node->kind == LinkerNode::Kind::Resource) {
+      // The first definition binds; later mentions are aliases (`(type (eq ...))`) of it.
+      if (host_.emplace(t.type.resource.get(), node->resource).second) provided_.insert(node->resource.get());
+    } else if (t.sort == Sort::Instance) {
+      for (const auto& e : t.instance->exports) bind(e.type, child(node, e.name));
+    }
+  }
+
+  Expected<vm::ComponentItem> build(const EntityType& t, const LinkerNode* node, const std::string& path) {
+    vm::ComponentItem item;
+    item.type = t;
+    // A type with an equality bound needs nothing from the host.
+    if (t.sort == Sort::Type && t.type.kind != TypeDef::Kind::Resource) return item;
+    // A resource the interface re-exports from another one (`output-stream` of wasi:http/types
+    // is wasi:io/streams'), already bound there.
+    if (t.sort == Sort::Type && !node && provided_.count(t.type.resource.get())) return item;
+    if (!node) return link_error(fmt::format("import `{}` was not found", path));
+    auto wrong = [&](const char* wanted) {
+      return link_error(fmt::format("import `{}` has the wrong type: {} is expected, the linker has {}", path, wanted,
+                                     kind_name(node->kind)));
+    };
+    switch (t.sort) {
+      case Sort::Type:
+        if (node->kind != LinkerNode::Kind::Resource) return wrong("a resource");
+        return item;
+      case Sort::Func: {
+        if (node->kind != LinkerNode::Kind::Func) return wrong("a function");
+        const auto& host = node->func;
+        if (host->matches && !host->matches(*t.func)) {
+          return link_error(fmt::format("import `{}` has the wrong type: the host function's C++ signature is not {}",
+                                         path, detail::describe_func(*t.func)));
+        }
+        auto f = std::make_shared<vm::ComponentFunc>();
+        f->type = t.func;
+        f->abi = canon::compute_abi(*t.func);
+        if (host->lowered) {
+          f->host_lowered = [host](const canon::FuncAbi& abi, const canon::CanonOptions& opts, canon::Instance& caller,
+                                   std::span<const canon::FlatValue> args, std::span<canon::FlatValue> results) {
+            return host->lowered(abi, opts, caller, args, results);
+          };
+        } else {
+          f->host = [host](std::span<Val> args, canon::ResultSink sink, canon::Instance*) -> TrapOr<void> {
+            auto r = host->dynamic(args);
+            if (!r) return r.take_trap();
+            return sink(r.take());
+          };
+        }
+        item.func = std::move(f);
+        return item;
+      }
+      case Sort::Instance: {
+        if (node->kind != LinkerNode::Kind::Instance) return wrong("an instance");
+        item.instance = std::make_shared<vm::ComponentInstance>();
+        for (const auto& e : t.instance->exports) {
+          auto inner = build(e.type, child(node, e.name), path + "#" + e.name);
+          if (!inner) return inner.error();
+          item.instance->exports[e.name] = inner.take();
+        }
+        return item;
+      }
+      default:
+        return link_error(fmt::format("import `{}`: the linker provides no {}", path, sort_kind_name(t.sort)));
+    }
+  }
+
+  const LinkerNode& root_;
+  ResourceMap host_;
+  std::unordered_set<const ResourceType*> provided_;
+};
+
+}  // namespace
+
+Expected<void> LinkerInstance::func_new(std::string name, HostFunction f) {
+  detail::HostFunc h;
+  h.dynamic = std::move(f);
+  return define_func(std::move(name), std::move(h));
+}
+
+Expected<void> LinkerInstance::define_func(std::string name, detail::HostFunc f) {
+  auto node = add(node_, std::move(name), LinkerNode::Kind::Func);
+  if (!node) return node.error();
+  (*node)->func = std::make_shared<const detail::HostFunc>(std::move(f));
+  return {};
+}
+
+Expected<void> LinkerInstance::define_resource(std::string name, std::function<TrapOr<void>(uint32_t rep)> dtor) {
+  auto type = std::make_shared<ResourceType>();
+  type->name = name;
+  type->dtor = std::move(dtor);
+  auto node = add(node_, std::move(name), LinkerNode::Kind::Resource);
+  if (!node) return node.error();
+  (*node)->resource = std::move(type);
+  return {};
+}
+
+LinkerInstance LinkerInstance::instance(std::string name) {
+  auto it = node_->children.find(name);
+  if (it != node_->children.end() && it->second->kind == LinkerNode::Kind::Instance) return LinkerInstance(it->second.get());
+  auto node = std::make_unique<LinkerNode>();
+  LinkerNode* raw = node.get();
+  node_->children[std::move(name)] = std::move(node);
+  return LinkerInstance(raw);
+}
+
+Linker::Linker(const Engine& engine) : engine_(engine), root_(std::make_unique<LinkerNode>()) {}
+Linker::~Linker() = default;
+Linker::Linker(Linker&&) noexcept = default;
+Linker& Linker::operator=(Linker&&) noexcept = default;
+
+LinkerInstance Linker::root() { return LinkerInstance(root_.get()); }
+
+namespace {
+
+// Defines `name` in `parent` (or what it lacks, when `node` is the existing definition) as
+// trapping functions and destructor-less resources.
+Expected<void> define_as_traps(LinkerNode* parent, LinkerNode* node, const EntityType& t, const std::string& name,
+                               const std::string& path, std::unordered_set<const ResourceType*>& seen) {
+  // A resource mentioned before is an alias of that one: defining it again would split it.
+  if (t.sort == Sort::Type && t.type.kind == TypeDef::Kind::Resource && !seen.insert(t.type.resource.get()).second) {
+    return {};
+  }
+  if (t.sort == Sort::Instance) {
+    if (!node) {
+      auto added = add(parent, name, LinkerNode::Kind::Instance);
+      if (!added) return added.error();
+      node = *added;
+    }
+    if (node->kind != LinkerNode::Kind::Instance) return {};
+    for (const auto& e : t.instance->exports) {
+      auto it = node->children.find(e.name);
+      LinkerNode* existing = it == node->children.end() ? nullptr : it->second.get();
+      if (auto r = define_as_traps(node, existing, e.type, e.name, path + "#" + e.name, seen); !r) return r;
+    }
+    return {};
+  }
+  if (node) return {};
+  if (t.sort == Sort::Func) {
+    auto added = add(parent, name, LinkerNode::Kind::Func);
+    if (!added) return added.error();
+    detail::HostFunc h;
+    h.dynamic = [path](std::span<const Val>) -> TrapOr<std::optional<Val>> {
+      return Trap{TrapKind::CoreTrap, "unknown import: `" + path + "` has not been defined"};
+    };
+    (*added)->func = std::make_shared<const detail::HostFunc>(std::move(h));
+  } else if (t.sort == Sort::Type && t.type.kind == TypeDef::Kind::Resource) {
+    auto added = add(parent, name, LinkerNode::Kind::Resource);
+    if (!added) return added.error();
+    auto type = std::make_shared<ResourceType>();
+    type->name = name;
+    (*added)->resource = std::move(type);
+  }
+  return {};
+}
+
+}  // namespace
+
+Expected<void> Linker::define_unknown_imports_as_traps(const wasmrun::Component& component) {
+  std::unordered_set<const ResourceType*> seen;
+  for (const auto& i : component.impl()->ir->type->imports) {
+    auto* node = const_cast<LinkerNode*>(find_root(*root_, i.name));
+    if (auto r = define_as_traps(root_.get(), node, i.type, i.name, i.name, seen); !r) return r;
+  }
+  return {};
+}
+
+Expected<InstancePre> Linker::instantiate_pre(const wasmrun::Component& component) const {
+  if (&component.impl()->engine.impl() != &engine_.impl()) {
+    return Error{"the component was compiled by another engine than the linker's"};
+  }
+  auto items = Resolver(*root_).resolve(*component.impl()->ir->type);
+  if (!items) return items.error();
+  return InstancePre(std::make_shared<const detail::Resolved>(detail::Resolved{component, items.take()}));
+}
+
+Expected<Instance> Linker::instantiate(Store& store, const wasmrun::Component& component) const {
+  auto pre = instantiate_pre(component);
+  if (!pre) return pre.error();
+  return pre->instantiate(store);
+}
+
+const wasmrun::Component& InstancePre::component() const { return resolved_->component; }
+
+Expected<Instance> InstancePre::instantiate(Store& store) const {
+  const auto& compiled = resolved_->component.impl();
+  if (&store.impl().engine() != &compiled->engine.impl()) {
+    return Error{"the store belongs to another engine than the component"};
+  }
+  auto state = std::make_shared<detail::InstanceState>();
+  state->component = compiled;
+  state->linker = std::make_unique<vm::ComponentLinker>(store.impl());
+  for (const auto& [module, code] : compiled->compiled) state->linker->add_compiled(module, code);
+  for (const auto& [name, item] : resolved_->items) state->linker->define(name, item);
+  auto made = state->linker->instantiate(compiled->ir);
+  if (auto* error = std::get_if<vm::ComponentInstantiationError>(&made)) {
+    if (error->kind == vm::ComponentInstantiationError::Kind::Link) return link_error(error->message);
+    return Error{error->message};
+  }
+  state->instance = std::get<std::shared_ptr<vm::ComponentInstance>>(std::move(made));
+  return Instance(std::move(state));
+}
+
+}  // namespace wasmrun::component

@@ -1,0 +1,179 @@
+// The host side of a component's imports (Wasmtime's `component::Linker`): host functions and
+// resource types, at the root or in named instances, that satisfy the imports of the components
+// instantiated with it.
+//
+//   wasmrun::component::Linker linker(engine);
+//   auto streams = linker.instance("wasi:io/streams@0.2.12");
+//   streams.resource<OutputStream>("output-stream", [&](Resource<OutputStream> r) { table.remove(r); });
+//   streams.func_wrap("[method]output-stream.blocking-write-and-flush",
+//                     [&](Borrow<OutputStream> self, std::vector<uint8_t> bytes) -> Result<std::monostate, StreamError> {...});
+//   auto pre = linker.instantiate_pre(component).take();  // imports resolved once
+//   auto instance = pre.instantiate(store).take();        // then cheap, any number of times
+//
+// Host functions belong to no store. Their C++ parameter and result types map to component types
+// at compile time (include/wasmrun/component/types.h lists the mapping; records, variants, enums
+// and flags through a canon::ComponentTraits specialisation); the mapping is checked against the
+// component's import type when a component is linked, and values are lowered straight from and to
+// guest memory. A host function may return TrapOr<R> to trap.
+//
+// Imports are matched by name; a versioned interface name also matches semver-compatibly, as in
+// Wasmtime: an instance defined as `wasi:io/streams@0.2.12` satisfies an import of
+// `wasi:io/streams@0.2.0` ... `@0.2.12`.
+#pragma once
+
+#include <functional>
+#include <memory>
+#include <span>
+#include <string>
+#include <type_traits>
+
+#include "wasmrun/component/component.h"
+#include "wasmrun/component/instance.h"
+#include "wasmrun/store.h"
+
+namespace wasmrun::component {
+
+// A host function over dynamic values: the arguments, and the result when the function has one.
+using HostFunction = std::function<TrapOr<std::optional<Val>>(std::span<const Val> args)>;
+
+namespace detail {
+
+struct LinkerNode;
+struct Resolved;
+
+// A host function before the component type it is imported as is known.
+struct HostFunc {
+  bool (*matches)(const FuncType&) = nullptr;  // typed: whether the C++ signature is that type
+  std::function<TrapOr<void>(const canon::FuncAbi&, const canon::CanonOptions&, canon::Instance& caller,
+                             std::span<const canon::FlatValue> args, std::span<canon::FlatValue> results)>
+      lowered;
+  HostFunction dynamic;
+};
+
+template <class T>
+struct ParamOf {
+  using type = std::remove_cvref_t<T>;
+};
+template <>
+struct ParamOf<std::string_view> {  // lifted as a std::string, viewed by the callable
+  using type = std::string;
+};
+
+template <class T>
+struct ResultOf {
+  using type = T;
+};
+template <class T>
+struct ResultOf<TrapOr<T>> {
+  using type = T;
+};
+
+// The component signature of a callable: R(Args...) with TrapOr<R> unwrapped and the
+// parameters by value.
+template <class F>
+struct SignatureOf : SignatureOf<decltype(&std::remove_cvref_t<F>::operator())> {};
+template <class R, class... A>
+struct SignatureOf<R (*)(A...)> {
+  using type = typename ResultOf<R>::type(typename ParamOf<A>::type...);
+};
+template <class C, class R, class... A>
+struct SignatureOf<R (C::*)(A...)> : SignatureOf<R (*)(A...)> {};
+template <class C, class R, class... A>
+struct SignatureOf<R (C::*)(A...) const> : SignatureOf<R (*)(A...)> {};
+
+}  // namespace detail
+
+class LinkerInstance {
+ public:
+  // A host function with the component signature `Signature` (what bindings generated from WIT
+  // use), or the callable's own signature.
+  template <class Signature, class F>
+  Expected<void> func_wrap(std::string name, F f) {
+    detail::HostFunc h;
+    h.matches = &canon::signature_matches<Signature>;
+    h.lowered = [f = std::move(f)](const canon::FuncAbi& abi, const canon::CanonOptions& opts, canon::Instance& caller,
+                                   std::span<const canon::FlatValue> args,
+                                   std::span<canon::FlatValue> results) mutable -> TrapOr<void> {
+      return canon::TypedLower<Signature>::call(abi, opts, caller, args, results, f);
+    };
+    return define_func(std::move(name), std::move(h));
+  }
+  template <class F>
+  Expected<void> func_wrap(std::string name, F f) {
+    return func_wrap<typename detail::SignatureOf<F>::type>(std::move(name), std::move(f));
+  }
+
+  // A host function of any type, over Vals (Wasmtime's func_new).
+  Expected<void> func_new(std::string name, HostFunction f);
+
+  // A host resource type named `name` standing for the C++ type T: Resource<T> and Borrow<T> in
+  // host signatures are handles of it. `dtor`, called with the representation when a guest drops
+  // an own handle, is a callable taking Resource<T> and returning void or TrapOr<void>.
+  template <class T, class Dtor>
+  Expected<void> resource(std::string name, Dtor dtor) {
+    return define_resource(std::move(name), [dtor = std::move(dtor)](uint32_t rep) mutable -> TrapOr<void> {
+      if constexpr (std::is_void_v<std::invoke_result_t<Dtor&, Resource<T>>>) {
+        dtor(Resource<T>{rep});
+        return {};
+      } else {
+        return dtor(Resource<T>{rep});
+      }
+    });
+  }
+  template <class T>
+  Expected<void> resource(std::string name) {
+    return define_resource(std::move(name), nullptr);
+  }
+
+  // The nested instance `name`, created on first use.
+  LinkerInstance instance(std::string name);
+
+ private:
+  friend class Linker;
+  explicit LinkerInstance(detail::LinkerNode* node) : node_(node) {}
+  Expected<void> define_func(std::string name, detail::HostFunc f);
+  Expected<void> define_resource(std::string name, std::function<TrapOr<void>(uint32_t rep)> dtor);
+
+  detail::LinkerNode* node_;
+};
+
+// A component with its imports resolved against a linker, once; instantiate() then only creates
+// the instance (Wasmtime's InstancePre).
+class InstancePre {
+ public:
+  Expected<Instance> instantiate(Store& store) const;
+  const wasmrun::Component& component() const;
+
+ private:
+  friend class Linker;
+  explicit InstancePre(std::shared_ptr<const detail::Resolved> r) : resolved_(std::move(r)) {}
+  std::shared_ptr<const detail::Resolved> resolved_;
+};
+
+class Linker {
+ public:
+  explicit Linker(const Engine& engine);
+  ~Linker();
+  Linker(Linker&&) noexcept;
+  Linker& operator=(Linker&&) noexcept;
+
+  LinkerInstance root();
+  // root().instance(name)
+  LinkerInstance instance(std::string name) { return root().instance(std::move(name)); }
+
+  // Defines each function the component imports and the linker lacks as one that traps with
+  // "unknown import: `NAME` has not been defined", and each such resource type as a host resource
+  // without destructor (Wasmtime's define_unknown_imports_as_traps).
+  Expected<void> define_unknown_imports_as_traps(const wasmrun::Component& component);
+
+  // Resolves every import of the component: a missing import, or one whose type differs from
+  // what the linker defines, is an error naming it.
+  Expected<InstancePre> instantiate_pre(const wasmrun::Component& component) const;
+  Expected<Instance> instantiate(Store& store, const wasmrun::Component& component) const;
+
+ private:
+  Engine engine_;
+  std::unique_ptr<detail::LinkerNode> root_;
+};
+
+}  // namespace wasmrun::component

@@ -1,0 +1,128 @@
+#include "jit/debug_frames.h"
+
+#include <llvm/DebugInfo/DWARF/DWARFContext.h>
+#include <llvm/IR/Module.h>
+#include <llvm/Object/ObjectFile.h>
+
+#include <charconv>
+#include <map>
+#include <string>
+
+#include "jit/module_env.h"
+
+namespace wasmrun::jit {
+
+DebugLocations::DebugLocations(llvm::Module& module) : builder_(module) {
+  module.addModuleFlag(llvm::Module::Warning, "Debug Info Version", llvm::DEBUG_METADATA_VERSION);
+  module.addModuleFlag(llvm::Module::Warning, "Dwarf Version", 4);
+  file_ = builder_.createFile("wasm", "");
+  builder_.createCompileUnit(llvm::dwarf::DW_LANG_C, file_, "wasmrun", true, "", 0, "", 
+                             llvm::DICompileUnit::DebugEmissionKind::LineTablesOnly);
+  type_ = builder_.createSubroutineType(builder_.getOrCreateTypeArray({}));
+}
+
+llvm::DISubprogram* DebugLocations::attach(llvm::Function& fn, uint32_t func_index) {
+  llvm::DISubprogram* sp = builder_.createFunction(file_, "f" + std::to_string(func_index), fn.getName(), file_, 0,
+                                                   type_, 0, llvm::DINode::FlagZero,
+                                                   llvm::DISubprogram::SPFlagDefinition);
+  fn.setSubprogram(sp);
+  return sp;
+}
+
+llvm::DILocation* DebugLocations::at(llvm::DISubprogram* sp, uint32_t module_offset) {
+  return llvm::DILocation::get(sp->getContext(), module_offset, 0, sp);
+}
+
+namespace {
+
+// One object's DWARF and where each function symbol starts in it.
+struct ObjectDebugInfo {
+  std::unique_ptr<llvm::MemoryBuffer> buffer;
+  std::unique_ptr<llvm::object::ObjectFile> object;
+  std::unique_ptr<llvm::DWARFContext> dwarf;
+};
+
+class DwarfInlineResolver final : public vm::InlineResolver {
+ public:
+  explicit DwarfInlineResolver(const wasm::Names& names) : names_(names) {}
+
+  void add(const llvm::MemoryBuffer& buffer) {
+    auto copy = llvm::MemoryBuffer::getMemBufferCopy(buffer.getBuffer(), buffer.getBufferIdentifier());
+    auto object = llvm::object::ObjectFile::createObjectFile(copy->getMemBufferRef());
+    if (!object) {
+      llvm::consumeError(object.takeError());
+      return;
+    }
+    auto info = std::make_unique<ObjectDebugInfo>();
+    info->buffer = std::move(copy);
+    info->object = std::move(*object);
+    for (const llvm::object::SymbolRef& symbol : info->object->symbols()) {
+      auto name = symbol.getName();
+      auto section = symbol.getSection();
+      auto value = symbol.getValue();
+      if (!name || !section || !value) {
+        llvm::consumeError(name.takeError());
+        llvm::consumeError(section.takeError());
+        llvm::consumeError(value.takeError());
+        continue;
+      }
+      if (*section == info->object->section_end() || !name->starts_with("w")) continue;
+      uint32_t index = 0;
+      auto [end, ec] = std::from_chars(name->data() + 1, name->data() + name->size(), index);
+      if (ec != std::errc() || end != name->data() + name->size()) continue;
+      starts_[index] = {objects_.size(), (*section)->getIndex(), *value};
+    }
+    info->dwarf = llvm::DWARFContext::create(*info->object);
+    objects_.push_back(std::move(info));
+  }
+
+  std::vector<Frame> frames_at(const vm::CodeRange& range, uintptr_t pc) const override {
+    auto start = starts_.find(range.func_index);
+    if (start == starts_.end()) return {};
+    const Start& s = start->second;
+    llvm::object::SectionedAddress address{s.offset + (pc - range.begin), s.section};
+    llvm::DILineInfoSpecifier spec(llvm::DILineInfoSpecifier::FileLineInfoKind::RawValue,
+                                   llvm::DINameKind::ShortName);
+    llvm::DIInliningInfo inlined = objects_[s.object]->dwarf->getInliningInfoForAddress(address, spec);
+    // Line-tables-only DWARF names a subprogram only when something was inlined into it; the
+    // outermost frame is the range's own function either way.
+    uint32_t count = inlined.getNumberOfFrames();
+    std::vector<Frame> frames;
+    for (uint32_t i = 0; i < count; ++i) {
+      const llvm::DILineInfo& line = inlined.getFrame(i);
+      uint32_t index = range.func_index;
+      if (i + 1 < count) {
+        const std::string& name = line.FunctionName;
+        if (name.size() < 2 || name[0] != 'f') return {};
+        auto [end, ec] = std::from_chars(name.data() + 1, name.data() + name.size(), index);
+        if (ec != std::errc() || end != name.data() + name.size()) return {};
+      }
+      Frame frame{index, "", names_.module, std::nullopt, i + 1 < count};
+      if (auto n = names_.functions.find(index); n != names_.functions.end()) frame.func_name = n->second;
+      if (line.Line != 0) frame.module_offset = line.Line;
+      frames.push_back(std::move(frame));
+    }
+    return frames;
+  }
+
+ private:
+  struct Start {
+    size_t object;
+    uint64_t section;
+    uint64_t offset;
+  };
+  wasm::Names names_;
+  std::vector<std::unique_ptr<ObjectDebugInfo>> objects_;
+  std::map<uint32_t, Start> starts_;  // by function index
+};
+
+}  // namespace
+
+std::shared_ptr<const vm::InlineResolver> make_inline_resolver(
+    const std::vector<std::unique_ptr<llvm::MemoryBuffer>>& objects, const wasm::Names& names) {
+  auto resolver = std::make_shared<DwarfInlineResolver>(names);
+  for (const auto& buffer : objects) resolver->add(*buffer);
+  return resolver;
+}
+
+}  // namespace wasmrun::jit

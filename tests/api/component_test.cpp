@@ -1,0 +1,281 @@
+// The public component API (include/wasmrun/component/) on tests/api/components/util.wat: typed
+// and dynamic host functions, host resources and the ResourceTable, typed and dynamic exports,
+// traps, semver-compatible imports, link errors, InstancePre.
+#include <doctest/doctest.h>
+
+#include <algorithm>
+#include <cctype>
+#include <fstream>
+#include <iterator>
+
+#include "text/wat.h"
+#include "wasmrun/component/linker.h"
+#include "wasmrun/component/resource_table.h"
+
+using namespace wasmrun;
+using namespace wasmrun::component;
+
+namespace {
+
+struct Counter {
+  uint32_t value = 0;
+};
+
+std::vector<uint8_t> util_binary() {
+  std::ifstream in(COMPONENT_SOURCE_DIR "/util.wat");
+  std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  auto bytes = text::parse_wat(text, "util.wat");
+  REQUIRE_MESSAGE(bytes.ok(), (bytes ? "" : bytes.error().message));
+  return bytes.take();
+}
+
+struct Host {
+  Engine engine = Engine::create().take();
+  Component component = Component::from_binary(engine, util_binary()).take();
+  ResourceTable table;
+  std::vector<uint32_t> dropped;
+
+  // The util interface as the guest imports it, under `name`.
+  void define(Linker& linker, std::string name = "host:test/util@1.2.3") {
+    auto util = linker.instance(std::move(name));
+    REQUIRE(util.resource<Counter>("counter", [this](Resource<Counter> r) {
+                  dropped.push_back(r.rep);
+                  table.remove(r);
+                }).ok());
+    REQUIRE(util.func_wrap("upper", [](std::string_view s) -> TrapOr<std::string> {
+                  if (s == "boom") return component::Trap{TrapKind::CoreTrap, "host refuses boom"};
+                  std::string out(s);
+                  std::transform(out.begin(), out.end(), out.begin(), [](unsigned char c) { return std::toupper(c); });
+                  return out;
+                }).ok());
+    REQUIRE(util.func_wrap("add", [](uint32_t a, uint32_t b) { return a + b; }).ok());
+    REQUIRE(util.func_wrap("[constructor]counter", [this](uint32_t start) { return table.push(Counter{start}).take(); }).ok());
+    REQUIRE(util.func_wrap("[method]counter.bump", [this](Borrow<Counter> self) -> TrapOr<uint32_t> {
+                  Counter* c = table.get(self);
+                  if (!c) return component::Trap{TrapKind::UnknownHandle, "no such counter"};
+                  return ++c->value;
+                }).ok());
+  }
+};
+
+}  // namespace
+
+TEST_CASE("component API: typed exports calling typed host functions and a host resource") {
+  Host host;
+  Linker linker(host.engine);
+  host.define(linker);
+  Store store(host.engine);
+  auto instance = linker.instantiate(store, host.component);
+  REQUIRE_MESSAGE(instance.ok(), (instance ? "" : instance.error().message));
+
+  auto greet = instance->get_typed_func<std::string(std::string)>("greet");
+  REQUIRE(greet.ok());
+  auto r = greet->call("hello, world");
+  REQUIRE(r.ok());
+  CHECK(*r == "HELLO, WORLD");
+
+  auto sum = instance->get_typed_func<uint32_t(uint32_t, uint32_t)>("sum").take();
+  CHECK(*sum(40, 2) == 42);
+
+  auto count = instance->get_typed_func<uint32_t()>("count").take();
+  CHECK(*count() == 12);
+  CHECK(host.dropped.size() == 1);  // the guest dropped its counter: the destructor ran
+  CHECK(host.table.size() == 0);
+
+  // A counter the host made, given to the guest, which bumps and drops it.
+  Resource<Counter> mine = host.table.push(Counter{41}).take();
+  auto take = instance->get_typed_func<uint32_t(Resource<Counter>)>("take").take();
+  CHECK(*take(mine) == 42);
+  CHECK(host.dropped.back() == mine.rep);
+  CHECK(host.table.size() == 0);
+
+  auto len = instance->get_typed_func<uint32_t(std::vector<uint8_t>)>("len").take();
+  CHECK(*len(std::vector<uint8_t>(100000, 7)) == 100000);
+
+  // The string-view signature lowers too; repeated calls reuse memory through post-return.
+  auto echo = instance->get_typed_func<std::string(std::string_view)>("echo").take();
+  for (int i = 0; i < 1000; ++i) REQUIRE(*echo(std::string_view("0123456789abcdef")) == "0123456789abcdef");
+}
+
+TEST_CASE("component API: traps from the guest and from host functions") {
+  Host host;
+  Linker linker(host.engine);
+  host.define(linker);
+  Store store(host.engine);
+  auto instance = linker.instantiate(store, host.component).take();
+
+  auto fail = instance.get_typed_func<void()>("fail").take();
+  auto trapped = fail();
+  REQUIRE(!trapped.ok());
+  CHECK(trapped.trap().kind == TrapKind::CoreTrap);
+  CHECK(trapped.trap().message.find("unreachable") != std::string::npos);
+  // As in Wasmtime, a trap leaves the instance unusable.
+  auto after = instance.get_typed_func<uint32_t(uint32_t, uint32_t)>("sum").take()(1, 2);
+  REQUIRE(!after.ok());
+  CHECK(after.trap().kind == TrapKind::CannotEnter);
+
+  Store other(host.engine);
+  instance = linker.instantiate(other, host.component).take();
+  auto greet = instance.get_typed_func<std::string(std::string)>("greet").take();
+  auto refused = greet("boom");
+  REQUIRE(!refused.ok());
+  CHECK_MESSAGE(refused.trap().message.find("host refuses boom") != std::string::npos, refused.trap().message);
+}
+
+TEST_CASE("component API: dynamic calls with Val and dynamic host functions") {
+  Host host;
+  Linker linker(host.engine);
+  auto util = linker.instance("host:test/util@1.2.0");
+  REQUIRE(util.resource<Counter>("counter").ok());
+  REQUIRE(util.func_new("upper", [](std::span<const Val> args) -> TrapOr<std::optional<Val>> {
+                return std::optional<Val>(Val::string("<" + args[0].as_string() + ">"));
+              }).ok());
+  REQUIRE(util.func_new("add", [](std::span<const Val> args) -> TrapOr<std::optional<Val>> {
+                return std::optional<Val>(Val::u32(uint32_t(args[0].as_unsigned() * args[1].as_unsigned())));
+              }).ok());
+  REQUIRE(util.func_new("[constructor]counter", [](std::span<const Val>) -> TrapOr<std::optional<Val>> {
+                return component::Trap{TrapKind::CoreTrap, "not here"};
+              }).ok());
+  REQUIRE(util.func_new("[method]counter.bump", [](std::span<const Val>) -> TrapOr<std::optional<Val>> {
+                return component::Trap{TrapKind::CoreTrap, "not here"};
+              }).ok());
+  Store store(host.engine);
+  auto instance = linker.instantiate(store, host.component).take();
+
+  auto greet = instance.get_func("greet");
+  REQUIRE(greet);
+  CHECK(greet->type().params.size() == 1);
+  std::vector<Val> args = {Val::string("x")};
+  auto r = greet->call(args);
+  REQUIRE(r.ok());
+  REQUIRE(r->has_value());
+  CHECK(**r == Val::string("<x>"));
+
+  std::vector<Val> numbers = {Val::u32(6), Val::u32(7)};
+  CHECK(**instance.get_func("sum")->call(numbers) == Val::u32(42));
+
+  // An argument of the wrong type traps before the guest runs.
+  std::vector<Val> wrong = {Val::u32(1)};
+  auto mismatch = greet->call(wrong);
+  REQUIRE(!mismatch.ok());
+  CHECK(mismatch.trap().kind == TrapKind::TypeMismatch);
+
+  auto count = instance.get_func("count")->call({});
+  REQUIRE(!count.ok());
+  CHECK(count.trap().message.find("not here") != std::string::npos);
+
+  CHECK(!instance.get_func("missing"));
+  auto typed = instance.get_typed_func<uint32_t(std::string)>("sum");
+  REQUIRE(!typed.ok());
+  CHECK(typed.error().message == "exported function `sum` has another type than the C++ signature: func(a: u32, b: u32) -> u32");
+}
+
+TEST_CASE("component API: imports match semver-compatibly") {
+  Host host;
+  // Wasmtime's rule: the same major version (minor for 0.x) is compatible, older or newer.
+  for (const char* provided : {"host:test/util@1.2.0", "host:test/util@1.2.3", "host:test/util@1.9.0", "host:test/util@1.1.9"}) {
+    CAPTURE(std::string(provided));
+    Linker linker(host.engine);
+    host.define(linker, provided);
+    CHECK(linker.instantiate_pre(host.component).ok());
+  }
+  for (const char* provided : {"host:test/util@2.0.0", "host:test/util@0.2.0", "host:test/util", "host:test/other@1.2.0"}) {
+    CAPTURE(std::string(provided));
+    Linker linker(host.engine);
+    host.define(linker, provided);
+    auto pre = linker.instantiate_pre(host.component);
+    REQUIRE(!pre.ok());
+    CHECK(pre.error().message == "import `host:test/util@1.2.0` was not found");
+  }
+}
+
+TEST_CASE("component API: link errors name the import") {
+  Host host;
+  {
+    Linker linker(host.engine);
+    auto util = linker.instance("host:test/util@1.2.0");
+    REQUIRE(util.resource<Counter>("counter").ok());
+    REQUIRE(util.func_wrap("upper", [](std::string s) { return s; }).ok());
+    auto pre = linker.instantiate_pre(host.component);
+    REQUIRE(!pre.ok());
+    CHECK(pre.error().message == "import `host:test/util@1.2.0#add` was not found");
+  }
+  {
+    Linker linker(host.engine);
+    auto util = linker.instance("host:test/util@1.2.0");
+    REQUIRE(util.resource<Counter>("counter").ok());
+    REQUIRE(util.func_wrap("upper", [](std::string s) { return s; }).ok());
+    REQUIRE(util.func_wrap("add", [](uint64_t a, uint64_t b) { return a + b; }).ok());
+    auto pre = linker.instantiate_pre(host.component);
+    REQUIRE(!pre.ok());
+    CHECK(pre.error().message ==
+          "import `host:test/util@1.2.0#add` has the wrong type: the host function's C++ signature is not func(a: u32, b: u32) -> u32");
+  }
+  {
+    Linker linker(host.engine);
+    auto util = linker.instance("host:test/util@1.2.0");
+    REQUIRE(util.func_wrap("counter", [] {}).ok());
+    auto pre = linker.instantiate_pre(host.component);
+    REQUIRE(!pre.ok());
+    CHECK(pre.error().message ==
+          "import `host:test/util@1.2.0#counter` has the wrong type: a resource is expected, the linker has a function");
+    CHECK(!util.func_wrap("counter", [] {}).ok());  // defined twice
+  }
+  {
+    auto other = Engine::create().take();
+    Linker linker(other);
+    CHECK(!linker.instantiate_pre(host.component).ok());
+  }
+}
+
+TEST_CASE("component API: an InstancePre instantiates in many stores, each with its own state") {
+  Host host;
+  Linker linker(host.engine);
+  host.define(linker);
+  auto pre = linker.instantiate_pre(host.component).take();
+  CHECK(pre.component().export_names().size() == 7);
+  for (int i = 0; i < 3; ++i) {
+    Store store(host.engine);
+    auto instance = pre.instantiate(store).take();
+    CHECK(*instance.get_typed_func<std::string(std::string)>("greet").take()("round " + std::to_string(i)) ==
+          "ROUND " + std::to_string(i));
+    CHECK(*instance.get_typed_func<uint32_t()>("count").take()() == 12);
+  }
+  CHECK(host.dropped.size() == 3);
+  Store elsewhere(Engine::create().take());
+  CHECK(!pre.instantiate(elsewhere).ok());
+}
+
+TEST_CASE("component API: Component names its imports and exports; bad binaries are errors") {
+  Host host;
+  CHECK(host.component.import_names() == std::vector<std::string>{"host:test/util@1.2.0"});
+  CHECK(host.component.export_names() ==
+        std::vector<std::string>{"echo", "greet", "sum", "count", "take", "len", "fail"});
+  std::vector<uint8_t> junk = {0, 'a', 's', 'm', 0x0d, 0, 1, 0, 0xff};
+  auto bad = Component::from_binary(host.engine, junk);
+  REQUIRE(!bad.ok());
+  CHECK(bad.error().message.find("0x") != std::string::npos);
+  CHECK(!Component::from_file(host.engine, "/nonexistent.wasm").ok());
+}
+
+TEST_CASE("ResourceTable: push, get by type, remove, reuse, capacity") {
+  ResourceTable table(2);
+  auto a = table.push(Counter{1}).take();
+  auto b = table.push(std::string("two")).take();
+  CHECK(a.rep != 0);
+  CHECK(a.rep != b.rep);
+  CHECK(table.get(a)->value == 1);
+  CHECK(*table.get(Borrow<std::string>{b.rep}) == "two");
+  CHECK(table.get(Resource<std::string>{a.rep}) == nullptr);  // another type
+  CHECK(table.get(Resource<Counter>{0}) == nullptr);
+  CHECK(table.get(Resource<Counter>{99}) == nullptr);
+  auto full = table.push(Counter{3});
+  REQUIRE(!full.ok());
+  CHECK(full.error().message == "resource table is full (2 entries)");
+  CHECK(table.remove(a)->value == 1);
+  CHECK(!table.remove(a));
+  CHECK(table.size() == 1);
+  auto c = table.push(Counter{4}).take();
+  CHECK(c.rep == a.rep);  // the freed slot is reused
+  CHECK(table.get(c)->value == 4);
+}

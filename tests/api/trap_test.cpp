@@ -1,0 +1,200 @@
+// Structured traps through the public API (guests in the text format, whose encoder writes no
+// name section: frames are checked by function index here, names in exec_test.cpp): a code and the wasm frames, innermost first, for traps
+// raised by JIT code, by the fault handler, by the stack check and by host functions; exits and
+// link errors told apart by ErrorKind; Expected::take on an error says why before it aborts.
+#include <doctest/doctest.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <climits>
+#include <string>
+
+#include "wasmrun/wasmrun.h"
+
+using namespace wasmrun;
+
+namespace {
+
+const Engine& engine() {
+  static Engine e = Engine::create().take();
+  return e;
+}
+
+constexpr std::string_view kGuest = R"((module $calc
+  (import "env" "fail" (func $fail (param i32)))
+  (memory (export "memory") 1)
+  (func $divide (export "divide") (param i32 i32) (result i32)
+    local.get 0 local.get 1 i32.div_s)
+  (func $load (export "load") (param i32) (result i32)
+    local.get 0 i32.load)
+  (func $recurse (export "recurse") (param i32) (result i32)
+    local.get 0 i32.const 1 i32.add call $recurse)
+  (func $ask_host (export "ask_host") (param i32)
+    local.get 0 call $fail)
+  (func $outer (export "outer") (param i32)
+    local.get 0 call $ask_host))
+)";
+
+struct Fixture {
+  Store store{engine()};
+  Instance instance = [this] {
+    Linker linker(engine());
+    REQUIRE(linker.func_wrap("env", "fail", [](int32_t code) -> Expected<void> {
+      if (code == 0) return {};
+      return Error{"the host refuses " + std::to_string(code)};
+    }));
+    Module module = Module::compile(engine(), kGuest).take();
+    return linker.instantiate(store, module).take();
+  }();
+};
+
+const Trap& trap_of(const Error& e) {
+  REQUIRE(e.kind == ErrorKind::Trap);
+  REQUIRE(e.trap);
+  return *e.trap;
+}
+
+}  // namespace
+
+TEST_CASE("a trap carries its code and its frames, with names from the name section") {
+  Fixture f;
+  auto divide = f.instance.typed_func<int32_t(int32_t, int32_t)>("divide").take();
+  Error e = divide(1, 0).error();
+  const Trap& t = trap_of(e);
+  CHECK(t.code == TrapCode::IntegerDivideByZero);
+  CHECK(t.message == "integer divide by zero");
+  REQUIRE(t.frames.size() == 1);
+  CHECK(t.frames[0].func_index == 1);  // the import is function 0
+  CHECK(e.message == t.to_string());
+  CHECK(e.message.find("integer divide by zero\nwasm backtrace:\n    0: ") == 0);
+  CHECK(e.message.find("wasm[1]") != std::string::npos);
+}
+
+TEST_CASE("INT_MIN / -1 traps with a backtrace too") {
+  Fixture f;
+  auto divide = f.instance.typed_func<int32_t(int32_t, int32_t)>("divide").take();
+  Error e = divide(INT_MIN, -1).error();
+  const Trap& t = trap_of(e);
+  CHECK(t.code == TrapCode::IntegerOverflow);
+  REQUIRE(t.frames.size() == 1);
+  CHECK(t.frames[0].func_index == 1);
+}
+
+TEST_CASE("an out-of-bounds access found by the fault handler names the faulting function") {
+  Fixture f;
+  auto load = f.instance.typed_func<int32_t(int32_t)>("load").take();
+  Error e = load(-1).error();
+  const Trap& t = trap_of(e);
+  CHECK(t.code == TrapCode::MemoryOutOfBounds);
+  REQUIRE_FALSE(t.frames.empty());
+  CHECK(t.frames[0].func_index == 2);
+}
+
+TEST_CASE("stack exhaustion starts its backtrace at frame 0") {
+  Fixture f;
+  auto recurse = f.instance.typed_func<int32_t(int32_t)>("recurse").take();
+  Error e = recurse(0).error();
+  const Trap& t = trap_of(e);
+  CHECK(t.code == TrapCode::StackOverflow);
+  REQUIRE(t.frames.size() > 1);
+  for (const Frame& frame : t.frames) CHECK(frame.func_index == 3);
+  CHECK(e.message.find("wasm backtrace:\n    0: ") != std::string::npos);
+}
+
+TEST_CASE("a failing host function names its import, and the trap has the wasm frames that called it") {
+  Fixture f;
+  auto outer = f.instance.typed_func<void(int32_t)>("outer").take();
+  CHECK(outer(0));
+  Error e = outer(7).error();
+  const Trap& t = trap_of(e);
+  CHECK(t.code == TrapCode::HostError);
+  CHECK(t.message == "host function \"env\" \"fail\": the host refuses 7");
+  REQUIRE(t.frames.size() >= 1);
+  REQUIRE(t.frames.size() == 2);  // ask_host is inlined into outer, and still has its frame
+  CHECK(t.frames[0].func_index == 4);
+  CHECK(t.frames[1].func_index == 5);
+}
+
+TEST_CASE("inlined calls keep their frames, each with the byte offset of its instruction") {
+  std::vector<uint8_t> binary = wat2wasm(R"((module
+    (func $divide (param i32 i32) (result i32) local.get 0 local.get 1 i32.div_s)
+    (func $middle (param i32 i32) (result i32) local.get 0 local.get 1 call $divide i32.const 1 i32.add)
+    (func (export "outer") (param i32 i32) (result i32) local.get 0 local.get 1 call $middle)
+    (func $rec (export "rec") (param i32) (result i32) local.get 0 i32.const 1 i32.add call $rec)))").take();
+  Module module = Module::compile(engine(), binary).take();  // opt_level 2: small callees are inlined
+  Store store(engine());
+  Instance instance = Instance::create(store, module, {}).take();
+
+  Error e = instance.typed_func<int32_t(int32_t, int32_t)>("outer").take()(1, 0).error();
+  const Trap& t = trap_of(e);
+  CHECK(t.code == TrapCode::IntegerDivideByZero);
+  REQUIRE(t.frames.size() == 3);
+  uint32_t expected_function[] = {0, 1, 2};
+  uint8_t expected_opcode[] = {0x6d, 0x10, 0x10};  // i32.div_s, then the calls that led there
+  for (size_t i = 0; i < 3; ++i) {
+    CAPTURE(i);
+    CHECK(t.frames[i].func_index == expected_function[i]);
+    CHECK(t.frames[i].inlined == (i < 2));
+    REQUIRE(t.frames[i].module_offset);
+    REQUIRE(*t.frames[i].module_offset < binary.size());
+    CHECK(binary[*t.frames[i].module_offset] == expected_opcode[i]);
+  }
+  CHECK(e.message.find(" - wasm[0] (inlined)\n") != std::string::npos);
+
+  // Outer frames of a real recursion point at the recursive call.
+  Error deep = instance.typed_func<int32_t(int32_t)>("rec").take()(0).error();
+  const Trap& overflow = trap_of(deep);
+  REQUIRE(overflow.frames.size() > 2);
+  REQUIRE(overflow.frames[1].module_offset);
+  CHECK(binary[*overflow.frames[1].module_offset] == 0x10);
+}
+
+TEST_CASE("an exit, a trap and a link error are told apart by kind") {
+  Engine e = Engine::create().take();
+  Module module = Module::compile(e, R"((module
+    (import "wasi_snapshot_preview1" "proc_exit" (func $exit (param i32)))
+    (memory (export "memory") 1)
+    (func (export "_start") i32.const 7 call $exit)))").take();
+  Wasi wasi = Wasi::create({}).take();
+  Linker linker(e);
+  REQUIRE(wasi.add_to_linker(linker));
+  Store store(e);
+  Instance instance = linker.instantiate(store, module).take();
+  Error exited = instance.typed_func<void()>("_start").take()().error();
+  CHECK(exited.kind == ErrorKind::Trap);
+  CHECK(exited.exit_status() == 7u);
+  CHECK(exited.trap->code == TrapCode::Exit);
+  CHECK(exited.message == "exit with status 7");
+
+  Linker empty(e);
+  Error unlinked = empty.instantiate(store, module).error();
+  CHECK(unlinked.kind == ErrorKind::Link);
+  CHECK_FALSE(unlinked.trap);
+  CHECK_FALSE(unlinked.exit_status());
+
+  Error malformed = Module::compile(e, std::string_view("(module (func (result i32)))")).error();
+  CHECK(malformed.kind == ErrorKind::Other);
+}
+
+TEST_CASE("Expected::take on an error prints the error's message before aborting") {
+  int pipe_fds[2];
+  REQUIRE(pipe(pipe_fds) == 0);
+  pid_t child = fork();
+  REQUIRE(child >= 0);
+  if (child == 0) {
+    dup2(pipe_fds[1], 2);
+    Expected<int> failed = Error{"the reason it failed"};
+    (void)failed.take();
+    _exit(0);
+  }
+  close(pipe_fds[1]);
+  std::string printed;
+  char buffer[256];
+  for (ssize_t n; (n = read(pipe_fds[0], buffer, sizeof buffer)) > 0;) printed.append(buffer, size_t(n));
+  close(pipe_fds[0]);
+  int status = 0;
+  waitpid(child, &status, 0);
+  CHECK(WIFSIGNALED(status));
+  CHECK(WTERMSIG(status) == SIGABRT);
+  CHECK(printed == "wasmrun: used the value of a failed Expected: the reason it failed\n");
+}
