@@ -5,6 +5,7 @@
 
 #include "api/component_internal.h"
 #include "runtime/decode/component_decoder.h"
+#include "text/wat.h"
 
 namespace wasmrun {
 
@@ -36,6 +37,11 @@ std::vector<std::string> names_of(const std::vector<component::NamedEntity>& ent
 }  // namespace
 
 Expected<Component> Component::from_binary(const Engine& engine, std::span<const uint8_t> bytes) {
+  if (text::is_wat_text(bytes)) {
+    auto binary = text::parse_wat(std::string_view(reinterpret_cast<const char*>(bytes.data()), bytes.size()), "<text>");
+    if (!binary) return binary.error();
+    return from_binary(engine, *binary);
+  }
   auto decoded = component::decode_component(bytes);
   if (!decoded.component) return decoded.error;
   auto impl = std::make_shared<component::CompiledComponent>(component::CompiledComponent{engine, decoded.component, {}});

@@ -12,7 +12,18 @@ TrapOr<void> detail::call_core(const LiftedFunc& f, std::span<const canon::FlatV
   return vm::call_core(*f.store, f.core, args, results);
 }
 
-TrapOr<std::optional<Val>> Func::call(std::span<const Val> args) const { return state_->linker->call(*func_, args); }
+Error detail::trap_error(Trap trap) {
+  if (trap.core) {
+    wasmrun::Trap core = std::move(*trap.core);
+    if (core.code == TrapCode::HostError) core.message = trap.message;
+    return Error::from_trap(std::move(core));
+  }
+  return Error::from_trap(wasmrun::Trap{TrapCode::CanonicalAbi, std::move(trap.message), {}, 0});
+}
+
+Expected<std::optional<Val>> Func::call(std::span<const Val> args) const {
+  return detail::to_expected(state_->linker->call(*func_, args));
+}
 
 const FuncType& Func::type() const { return *func_->type; }
 
@@ -81,6 +92,8 @@ std::string detail::describe_func(const FuncType& t) {
   return s;
 }
 
-TrapOr<void> resource_drop(const ResourceAny& resource) { return canon::drop_host_resource(resource); }
+Expected<void> resource_drop(const ResourceAny& resource) {
+  return detail::to_expected(canon::drop_host_resource(resource));
+}
 
 }  // namespace wasmrun::component

@@ -71,11 +71,7 @@ void FunctionTranslator::ordered_store(llvm::Value* value, llvm::Value* address,
   insert_memory_barrier(b_);
 }
 
-// Traps happen in program order (core spec §4.4; see precise_traps.h): a barrier before the
-// check keeps a load that faults from moving past it (found by the differential fuzzer: a load
-// out of bounds, then a division by zero, trapped with "integer divide by zero").
 void FunctionTranslator::trap_if(llvm::Value* condition, vm::TrapCode code) {
-  insert_memory_barrier(b_);
   size_t index = size_t(code);
   if (trap_blocks_.size() <= index) trap_blocks_.resize(index + 1, nullptr);
   llvm::BasicBlock*& trap = trap_blocks_[index];

@@ -2,13 +2,14 @@
 // before it done and none after it. Our loads and stores trap through the guard region (DESIGN
 // §1), which LLVM knows nothing of: it assumes a load cannot trap, so it deletes one whose value
 // goes unused (after inlining, folding or dead-store elimination as much as at first), and moves
-// loads past branches, stores and the branches of trap checks. The differential fuzzer
+// loads past branches (those of trap checks too) and stores. The differential fuzzer
 // (tests/fuzz/differential/) found each of these. So:
 //  - every linear-memory load is volatile: LLVM keeps it, in order with the other volatile
-//    accesses and side effects, and moves none across a branch;
-//  - a compiler barrier goes before each trap check and around each store to linear memory,
-//    globals and tables and each bulk memory operation, so non-volatile accesses stay on their
-//    side (LLVM may reorder those with volatile ones).
+//    accesses and side effects, and moves none across a branch, so none passes a trap check;
+//  - a compiler barrier goes around each store to linear memory, globals and tables and after
+//    each bulk memory operation, so those stay in order with the loads (LLVM may reorder
+//    non-volatile accesses with volatile ones). Trap checks need none: stores and calls do not
+//    cross branches. (A barrier there also made callees too costly for LLVM to inline.)
 // A barrier is an empty asm that may touch memory: it emits no instruction. What it costs is
 // the optimizations it forbids across it (load/store motion and merging, vectorization of
 // memory loops), the price Cranelift also pays by treating heap accesses as trapping.

@@ -18,7 +18,7 @@
 #include <fstream>
 #include <iterator>
 
-#include "text/wat.h"
+#include "wasmrun/wat.h"
 #include "wasmrun/component/linker.h"
 
 using namespace wasmrun;
@@ -47,7 +47,7 @@ int main(int argc, char** argv) {
   std::ifstream in(UTIL_WAT);
   std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
   auto engine = Engine::create().take();
-  auto component = Component::from_binary(engine, text::parse_wat(text, "util.wat").take()).take();
+  auto component = Component::from_binary(engine, wat2wasm(text, "util.wat").take()).take();
 
   Linker linker(engine);
   auto util = linker.instance("host:test/util@1.2.0");

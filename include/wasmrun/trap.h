@@ -26,6 +26,8 @@ enum class TrapCode : uint8_t {
   NullReference,
   HostError,                 // a host function returned an Error; the message is its message
   Exit,                      // the guest asked to stop with a status (WASI proc_exit): not a failure
+  CanonicalAbi,              // a component call broke a rule of the canonical ABI (a bad pointer,
+                             // string or handle, reentrance, a value of the wrong type, ...)
 };
 
 // A trap code's message, worded as the spec interpreter words it (what the spec tests expect).
@@ -45,6 +47,7 @@ constexpr const char* to_string(TrapCode code) {
     case TrapCode::NullReference: return "null reference";
     case TrapCode::HostError: return "host function failed";
     case TrapCode::Exit: return "exit";
+    case TrapCode::CanonicalAbi: return "canonical ABI violation";
   }
   return "trap";
 }

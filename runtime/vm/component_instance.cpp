@@ -74,10 +74,10 @@ TrapOr<void> call_core(Store& store, FuncInstance* f, std::span<const canon::Fla
   if (auto trap = invoke_catching(store, f, values)) {
     // A host function's error (a canonical-ABI trap further in) keeps its message; core traps
     // are worded as Wasmtime words them.
-    if (trap->code == TrapCode::HostError) return component::Trap{TrapKind::CoreTrap, trap->message};
-    if (trap->code == TrapCode::Unreachable)
-      return component::Trap{TrapKind::CoreTrap, "wasm trap: wasm `unreachable` instruction executed"};
-    return component::Trap{TrapKind::CoreTrap, "wasm trap: " + trap->message};
+    std::string message = trap->code == TrapCode::HostError ? trap->message
+                          : trap->code == TrapCode::Unreachable ? "wasm trap: wasm `unreachable` instruction executed"
+                                                                 : "wasm trap: " + trap->message;
+    return component::Trap{TrapKind::CoreTrap, std::move(message), std::move(*trap)};
   }
   for (size_t i = 0; i < results.size(); ++i) {
     canon::FlatValue v = 0;
@@ -286,7 +286,7 @@ void ComponentFrame::lower(const Definition& d) {
   canon::Instance* caller = canon.get();
   Store* st = &store();
   wasm::FuncType sig = core_signature(abi->lower_core_params(), abi->lower_core_results());
-  auto f = st->create_host_func(sig, [callee, abi, opts, caller, st](Caller&, std::span<VMValue> values) -> Expected<void> {
+  auto f = st->create_host_func(sig, [callee, abi, opts, caller, st](Caller& caller_context, std::span<VMValue> values) -> Expected<void> {
     size_t np = abi->lower_param_count(), nr = abi->lower_result_count();
     // At most MAX_FLAT_PARAMS values and a return pointer; one result.
     std::array<canon::FlatValue, canon::kMaxFlatParams + 1> arg_slots;
@@ -303,6 +303,11 @@ void ComponentFrame::lower(const Definition& d) {
     auto r = callee->host_lowered ? callee->host_lowered(*abi, *opts, *caller, args, results)
                                   : canon::canon_lower(*abi, *opts, *caller, args, results, call, callee->is_host());
     if (!r) {
+      // A guest's exit (WASI) unwinds its caller as an exit too.
+      if (const auto& core = r.trap().core; core && core->code == TrapCode::Exit) {
+        caller_context.exit_status = core->exit_status;
+        return {};
+      }
       // Between components the adapter traps, as Wasmtime's fused adapters do.
       const std::string& m = r.trap().message;
       if (callee->is_host() || m.starts_with("wasm trap: ")) return Error{m};

@@ -272,7 +272,7 @@ Served serve(const Engine& engine, const std::filesystem::path& file, const std:
       "wasi:http/incoming-handler@0.2.0", "handle");
   REQUIRE_MESSAGE(handle.ok(), (handle ? "" : handle.error().message));
   auto called = handle->call(host.make_request(path), host.make_outparam());
-  REQUIRE_MESSAGE(called.ok(), (called ? "" : called.trap().message));
+  REQUIRE_MESSAGE(called.ok(), (called ? "" : called.error().message));
   CHECK(host.finished);
   Served s;
   s.status = host.status.value_or(0);

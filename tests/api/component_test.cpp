@@ -4,11 +4,14 @@
 #include <doctest/doctest.h>
 
 #include <algorithm>
+#include <cstring>
 #include <cctype>
 #include <fstream>
 #include <iterator>
 
-#include "text/wat.h"
+#include "wasmrun/wat.h"
+#include "wit/wasi_io.h"
+#include "wit/wasi_io_traits.h"
 #include "wasmrun/component/linker.h"
 #include "wasmrun/component/resource_table.h"
 
@@ -24,7 +27,7 @@ struct Counter {
 std::vector<uint8_t> util_binary() {
   std::ifstream in(COMPONENT_SOURCE_DIR "/util.wat");
   std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-  auto bytes = text::parse_wat(text, "util.wat");
+  auto bytes = wat2wasm(text, "util.wat");
   REQUIRE_MESSAGE(bytes.ok(), (bytes ? "" : bytes.error().message));
   return bytes.take();
 }
@@ -107,19 +110,24 @@ TEST_CASE("component API: traps from the guest and from host functions") {
   auto fail = instance.get_typed_func<void()>("fail").take();
   auto trapped = fail();
   REQUIRE(!trapped.ok());
-  CHECK(trapped.trap().kind == TrapKind::CoreTrap);
-  CHECK(trapped.trap().message.find("unreachable") != std::string::npos);
+  REQUIRE(trapped.error().trap);
+  CHECK(trapped.error().trap->code == TrapCode::Unreachable);
+  CHECK(!trapped.error().trap->frames.empty());
+  CHECK(trapped.error().message.find("unreachable") != std::string::npos);
+  CHECK(!trapped.error().exit_status());
   // As in Wasmtime, a trap leaves the instance unusable.
   auto after = instance.get_typed_func<uint32_t(uint32_t, uint32_t)>("sum").take()(1, 2);
   REQUIRE(!after.ok());
-  CHECK(after.trap().kind == TrapKind::CannotEnter);
+  CHECK(after.error().trap->code == TrapCode::CanonicalAbi);
+  CHECK(after.error().message == "cannot enter component instance");
 
   Store other(host.engine);
   instance = linker.instantiate(other, host.component).take();
   auto greet = instance.get_typed_func<std::string(std::string)>("greet").take();
   auto refused = greet("boom");
   REQUIRE(!refused.ok());
-  CHECK_MESSAGE(refused.trap().message.find("host refuses boom") != std::string::npos, refused.trap().message);
+  CHECK_MESSAGE(refused.error().message.find("host refuses boom") != std::string::npos, refused.error().message);
+  CHECK(refused.error().kind == ErrorKind::Trap);
 }
 
 TEST_CASE("component API: dynamic calls with Val and dynamic host functions") {
@@ -158,11 +166,12 @@ TEST_CASE("component API: dynamic calls with Val and dynamic host functions") {
   std::vector<Val> wrong = {Val::u32(1)};
   auto mismatch = greet->call(wrong);
   REQUIRE(!mismatch.ok());
-  CHECK(mismatch.trap().kind == TrapKind::TypeMismatch);
+  CHECK(mismatch.error().trap->code == TrapCode::CanonicalAbi);
+  CHECK(mismatch.error().message.starts_with("type mismatch"));
 
   auto count = instance.get_func("count")->call({});
   REQUIRE(!count.ok());
-  CHECK(count.trap().message.find("not here") != std::string::npos);
+  CHECK(count.error().message.find("not here") != std::string::npos);
 
   CHECK(!instance.get_func("missing"));
   auto typed = instance.get_typed_func<uint32_t(std::string)>("sum");
@@ -278,4 +287,64 @@ TEST_CASE("ResourceTable: push, get by type, remove, reuse, capacity") {
   auto c = table.push(Counter{4}).take();
   CHECK(c.rep == a.rep);  // the freed slot is reused
   CHECK(table.get(c)->value == 4);
+}
+
+namespace {
+
+struct PollHost : bindings::wasi::io::poll::Host {
+  std::vector<uint32_t> dropped;
+  TrapOr<void> pollable_drop(Resource<bindings::wasi::io::poll::Pollable> self) override {
+    dropped.push_back(self.rep);
+    return {};
+  }
+  std::vector<uint32_t> ready_reps;
+  TrapOr<bool> pollable_ready(Borrow<bindings::wasi::io::poll::Pollable> self) override {
+    ready_reps.push_back(self.rep);
+    return true;
+  }
+  TrapOr<void> pollable_block(Borrow<bindings::wasi::io::poll::Pollable>) override { return {}; }
+  TrapOr<std::vector<uint32_t>> poll(std::vector<Borrow<bindings::wasi::io::poll::Pollable>> in) override {
+    return std::vector<uint32_t>(in.size(), 0);
+  }
+};
+
+}  // namespace
+
+TEST_CASE("component API: bindings generated from WIT register on the Linker") {
+  Host host;
+  Linker linker(host.engine);
+  PollHost poll;
+  REQUIRE(bindings::wasi::io::poll::add_to_linker(linker, poll).ok());
+  auto again = bindings::wasi::io::poll::add_to_linker(linker, poll);
+  REQUIRE(!again.ok());
+  CHECK(again.error().message == "`pollable` is already defined");
+
+  // A guest of wasi:io/poll@0.2.0 links against the bindings' @0.2.12 and calls through them.
+  const char* wat = R"((component
+    (import "wasi:io/poll@0.2.0" (instance $poll
+      (export "pollable" (type (sub resource)))
+      (type (borrow 0))
+      (type (func (param "self" 1) (result bool)))
+      (export "[method]pollable.ready" (func (type 2)))))
+    (alias export $poll "pollable" (type $pollable))
+    (alias export $poll "[method]pollable.ready" (func $ready))
+    (core func $ready-l (canon lower (func $ready)))
+    (core func $drop (canon resource.drop $pollable))
+    (core module $M
+      (import "" "ready" (func $ready (param i32) (result i32)))
+      (import "" "drop" (func $drop (param i32)))
+      (func (export "run") (param i32) (result i32)
+        (call $ready (local.get 0))
+        (call $drop (local.get 0))))
+    (core instance $m (instantiate $M (with "" (instance (export "ready" (func $ready-l)) (export "drop" (func $drop))))))
+    (type $borrowed (borrow $pollable))
+    (func (export "run") (param "p" $borrowed) (result bool) (canon lift (core func $m "run")))))";
+  auto component = Component::from_binary(host.engine, std::span(reinterpret_cast<const uint8_t*>(wat), std::strlen(wat)));
+  REQUIRE_MESSAGE(component.ok(), (component ? "" : component.error().message));
+  Store store(host.engine);
+  auto instance = linker.instantiate(store, *component);
+  REQUIRE_MESSAGE(instance.ok(), (instance ? "" : instance.error().message));
+  auto run = instance->get_typed_func<bool(Borrow<bindings::wasi::io::poll::Pollable>)>("run").take();
+  CHECK(*run(Borrow<bindings::wasi::io::poll::Pollable>{7}) == true);
+  CHECK(poll.ready_reps == std::vector<uint32_t>{7});
 }

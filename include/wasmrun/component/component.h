@@ -21,7 +21,8 @@ struct CompiledComponent;
 
 class Component {
  public:
-  // Accepts a component binary; errors say what is wrong and at which byte offset.
+  // Accepts a component binary, or component text (`(component ...)`, as Wasmtime does);
+  // errors say what is wrong and at which byte offset or line:column.
   static Expected<Component> from_binary(const Engine& engine, std::span<const uint8_t> bytes);
   static Expected<Component> from_file(const Engine& engine, const std::string& path);
 

@@ -38,14 +38,30 @@ struct LiftedFunc {
 
 TrapOr<void> call_core(const LiftedFunc& f, std::span<const canon::FlatValue> args, std::span<canon::FlatValue> results);
 
+// A trap of a component call as the public API reports it: an Error of kind Trap whose
+// wasmrun::Trap has the core trap's code, frames and exit status when core wasm trapped or
+// exited, and TrapCode::CanonicalAbi otherwise.
+Error trap_error(Trap trap);
+
+template <class R>
+Expected<R> to_expected(TrapOr<R> r) {
+  if (!r) return trap_error(r.take_trap());
+  if constexpr (std::is_void_v<R>) {
+    return {};
+  } else {
+    return r.take();
+  }
+}
+
 }  // namespace detail
 
 // An exported function, called with dynamic values.
 class Func {
  public:
   // The arguments must have the function's parameter types (a mismatch traps with
-  // TrapKind::TypeMismatch); the result, when the function has one.
-  TrapOr<std::optional<Val>> call(std::span<const Val> args) const;
+  // TrapCode::CanonicalAbi); the result, when the function has one. A trap or a guest's exit is
+  // an Error of kind ErrorKind::Trap (Error::trap, Error::exit_status).
+  Expected<std::optional<Val>> call(std::span<const Val> args) const;
 
   // The component function type (its parameters' names and types, its result).
   const FuncType& type() const;
@@ -64,14 +80,15 @@ class TypedFunc;
 template <class R, class... Args>
 class TypedFunc<R(Args...)> {
  public:
-  TrapOr<R> call(const Args&... args) const {
+  // The result, or an Error of kind ErrorKind::Trap (as Func::call).
+  Expected<R> call(const Args&... args) const {
     auto core = [this](std::span<const canon::FlatValue> a, std::span<canon::FlatValue> r) {
       return detail::call_core(lifted_, a, r);
     };
-    return canon::typed_canon_lift<R, Args...>(*lifted_.abi, *lifted_.options, *lifted_.instance, nullptr, core,
-                                               args...);
+    return detail::to_expected(canon::typed_canon_lift<R, Args...>(*lifted_.abi, *lifted_.options, *lifted_.instance,
+                                                                   nullptr, core, args...));
   }
-  TrapOr<R> operator()(const Args&... args) const { return call(args...); }
+  Expected<R> operator()(const Args&... args) const { return call(args...); }
 
  private:
   friend class Instance;
@@ -124,6 +141,6 @@ class Instance {
 
 // Drops an own handle the host received from a guest (a ResourceAny result): runs the
 // resource's destructor in the guest that implements it.
-TrapOr<void> resource_drop(const ResourceAny& resource);
+Expected<void> resource_drop(const ResourceAny& resource);
 
 }  // namespace wasmrun::component

@@ -9,6 +9,8 @@
 #include <utility>
 #include <variant>
 
+#include "wasmrun/trap.h"
+
 namespace wasmrun::component {
 
 enum class TrapKind : uint8_t {
@@ -36,6 +38,9 @@ const char* to_string(TrapKind kind);
 struct Trap {
   TrapKind kind;
   std::string message;
+  // For CoreTrap, when core wasm trapped or exited: its code, frames and exit status, which the
+  // public API reports (wasmrun::Trap).
+  std::optional<wasmrun::Trap> core{};
 };
 
 // A value or a trap.
