@@ -24,9 +24,9 @@ struct PoolingConfig {
   uint32_t max_tables = 1;                        // defined tables per instance
   uint32_t max_table_elements = 20'000;           // per table
   size_t instance_bytes = size_t(1) << 20;        // instance context per slot
-  // Bytes of each memory (and at least 16 KiB of each instance context and table) reset with
-  // memset, so their pages stay resident and the next instance takes no page fault on them,
-  // rather than returned with madvise (Wasmtime's `linear_memory_keep_resident`).
+  // Bytes of each memory (and at least 16 KiB of each instance context, and tables that small)
+  // reset with memset, so their pages stay resident and the next instance takes no page fault on
+  // them, rather than returned with madvise (Wasmtime's `linear_memory_keep_resident`).
   size_t keep_resident_bytes = 0;
 };
 
