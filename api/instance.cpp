@@ -45,7 +45,7 @@ std::optional<Table> Instance::get_table(std::string_view name) const { return e
 std::vector<std::pair<std::string, Extern>> Instance::exports() const {
   std::vector<std::pair<std::string, Extern>> out;
   if (!store_.get_or_null()) return out;
-  for (const auto& [name, e] : impl_->exports) out.emplace_back(name, api::from_vm(e, store_));
+  for (const auto& [name, e] : impl_->exports()) out.emplace_back(name, api::from_vm(e, store_));
   return out;
 }
 

@@ -39,14 +39,28 @@ Expected<void> Linker::define_instance(const std::string& module, const Instance
 }
 
 Expected<Instance> Linker::instantiate(Store& store, const Module& module) const {
+  auto resolved = resolve(store, module);
+  if (!resolved) return resolved.error();
   std::vector<Extern> imports;
+  for (const std::optional<Extern>& e : *resolved) imports.push_back(*e);
+  return Instance::create(store, module, imports);
+}
+
+Expected<std::vector<std::optional<Extern>>> Linker::resolve(Store& store, const Module& module,
+                                                              bool for_template) const {
+  std::vector<std::optional<Extern>> imports;
   for (const ImportDesc& im : module.imports()) {
     auto it = definitions_.find({im.module, im.name});
+    if (it == definitions_.end() && for_template) {
+      imports.emplace_back();
+      continue;
+    }
     if (it == definitions_.end())
       return Error::link(fmt::format("unknown import: \"{}\" \"{}\" is not defined", im.module, im.name));
     if (const auto* item = std::get_if<Extern>(&it->second)) {
-      if (auto ok = api::store_of(*item).check_in(store, api::describe(*item)); !ok)
-        return Error::link(fmt::format("import \"{}\" \"{}\": {}", im.module, im.name, ok.error().message));
+      if (!for_template)
+        if (auto ok = api::store_of(*item).check_in(store, api::describe(*item)); !ok)
+          return Error::link(fmt::format("import \"{}\" \"{}\": {}", im.module, im.name, ok.error().message));
       imports.push_back(*item);
     } else {
       auto f = (*std::get<std::shared_ptr<FuncFactory>>(it->second))(store);
@@ -54,7 +68,7 @@ Expected<Instance> Linker::instantiate(Store& store, const Module& module) const
       imports.push_back(*f);
     }
   }
-  return Instance::create(store, module, imports);
+  return imports;
 }
 
 }  // namespace wasmrun

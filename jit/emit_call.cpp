@@ -45,7 +45,8 @@ void FunctionTranslator::emit_call_indirect(uint32_t type_index, uint32_t table)
   llvm::Value* size = b_.CreateLoad(env_.i32, field_address(vm_table, offsets::kTableSize), "table_size");
   trap_if(b_.CreateICmpUGE(index, size), vm::TrapCode::UndefinedElement);
   llvm::Value* elements = b_.CreateLoad(env_.ptr, field_address(vm_table, offsets::kTableElements), "elements");
-  llvm::Value* ref = b_.CreateLoad(env_.ptr, b_.CreateInBoundsGEP(env_.ptr, elements, b_.CreateZExt(index, env_.i64)));
+  llvm::Value* element = b_.CreateLoad(env_.ptr, b_.CreateInBoundsGEP(env_.ptr, elements, b_.CreateZExt(index, env_.i64)));
+  llvm::Value* ref = resolve_lazy_element(element, table, index);
   // Not the shared trap block: the message names the element ("uninitialized element 2").
   llvm::BasicBlock* uninitialized = llvm::BasicBlock::Create(env_.ctx, "uninitialized_element", fn_);
   llvm::BasicBlock* present = llvm::BasicBlock::Create(env_.ctx, "", fn_);

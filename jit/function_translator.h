@@ -82,6 +82,8 @@ class FunctionTranslator {
 
   // Tables and references (emit_table.cpp)
   void emit_table_op(const wasm::Instr& in);
+  // A funcref element just loaded: when null, what lazy table initialisation makes of it.
+  llvm::Value* resolve_lazy_element(llvm::Value* element, uint32_t table, llvm::Value* index);
   llvm::Value* table_ptr(uint32_t index);
 
   // Numeric (emit_numeric.cpp, emit_convert.cpp)

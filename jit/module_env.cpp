@@ -70,6 +70,9 @@ llvm::FunctionCallee ModuleEnv::libcall(const char* name) {
   else if (n == "wasmrun_table_fill") type = FunctionType::get(void_type, {ptr, i32, i32, ptr, i32}, false);
   else if (n == "wasmrun_table_copy" || n == "wasmrun_table_init")
     type = FunctionType::get(void_type, {ptr, i32, i32, i32, i32, i32}, false);
+  else if (n == "wasmrun_ref_func") type = FunctionType::get(ptr, {ptr, i32}, false);
+  else if (n == "wasmrun_table_lazy_get") type = FunctionType::get(ptr, {ptr, i32, i32}, false);
+  else if (n == "wasmrun_table_set_null") type = FunctionType::get(void_type, {ptr, i32, i32}, false);
   else if (n == "wasmrun_epoch_reached") type = FunctionType::get(void_type, {ptr}, false);
   else if (n == "wasmrun_host_call") type = FunctionType::get(void_type, {ptr, ptr, ptr, ptr}, false);
   llvm::FunctionCallee callee = llvm_module.getOrInsertFunction(name, type);

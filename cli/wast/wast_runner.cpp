@@ -74,7 +74,7 @@ std::variant<vm::Instance*, WastRunner::InstantiationFailure> WastRunner::instan
     auto e = ns->second.find(im.name);
     if (e == ns->second.end())
       return Failure{Failure::Kind::Link, fmt::format("unknown import: \"{}\" \"{}\"", im.module, im.name)};
-    if (auto ok = vm::check_import(*store_, m, im, e->second); !ok) return Failure{Failure::Kind::Link, ok.error().message};
+    if (auto ok = vm::check_import(m, im, e->second); !ok) return Failure{Failure::Kind::Link, ok.error().message};
     imports.push_back(e->second);
   }
   // Imports are checked: what fails now is a trap in a segment or the start function.
@@ -281,7 +281,8 @@ WastRunner::Outcome WastRunner::register_module(const WastCommand& c) {
     report(c, "no module to register");
     return Outcome::Fail;
   }
-  registered_[c.register_as] = ExportMap(inst->exports.begin(), inst->exports.end());
+  auto exports = inst->exports();
+  registered_[c.register_as] = ExportMap(exports.begin(), exports.end());
   return Outcome::Pass;
 }
 

@@ -36,6 +36,14 @@ class Linker {
   Expected<void> define_instance(const std::string& module, const Instance& instance);
 
   Expected<Instance> instantiate(Store& store, const Module& module) const;
+  // The module's imports in its import order, host functions made in `store`. An import the
+  // linker does not define is an error, and an item bound to another store too. For an
+  // InstancePre (`for_template`), the first is left empty and the second is not checked here
+  // (the template checks it against each store it instantiates into).
+  Expected<std::vector<std::optional<Extern>>> resolve(Store& store, const Module& module,
+                                                       bool for_template = false) const;
+
+  const Engine& engine() const { return engine_; }
 
  private:
   using Definition = std::variant<Extern, std::shared_ptr<FuncFactory>>;

@@ -14,6 +14,7 @@
 #include "wasmrun/expected.h"
 #include "wasmrun/externs.h"
 #include "wasmrun/instance.h"
+#include "wasmrun/instance_pre.h"
 #include "wasmrun/linker.h"
 #include "wasmrun/module.h"
 #include "wasmrun/store.h"

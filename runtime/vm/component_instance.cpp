@@ -275,7 +275,7 @@ void ComponentFrame::instantiate_core(const Definition& d) {
   auto inst = vm::instantiate(store(), module, imports);
   if (!inst) trap_error(inst.error().message);
   auto items = std::make_shared<CoreInstanceItems>();
-  for (const auto& [name, e] : (*inst)->exports) items->exports.emplace(name, e);
+  for (const auto& [name, e] : (*inst)->exports()) items->exports.emplace(name, e);
   core_instances.push_back(std::move(items));
 }
 

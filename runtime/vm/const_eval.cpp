@@ -27,7 +27,7 @@ VMValue eval_const(const Instance& inst, const wasm::ConstExpr& e) {
         std::memcpy(v.bytes, in.v128, 16);
         break;
       case wasm::Op::RefFunc: {
-        VMFuncRef* ref = inst.func_refs[in.index];
+        VMFuncRef* ref = inst.func_ref(in.index);
         std::memcpy(v.bytes, &ref, sizeof ref);
         break;
       }
@@ -42,8 +42,39 @@ VMValue eval_const(const Instance& inst, const wasm::ConstExpr& e) {
 }
 
 void* elem_ref(const Instance& inst, const wasm::ElemSegment& segment, uint32_t k) {
-  if (segment.exprs.empty()) return inst.func_refs[segment.func_indices[k]];
+  if (segment.exprs.empty()) return inst.func_ref(segment.func_indices[k]);
   return ref_of(eval_const(inst, segment.exprs[k]));
+}
+
+std::optional<VMValue> constant_value(const wasm::Module& m, const wasm::ConstExpr& e) {
+  wasm::Reader r(m.data(e.code), m.data(e.code) + e.code.size(), e.code.begin);
+  wasm::InstructionReader ir(r);
+  VMValue v{};
+  if (r.at_end()) return std::nullopt;
+  wasm::Instr in = ir.next();
+  switch (in.op) {
+    case wasm::Op::I32Const: case wasm::Op::F32Const: {
+      uint32_t bits = uint32_t(in.bits);
+      std::memcpy(v.bytes, &bits, 4);
+      break;
+    }
+    case wasm::Op::I64Const: case wasm::Op::F64Const: std::memcpy(v.bytes, &in.bits, 8); break;
+    case wasm::Op::V128Const: std::memcpy(v.bytes, in.v128, 16); break;
+    case wasm::Op::RefNull: break;
+    default: return std::nullopt;
+  }
+  if (!r.at_end()) return std::nullopt;  // more instructions (extended constants) need evaluation
+  return v;
+}
+
+std::optional<uint32_t> constant_i32(const wasm::Module& m, const wasm::ConstExpr& e) {
+  wasm::Reader r(m.data(e.code), m.data(e.code) + e.code.size(), e.code.begin);
+  wasm::InstructionReader ir(r);
+  if (r.at_end()) return std::nullopt;
+  wasm::Instr in = ir.next();
+  if (in.op != wasm::Op::I32Const) return std::nullopt;
+  if (!r.at_end()) return std::nullopt;
+  return uint32_t(in.bits);
 }
 
 }  // namespace wasmrun::vm

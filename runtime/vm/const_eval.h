@@ -2,12 +2,19 @@
 #pragma once
 
 #include <cstring>
+#include <optional>
 
 #include "runtime/vm/instance.h"
 
 namespace wasmrun::vm {
 
 VMValue eval_const(const Instance& inst, const wasm::ConstExpr& e);
+
+// The value of `e` when it is a lone i32.const, known before any instance exists.
+std::optional<uint32_t> constant_i32(const wasm::Module& m, const wasm::ConstExpr& e);
+
+// The value of `e` when it needs no instance (a lone numeric or vector constant, or ref.null).
+std::optional<VMValue> constant_value(const wasm::Module& m, const wasm::ConstExpr& e);
 
 inline void* ref_of(const VMValue& v) {
   void* p;

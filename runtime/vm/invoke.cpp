@@ -1,5 +1,8 @@
 #include "runtime/vm/invoke.h"
 
+#include <exception>
+#include <string>
+
 #include "runtime/vm/instance.h"
 
 namespace wasmrun::vm {
@@ -19,9 +22,29 @@ __attribute__((no_sanitize("function"))) void enter(void* p) {
   call->trampoline(call->code, call->callee, nullptr, call->values);
 }
 
+// A host function called by the host runs in `store` — the one it is called in, which for a
+// function made by an InstancePre is not the one that made it.
+std::optional<Trap> call_host(Store& store, FuncInstance* func, std::span<VMValue> values) {
+  Caller caller{store, nullptr, std::nullopt};
+  std::string error;
+  try {
+    Expected<void> result = func->host(caller, values);
+    if (!result) error = result.error().message;
+  } catch (const std::exception& e) {
+    error = std::string("host function threw: ") + e.what();
+  } catch (...) {
+    error = "host function threw an exception";
+  }
+  if (caller.exit_status)
+    return Trap{TrapCode::Exit, "exit with status " + std::to_string(*caller.exit_status), {}, *caller.exit_status};
+  if (!error.empty()) return Trap{TrapCode::HostError, std::move(error), {}, 0};
+  return std::nullopt;
+}
+
 }  // namespace
 
 std::optional<Trap> invoke_catching(Store& store, FuncInstance* func, std::span<VMValue> values) {
+  if (func->host) return call_host(store, func, values);
   EntryTrampoline trampoline = nullptr;
   if (func->owner) {
     // Defined functions use their module's trampoline for the function's own type index.

@@ -27,7 +27,7 @@ std::string host_function_name(const Instance* calling, const wasmrun::vm::FuncI
     uint32_t func = 0;
     for (const wasmrun::wasm::Import& im : m.imports) {
       if (im.kind != wasmrun::wasm::ExternKind::Func) continue;
-      if (func < calling->funcs.size() && calling->funcs[func] == f)
+      if (func < calling->func_refs.size() && calling->func_refs[func] == &f->ref)
         return "host function \"" + im.module + "\" \"" + im.name + "\"";
       ++func;
     }
@@ -57,7 +57,9 @@ void wasmrun_memory_init(VMContext* vmctx, uint32_t segment, uint32_t dst, uint3
   Instance* inst = Instance::from(vmctx);
   const wasmrun::wasm::Module& m = inst->module->module;
   const wasmrun::wasm::DataSegment& s = m.datas[segment];
-  uint64_t available = inst->dropped_datas[segment] ? 0 : s.bytes.size();
+  // Active segments are dropped once instantiation has applied them (§4.5.4 step 13).
+  bool dropped = inst->dropped_datas[segment] || s.mode != wasmrun::wasm::SegmentMode::Passive;
+  uint64_t available = dropped ? 0 : s.bytes.size();
   wasmrun::vm::LinearMemory* mem = inst->memories[0];
   if (out_of_range(src, n, available) || out_of_range(dst, n, mem->size_bytes()))
     wasmrun::vm::raise_trap(TrapCode::MemoryOutOfBounds);
@@ -94,7 +96,9 @@ void wasmrun_table_copy(VMContext* vmctx, uint32_t dst_table, uint32_t src_table
 void wasmrun_table_init(VMContext* vmctx, uint32_t table, uint32_t segment, uint32_t dst, uint32_t src, uint32_t n) {
   Instance* inst = Instance::from(vmctx);
   const wasmrun::wasm::ElemSegment& s = inst->module->module.elems[segment];
-  uint64_t available = inst->dropped_elems[segment] ? 0 : s.size();
+  // Active and declarative segments are dropped by instantiation (§4.5.4 steps 11-12).
+  bool dropped = inst->dropped_elems[segment] || s.mode != wasmrun::wasm::SegmentMode::Passive;
+  uint64_t available = dropped ? 0 : s.size();
   wasmrun::vm::Table* t = inst->tables[table];
   if (out_of_range(src, n, available) || out_of_range(dst, n, t->size()))
     wasmrun::vm::raise_trap(TrapCode::TableOutOfBounds);
@@ -102,6 +106,18 @@ void wasmrun_table_init(VMContext* vmctx, uint32_t table, uint32_t segment, uint
 }
 
 void wasmrun_elem_drop(VMContext* vmctx, uint32_t segment) { Instance::from(vmctx)->dropped_elems[segment] = true; }
+
+void* wasmrun_table_lazy_get(VMContext* vmctx, uint32_t table, uint32_t index) {
+  return Instance::from(vmctx)->tables[table]->get(index);
+}
+
+void wasmrun_table_set_null(VMContext* vmctx, uint32_t table, uint32_t index) {
+  Instance::from(vmctx)->tables[table]->set(index, nullptr);
+}
+
+wasmrun::vm::VMFuncRef* wasmrun_ref_func(VMContext* vmctx, uint32_t func_index) {
+  return Instance::from(vmctx)->func_ref(func_index);
+}
 
 void wasmrun_epoch_reached(VMContext* vmctx) {
   (void)vmctx;
@@ -114,7 +130,7 @@ void wasmrun_host_call(VMContext* callee, VMContext* caller, wasmrun::vm::VMValu
   std::optional<uint32_t> exit_status;
   {
     Instance* calling = caller ? Instance::from(caller) : nullptr;
-    wasmrun::vm::Caller c{*f->store, calling, std::nullopt};
+    wasmrun::vm::Caller c{calling ? *calling->store : *f->store, calling, std::nullopt};
     size_t slots = std::max(f->type->params.size(), f->type->results.size());
     try {
       auto result = f->host(c, {values, slots});
@@ -150,6 +166,9 @@ std::vector<std::pair<std::string_view, void*>> libcall_symbols() {
       {"wasmrun_table_copy", reinterpret_cast<void*>(&wasmrun_table_copy)},
       {"wasmrun_table_init", reinterpret_cast<void*>(&wasmrun_table_init)},
       {"wasmrun_elem_drop", reinterpret_cast<void*>(&wasmrun_elem_drop)},
+      {"wasmrun_ref_func", reinterpret_cast<void*>(&wasmrun_ref_func)},
+      {"wasmrun_table_lazy_get", reinterpret_cast<void*>(&wasmrun_table_lazy_get)},
+      {"wasmrun_table_set_null", reinterpret_cast<void*>(&wasmrun_table_set_null)},
       {"wasmrun_epoch_reached", reinterpret_cast<void*>(&wasmrun_epoch_reached)},
       {"wasmrun_host_call", reinterpret_cast<void*>(&wasmrun_host_call)},
   };

@@ -24,6 +24,12 @@ void wasmrun_table_copy(wasmrun::vm::VMContext* vmctx, uint32_t dst_table, uint3
 void wasmrun_table_init(wasmrun::vm::VMContext* vmctx, uint32_t table, uint32_t segment, uint32_t dst, uint32_t src,
                         uint32_t n);
 void wasmrun_elem_drop(wasmrun::vm::VMContext* vmctx, uint32_t segment);
+// A null element loaded by call_indirect or table.get: what it is once lazy initialisation has
+// had its say (still null for a null element). A null stored by table.set.
+void* wasmrun_table_lazy_get(wasmrun::vm::VMContext* vmctx, uint32_t table, uint32_t index);
+void wasmrun_table_set_null(wasmrun::vm::VMContext* vmctx, uint32_t table, uint32_t index);
+// ref.func of a defined function whose record is not made yet (instantiation leaves them null).
+wasmrun::vm::VMFuncRef* wasmrun_ref_func(wasmrun::vm::VMContext* vmctx, uint32_t func_index);
 void wasmrun_epoch_reached(wasmrun::vm::VMContext* vmctx);
 void wasmrun_host_call(wasmrun::vm::VMContext* callee, wasmrun::vm::VMContext* caller, wasmrun::vm::VMValue* values,
                        void* stub_frame);

@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 #include <sys/mman.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 
@@ -10,17 +11,13 @@
 
 namespace wasmrun::vm {
 
-namespace {
-constexpr size_t kReservation = size_t(8) << 30;  // 4 GiB range + 4 GiB guard
-}
-
 Expected<std::unique_ptr<LinearMemory>> LinearMemory::create(const wasm::MemoryType& type, uint64_t limit_bytes) {
   if (type.limits.min > limit_bytes / wasm::kPageSize)
     return Error{fmt::format("memory minimum size of {} pages ({} bytes) exceeds the limit of {} bytes",
                              type.limits.min, type.limits.min * wasm::kPageSize, limit_bytes)};
-  void* p = mmap(nullptr, kReservation, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+  void* p = mmap(nullptr, kMemoryReservation, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
   if (p == MAP_FAILED) return Error{fmt::format("cannot reserve linear memory: {}", std::strerror(errno))};
-  std::unique_ptr<LinearMemory> m(new LinearMemory(static_cast<uint8_t*>(p), kReservation, type));
+  std::unique_ptr<LinearMemory> m(new LinearMemory(static_cast<uint8_t*>(p), kMemoryReservation, type));
   m->limit_pages_ = limit_bytes / wasm::kPageSize;
   if (m->grow(type.limits.min) < 0)
     return Error{fmt::format("cannot allocate {} pages of linear memory", type.limits.min)};
@@ -33,7 +30,15 @@ LinearMemory::LinearMemory(uint8_t* base, size_t reserved, const wasm::MemoryTyp
   register_guarded_region(base, reserved);
 }
 
+LinearMemory::LinearMemory(const wasm::MemoryType& type, uint8_t* base, uint64_t max_bytes, uint64_t limit_bytes)
+    : vm_{base, type.limits.min * wasm::kPageSize}, reserved_(0), limit_pages_(limit_bytes / wasm::kPageSize),
+      type_(type) {
+  max_pages_ = std::min<uint64_t>({type.limits.max.value_or(wasm::kMaxPages32), wasm::kMaxPages32,
+                                   uint64_t(max_bytes / wasm::kPageSize)});
+}
+
 LinearMemory::~LinearMemory() {
+  if (reserved_ == 0) return;
   unregister_guarded_region(vm_.base);
   munmap(vm_.base, reserved_);
 }

@@ -3,6 +3,7 @@
 // reservation: JIT code does no bounds checks, and a fault becomes an out-of-bounds trap.
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <memory>
 #include <optional>
@@ -14,12 +15,19 @@
 
 namespace wasmrun::vm {
 
+constexpr size_t kMemoryReservation = size_t(8) << 30;
+
 class LinearMemory {
  public:
   // `limit_bytes`: the embedder's limit (a store's ResourceLimits), below the type's maximum;
   // a memory whose minimum is over it is not created, growth past it returns -1.
   static Expected<std::unique_ptr<LinearMemory>> create(const wasm::MemoryType& type,
                                                         uint64_t limit_bytes = UINT64_MAX);
+  // A memory in a reservation the caller owns and has registered (a pooling-allocator slot): the
+  // initial pages at `base` are readable and writable, the rest of the 8 GiB the JIT relies on is
+  // inaccessible, and the memory may grow to `max_bytes` (and the embedder's `limit_bytes`). The
+  // destructor leaves the reservation.
+  LinearMemory(const wasm::MemoryType& type, uint8_t* base, uint64_t max_bytes, uint64_t limit_bytes);
   ~LinearMemory();
   LinearMemory(const LinearMemory&) = delete;
   LinearMemory& operator=(const LinearMemory&) = delete;
@@ -39,7 +47,7 @@ class LinearMemory {
   LinearMemory(uint8_t* base, size_t reserved, const wasm::MemoryType& type);
 
   VMMemory vm_;
-  size_t reserved_;
+  size_t reserved_;           // 0 when the reservation is borrowed
   uint64_t max_pages_;        // the type's maximum, within the reservation
   uint64_t limit_pages_;      // the embedder's limit
   wasm::MemoryType type_;

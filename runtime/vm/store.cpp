@@ -6,11 +6,6 @@
 
 namespace wasmrun::vm {
 
-namespace {
-// A table larger than this is refused at creation: its elements would take 80 MB.
-constexpr uint64_t kMaxInitialTableElements = 10'000'000;
-}  // namespace
-
 wasm::ExternKind kind_of(const Extern& e) {
   switch (e.index()) {
     case 0: return wasm::ExternKind::Func;
@@ -24,7 +19,12 @@ Store::Store(Engine& engine) : engine_(engine) {
   context_.epoch = engine.epoch();
 }
 
-Store::~Store() = default;
+Store::~Store() {
+  while (Instance* inst = instances_) {
+    instances_ = inst->next_in_store;
+    Instance::destroy(inst);
+  }
+}
 
 Expected<FuncInstance*> Store::create_host_func(const wasm::FuncType& type, HostCallback callback) {
   uint32_t sig = engine_.signature_id(type);
@@ -47,17 +47,26 @@ FuncInstance* Store::adopt_func(std::unique_ptr<FuncInstance> f) {
 Expected<LinearMemory*> Store::create_memory(const wasm::MemoryType& type) {
   auto m = LinearMemory::create(type, limits_.max_memory_bytes);
   if (!m) return m.error();
-  memories_.push_back(m.take());
+  return adopt_memory(m.take());
+}
+
+LinearMemory* Store::adopt_memory(std::unique_ptr<LinearMemory> memory) {
+  memories_.push_back(std::move(memory));
   return memories_.back().get();
 }
 
-Expected<Table*> Store::create_table(const wasm::TableType& type, void* init) {
+Expected<void> Store::check_table_minimum(const wasm::TableType& type) const {
   if (type.limits.min > kMaxInitialTableElements)
     return Error{fmt::format("table of {} elements is larger than the limit of {}", type.limits.min,
                              kMaxInitialTableElements)};
   if (type.limits.min > limits_.max_table_elements)
     return Error{fmt::format("table minimum size of {} elements exceeds the limit of {} elements", type.limits.min,
                              limits_.max_table_elements)};
+  return {};
+}
+
+Expected<Table*> Store::create_table(const wasm::TableType& type, void* init) {
+  if (auto ok = check_table_minimum(type); !ok) return ok.error();
   tables_.push_back(std::make_unique<Table>(type, init, limits_.max_table_elements));
   return tables_.back().get();
 }
@@ -67,6 +76,14 @@ std::optional<std::string> Store::limit_refusal() const {
     if (m->limit_refusal()) return m->limit_refusal();
   for (const auto& t : tables_)
     if (t->limit_refusal()) return t->limit_refusal();
+  // What instances define lives in their blocks (and pool slots).
+  for (const Instance* inst = instances_; inst; inst = inst->next_in_store) {
+    const wasm::Module& m = inst->module->module;
+    for (size_t i = m.imported_memories; i < m.memories.size(); ++i)
+      if (inst->memories[i] && inst->memories[i]->limit_refusal()) return inst->memories[i]->limit_refusal();
+    for (size_t i = m.imported_tables; i < m.tables.size(); ++i)
+      if (inst->tables[i] && inst->tables[i]->limit_refusal()) return inst->tables[i]->limit_refusal();
+  }
   return std::nullopt;
 }
 
@@ -76,9 +93,14 @@ GlobalInstance* Store::create_global(const wasm::GlobalType& type) {
   return globals_.back().get();
 }
 
-Instance* Store::adopt_instance(std::unique_ptr<Instance> instance) {
-  instances_.push_back(std::move(instance));
-  return instances_.back().get();
+void Store::adopt_instance(Instance* instance) {
+  instance->next_in_store = instances_;
+  instances_ = instance;
+}
+
+void Store::destroy_last_instance(Instance* instance) {
+  instances_ = instance->next_in_store;
+  Instance::destroy(instance);
 }
 
 }  // namespace wasmrun::vm

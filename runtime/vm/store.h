@@ -20,6 +20,9 @@ namespace wasmrun::vm {
 class Instance;
 class Store;
 
+// A table larger than this is refused at creation: its elements would take 80 MB.
+constexpr uint64_t kMaxInitialTableElements = 10'000'000;
+
 // What a host function sees of its caller.
 struct Caller {
   Store& store;
@@ -36,6 +39,8 @@ using HostCallback = std::function<Expected<void>(Caller& caller, std::span<VMVa
 struct FuncInstance {
   VMFuncRef ref;                   // what tables, ref.func and importers point at
   const wasm::FuncType* type;      // owned by the engine's registry
+  // The store that made it. A host function called from wasm sees its caller's store instead,
+  // so one made for an InstancePre serves instances in any store.
   Store* store = nullptr;
   HostCallback host;               // set for host functions
   Instance* owner = nullptr;       // set for functions defined by an instance
@@ -72,13 +77,21 @@ class Store {
   Expected<Table*> create_table(const wasm::TableType& type, void* init);
   GlobalInstance* create_global(const wasm::GlobalType& type);
   FuncInstance* adopt_func(std::unique_ptr<FuncInstance> f);
-  Instance* adopt_instance(std::unique_ptr<Instance> instance);
+  LinearMemory* adopt_memory(std::unique_ptr<LinearMemory> memory);
+  // Instances are destroyed with the store, latest first (Instance::destroy).
+  void adopt_instance(Instance* instance);
+  // Destroys `instance`, which must be the latest adopted: an instantiation that failed before
+  // anything could refer to it gives its memory (its pool slot) back at once.
+  void destroy_last_instance(Instance* instance);
 
   // Interrupt guests (compiled with epoch checks) once the engine's epoch reaches `deadline`.
   void set_epoch_deadline(uint64_t deadline) { context_.epoch_deadline = deadline; }
 
   // Applies to the memories and tables created from now on.
   void set_limits(const ResourceLimits& limits) { limits_ = limits; }
+  const ResourceLimits& limits() const { return limits_; }
+  // Whether a table of this type may be created here (its minimum against the limits).
+  Expected<void> check_table_minimum(const wasm::TableType& type) const;
   // What a limit refused last, if any growth was refused (for a run's failure message).
   std::optional<std::string> limit_refusal() const;
 
@@ -92,7 +105,7 @@ class Store {
   std::vector<std::unique_ptr<LinearMemory>> memories_;
   std::vector<std::unique_ptr<Table>> tables_;
   std::vector<std::unique_ptr<GlobalInstance>> globals_;
-  std::vector<std::unique_ptr<Instance>> instances_;
+  Instance* instances_ = nullptr;  // the latest; each links to the one before
 };
 
 }  // namespace wasmrun::vm
