@@ -1,5 +1,6 @@
 #include "http/http1_parser.h"
 
+#include <algorithm>
 #include <cstring>
 
 #include <fmt/format.h>
@@ -93,7 +94,7 @@ Http1Parser::LineResult Http1Parser::next_line(const char* data, size_t size, si
 // unfinished line, so that what is not HTTP at all (a TLS ClientHello on a plain-text port
 // starts with 0x16) is refused at once rather than after the header timeout.
 bool Http1Parser::method_prefix_ok(const char* data, size_t size) {
-  for (size_t i = 0; i < size && data[i] != ' '; ++i) {
+  for (size_t i = 0; i < size && data[i] != ' ' && data[i] != '\r' && data[i] != '\n'; ++i) {
     if (!is_tchar(static_cast<uint8_t>(data[i])))
       return fail(ParseErrorKind::syntax, offset_ + i,
                   fmt::format("invalid character 0x{:02x} in the request method", static_cast<uint8_t>(data[i])));
@@ -391,15 +392,16 @@ size_t Http1Parser::feed(const char* data, size_t size) {
     switch (state_) {
       case State::start_line: {
         if (pos == size) return pos;
+        // Before the line is looked at, so that the same bytes fail the same way however they
+        // arrive (whole, or a byte at a time): within the start line's limit.
+        if (mode_ == Mode::request &&
+            !method_prefix_ok(data + pos, std::min<size_t>(size - pos, limits_.max_start_line))) return pos;
         auto r = next_line(data, size, pos, limits_.max_start_line,
                            mode_ == Mode::request ? ParseErrorKind::uri_too_long
                                                   : ParseErrorKind::header_section_too_large,
                            mode_ == Mode::request ? "request line" : "status line", line);
         if (r != LineResult::complete) {
-          if (r == LineResult::need_more && (size - pos > 1 || data[pos] != '\r')) {
-            message_started_ = true;
-            if (mode_ == Mode::request && !method_prefix_ok(data + pos, size - pos)) return pos;
-          }
+          if (r == LineResult::need_more && (size - pos > 1 || data[pos] != '\r')) message_started_ = true;
           return pos;
         }
         if (line.empty()) {

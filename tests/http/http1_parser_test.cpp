@@ -247,3 +247,13 @@ TEST_CASE("errors carry the byte offset") {
   REQUIRE(q.failed());
   CHECK(q.error().offset == bare.find("a\n") + 1);
 }
+
+TEST_CASE("parser: a start that is no method fails the same way whole or a byte at a time") {
+  // Found by fuzz_http1_parser: "\0\n" failed as a complete line when whole, and as an
+  // unfinished method when fed byte by byte.
+  for (std::string_view input : {std::string_view("\0\n\xa6", 3), std::string_view("GE\x01T / HTTP/1.1\r\n")}) {
+    std::string whole = parse_all(kReq, input);
+    CHECK(whole == parse_all(kReq, input, 1));
+    CHECK(whole.find("invalid character") != std::string::npos);
+  }
+}
