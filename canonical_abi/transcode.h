@@ -36,5 +36,7 @@ GuestString store_string_into_range(Cx& cx, std::string_view utf8, StringOrigin 
 // Returns the error message for invalid UTF-8, or an empty string.
 std::string utf8_error(std::string_view bytes);
 size_t utf16_length(std::string_view utf8);  // code units needed for valid UTF-8
+// Appends the UTF-8 encoding of the scalar value `c`.
+void append_utf8(std::string& out, char32_t c);
 
 }  // namespace wasmrun::canon

@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include "canonical_abi/transcode.h"
+
 #include <bit>
 #include <cmath>
 
@@ -173,20 +175,8 @@ void append_escaped(std::string& out, char32_t c, char quote) {
     out += quote;
   } else if (c < 0x20 || c == 0x7f) {
     out += fmt::format("\\u{{{:x}}}", uint32_t(c));
-  } else if (c < 0x80) {
-    out += char(c);
-  } else if (c < 0x800) {
-    out += char(0xc0 | (c >> 6));
-    out += char(0x80 | (c & 0x3f));
-  } else if (c < 0x10000) {
-    out += char(0xe0 | (c >> 12));
-    out += char(0x80 | ((c >> 6) & 0x3f));
-    out += char(0x80 | (c & 0x3f));
   } else {
-    out += char(0xf0 | (c >> 18));
-    out += char(0x80 | ((c >> 12) & 0x3f));
-    out += char(0x80 | ((c >> 6) & 0x3f));
-    out += char(0x80 | (c & 0x3f));
+    canon::append_utf8(out, c);
   }
 }
 
