@@ -61,16 +61,6 @@ std::string base64(const std::vector<uint8_t>& in) {
   return out;
 }
 
-std::string json_string(std::string_view s) {
-  std::string out = "\"";
-  for (char c : s) {
-    if (c == '"' || c == '\\') out += '\\', out += c;
-    else if (uint8_t(c) < 0x20) out += fmt::format("\\u{:04x}", int(c));
-    else out += c;
-  }
-  return out + "\"";
-}
-
 // The strings of a JSON array of strings (what v8_runner.js writes).
 std::vector<std::string> parse_string_array(std::string_view json) {
   std::vector<std::string> out;
