@@ -190,14 +190,15 @@ class LoopHost {
     run.trapped = true;
     shared_.stats->traps.fetch_add(1, std::memory_order_relaxed);
     std::string what = error.message;
-    if (run.timed_out)
-      what = fmt::format("interrupted: the guest ran past --request-timeout ({})", error.message);
+    bool interrupted = error.trap && error.trap->code == TrapCode::Interrupted;
+    if (run.timed_out || (interrupted && shared_.config.request_timeout))
+      what = "the guest ran past --request-timeout: " + error.message;
     ServerExchange& ex = *run.exchange;
     if (!ex.responded()) {
       log_error(run, what);
       ex.respond(500, {{"content-type", "text/plain"}}, "500 Internal Server Error\n");
     } else {
-      log_error(run, what + " (after the response started: aborted)");
+      log_error(run, "after the response started (aborted): " + what);
       ex.response_body().fail(::wasmrun::http::ErrorCode::make(::wasmrun::http::ErrorKind::internal_error, what));
     }
   }
