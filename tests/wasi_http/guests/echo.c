@@ -10,6 +10,11 @@
 //   /noanswer     returns without response-outparam.set
 //   /unfinished   answers, writes, returns without outgoing-body.finish
 //   /length       declares content-length: 10 and writes 12 bytes: finish fails
+//   /proxy        sends the request (method, body) on with outgoing-handler to x-upstream
+//                 (authority) at x-upstream-path, scheme x-upstream-scheme (default http), and
+//                 answers with the upstream's status and body; a refused request: 502 with
+//                 "error-code N" (the case's index) or "set-X refused"
+// The echo also sends the request's trailers back as the response's.
 #include <stddef.h>
 #include <stdint.h>
 
@@ -20,6 +25,7 @@
 #define IO_STREAMS "wasi:io/streams@" WASI_VER
 #define IO_POLL "wasi:io/poll@" WASI_VER
 #define CLOCK "wasi:clocks/monotonic-clock@" WASI_VER
+#define OUTGOING "wasi:http/outgoing-handler@" WASI_VER
 #define IMPORT(mod, name) __attribute__((import_module(mod), import_name(name)))
 #define EXPORT(name) __attribute__((export_name(name)))
 
@@ -80,6 +86,27 @@ IMPORT(HTTP_TYPES, "[method]incoming-request.consume") void incoming_request_con
 IMPORT(HTTP_TYPES, "[resource-drop]incoming-request") void incoming_request_drop(handle_t);
 IMPORT(HTTP_TYPES, "[method]incoming-body.stream") void incoming_body_stream(handle_t self, int32_t *ret);
 IMPORT(HTTP_TYPES, "[resource-drop]incoming-body") void incoming_body_drop(handle_t);
+IMPORT(HTTP_TYPES, "[static]incoming-body.finish") handle_t incoming_body_finish(handle_t self);
+IMPORT(HTTP_TYPES, "[method]future-trailers.subscribe") handle_t future_trailers_subscribe(handle_t self);
+IMPORT(HTTP_TYPES, "[method]future-trailers.get") void future_trailers_get(handle_t self, uint8_t *ret);
+IMPORT(HTTP_TYPES, "[resource-drop]future-trailers") void future_trailers_drop(handle_t);
+IMPORT(HTTP_TYPES, "[constructor]outgoing-request") handle_t outgoing_request_new(handle_t headers);
+IMPORT(HTTP_TYPES, "[method]outgoing-request.set-method")
+int32_t outgoing_request_set_method(handle_t self, int32_t disc, const char *p, size_t len);
+IMPORT(HTTP_TYPES, "[method]outgoing-request.set-scheme")
+int32_t outgoing_request_set_scheme(handle_t self, int32_t some, int32_t disc, const char *p, size_t len);
+IMPORT(HTTP_TYPES, "[method]outgoing-request.set-authority")
+int32_t outgoing_request_set_authority(handle_t self, int32_t some, const char *p, size_t len);
+IMPORT(HTTP_TYPES, "[method]outgoing-request.set-path-with-query")
+int32_t outgoing_request_set_path(handle_t self, int32_t some, const char *p, size_t len);
+IMPORT(HTTP_TYPES, "[method]outgoing-request.body") void outgoing_request_body(handle_t self, int32_t *ret);
+IMPORT(HTTP_TYPES, "[method]future-incoming-response.subscribe") handle_t future_response_subscribe(handle_t self);
+IMPORT(HTTP_TYPES, "[method]future-incoming-response.get") void future_response_get(handle_t self, uint8_t *ret);
+IMPORT(HTTP_TYPES, "[resource-drop]future-incoming-response") void future_response_drop(handle_t);
+IMPORT(HTTP_TYPES, "[method]incoming-response.status") int32_t incoming_response_status(handle_t self);
+IMPORT(HTTP_TYPES, "[method]incoming-response.consume") void incoming_response_consume(handle_t self, int32_t *ret);
+IMPORT(HTTP_TYPES, "[resource-drop]incoming-response") void incoming_response_drop(handle_t);
+IMPORT(OUTGOING, "handle") void outgoing_handle(handle_t request, int32_t has_options, handle_t options, uint8_t *ret);
 IMPORT(HTTP_TYPES, "[constructor]outgoing-response") handle_t outgoing_response_new(handle_t headers);
 IMPORT(HTTP_TYPES, "[method]outgoing-response.set-status-code") int32_t outgoing_response_set_status(handle_t self, int32_t code);
 IMPORT(HTTP_TYPES, "[method]outgoing-response.body") void outgoing_response_body(handle_t self, int32_t *ret);
@@ -182,11 +209,38 @@ static handle_t respond(handle_t outparam, handle_t headers, int status, handle_
   return ret[1];
 }
 
-static int finish(handle_t out, handle_t body) {
+static int finish_with(handle_t out, handle_t body, int has_trailers, handle_t trailers) {
   output_stream_drop(out);
   _Alignas(8) uint8_t fret[40];
-  outgoing_body_finish(body, 0, 0, fret);
+  outgoing_body_finish(body, has_trailers, trailers, fret);
   return fret[0];
+}
+static int finish(handle_t out, handle_t body) { return finish_with(out, body, 0, 0); }
+
+// Copies an input stream into an output stream until it closes.
+static void copy_stream(handle_t in, handle_t out) {
+  int32_t ret[3];
+  for (;;) {
+    use_scratch = 1;
+    input_stream_blocking_read(in, READ_CHUNK, ret);
+    use_scratch = 0;
+    if ((uint8_t)ret[0] != 0) break;  // closed: the end of the body
+    write_all(out, (const uint8_t *)(uintptr_t)ret[1], (size_t)ret[2]);
+  }
+}
+
+// The trailers of a finished incoming body, or 0 when it had none.
+static handle_t trailers_of(handle_t in_body, int *has) {
+  handle_t future = incoming_body_finish(in_body);
+  handle_t ready = future_trailers_subscribe(future);
+  pollable_block(ready);
+  pollable_drop(ready);
+  // option<result<result<option<own<trailers>>, error-code>>>: 0, 8, 16, 24 (option), 28 (handle)
+  _Alignas(8) uint8_t r[64];
+  future_trailers_get(future, r);
+  future_trailers_drop(future);
+  *has = r[0] == 1 && r[8] == 0 && r[16] == 0 && r[24] == 1;
+  return *has ? *(int32_t *)(r + 28) : 0;
 }
 
 static void answer_text(handle_t outparam, int status, const char *p, size_t n) {
@@ -268,15 +322,95 @@ static void echo(handle_t request, handle_t outparam, const char *method, size_t
 
   handle_t body;
   handle_t out = respond(outparam, headers, 200, &body);
-  for (;;) {
-    use_scratch = 1;
-    input_stream_blocking_read(in, READ_CHUNK, ret);
-    use_scratch = 0;
-    if ((uint8_t)ret[0] != 0) break;  // closed: the end of the body
-    write_all(out, (const uint8_t *)(uintptr_t)ret[1], (size_t)ret[2]);
+  copy_stream(in, out);
+  input_stream_drop(in);
+  int has_trailers;
+  handle_t trailers = trailers_of(in_body, &has_trailers);
+  finish_with(out, body, has_trailers, trailers);
+}
+
+// The value of request header `name` (lowercase), or 0.
+static const char *header_value(handle_t request, const char *name, size_t *len) {
+  handle_t h = incoming_request_headers(request);
+  int32_t got[2];
+  fields_get(h, name, slen(name), got);
+  fields_drop(h);
+  if (got[1] == 0) return 0;
+  const int32_t *v = (const int32_t *)(uintptr_t)got[0];
+  *len = (size_t)v[1];
+  return (const char *)(uintptr_t)v[0];
+}
+
+static void refuse(handle_t outparam, const char *what) { answer_text(outparam, 502, what, slen(what)); }
+
+static void proxy(handle_t request, handle_t outparam, uint8_t method) {
+  size_t alen = 0, plen = 0, slen_ = 0;
+  const char *authority = header_value(request, "x-upstream", &alen);
+  const char *path = header_value(request, "x-upstream-path", &plen);
+  const char *scheme = header_value(request, "x-upstream-scheme", &slen_);
+  handle_t req = outgoing_request_new(fields_new());
+  if (outgoing_request_set_method(req, method, 0, 0) != 0) return refuse(outparam, "set-method refused");
+  if (scheme) {
+    if (outgoing_request_set_scheme(req, 1, 2, scheme, slen_) != 0) return refuse(outparam, "set-scheme refused");
+  } else {
+    outgoing_request_set_scheme(req, 1, 0, 0, 0);
   }
+  if (authority && outgoing_request_set_authority(req, 1, authority, alen) != 0)
+    return refuse(outparam, "set-authority refused");
+  if (path && outgoing_request_set_path(req, 1, path, plen) != 0) return refuse(outparam, "set-path-with-query refused");
+  int32_t ret[3];
+  outgoing_request_body(req, ret);
+  handle_t up_body = ret[1];
+
+  // result<own<future-incoming-response>, error-code>: 0 (discriminant), 8 (handle or error-code)
+  _Alignas(8) uint8_t hr[48];
+  outgoing_handle(req, 0, 0, hr);
+  if (hr[0] != 0) {
+    char msg[] = "error-code 00";
+    msg[11] = (char)('0' + hr[8] / 10);
+    msg[12] = (char)('0' + hr[8] % 10);
+    return refuse(outparam, msg);
+  }
+  handle_t future = *(int32_t *)(hr + 8);
+
+  // The request body goes on as it arrives.
+  incoming_request_consume(request, ret);
+  handle_t in_body = ret[1];
+  incoming_body_stream(in_body, ret);
+  handle_t in = ret[1];
+  outgoing_body_write(up_body, ret);
+  handle_t up_out = ret[1];
+  copy_stream(in, up_out);
   input_stream_drop(in);
   incoming_body_drop(in_body);
+  finish(up_out, up_body);
+
+  handle_t ready = future_response_subscribe(future);
+  pollable_block(ready);
+  pollable_drop(ready);
+  // option<result<result<own<incoming-response>, error-code>>>: 0, 8, 16, 24 (handle or error-code)
+  _Alignas(8) uint8_t fr[64];
+  future_response_get(future, fr);
+  future_response_drop(future);
+  if (fr[0] != 1 || fr[8] != 0) return refuse(outparam, "future-incoming-response.get: no response");
+  if (fr[16] != 0) {
+    char msg[] = "error-code 00";
+    msg[11] = (char)('0' + fr[24] / 10);
+    msg[12] = (char)('0' + fr[24] % 10);
+    return refuse(outparam, msg);
+  }
+  handle_t resp = *(int32_t *)(fr + 24);
+  int status = incoming_response_status(resp);
+  incoming_response_consume(resp, ret);
+  handle_t resp_body = ret[1];
+  incoming_body_stream(resp_body, ret);
+  handle_t resp_in = ret[1];
+  handle_t body;
+  handle_t out = respond(outparam, fields_new(), status, &body);
+  copy_stream(resp_in, out);
+  input_stream_drop(resp_in);
+  incoming_body_drop(resp_body);
+  incoming_response_drop(resp);
   finish(out, body);
 }
 
@@ -298,6 +432,8 @@ void handle(handle_t request, handle_t outparam) {
 
   if (starts_with(path, plen, "/echo")) {
     echo(request, outparam, method, mlen, path, plen);
+  } else if (equals(path, plen, "/proxy")) {
+    proxy(request, outparam, m);
   } else if (equals(path, plen, "/headers")) {
     headers_report(request, outparam);
   } else if (equals(path, plen, "/trap")) {
