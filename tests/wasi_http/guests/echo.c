@@ -10,6 +10,7 @@
 //   /noanswer     returns without response-outparam.set
 //   /unfinished   answers, writes, returns without outgoing-body.finish
 //   /length       declares content-length: 10 and writes 12 bytes: finish fails
+//   /grow         grows its memory by 32 MiB: "grew" or "refused" (for --max-memory-size)
 //   /proxy        sends the request (method, body) on with outgoing-handler to x-upstream
 //                 (authority) at x-upstream-path, scheme x-upstream-scheme (default http), and
 //                 answers with the upstream's status and body; a refused request: 502 with
@@ -432,6 +433,9 @@ void handle(handle_t request, handle_t outparam) {
 
   if (starts_with(path, plen, "/echo")) {
     echo(request, outparam, method, mlen, path, plen);
+  } else if (equals(path, plen, "/grow")) {
+    int refused = __builtin_wasm_memory_grow(0, 512) == (size_t)-1;
+    answer_text(outparam, 200, refused ? "refused\n" : "grew\n", refused ? 8 : 5);
   } else if (equals(path, plen, "/proxy")) {
     proxy(request, outparam, m);
   } else if (equals(path, plen, "/headers")) {
