@@ -12,9 +12,18 @@ Expected<Fiber> Fiber::create(MoveOnlyFunction<void()> body, size_t stack_size) 
   return Fiber(std::move(*impl));
 }
 
-Fiber::Fiber(std::unique_ptr<vm::Fiber> impl) : impl_(std::move(impl)) {}
-Fiber::Fiber(Fiber&&) noexcept = default;
-Fiber& Fiber::operator=(Fiber&&) noexcept = default;
+Fiber::Fiber(std::unique_ptr<vm::Fiber> impl) : impl_(std::move(impl)) { impl_->set_owner(this); }
+
+Fiber::Fiber(Fiber&& other) noexcept : impl_(std::move(other.impl_)) {
+  if (impl_) impl_->set_owner(this);
+}
+
+Fiber& Fiber::operator=(Fiber&& other) noexcept {
+  impl_ = std::move(other.impl_);
+  if (impl_) impl_->set_owner(this);
+  return *this;
+}
+
 Fiber::~Fiber() = default;
 
 void Fiber::resume() {
@@ -26,5 +35,10 @@ bool Fiber::done() const { return !impl_ || impl_->done(); }
 bool Fiber::suspend() { return vm::Fiber::suspend(); }
 
 bool Fiber::on_fiber() { return vm::Fiber::current() != nullptr; }
+
+Fiber* Fiber::current() {
+  vm::Fiber* f = vm::Fiber::current();
+  return f ? static_cast<Fiber*>(f->owner()) : nullptr;
+}
 
 }  // namespace wasmrun

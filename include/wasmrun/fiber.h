@@ -45,8 +45,9 @@ class Fiber {
   Fiber(Fiber&&) noexcept;
   Fiber& operator=(Fiber&&) noexcept;
   // Destroying a fiber that is suspended first resumes it once with suspend() returning false:
-  // the code that waited must give up (a host function returns an error, so wasm traps out) and
-  // the body must then return without waiting again. Never destroy a fiber from inside itself.
+  // the code that waited must give up and return, and the host function that wasm called then
+  // fails, so the guest traps out; the body must then return without waiting again. Never
+  // destroy a fiber from inside itself.
   ~Fiber();
 
   // Runs the body until it suspends or returns. No-op when done or when called from inside this
@@ -61,6 +62,10 @@ class Fiber {
   static bool suspend();
   // True when the calling code runs on a fiber.
   static bool on_fiber();
+  // The fiber the calling code runs on (the innermost, when one resumed another), or nullptr on
+  // the thread's own stack. For code that suspends and arranges its own resume(), such as a
+  // waiter that hands the fiber to an event loop.
+  static Fiber* current();
 
  private:
   explicit Fiber(std::unique_ptr<vm::Fiber> impl);

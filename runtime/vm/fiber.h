@@ -36,6 +36,12 @@ class Fiber {
   void resume();
   bool done() const { return state_ == State::Done; }
   bool running() const { return state_ == State::Running; }
+  // True once destruction began: the body is unwinding (see ~Fiber). A host function called by
+  // wasm that returns on such a fiber traps, so the guest cannot run on (libcalls.cpp).
+  bool cancelling() const { return cancelling_; }
+  // The public wasmrun::Fiber that owns this one (it follows moves of its owner).
+  void* owner() const { return owner_; }
+  void set_owner(void* owner) { owner_ = owner; }
 
   // From inside a fiber's body: switches back to the resumer. Returns true when resumed again,
   // false when the fiber is being destroyed. Outside any fiber it returns false at once.
@@ -64,6 +70,7 @@ class Fiber {
   void* context_ = nullptr;  // the fiber's saved context while it is not running
   void* resumer_ = nullptr;  // the resumer's saved context while the fiber runs
   Fiber* outer_ = nullptr;   // the fiber (or nullptr: the thread) that resumed this one
+  void* owner_ = nullptr;
   // AddressSanitizer's view of the resumer's stack, to switch back to it.
   const void* resumer_stack_bottom_ = nullptr;
   size_t resumer_stack_size_ = 0;
