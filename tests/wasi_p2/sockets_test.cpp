@@ -150,6 +150,8 @@ struct Sockets {
   }
 };
 
+constexpr size_t kChunkForTest = 64 * 1024;
+
 const WasiP2Config::Sockets kAll{.inherit_network = true, .tcp = true, .udp = true, .ip_name_lookup = true};
 
 // A host-side TCP server on 127.0.0.1 that echoes one connection until it ends.
@@ -306,6 +308,56 @@ TEST_CASE("tcp: listen on 127.0.0.1, accept a host client, echo what it sent") {
   CHECK(::recv(client, buf, sizeof buf, 0) == 0);
   ::close(client);
   CHECK(s.tcp->tcp_socket_drop(conn));
+}
+
+TEST_CASE("tcp: bytes written to a peer that does not read wait, and dropping the stream still sends them") {
+  Sockets s(kAll);
+  int listener = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  sockaddr_in a{};
+  a.sin_family = AF_INET;
+  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  REQUIRE(::bind(listener, reinterpret_cast<sockaddr*>(&a), sizeof a) == 0);
+  REQUIRE(::listen(listener, 1) == 0);
+  socklen_t len = sizeof a;
+  ::getsockname(listener, reinterpret_cast<sockaddr*>(&a), &len);
+  auto t = s.new_tcp();
+  value_of(s.tcp->tcp_socket_start_connect(t, s.net, loopback4(ntohs(a.sin_port))));
+  s.block(s.tcp->tcp_socket_subscribe(t));
+  auto [in, out] = value_of(s.tcp->tcp_socket_finish_connect(t));
+  int peer = ::accept(listener, nullptr, nullptr);
+  REQUIRE(peer >= 0);
+
+  // Write until the socket takes no more: the peer reads nothing yet.
+  OutputStream& output = s.output(out);
+  size_t written = 0;
+  std::vector<uint8_t> chunk(kChunkForTest);
+  for (;;) {
+    auto grant = output.check_write();
+    REQUIRE(grant.is_ok());
+    if (grant.value() == 0) break;
+    for (size_t i = 0; i < chunk.size(); ++i) chunk[i] = uint8_t((written + i) % 251);
+    REQUIRE(output.write(std::span(chunk).first(std::min<size_t>(grant.value(), chunk.size()))).is_ok());
+    written += std::min<size_t>(grant.value(), chunk.size());
+  }
+  CHECK_FALSE(s.ready(s.wasi->push<bindings::wasi::io::poll::Pollable>(PollableObject{output.subscribe()})));
+
+  // The peer reads everything until the end while the guest drops the stream.
+  size_t received = 0;
+  bool in_order = true;
+  std::thread reader([&] {
+    uint8_t buf[65536];
+    ssize_t n;
+    while ((n = ::recv(peer, buf, sizeof buf, 0)) > 0) {
+      for (ssize_t i = 0; i < n; ++i) in_order &= buf[i] == uint8_t((received + size_t(i)) % 251);
+      received += size_t(n);
+    }
+  });
+  s.wasi->remove<OutputStreamObject>(out);
+  reader.join();
+  CHECK(received == written);
+  CHECK(in_order);
+  ::close(peer);
+  ::close(listener);
 }
 
 TEST_CASE("tcp: a refused connection, the checks of addresses and of the state machine") {

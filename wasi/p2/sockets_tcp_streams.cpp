@@ -14,6 +14,8 @@ ErrorObject error_of(int e) { return ErrorObject{std::strerror(e), e}; }
 
 bool fd_ready(int fd, short events) { return FdPollable(fd, events).ready(); }
 
+constexpr int kDropWaitMs = 10'000;
+
 class TcpInputStream final : public InputStream {
  public:
   explicit TcpInputStream(std::shared_ptr<TcpReader> reader) : reader_(std::move(reader)) {}
@@ -57,12 +59,18 @@ class TcpOutputStream final : public OutputStream {
   explicit TcpOutputStream(std::shared_ptr<TcpWriter> writer) : writer_(std::move(writer)) {}
   // Bytes the guest wrote are not lost when it drops the stream: they are sent first (waiting
   // for the socket as Wasmtime waits for its background write), then the sending side is shut
-  // down.
+  // down. A peer that takes nothing for kDropWaitMs ends the wait (the stream also goes when the
+  // whole context does, and that must not hang on a peer that stopped reading).
   ~TcpOutputStream() override {
     TcpWriter& w = *writer_;
     while (!w.drain()) {
       pollfd p{w.fd->get(), POLLOUT, 0};
-      if (::poll(&p, 1, -1) < 0 && errno != EINTR) break;
+      int n = ::poll(&p, 1, kDropWaitMs);
+      if (n == 0 || (n < 0 && errno != EINTR)) {
+        w.pending.clear();
+        w.sent = 0;
+        break;
+      }
     }
     w.shutdown();
   }
