@@ -15,6 +15,8 @@
 #include <utility>
 #include <vector>
 
+#include "wasi/p2/pollable.h"
+#include "wasi/p2/streams.h"
 #include "wasi/preview1/unique_fd.h"
 #include "wasmrun/component/linker.h"
 #include "wasmrun/component/resource_table.h"
@@ -35,29 +37,7 @@ struct WasiP2Config {
   int stdin_fd = 0, stdout_fd = 1, stderr_fd = 2;              // the host's, not owned
 };
 
-// The host objects guests hold handles to.
-struct ErrorObject {
-  std::string message;
-  int host_errno = 0;  // when a host call failed: what wasi:filesystem's filesystem-error-code maps
-};
-struct PollableObject {
-  enum class Kind { Ready, Deadline, Readable, Writable } kind = Kind::Ready;
-  uint64_t deadline_ns = 0;  // Deadline: on the monotonic clock
-  int fd = -1;               // Readable, Writable
-};
-// A stream over a host fd: stdio (read/write) or a file (pread/pwrite at `offset`).
-struct InputStreamObject {
-  int fd = -1;
-  std::shared_ptr<preview1::UniqueFd> owner;  // a file's: keeps it open while the stream lives
-  std::optional<uint64_t> offset;
-  bool closed = false;
-};
-struct OutputStreamObject {
-  int fd = -1;
-  std::shared_ptr<preview1::UniqueFd> owner;
-  std::optional<uint64_t> offset;
-  bool append = false;
-};
+// The host objects guests hold handles to (streams and pollables: streams.h).
 struct DescriptorObject {
   std::shared_ptr<preview1::UniqueFd> fd;  // shared with the streams opened on it
   bool directory = false;
@@ -85,6 +65,11 @@ class WasiP2 {
   const std::vector<Preopen>& preopens() const { return preopens_; }
   component::ResourceTable& table() { return table_; }
 
+  // What blocks the guest in poll and the blocking stream calls: poll(2) in place unless an
+  // embedder (serve's per-request fibers) sets another. Not owned; null restores the default.
+  Waiter& waiter() { return *waiter_; }
+  void set_waiter(Waiter* waiter) { waiter_ = waiter ? waiter : &poll_waiter_; }
+
   // Stores a host object and gives the guest-visible handle of resource type Tag.
   template <class Tag, class Object>
   TrapOr<Resource<Tag>> push(Object object) {
@@ -111,6 +96,8 @@ class WasiP2 {
   WasiP2Config config_;
   std::vector<Preopen> preopens_;
   component::ResourceTable table_;
+  PollWaiter poll_waiter_;
+  Waiter* waiter_ = &poll_waiter_;
   std::vector<std::shared_ptr<void>> hosts_;
 };
 
@@ -118,9 +105,6 @@ class WasiP2 {
 inline Trap unknown_handle(const char* what) {
   return Trap{TrapKind::UnknownHandle, std::string("unknown ") + what + " handle"};
 }
-
-// Monotonic clock in nanoseconds.
-uint64_t monotonic_now_ns();
 
 // Each interface's registration (io_error.cpp, io_poll.cpp, ...).
 Expected<void> add_io_error(component::Linker& linker, WasiP2& wasi);
