@@ -16,6 +16,9 @@ commands:
                               run a WASI preview1 command with ARGS
       --dir HOST[::GUEST]     preopen a host directory (as GUEST, default HOST)
       --env NAME[=VALUE]      set an environment variable (NAME alone: the host's)
+      -S OPTION[=y|n][,...]   WASI options of a component, as in wasmtime (all off):
+                              inherit-network (any address; TCP and UDP on),
+                              allow-ip-name-lookup, tcp, udp
       --invoke NAME           call the export NAME with ARGS and print its results
       -O opt-level=N          LLVM optimization level 0-3 (default 2)
       --cache-dir DIR         keep compiled code in DIR (default $XDG_CACHE_HOME/wasmrun)

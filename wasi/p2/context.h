@@ -35,6 +35,15 @@ struct WasiP2Config {
   std::vector<std::pair<std::string, std::string>> env;
   std::vector<std::pair<std::string, std::string>> preopens;  // host directory, guest name
   int stdin_fd = 0, stdout_fd = 1, stderr_fd = 2;              // the host's, not owned
+  // wasi:sockets, all off by default as in Wasmtime (`wasmrun run -S ...` turns them on):
+  // inherit_network lets the guest use any address; tcp and udp let it create such sockets;
+  // ip_name_lookup lets it resolve names.
+  struct Sockets {
+    bool inherit_network = false;
+    bool tcp = false;
+    bool udp = false;
+    bool ip_name_lookup = false;
+  } sockets;
 };
 
 // The host objects guests hold handles to (streams and pollables: streams.h).
@@ -122,5 +131,6 @@ Expected<void> add_cli_stdio(component::Linker& linker, WasiP2& wasi);
 Expected<void> add_cli_terminal(component::Linker& linker, WasiP2& wasi);
 Expected<void> add_filesystem_types(component::Linker& linker, WasiP2& wasi);
 Expected<void> add_filesystem_preopens(component::Linker& linker, WasiP2& wasi);
+Expected<void> add_sockets(component::Linker& linker, WasiP2& wasi);  // sockets_network.cpp
 
 }  // namespace wasmrun::wasi::p2
