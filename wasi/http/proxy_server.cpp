@@ -7,10 +7,10 @@
 #include <mutex>
 #include <unordered_map>
 
-#include "wasi/http/guest_task.h"
 #include "wasi/http/objects.h"
 #include "wasmrun/component/instance.h"
 #include "wasmrun/component/linker.h"
+#include "wasmrun/fiber.h"
 
 namespace wasmrun::wasi::http {
 
@@ -21,28 +21,30 @@ using ::wasmrun::http::EventLoop;
 using ::wasmrun::http::ServerExchange;
 
 constexpr auto kEpochTick = std::chrono::milliseconds(10);
+// A guest's fiber stack: the default wasm stack budget (1 MiB) and the host's reserve, with room.
+constexpr size_t kFiberStack = size_t(2) << 20;
 constexpr const char* kHandlerInterface = "wasi:http/incoming-handler@0.2.0";
 
 class LoopHost;
 
-// One request's guest: its store, its resource table and its task.
-struct RequestRun {
+// One request's guest: its store, its resource table and the fiber it runs on.
+struct RequestRun : std::enable_shared_from_this<RequestRun> {
   RequestRun(LoopHost& h, std::shared_ptr<ServerExchange> ex, const Engine& engine)
       : host(h), exchange(std::move(ex)), store(engine), start(Clock::now()) {}
   LoopHost& host;
   std::shared_ptr<ServerExchange> exchange;
   component::ResourceTable table;
   Store store;
-  std::shared_ptr<GuestTask> task;
+  std::optional<Fiber> fiber;
   Clock::time_point start;
   std::unique_ptr<::wasmrun::http::Timer> deadline;
-  std::function<void()> wake;  // set while the guest waits on the loop
+  bool waiting = false;  // suspended in the loop waiter
   bool timed_out = false;
   bool trapped = false;
 };
 
 // Blocks a guest on its loop: registers a wake-up per pollable (a timer for a deadline, an fd
-// watch, a notifier subscription), suspends the guest's task, and looks again when woken.
+// watch, a notifier subscription), suspends the guest's fiber, and looks again when woken.
 class LoopWaiter final : public p2::Waiter {
  public:
   explicit LoopWaiter(LoopHost& host) : host_(host) {}
@@ -107,49 +109,74 @@ class LoopHost {
   RequestRun* current() { return current_; }
   ProxyServer::Shared& shared() { return shared_; }
 
-  // Starts a request's guest.
+  // Starts a request's guest on a fiber of its own.
   void serve(std::shared_ptr<ServerExchange> exchange) {
     auto run = std::make_shared<RequestRun>(*this, std::move(exchange), shared_.engine);
     run->store.set_limits(shared_.config.limits);
+    std::weak_ptr<RequestRun> weak = run;
     if (shared_.config.request_timeout) {
       auto ticks = uint64_t(*shared_.config.request_timeout / kEpochTick) + 1;
       run->store.set_epoch_deadline(ticks);
-      std::weak_ptr<RequestRun> weak = run;
-      run->deadline = std::make_unique<::wasmrun::http::Timer>(loop_, [weak] {
+      run->deadline = std::make_unique<::wasmrun::http::Timer>(loop_, [this, weak] {
         auto r = weak.lock();
         if (!r) return;
-        // A guest waiting on the loop is woken to meet its deadline: its next epoch check traps.
+        // A running guest meets the deadline at its next epoch check; a waiting one is let go.
         r->timed_out = true;
         r->store.set_epoch_deadline(0);
-        if (r->wake) r->wake();
+        abandon_later(weak);
       });
       run->deadline->arm_after(std::chrono::duration_cast<Clock::duration>(*shared_.config.request_timeout));
     }
-    shared_.stats->requests.fetch_add(1, std::memory_order_relaxed);
-    activate(run.get());
-    run->task = GuestTask::start([this, r = run.get()] { run_guest(*r); });
-    deactivate();
-    if (run->task->finished()) {
+    // The peer went away: a guest waiting for something is let go (its body calls fail anyway).
+    run->exchange->set_on_cancel([this, weak] { abandon_later(weak); });
+    auto fiber = Fiber::create([this, r = run.get()] { run_guest(*r); }, kFiberStack);
+    if (!fiber) {
+      failed(*run, fiber.error());
       finish(*run);
-    } else {
-      runs_.emplace(run.get(), run);
+      return;
     }
+    run->fiber.emplace(fiber.take());
+    shared_.stats->requests.fetch_add(1, std::memory_order_relaxed);
+    runs_.emplace(run.get(), run);
+    resume(*run);
   }
 
-  // Continues a guest its waiter suspended.
+  // Runs a guest until it waits or returns.
   void resume(RequestRun& run) {
     activate(&run);
-    run.task->resume();
+    run.fiber->resume();
     deactivate();
-    if (run.task->finished()) {
-      auto keep = runs_[&run];
-      runs_.erase(&run);
-      finish(run);
-    }
+    if (run.fiber->done()) end(run);
+  }
+
+  // Lets a guest that waits go, after the loop's current batch (never from inside the fiber):
+  // destroying its fiber makes the host call it waits in fail, so it traps out of its handler.
+  void abandon_later(std::weak_ptr<RequestRun> weak) {
+    loop_.defer([this, weak] {
+      auto r = weak.lock();
+      if (!r || !r->waiting || !r->fiber) return;
+      activate(r.get());
+      r->fiber.reset();
+      deactivate();
+      end(*r);
+    });
+  }
+
+  // Guests still waiting when the loop's thread ends: their fibers may be neither resumed nor
+  // destroyed off their thread, so they are left as they are (the process is ending).
+  ~LoopHost() {
+    for (auto& [raw, run] : runs_)
+      if (run->fiber && !run->fiber->done()) new std::shared_ptr<RequestRun>(run);
   }
 
  private:
   LoopHost(ProxyServer::Shared& shared, EventLoop& loop) : shared_(shared), loop_(loop), waiter_(*this) {}
+
+  void end(RequestRun& run) {
+    auto keep = runs_[&run];
+    runs_.erase(&run);
+    finish(run);
+  }
 
   void activate(RequestRun* run) {
     current_ = run;
@@ -160,7 +187,7 @@ class LoopHost {
     wasi_->set_table(nullptr);
   }
 
-  // On the guest's task.
+  // On the guest's fiber.
   void run_guest(RequestRun& run) {
     ServerExchange& ex = *run.exchange;
     auto instance = pre_->instantiate(run.store);
@@ -191,9 +218,12 @@ class LoopHost {
     shared_.stats->traps.fetch_add(1, std::memory_order_relaxed);
     std::string what = error.message;
     bool interrupted = error.trap && error.trap->code == TrapCode::Interrupted;
-    if (run.timed_out || (interrupted && shared_.config.request_timeout))
-      what = "the guest ran past --request-timeout: " + error.message;
     ServerExchange& ex = *run.exchange;
+    if (run.timed_out || (interrupted && shared_.config.request_timeout)) {
+      what = "the guest ran past --request-timeout: " + error.message;
+    } else if (ex.cancelled()) {
+      what = "the peer went away; the guest was stopped: " + error.message;
+    }
     if (!ex.responded()) {
       log_error(run, what);
       ex.respond(500, {{"content-type", "text/plain"}}, "500 Internal Server Error\n");
@@ -237,21 +267,23 @@ class LoopHost {
 
 std::vector<uint32_t> LoopWaiter::wait(std::span<p2::Pollable* const> ps) {
   RequestRun* run = host_.current();
-  if (!run || !GuestTask::current()) return in_place_.wait(ps);
+  if (!run || !Fiber::current()) return in_place_.wait(ps);
   EventLoop& loop = host_.loop();
   for (;;) {
     std::vector<uint32_t> ready;
     for (uint32_t i = 0; i < ps.size(); ++i)
       if (ps[i]->ready()) ready.push_back(i);
     if (!ready.empty()) return ready;
-    // Past the deadline the guest is let go on: its next epoch check traps.
-    if (run->timed_out) return {0};
-
     auto armed = std::make_shared<bool>(true);
-    auto wake = [&host = host_, run, armed] {
+    // The guest runs after the batch of events that woke it (it then unregisters sources whose
+    // events may still be in that batch).
+    auto wake = [&host = host_, &loop, weak = run->weak_from_this(), armed] {
       if (!*armed) return;
       *armed = false;
-      host.resume(*run);
+      loop.defer([&host, weak] {
+        auto r = weak.lock();
+        if (r && r->waiting) host.resume(*r);
+      });
     };
     std::vector<std::unique_ptr<::wasmrun::http::Timer>> timers;
     std::vector<std::pair<int, std::unique_ptr<FdWake>>> watches;
@@ -285,9 +317,9 @@ std::vector<uint32_t> LoopWaiter::wait(std::span<p2::Pollable* const> ps) {
         case p2::WaitSource::Kind::Nothing: break;
       }
     }
-    run->wake = wake;
-    GuestTask::suspend();
-    run->wake = nullptr;
+    run->waiting = true;
+    bool resumed = Fiber::suspend();
+    run->waiting = false;
     *armed = false;
     for (auto& [fd, w] : watches) loop.unwatch(fd);
     for (auto& t : timers) t->cancel();
@@ -298,6 +330,8 @@ std::vector<uint32_t> LoopWaiter::wait(std::span<p2::Pollable* const> ps) {
       loop.defer([doomed] {});
     }
     for (p2::Notifier* n : notifiers) n->cancel_wakeups();
+    // The fiber is being destroyed: the host call fails and the guest traps out.
+    if (!resumed) return {};
   }
 }
 
