@@ -4,6 +4,7 @@
 #include <sys/epoll.h>
 #include <poll.h>
 
+#include <algorithm>
 #include <mutex>
 #include <unordered_map>
 
@@ -11,6 +12,7 @@
 #include "wasmrun/component/instance.h"
 #include "wasmrun/component/linker.h"
 #include "wasmrun/fiber.h"
+#include "wasmrun/instance_pre.h"
 
 namespace wasmrun::wasi::http {
 
@@ -98,10 +100,45 @@ class LoopHost {
     if (auto ok = h->http_->add_to_linker(*h->linker_); !ok) return ok.error();
     // What the host does not offer (wasi:sockets) traps when called, as in Wasmtime.
     if (auto ok = h->linker_->define_unknown_imports_as_traps(*shared.component); !ok) return ok.error();
+    // Core instances come from a pool of slots (memories reset, not unmapped); a component the
+    // pool cannot hold (a table or an instance context past its bounds) goes without.
+    if (auto pool = PoolingAllocator::create(pool_config(shared.config))) {
+      h->pool_.emplace(pool.take());
+      auto pre = h->linker_->instantiate_pre(*shared.component, &*h->pool_);
+      if (!pre) return pre.error();
+      if (h->try_instantiate(*pre)) {
+        h->pre_.emplace(pre.take());
+        return h;
+      }
+      h->pool_.reset();
+    }
     auto pre = h->linker_->instantiate_pre(*shared.component);
     if (!pre) return pre.error();
+    if (auto tried = h->try_instantiate(*pre); !tried) return tried.error();
     h->pre_.emplace(pre.take());
     return h;
+  }
+
+  // Pool slots per loop: enough for the requests a loop holds at once, within the address space
+  // (each slot reserves 8 GiB for its memory and guard).
+  static PoolingConfig pool_config(const ProxyConfig& config) {
+    PoolingConfig p;
+    int threads = std::max(1, config.server.threads);
+    p.instances = uint32_t(std::clamp(4096 / threads, 64, 1000));
+    if (config.limits.max_memory_size) p.max_memory_bytes = std::min<uint64_t>(*config.limits.max_memory_size, p.max_memory_bytes);
+    p.max_tables = 4;
+    p.max_table_elements = 1u << 20;
+    p.instance_bytes = size_t(4) << 20;
+    return p;
+  }
+
+  // Instantiates once (and drops the instance): what fails for every request fails here.
+  Expected<void> try_instantiate(const component::InstancePre& pre) {
+    Store store(shared_.engine);
+    store.set_limits(shared_.config.limits);
+    auto instance = pre.instantiate(store);
+    if (!instance) return instance.error();
+    return {};
   }
 
   EventLoop& loop() { return loop_; }
@@ -191,6 +228,11 @@ class LoopHost {
   void run_guest(RequestRun& run) {
     ServerExchange& ex = *run.exchange;
     auto instance = pre_->instantiate(run.store);
+    if (!instance && is_pool_exhausted(instance.error())) {
+      shared_.stats->rejected.fetch_add(1, std::memory_order_relaxed);
+      ex.respond(503, {{"content-type", "text/plain"}, {"retry-after", "1"}}, "503 Service Unavailable\n");
+      return;
+    }
     if (!instance) return failed(run, instance.error());
     auto handle = instance->get_typed_func<void(component::Resource<wit::IncomingRequest>,
                                                 component::Resource<wit::ResponseOutparam>)>(kHandlerInterface, "handle");
@@ -260,6 +302,7 @@ class LoopHost {
   std::unique_ptr<p2::WasiP2> wasi_;
   std::unique_ptr<WasiHttp> http_;
   std::optional<component::Linker> linker_;
+  std::optional<PoolingAllocator> pool_;  // declared before pre_: outlives it
   std::optional<component::InstancePre> pre_;
   RequestRun* current_ = nullptr;
   std::unordered_map<RequestRun*, std::shared_ptr<RequestRun>> runs_;
@@ -358,7 +401,8 @@ Expected<std::unique_ptr<ProxyServer>> ProxyServer::start(const Engine& engine, 
   auto shared = std::make_shared<Shared>(engine, &component, std::move(config), server->stats_);
   server->shared_ = shared;
 
-  // Link and instantiate once before serving, so a component that is no proxy fails here.
+  // Link and instantiate once before serving, so a component that is no proxy, or does not
+  // instantiate, fails here.
   {
     auto loop = EventLoop::create();
     if (!loop) return loop.error();
