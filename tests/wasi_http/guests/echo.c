@@ -10,6 +10,7 @@
 //   /noanswer     returns without response-outparam.set
 //   /unfinished   answers, writes, returns without outgoing-body.finish
 //   /length       declares content-length: 10 and writes 12 bytes: finish fails
+//   /write-first  writes and finishes the body before response-outparam.set
 //   /grow         grows its memory by 32 MiB: "grew" or "refused" (for --max-memory-size)
 //   /proxy        sends the request (method, body) on with outgoing-handler to x-upstream
 //                 (authority) at x-upstream-path, scheme x-upstream-scheme (default http), and
@@ -433,6 +434,15 @@ void handle(handle_t request, handle_t outparam) {
 
   if (starts_with(path, plen, "/echo")) {
     echo(request, outparam, method, mlen, path, plen);
+  } else if (equals(path, plen, "/write-first")) {
+    handle_t resp = outgoing_response_new(fields_new());
+    outgoing_response_body(resp, ret);
+    handle_t body = ret[1];
+    outgoing_body_write(body, ret);
+    handle_t out = ret[1];
+    write_all(out, (const uint8_t *)"written before the head\n", 24);
+    finish(out, body);
+    response_outparam_set(outparam, 0, resp, 0, 0, 0, 0, 0, 0);
   } else if (equals(path, plen, "/grow")) {
     int refused = __builtin_wasm_memory_grow(0, 512) == (size_t)-1;
     answer_text(outparam, 200, refused ? "refused\n" : "grew\n", refused ? 8 : 5);
