@@ -101,44 +101,53 @@ class LoopHost {
     // What the host does not offer (wasi:sockets) traps when called, as in Wasmtime.
     if (auto ok = h->linker_->define_unknown_imports_as_traps(*shared.component); !ok) return ok.error();
     // Core instances come from a pool of slots (memories reset, not unmapped); a component the
-    // pool cannot hold (a table or an instance context past its bounds) goes without.
-    if (auto pool = PoolingAllocator::create(pool_config(shared.config))) {
-      h->pool_.emplace(pool.take());
-      auto pre = h->linker_->instantiate_pre(*shared.component, &*h->pool_);
-      if (!pre) return pre.error();
-      if (h->try_instantiate(*pre)) {
-        h->pre_.emplace(pre.take());
-        return h;
+    // pool cannot hold (a table or an instance context past its bounds) goes without. A probe
+    // pool finds how many slots one instance of the component takes.
+    if (auto probe = PoolingAllocator::create(pool_config(shared.config, 1, 1))) {
+      auto probe_pre = h->linker_->instantiate_pre(*shared.component, &*probe);
+      if (!probe_pre) return probe_pre.error();
+      if (auto slots = h->try_instantiate(*probe_pre, &*probe); slots && *slots > 0) {
+        auto pool = PoolingAllocator::create(pool_config(shared.config, *slots, 0));
+        if (pool) {
+          h->pool_.emplace(pool.take());
+          auto pre = h->linker_->instantiate_pre(*shared.component, &*h->pool_);
+          if (!pre) return pre.error();
+          h->pre_.emplace(pre.take());
+          return h;
+        }
       }
-      h->pool_.reset();
     }
     auto pre = h->linker_->instantiate_pre(*shared.component);
     if (!pre) return pre.error();
-    if (auto tried = h->try_instantiate(*pre); !tried) return tried.error();
+    if (auto tried = h->try_instantiate(*pre, nullptr); !tried) return tried.error();
     h->pre_.emplace(pre.take());
     return h;
   }
 
-  // Pool slots per loop: enough for the requests a loop holds at once, within the address space
-  // (each slot reserves 8 GiB for its memory and guard).
-  static PoolingConfig pool_config(const ProxyConfig& config) {
+  // The pool of one loop: room for `requests` instances of `slots_per_request` slots each (0:
+  // as many requests as a loop should hold at once), within the address space (each slot
+  // reserves 8 GiB for its memory and guard: at most 8192 slots, 64 TiB, over all loops).
+  static PoolingConfig pool_config(const ProxyConfig& config, uint32_t slots_per_request, uint32_t requests) {
     PoolingConfig p;
-    int threads = std::max(1, config.server.threads);
-    p.instances = uint32_t(std::clamp(4096 / threads, 64, 1000));
-    if (config.limits.max_memory_size) p.max_memory_bytes = std::min<uint64_t>(*config.limits.max_memory_size, p.max_memory_bytes);
+    uint32_t threads = uint32_t(std::max(1, config.server.threads));
+    if (requests == 0) requests = std::clamp<uint32_t>(4096 / threads, 64, 1000);
+    p.instances = std::max<uint32_t>(1, std::min<uint32_t>(requests * slots_per_request, 8192 / threads));
+    if (config.limits.max_memory_size)
+      p.max_memory_bytes = std::min<uint64_t>(*config.limits.max_memory_size, p.max_memory_bytes);
     p.max_tables = 4;
     p.max_table_elements = 1u << 20;
     p.instance_bytes = size_t(4) << 20;
     return p;
   }
 
-  // Instantiates once (and drops the instance): what fails for every request fails here.
-  Expected<void> try_instantiate(const component::InstancePre& pre) {
+  // Instantiates once (and drops the instance): what fails for every request fails here. The
+  // slots of `pool` the instance took, when it has one.
+  Expected<uint32_t> try_instantiate(const component::InstancePre& pre, const PoolingAllocator* pool) {
     Store store(shared_.engine);
     store.set_limits(shared_.config.limits);
     auto instance = pre.instantiate(store);
     if (!instance) return instance.error();
-    return {};
+    return pool ? pool->in_use() : 0;
   }
 
   EventLoop& loop() { return loop_; }
