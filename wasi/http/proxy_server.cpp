@@ -85,6 +85,16 @@ struct ProxyServer::Shared {
 
 namespace {
 
+// The access log's line: date, method, path, status (0: none was sent), body bytes, time taken.
+void log_access(std::FILE* log, ServerExchange& ex, Clock::time_point start) {
+  const auto& req = ex.request();
+  int status = ex.responded() ? ex.response().status : 0;
+  auto micros = std::chrono::duration_cast<std::chrono::microseconds>(Clock::now() - start).count();
+  fmt::print(log, "{} {} {} {} {} {}.{:03}ms\n", ex.loop().http_date(), req.method, req.path, status,
+             ex.response_body().total_written(), micros / 1000, micros % 1000);
+  std::fflush(log);
+}
+
 // What one loop keeps for its guests: the WASI contexts, the linker and the InstancePre.
 class LoopHost {
  public:
@@ -295,14 +305,7 @@ class LoopHost {
   void finish(RequestRun& run) {
     if (run.deadline) run.deadline->cancel();  // not destroyed: finish may run inside its callback
     shared_.in_flight.fetch_sub(1, std::memory_order_relaxed);
-    if (std::FILE* log = shared_.config.access_log) {
-      const auto& req = run.exchange->request();
-      int status = run.exchange->responded() ? run.exchange->response().status : 0;
-      auto micros = std::chrono::duration_cast<std::chrono::microseconds>(Clock::now() - run.start).count();
-      fmt::print(log, "{} {} {} {} {} {}.{:03}ms\n", loop_.http_date(), req.method, req.path, status,
-                 run.exchange->response_body().total_written(), micros / 1000, micros % 1000);
-      std::fflush(log);
-    }
+    if (shared_.config.access_log) log_access(shared_.config.access_log, *run.exchange, run.start);
   }
 
   ProxyServer::Shared& shared_;
@@ -445,6 +448,7 @@ Expected<std::unique_ptr<ProxyServer>> ProxyServer::start(const Engine& engine, 
       shared->in_flight.fetch_sub(1, std::memory_order_relaxed);
       shared->stats->rejected.fetch_add(1, std::memory_order_relaxed);
       exchange->respond(503, {{"content-type", "text/plain"}, {"retry-after", "1"}}, "503 Service Unavailable\n");
+      if (shared->config.access_log) log_access(shared->config.access_log, *exchange, Clock::now());
       return;
     }
     if (!limit) shared->in_flight.fetch_add(1, std::memory_order_relaxed);
