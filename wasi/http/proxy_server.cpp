@@ -31,9 +31,8 @@ class LoopHost;
 
 // One request's guest: its store, its resource table and the fiber it runs on.
 struct RequestRun : std::enable_shared_from_this<RequestRun> {
-  RequestRun(LoopHost& h, std::shared_ptr<ServerExchange> ex, const Engine& engine)
-      : host(h), exchange(std::move(ex)), store(engine), start(Clock::now()) {}
-  LoopHost& host;
+  RequestRun(std::shared_ptr<ServerExchange> ex, const Engine& engine)
+      : exchange(std::move(ex)), store(engine), start(Clock::now()) {}
   std::shared_ptr<ServerExchange> exchange;
   component::ResourceTable table;
   Store store;
@@ -42,7 +41,6 @@ struct RequestRun : std::enable_shared_from_this<RequestRun> {
   std::unique_ptr<::wasmrun::http::Timer> deadline;
   bool waiting = false;  // suspended in the loop waiter
   bool timed_out = false;
-  bool trapped = false;
 };
 
 // Blocks a guest on its loop: registers a wake-up per pollable (a timer for a deadline, an fd
@@ -167,7 +165,7 @@ class LoopHost {
 
   // Starts a request's guest on a fiber of its own.
   void serve(std::shared_ptr<ServerExchange> exchange) {
-    auto run = std::make_shared<RequestRun>(*this, std::move(exchange), shared_.engine);
+    auto run = std::make_shared<RequestRun>(std::move(exchange), shared_.engine);
     run->store.set_limits(shared_.config.limits);
     std::weak_ptr<RequestRun> weak = run;
     if (shared_.config.request_timeout) {
@@ -275,7 +273,6 @@ class LoopHost {
   }
 
   void failed(RequestRun& run, const Error& error) {
-    run.trapped = true;
     shared_.stats->traps.fetch_add(1, std::memory_order_relaxed);
     std::string what = error.message;
     bool interrupted = error.trap && error.trap->code == TrapCode::Interrupted;
