@@ -32,7 +32,15 @@ components=$build/tests/guests/components
 [ -f "$components/js-hello.wasm" ] || tests/guests/build-components "$components" "$PWD/wit/wasi" >/dev/null
 tmp=$(mktemp -d /tmp/wasmrun-serve-bench.XXXXXX)
 pids=()
-cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; rm -rf "$tmp"; }
+# jco serve runs the component in a child node process: its children are ended too.
+cleanup() {
+  for p in "${pids[@]}"; do
+    for c in $(pgrep -P "$p" || true); do kill "$c" 2>/dev/null || true; done
+    kill "$p" 2>/dev/null || true
+  done
+  wait 2>/dev/null || true
+  rm -rf "$tmp"
+}
 trap cleanup EXIT
 
 declare -A port pid
@@ -78,8 +86,8 @@ pid[nginx]=$! port[nginx]=18585
 pids+=($!)
 # The JavaScript component compiles on first use (then it is in the code cache).
 for name in wasmrun-c wasmrun-wat wasmrun-js jco-c jco-js native nginx; do
-  for _ in $(seq 1 600); do curl -sf "http://127.0.0.1:${port[$name]}/" >/dev/null && break; sleep 0.5; done
-  curl -sf "http://127.0.0.1:${port[$name]}/" >/dev/null || { echo "bench: $name did not start"; cat "$tmp"/*.log; exit 1; }
+  for _ in $(seq 1 600); do curl -sf -m 10 "http://127.0.0.1:${port[$name]}/" >/dev/null && break; sleep 0.5; done
+  curl -sf -m 10 "http://127.0.0.1:${port[$name]}/" >/dev/null || { echo "bench: $name did not start"; cat "$tmp"/*.log; exit 1; }
 done
 
 cpu_ticks() {  # PID: user+system ticks of the process (all threads) and its children
