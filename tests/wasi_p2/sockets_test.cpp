@@ -12,8 +12,10 @@
 #include <thread>
 #include <vector>
 
+#include "text/wat.h"
 #include "wasi/p2/context.h"
 #include "wasi/p2/sockets.h"
+#include "wasmrun/component/component.h"
 
 using namespace wasmrun;
 using namespace wasmrun::wasi::p2;
@@ -536,4 +538,87 @@ TEST_CASE("ip-name-lookup: addresses at once, localhost through the resolver, in
   auto r = s.lookup->resolve_address_stream_resolve_next_address(b);
   REQUIRE(r);
   CHECK_FALSE(r->is_ok());
+}
+
+namespace {
+
+// A command component in text that imports wasi:sockets at 0.2.0 (matched against the host's
+// 0.2.12 by add_to_linker's registration) and calls create-tcp-socket(ipv4); its run returns ok
+// when the result's case and payload are what `check` (core wasm reading the return area at 16:
+// case byte, payload at 20) accepts.
+Expected<bool> create_tcp_socket_in_component(WasiP2Config::Sockets allowed, const std::string& check) {
+  const std::string wat = R"((component
+  (import "wasi:sockets/network@0.2.0" (instance $network
+    (type (enum "unknown" "access-denied" "not-supported" "invalid-argument" "out-of-memory"
+      "timeout" "concurrency-conflict" "not-in-progress" "would-block" "invalid-state" "new-socket-limit"
+      "address-not-bindable" "address-in-use" "remote-unreachable" "connection-refused" "connection-reset"
+      "connection-aborted" "datagram-too-large" "name-unresolvable" "temporary-resolver-failure"
+      "permanent-resolver-failure"))
+    (export "error-code" (type (eq 0)))
+    (type (enum "ipv4" "ipv6"))
+    (export "ip-address-family" (type (eq 2)))))
+  (alias export $network "error-code" (type $error-code))
+  (alias export $network "ip-address-family" (type $family))
+  (import "wasi:sockets/tcp@0.2.0" (instance $tcp (export "tcp-socket" (type (sub resource)))))
+  (alias export $tcp "tcp-socket" (type $socket))
+  (import "wasi:sockets/tcp-create-socket@0.2.0" (instance $create
+    (alias outer 1 $error-code (type))
+    (export "error-code" (type (eq 0)))
+    (alias outer 1 $family (type))
+    (export "ip-address-family" (type (eq 2)))
+    (alias outer 1 $socket (type))
+    (export "tcp-socket" (type (eq 4)))
+    (export "create-tcp-socket" (func (param "address-family" 3) (result (result (own 5) (error 1)))))))
+  (core module $memory (memory (export "mem") 1))
+  (core instance $mi (instantiate $memory))
+  (alias core export $mi "mem" (core memory $mem))
+  (core func $create_tcp (canon lower (func $create "create-tcp-socket") (memory $mem)))
+  (core func $drop (canon resource.drop $socket))
+  (core module $m
+    (import "" "mem" (memory 1))
+    (import "" "create" (func $create (param i32 i32)))
+    (import "" "drop" (func $drop (param i32)))
+    (func (export "run") (result i32)
+      (call $create (i32.const 0) (i32.const 16))
+      )" + check + R"())
+  (core instance $i (instantiate $m (with "" (instance (export "mem" (memory $mem))
+    (export "create" (func $create_tcp)) (export "drop" (func $drop))))))
+  (func $run (result (result)) (canon lift (core func $i "run")))
+  (instance $r (export "run" (func $run)))
+  (export "wasi:cli/run@0.2.0" (instance $r))))";
+  auto created = Engine::create();
+  if (!created) return created.error();
+  auto bytes = text::parse_wat(wat, "sockets.wat");
+  if (!bytes) return bytes.error();
+  auto component = Component::from_binary(*created, *bytes);
+  if (!component) return component.error();
+  WasiP2Config config;
+  config.sockets = allowed;
+  auto wasi = WasiP2::create(std::move(config));
+  if (!wasi) return wasi.error();
+  component::Linker linker(*created);
+  if (auto ok = (*wasi)->add_to_linker(linker); !ok) return ok.error();
+  Store store(*created);
+  auto instance = linker.instantiate(store, *component);
+  if (!instance) return instance.error();
+  auto run = instance->get_typed_func<component::Result<std::monostate, std::monostate>()>("wasi:cli/run@0.2.0", "run");
+  if (!run) return run.error();
+  auto result = run->call();
+  if (!result) return result.error();
+  return result->is_ok();
+}
+
+}  // namespace
+
+TEST_CASE("a component importing wasi:sockets at 0.2.0 links to the host and gets access-denied or a socket") {
+  // err(access-denied): case 1, payload 1.
+  auto denied = create_tcp_socket_in_component(
+      {}, "(i32.ne (i32.add (i32.load8_u (i32.const 16)) (i32.load8_u (i32.const 20))) (i32.const 2))");
+  REQUIRE_MESSAGE(denied, (denied ? "" : denied.error().message));
+  CHECK(*denied);
+  // ok(handle): case 0; the handle is dropped.
+  auto allowed = create_tcp_socket_in_component(
+      {.tcp = true}, "(call $drop (i32.load (i32.const 20))) (i32.load8_u (i32.const 16))");
+  REQUIRE_MESSAGE(allowed, (allowed ? "" : allowed.error().message));
+  CHECK(*allowed);
 }
