@@ -622,3 +622,150 @@ TEST_CASE("a component importing wasi:sockets at 0.2.0 links to the host and get
   REQUIRE_MESSAGE(allowed, (allowed ? "" : allowed.error().message));
   CHECK(*allowed);
 }
+
+namespace {
+
+bool host_has_ipv6() {
+  int fd = ::socket(AF_INET6, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  if (fd < 0) return false;
+  sockaddr_in6 a{};
+  a.sin6_family = AF_INET6;
+  a.sin6_addr = in6addr_loopback;
+  bool ok = ::bind(fd, reinterpret_cast<sockaddr*>(&a), sizeof a) == 0;
+  ::close(fd);
+  return ok;
+}
+
+IpSocketAddress loopback(IpAddressFamily family, uint16_t port) {
+  return family == IpAddressFamily::Ipv4 ? loopback4(port) : loopback6(port);
+}
+
+// The options every TCP socket that is not connecting answers (Wasmtime's p2_tcp_states).
+void check_tcp_options(Sockets& s, component::Borrow<ws::tcp::TcpSocket> t) {
+  CHECK(s.tcp->tcp_socket_keep_alive_enabled(t)->is_ok());
+  CHECK(s.tcp->tcp_socket_set_keep_alive_enabled(t, false)->is_ok());
+  CHECK(s.tcp->tcp_socket_keep_alive_idle_time(t)->is_ok());
+  CHECK(s.tcp->tcp_socket_set_keep_alive_idle_time(t, 1)->is_ok());
+  CHECK(s.tcp->tcp_socket_keep_alive_interval(t)->is_ok());
+  CHECK(s.tcp->tcp_socket_set_keep_alive_interval(t, 1)->is_ok());
+  CHECK(s.tcp->tcp_socket_keep_alive_count(t)->is_ok());
+  CHECK(s.tcp->tcp_socket_set_keep_alive_count(t, 1)->is_ok());
+  CHECK(s.tcp->tcp_socket_hop_limit(t)->is_ok());
+  CHECK(s.tcp->tcp_socket_set_hop_limit(t, 255)->is_ok());
+  CHECK(s.tcp->tcp_socket_receive_buffer_size(t)->is_ok());
+  CHECK(s.tcp->tcp_socket_set_receive_buffer_size(t, 16000)->is_ok());
+  CHECK(s.tcp->tcp_socket_send_buffer_size(t)->is_ok());
+  CHECK(s.tcp->tcp_socket_set_send_buffer_size(t, 16000)->is_ok());
+}
+
+void check_udp_options(Sockets& s, component::Borrow<ws::udp::UdpSocket> u) {
+  CHECK(s.udp->udp_socket_unicast_hop_limit(u)->is_ok());
+  CHECK(s.udp->udp_socket_set_unicast_hop_limit(u, 255)->is_ok());
+  CHECK(s.udp->udp_socket_receive_buffer_size(u)->is_ok());
+  CHECK(s.udp->udp_socket_set_receive_buffer_size(u, 16000)->is_ok());
+  CHECK(s.udp->udp_socket_send_buffer_size(u)->is_ok());
+  CHECK(s.udp->udp_socket_set_send_buffer_size(u, 16000)->is_ok());
+}
+
+}  // namespace
+
+TEST_CASE("tcp: what each state allows (unbound, bound, listening, connected), both families") {
+  Sockets s(kAll);
+  std::vector<IpAddressFamily> families = {IpAddressFamily::Ipv4};
+  if (host_has_ipv6()) families.push_back(IpAddressFamily::Ipv6);
+  for (IpAddressFamily family : families) {
+    CAPTURE(int(family));
+    auto any = loopback(family, 0);
+    auto unbound = s.new_tcp(family);
+    CHECK(error_of(s.tcp->tcp_socket_finish_bind(unbound)) == ErrorCode::NotInProgress);
+    CHECK(error_of(s.tcp->tcp_socket_finish_connect(unbound)) == ErrorCode::NotInProgress);
+    CHECK(error_of(s.tcp->tcp_socket_start_listen(unbound)) == ErrorCode::InvalidState);
+    CHECK(error_of(s.tcp->tcp_socket_finish_listen(unbound)) == ErrorCode::NotInProgress);
+    CHECK(error_of(s.tcp->tcp_socket_accept(unbound)) == ErrorCode::InvalidState);
+    CHECK(error_of(s.tcp->tcp_socket_shutdown(unbound, ws::tcp::ShutdownType::Both)) == ErrorCode::InvalidState);
+    CHECK(error_of(s.tcp->tcp_socket_local_address(unbound)) == ErrorCode::InvalidState);
+    CHECK(error_of(s.tcp->tcp_socket_remote_address(unbound)) == ErrorCode::InvalidState);
+    CHECK_FALSE(*s.tcp->tcp_socket_is_listening(unbound));
+    CHECK(*s.tcp->tcp_socket_address_family(unbound) == family);
+    CHECK(s.tcp->tcp_socket_set_listen_backlog_size(unbound, 32)->is_ok());
+    check_tcp_options(s, unbound);
+
+    auto bound = s.new_tcp(family);
+    s.bind(bound, any);
+    CHECK(error_of(s.tcp->tcp_socket_start_bind(bound, s.net, any)) == ErrorCode::InvalidState);
+    CHECK(error_of(s.tcp->tcp_socket_finish_bind(bound)) == ErrorCode::NotInProgress);
+    CHECK(error_of(s.tcp->tcp_socket_finish_connect(bound)) == ErrorCode::NotInProgress);
+    CHECK(error_of(s.tcp->tcp_socket_finish_listen(bound)) == ErrorCode::NotInProgress);
+    CHECK(error_of(s.tcp->tcp_socket_accept(bound)) == ErrorCode::InvalidState);
+    CHECK(error_of(s.tcp->tcp_socket_shutdown(bound, ws::tcp::ShutdownType::Both)) == ErrorCode::InvalidState);
+    CHECK(s.tcp->tcp_socket_local_address(bound)->is_ok());
+    CHECK(error_of(s.tcp->tcp_socket_remote_address(bound)) == ErrorCode::InvalidState);
+    CHECK(s.tcp->tcp_socket_set_listen_backlog_size(bound, 32)->is_ok());
+    check_tcp_options(s, bound);
+
+    auto listening = s.new_tcp(family);
+    s.bind(listening, any);
+    value_of(s.tcp->tcp_socket_start_listen(listening));
+    value_of(s.tcp->tcp_socket_finish_listen(listening));
+    auto listener_address = value_of(s.tcp->tcp_socket_local_address(listening));
+    CHECK(error_of(s.tcp->tcp_socket_start_bind(listening, s.net, any)) == ErrorCode::InvalidState);
+    CHECK(error_of(s.tcp->tcp_socket_start_connect(listening, s.net, listener_address)) == ErrorCode::InvalidState);
+    CHECK(error_of(s.tcp->tcp_socket_start_listen(listening)) == ErrorCode::InvalidState);
+    CHECK(error_of(s.tcp->tcp_socket_finish_listen(listening)) == ErrorCode::NotInProgress);
+    CHECK(error_of(s.tcp->tcp_socket_shutdown(listening, ws::tcp::ShutdownType::Both)) == ErrorCode::InvalidState);
+    CHECK(error_of(s.tcp->tcp_socket_remote_address(listening)) == ErrorCode::InvalidState);
+    CHECK(*s.tcp->tcp_socket_is_listening(listening));
+    CHECK(s.tcp->tcp_socket_set_listen_backlog_size(listening, 32)->is_ok());
+    check_tcp_options(s, listening);
+
+    auto connected = s.new_tcp(family);
+    value_of(s.tcp->tcp_socket_start_connect(connected, s.net, listener_address));
+    s.block(s.tcp->tcp_socket_subscribe(connected));
+    value_of(s.tcp->tcp_socket_finish_connect(connected));
+    CHECK(error_of(s.tcp->tcp_socket_start_bind(connected, s.net, any)) == ErrorCode::InvalidState);
+    CHECK(error_of(s.tcp->tcp_socket_start_connect(connected, s.net, listener_address)) == ErrorCode::InvalidState);
+    CHECK(error_of(s.tcp->tcp_socket_finish_connect(connected)) == ErrorCode::NotInProgress);
+    CHECK(error_of(s.tcp->tcp_socket_start_listen(connected)) == ErrorCode::InvalidState);
+    CHECK(error_of(s.tcp->tcp_socket_accept(connected)) == ErrorCode::InvalidState);
+    CHECK(s.tcp->tcp_socket_local_address(connected)->is_ok());
+    CHECK(value_of(s.tcp->tcp_socket_remote_address(connected)) == listener_address);
+    CHECK_FALSE(*s.tcp->tcp_socket_is_listening(connected));
+    check_tcp_options(s, connected);
+  }
+}
+
+TEST_CASE("udp: what each state allows (unbound, bound, connected), both families") {
+  Sockets s(kAll);
+  std::vector<IpAddressFamily> families = {IpAddressFamily::Ipv4};
+  if (host_has_ipv6()) families.push_back(IpAddressFamily::Ipv6);
+  for (IpAddressFamily family : families) {
+    CAPTURE(int(family));
+    auto any = loopback(family, 0);
+    auto unbound = s.new_udp(family);
+    CHECK(error_of(s.udp->udp_socket_finish_bind(unbound)) == ErrorCode::NotInProgress);
+    CHECK(error_of(s.udp->udp_socket_stream(unbound, std::nullopt)) == ErrorCode::InvalidState);
+    CHECK(error_of(s.udp->udp_socket_local_address(unbound)) == ErrorCode::InvalidState);
+    CHECK(error_of(s.udp->udp_socket_remote_address(unbound)) == ErrorCode::InvalidState);
+    CHECK(*s.udp->udp_socket_address_family(unbound) == family);
+    check_udp_options(s, unbound);
+
+    auto bound = s.new_udp(family);
+    s.bind(bound, any);
+    CHECK(error_of(s.udp->udp_socket_start_bind(bound, s.net, any)) == ErrorCode::InvalidState);
+    CHECK(error_of(s.udp->udp_socket_finish_bind(bound)) == ErrorCode::NotInProgress);
+    CHECK(s.udp->udp_socket_local_address(bound)->is_ok());
+    CHECK(error_of(s.udp->udp_socket_remote_address(bound)) == ErrorCode::InvalidState);
+    check_udp_options(s, bound);
+
+    auto connected = s.new_udp(family);
+    s.bind(connected, any);
+    auto [in, out] = value_of(s.udp->udp_socket_stream(connected, loopback(family, 54321)));
+    CHECK(s.udp->incoming_datagram_stream_drop(in));
+    CHECK(s.udp->outgoing_datagram_stream_drop(out));
+    CHECK(error_of(s.udp->udp_socket_start_bind(connected, s.net, any)) == ErrorCode::InvalidState);
+    CHECK(error_of(s.udp->udp_socket_finish_bind(connected)) == ErrorCode::NotInProgress);
+    CHECK(s.udp->udp_socket_local_address(connected)->is_ok());
+    CHECK(value_of(s.udp->udp_socket_remote_address(connected)) == loopback(family, 54321));
+    check_udp_options(s, connected);
+  }
+}
