@@ -769,3 +769,41 @@ TEST_CASE("udp: what each state allows (unbound, bound, connected), both familie
     check_udp_options(s, connected);
   }
 }
+
+TEST_CASE("tcp bind: ephemeral ports, address-in-use, address-not-bindable, and SO_REUSEADDR past TIME_WAIT") {
+  Sockets s(kAll);
+  auto wildcard = IpSocketAddress::ipv4({0, {0, 0, 0, 0}});
+  auto a = s.new_tcp();
+  s.bind(a, wildcard);
+  auto bound = value_of(s.tcp->tcp_socket_local_address(a));
+  CHECK(port_of(bound) != 0);
+  CHECK(std::get<0>(bound.v).address == std::get<0>(wildcard.v).address);
+  value_of(s.tcp->tcp_socket_start_listen(a));
+  value_of(s.tcp->tcp_socket_finish_listen(a));
+  auto b = s.new_tcp();
+  CHECK(error_of(s.tcp->tcp_socket_start_bind(b, s.net, bound)) == ErrorCode::AddressInUse);
+  // 192.0.2.0/24 is for documentation (RFC 5737): no interface has it.
+  CHECK(error_of(s.tcp->tcp_socket_start_bind(b, s.net, IpSocketAddress::ipv4({0, {192, 0, 2, 0}}))) ==
+        ErrorCode::AddressNotBindable);
+  CHECK(error_of(s.tcp->tcp_socket_start_bind(b, s.net, IpSocketAddress::ipv4({0, {255, 255, 255, 255}}))) ==
+        ErrorCode::InvalidArgument);
+
+  // A listener whose accepted connection closed first leaves it in TIME_WAIT; a new listener
+  // binds the same port all the same.
+  auto listener = s.new_tcp();
+  s.bind(listener, loopback4(0));
+  value_of(s.tcp->tcp_socket_start_listen(listener));
+  value_of(s.tcp->tcp_socket_finish_listen(listener));
+  auto address = value_of(s.tcp->tcp_socket_local_address(listener));
+  int client = connect_client(port_of(address));
+  s.block(s.tcp->tcp_socket_subscribe(listener));
+  auto [conn, in, out] = value_of(s.tcp->tcp_socket_accept(listener));
+  s.wasi->remove<InputStreamObject>(in);
+  s.wasi->remove<OutputStreamObject>(out);
+  CHECK(s.tcp->tcp_socket_drop(conn));
+  CHECK(s.tcp->tcp_socket_drop(component::Resource<ws::tcp::TcpSocket>{listener.rep}));
+  auto again = s.new_tcp();
+  s.bind(again, address);
+  value_of(s.tcp->tcp_socket_start_listen(again));
+  ::close(client);
+}
