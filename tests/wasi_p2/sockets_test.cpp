@@ -529,7 +529,13 @@ TEST_CASE("ip-name-lookup: addresses at once, localhost through the resolver, in
   CHECK(next_all(value_of(s.lookup->resolve_addresses(s.net, "[::1]"))) == std::vector{v6});
   auto local = next_all(value_of(s.lookup->resolve_addresses(s.net, "localhost")));
   CHECK(std::find(local.begin(), local.end(), v4) != local.end());
-  for (const char* bad : {"", "a b", "x/y", "[::1", "[nope]", "1.2.3.256", "example.com:80"})
+  CHECK(next_all(value_of(s.lookup->resolve_addresses(s.net, "0.0.0.0"))) == std::vector{IpAddress::ipv4({0, 0, 0, 0})});
+  CHECK(next_all(value_of(s.lookup->resolve_addresses(s.net, "[::]"))) ==
+        std::vector{IpAddress::ipv6({0, 0, 0, 0, 0, 0, 0, 0})});
+  CHECK(next_all(value_of(s.lookup->resolve_addresses(s.net, "DEAD:BEEF::0"))) ==
+        std::vector{IpAddress::ipv6({0xdead, 0xbeef, 0, 0, 0, 0, 0, 0})});
+  for (const char* bad : {"", " ", "a b", "x/y", "a.b<&>", "[::1", "[nope]", "[::]:80", "1.2.3.256",
+                          "127.0.0.1:80", "example.com:80", "http://example.com/"})
     CHECK_MESSAGE(error_of(s.lookup->resolve_addresses(s.net, bad)) == ErrorCode::InvalidArgument, bad);
   // A name no one has (the .invalid top-level domain is reserved for that, RFC 6761).
   auto none = value_of(s.lookup->resolve_addresses(s.net, "nothing-here.invalid"));
