@@ -15,6 +15,7 @@
 #include "text/wat.h"
 #include "wasi/p2/context.h"
 #include "wasi/p2/sockets.h"
+#include "wasi/p2/sockets_names.h"
 #include "wasmrun/component/component.h"
 
 using namespace wasmrun;
@@ -812,4 +813,26 @@ TEST_CASE("tcp bind: ephemeral ports, address-in-use, address-not-bindable, and 
   s.bind(again, address);
   value_of(s.tcp->tcp_socket_start_listen(again));
   ::close(client);
+}
+
+TEST_CASE("lookup names: URL hosts, and domains in punycode (RFC 3492's samples)") {
+  using sockets::parse_name;
+  auto domain = [](const char* name) {
+    auto p = sockets::parse_name(name);
+    CHECK(p.valid);
+    CHECK_FALSE(p.address);
+    return p.domain;
+  };
+  CHECK(domain("Example.COM") == "example.com");
+  CHECK(domain("münchen.de") == "xn--mnchen-3ya.de");
+  CHECK(domain("Bücher.example") == "xn--bcher-kva.example");
+  CHECK(domain("3年B組金八先生") == "xn--3b-ww4c5e180e575a65lsy2b");
+  CHECK(domain("\u0644\u064A\u0647\u0645\u0627\u0628\u062A\u0643\u0644\u0645\u0648\u0634\u0639\u0631\u0628\u064A\u061F") ==
+        "xn--egbpdaj6bu4bxfgehfvwxn");
+  CHECK(domain("foo.bar.") == "foo.bar.");
+  auto v4 = parse_name("0x7f.1");
+  REQUIRE(v4.address);
+  CHECK(*v4.address == ws::network::IpAddress::ipv4({127, 0, 0, 1}));
+  CHECK_FALSE(parse_name("foo.123").valid);  // ends in a number, but not an IPv4 address
+  CHECK_FALSE(parse_name("a\x7f").valid);
 }
