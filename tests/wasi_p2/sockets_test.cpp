@@ -853,7 +853,9 @@ TEST_CASE("tcp: what waits to be sent still goes after shutdown(send), while the
   s.block(s.tcp->tcp_socket_subscribe(listener));
   auto [server, server_in, server_out] = value_of(s.tcp->tcp_socket_accept(listener));
 
+  // Small buffers on both sides, so that the kernel cannot take it all at once.
   value_of(s.tcp->tcp_socket_set_send_buffer_size(client, 1024));
+  value_of(s.tcp->tcp_socket_set_receive_buffer_size(component::Borrow<ws::tcp::TcpSocket>{server.rep}, 1024));
   uint64_t small = value_of(s.tcp->tcp_socket_send_buffer_size(client));
   OutputStream& out = s.output(client_out);
   auto grant = out.check_write();
@@ -864,7 +866,9 @@ TEST_CASE("tcp: what waits to be sent still goes after shutdown(send), while the
   for (size_t i = 0; i < big; ++i) data[i] = uint8_t(i % 253);
   REQUIRE(out.write(data).is_ok());
   value_of(s.tcp->tcp_socket_shutdown(client, ws::tcp::ShutdownType::Send));
-  CHECK_FALSE(out.check_write().is_ok());  // closed for the guest at once
+  // Nothing more may be written: closed, or (as in Wasmtime) no grant while the rest drains.
+  auto after = out.check_write();
+  CHECK((!after.is_ok() || after.value() == 0));
 
   InputStream& in = s.input(server_in);
   std::vector<uint8_t> received;
