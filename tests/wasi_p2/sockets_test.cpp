@@ -887,3 +887,65 @@ TEST_CASE("tcp: what waits to be sent still goes after shutdown(send), while the
   }
   CHECK(received == data);
 }
+
+TEST_CASE("udp stream: connect, reconnect, disconnect; the addresses it refuses (Wasmtime's p2_udp_connect)") {
+  Sockets s(kAll);
+  std::vector<IpAddressFamily> families = {IpAddressFamily::Ipv4};
+  if (host_has_ipv6()) families.push_back(IpAddressFamily::Ipv6);
+  auto stream = [&](component::Borrow<ws::udp::UdpSocket> u, std::optional<IpSocketAddress> remote) {
+    auto r = s.udp->udp_socket_stream(u, remote);
+    REQUIRE(r);
+    if (!r->is_ok()) return r->error();
+    auto [in, out] = r->value();
+    CHECK(s.udp->incoming_datagram_stream_drop(in));
+    CHECK(s.udp->outgoing_datagram_stream_drop(out));
+    return ErrorCode::Unknown;  // no error
+  };
+  constexpr ErrorCode kOk = ErrorCode::Unknown;
+  for (IpAddressFamily family : families) {
+    CAPTURE(int(family));
+    auto unspecified = family == IpAddressFamily::Ipv4 ? IpSocketAddress::ipv4({0, {0, 0, 0, 0}})
+                                                       : IpSocketAddress::ipv6({0, 0, {0, 0, 0, 0, 0, 0, 0, 0}, 0});
+    auto remote1 = loopback(family, 4321), remote2 = loopback(family, 4320);
+    auto client = s.new_udp(family);
+    CHECK(stream(client, remote1) == ErrorCode::InvalidState);  // not bound
+    s.bind(client, unspecified);
+    CHECK(stream(client, std::nullopt) == kOk);
+    CHECK(error_of(s.udp->udp_socket_remote_address(client)) == ErrorCode::InvalidState);
+    CHECK(stream(client, remote1) == kOk);
+    CHECK(value_of(s.udp->udp_socket_remote_address(client)) == remote1);
+    CHECK(stream(client, remote1) == kOk);
+    CHECK(stream(client, remote2) == kOk);
+    CHECK(value_of(s.udp->udp_socket_remote_address(client)) == remote2);
+    CHECK(stream(client, std::nullopt) == kOk);
+    CHECK(error_of(s.udp->udp_socket_remote_address(client)) == ErrorCode::InvalidState);
+    CHECK(s.udp->udp_socket_local_address(client)->is_ok());  // still bound
+    CHECK(stream(client, remote1) == kOk);
+    CHECK(value_of(s.udp->udp_socket_remote_address(client)) == remote1);
+
+    auto unspecified_47 = family == IpAddressFamily::Ipv4 ? IpSocketAddress::ipv4({47, {0, 0, 0, 0}})
+                                                          : IpSocketAddress::ipv6({47, 0, {0, 0, 0, 0, 0, 0, 0, 0}, 0});
+    CHECK(stream(client, unspecified_47) == ErrorCode::InvalidArgument);
+    CHECK(stream(client, loopback(family, 0)) == ErrorCode::InvalidArgument);
+    auto wrong = family == IpAddressFamily::Ipv4 ? loopback6(47) : loopback4(47);
+    CHECK(stream(client, wrong) == ErrorCode::InvalidArgument);
+    if (family == IpAddressFamily::Ipv6)
+      CHECK(stream(client, IpSocketAddress::ipv6({47, 0, {0, 0, 0, 0, 0, 0xffff, 0x7f00, 1}, 0})) ==
+            ErrorCode::InvalidArgument);
+
+    // Ready means ready: a connected socket's outgoing stream sends at once.
+    for (int i = 0; i < 64; ++i) {
+      auto u = s.new_udp(family);
+      s.bind(u, loopback(family, 0));
+      auto [in, out] = value_of(s.udp->udp_socket_stream(u, remote2));
+      component::Borrow<ws::udp::OutgoingDatagramStream> send{out.rep};
+      s.block(s.udp->outgoing_datagram_stream_subscribe(send));
+      CHECK(value_of(s.udp->outgoing_datagram_stream_check_send(send)) > 0);
+      std::vector<ws::udp::OutgoingDatagram> hello = {{{'h', 'e', 'l', 'l', 'o'}, std::nullopt}};
+      CHECK(value_of(s.udp->outgoing_datagram_stream_send(send, hello)) == 1);
+      CHECK(s.udp->incoming_datagram_stream_drop(in));
+      CHECK(s.udp->outgoing_datagram_stream_drop(out));
+      CHECK(s.udp->udp_socket_drop(component::Resource<ws::udp::UdpSocket>{u.rep}));
+    }
+  }
+}
