@@ -136,7 +136,6 @@ class TcpHost final : public tcp::Host {
     HostAddress address = to_host(remote_address);
     if (!is_valid_unicast(address) || !is_valid_remote(address) || !is_valid_family(address, s->family))
       return SockError{ErrorCode::InvalidArgument};
-    s->is_bound();
     s->state = TcpSocket::State::Connecting;
     s->in_progress = TcpSocket::Operation::Connect;
     // As in Wasmtime, what happens after the checks of the arguments (the permission to use the
