@@ -1,8 +1,9 @@
 // wasmrun run [--dir HOST[::GUEST]]... [--env NAME[=VALUE]]... [-S OPTION]... [--invoke NAME] FILE.wasm [ARGS...]
 // Runs a WASI command: a component as a wasi:cli/command (cli/run_component.h), a preview1 module
 // by its `_start`, with ARGS as its arguments and exits with the
-// guest's exit status; or, with --invoke, calls an export with arguments parsed from the command
-// line and prints its results, one per line. Flags follow `wasmtime run`. WASI is linked either
+// guest's exit status; or, with --invoke, calls an export and prints its results: of a module
+// with arguments from the command line, one result per line; of a component as a WAVE call
+// (`--invoke 'f(1, "a")'`, cli/invoke_component.h). Flags follow `wasmtime run`. WASI is linked either
 // way, so an invoked export may use it too. Limits (cli/run_limits.h) bound its time, memories,
 // tables and stack.
 #include <fmt/format.h>
@@ -182,8 +183,7 @@ int run_command(Args args) {
   wasi_config.args.push_back(path);
   for (size_t k = i; k < args.size(); ++k) wasi_config.args.emplace_back(args[k]);
   if (is_component_binary(*bytes)) {
-    if (!invoke.empty()) return fail("run: --invoke is for core modules; a component is run as a wasi:cli/command");
-    return run_component(*engine, *bytes, path, wasi_config, wasi_flags, limits);
+    return run_component(*engine, *bytes, path, wasi_config, wasi_flags, limits, invoke);
   }
   auto module = Module::is_precompiled(*bytes) ? Module::deserialize(*engine, *bytes) : Module::compile(*engine, *bytes);
   progress.finish();

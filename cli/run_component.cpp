@@ -5,6 +5,8 @@
 #include <optional>
 
 #include "cli/commands.h"
+#include "cli/invoke_component.h"
+#include "cli/wave/printer.h"
 #include "wasi/p2/context.h"
 #include "wasmrun/component/component.h"
 #include "wasmrun/component/instance.h"
@@ -18,9 +20,15 @@ bool is_component_binary(std::span<const uint8_t> bytes) {
 }
 
 int run_component(Engine& engine, std::span<const uint8_t> bytes, const std::string& path, const WasiConfig& config,
-                  const WasiFlags& flags, const RunLimits& limits) {
+                  const WasiFlags& flags, const RunLimits& limits, std::string_view invoke) {
   auto component = Component::from_binary(engine, bytes);
   if (!component) return fail(fmt::format("{}: {}", path, component.error().message));
+  std::optional<InvokeCall> call;
+  if (!invoke.empty()) {
+    auto prepared = prepare_invoke(bytes, invoke);
+    if (!prepared) return fail(prepared.error().message);
+    call = prepared.take();
+  }
 
   wasi::p2::WasiP2Config p2;
   p2.args = config.args;
@@ -57,6 +65,12 @@ int run_component(Engine& engine, std::span<const uint8_t> bytes, const std::str
 
   auto instance = linker.instantiate(store, *component);
   if (!instance) return failed(instance.error());
+  if (call) {
+    auto result = call_invoke(*instance, *call);
+    if (!result) return failed(result.error());
+    fmt::print("{}\n", wave::print_results(*result));
+    return 0;
+  }
   using RunResult = component::Result<std::monostate, std::monostate>;
   auto run = instance->get_typed_func<RunResult()>("wasi:cli/run@0.2.0", "run");
   if (!run) return fail(fmt::format("{} is not a wasi:cli/command: {}", path, run.error().message));

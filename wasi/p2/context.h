@@ -72,7 +72,10 @@ class WasiP2 {
 
   const WasiP2Config& config() const { return config_; }
   const std::vector<Preopen>& preopens() const { return preopens_; }
-  component::ResourceTable& table() { return table_; }
+  component::ResourceTable& table() { return *table_; }
+  // The table host objects go to: the context's own unless an embedder sets another (serve:
+  // the table of the request whose guest runs, dropped with it). Not owned; null restores it.
+  void set_table(component::ResourceTable* table) { table_ = table ? table : &own_table_; }
 
   // What blocks the guest in poll and the blocking stream calls: poll(2) in place unless an
   // embedder (serve's per-request fibers) sets another. Not owned; null restores the default.
@@ -82,15 +85,15 @@ class WasiP2 {
   // Stores a host object and gives the guest-visible handle of resource type Tag.
   template <class Tag, class Object>
   TrapOr<Resource<Tag>> push(Object object) {
-    auto r = table_.push(std::move(object));
+    auto r = table_->push(std::move(object));
     if (!r) return Trap{TrapKind::TableFull, r.error().message};
     return Resource<Tag>{r->rep};
   }
   // The object behind a handle, or null when it names no live object of that C++ type.
   template <class Object, class Tag>
-  Object* get(Borrow<Tag> handle) { return table_.get(Borrow<Object>{handle.rep}); }
+  Object* get(Borrow<Tag> handle) { return table_->get(Borrow<Object>{handle.rep}); }
   template <class Object, class Tag>
-  std::optional<Object> remove(Resource<Tag> handle) { return table_.remove(Resource<Object>{handle.rep}); }
+  std::optional<Object> remove(Resource<Tag> handle) { return table_->remove(Resource<Object>{handle.rep}); }
 
   // Keeps an interface's host alive as long as this context (the linker refers to it).
   template <class H>
@@ -104,7 +107,8 @@ class WasiP2 {
   explicit WasiP2(WasiP2Config config) : config_(std::move(config)) {}
   WasiP2Config config_;
   std::vector<Preopen> preopens_;
-  component::ResourceTable table_;
+  component::ResourceTable own_table_;
+  component::ResourceTable* table_ = &own_table_;
   PollWaiter poll_waiter_;
   Waiter* waiter_ = &poll_waiter_;
   std::vector<std::shared_ptr<void>> hosts_;
