@@ -14,6 +14,7 @@
 
 #include "text/wat.h"
 #include "wasi/p2/context.h"
+#include "wasi/p2/loop_waiter.h"
 #include "wasi/p2/sockets.h"
 #include "wasi/p2/sockets_names.h"
 #include "wasmrun/component/component.h"
@@ -948,4 +949,26 @@ TEST_CASE("udp stream: connect, reconnect, disconnect; the addresses it refuses 
       CHECK(s.udp->udp_socket_drop(component::Resource<ws::udp::UdpSocket>{u.rep}));
     }
   }
+}
+
+TEST_CASE("tcp echo and a lookup waiting on the event loop (LoopWaiter) instead of poll(2)") {
+  auto loop = http::EventLoop::create();
+  REQUIRE(loop);
+  LoopWaiter waiter(**loop);
+  EchoServer server;
+  Sockets s(kAll);
+  s.wasi->set_waiter(&waiter);
+  auto t = s.new_tcp();
+  value_of(s.tcp->tcp_socket_start_connect(t, s.net, loopback4(server.port)));
+  s.block(s.tcp->tcp_socket_subscribe(t));
+  auto [in, out] = value_of(s.tcp->tcp_socket_finish_connect(t));
+  s.write_all(s.output(out), "over the loop");
+  CHECK(s.read_exactly(s.input(in), 13) == "over the loop");
+  value_of(s.tcp->tcp_socket_shutdown(t, ws::tcp::ShutdownType::Send));
+
+  auto lookup = value_of(s.lookup->resolve_addresses(s.net, "localhost"));
+  component::Borrow<ws::ip_name_lookup::ResolveAddressStream> b{lookup.rep};
+  s.block(s.lookup->resolve_address_stream_subscribe(b));
+  CHECK(value_of(s.lookup->resolve_address_stream_resolve_next_address(b)).has_value());
+  s.wasi->set_waiter(nullptr);
 }
