@@ -397,6 +397,7 @@ std::shared_ptr<ComponentInstance> ComponentFrame::run(const std::map<std::strin
         frame->comp = closure->component;
         frame->env = closure->env;
         frame->canon = std::make_unique<canon::Instance>(canon.get());
+        frame->canon->host_context = &linker->store();
         linker->frames_.push_back(frame);
         std::shared_ptr<ComponentInstance> inst = frame->run(&given);
         ComponentItem it;
@@ -504,6 +505,7 @@ std::variant<std::shared_ptr<ComponentInstance>, ComponentInstantiationError> Co
   frame->linker = this;
   frame->comp = std::move(c);
   frame->canon = std::make_unique<canon::Instance>();
+  frame->canon->host_context = &store_;
   frames_.push_back(frame);
   try {
     return frame->run(nullptr);

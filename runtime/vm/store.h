@@ -95,6 +95,11 @@ class Store {
   // What a limit refused last, if any growth was refused (for a run's failure message).
   std::optional<std::string> limit_refusal() const;
 
+  // Whether `ref` is a function reference this store's guests may hold: one of its functions, or
+  // a function one of its instances defines or imports. A scan, for the embedding API's checks
+  // of values it is given (Table::set of a funcref), never on a wasm path.
+  bool owns_func_ref(const VMFuncRef* ref) const;
+
   void* embedder = nullptr;  // the embedding API's Store object, if any
 
  private:
