@@ -44,6 +44,7 @@ struct FuncInstance {
   Store* store = nullptr;
   HostCallback host;               // set for host functions
   Instance* owner = nullptr;       // set for functions defined by an instance
+  EntryTrampoline entry = nullptr;  // how the host calls it, found on its first call from the host
 };
 
 struct GlobalInstance {
