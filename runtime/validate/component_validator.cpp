@@ -231,7 +231,8 @@ struct ComponentValidator::Scope {
   std::unordered_map<const ResourceType*, std::unordered_set<std::string>> import_resource_names, export_resource_names;
 };
 
-ComponentValidator::ComponentValidator(bool fixed_length_lists) : fixed_length_lists_(fixed_length_lists) {}
+ComponentValidator::ComponentValidator(bool fixed_length_lists, bool implements)
+    : fixed_length_lists_(fixed_length_lists), implements_(implements) {}
 ComponentValidator::~ComponentValidator() = default;
 
 void ComponentValidator::fail(std::string message, size_t offset) {
@@ -660,6 +661,7 @@ void ComponentValidator::check_annotated_func(const ExternName& n, const EntityT
 
 void ComponentValidator::check_implements(const NameSyntax& ns, const ExternName& n, const EntityType& t) {
   if (!ns.implements) return;
+  if (!implements_) fail("the `cm-implements` feature is not active", ns.offset);
   if (t.sort != Sort::Instance) fail("only instances can have an `implements`", ns.offset);
   if (n.kind != ExternName::Kind::Label) fail(fmt::format("name `{}` is not valid with `implements`", ns.name), ns.offset);
   if (ns.implements->empty()) fail("`` is not a valid name", ns.offset);

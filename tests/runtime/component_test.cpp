@@ -350,3 +350,14 @@ TEST_CASE("instantiation: destructors run when the host drops an own handle; pos
   CHECK(call("drops", {}) == Val::u32(5));  // the destructor got the representation
   CHECK(call("posts", {}) == Val::u32(2));  // one post-return per call of "drops"
 }
+
+TEST_CASE("with the implements feature off, an `implements` name is invalid (Wasmtime's switch)") {
+  std::vector<uint8_t> bytes = encode(R"((component (import "a" (implements "a:b/c") (instance))))");
+  CHECK(decode_component(bytes).component);
+  ComponentDecodeOptions off;
+  off.implements = false;
+  auto r = decode_component(bytes, off);
+  REQUIRE_FALSE(r.component);
+  CHECK_FALSE(r.malformed);
+  CHECK(r.error.message.find("the `cm-implements` feature is not active") != std::string::npos);
+}
