@@ -1,8 +1,9 @@
-// wasmrun run [--dir HOST[::GUEST]]... [--env NAME[=VALUE]]... [--invoke NAME] FILE.wasm [ARGS...]
+// wasmrun run [--dir HOST[::GUEST]]... [--env NAME[=VALUE]]... [-S OPTION]... [--invoke NAME] FILE.wasm [ARGS...]
 // Runs a WASI command: a component as a wasi:cli/command (cli/run_component.h), a preview1 module
 // by its `_start`, with ARGS as its arguments and exits with the
-// guest's exit status; or, with --invoke, calls an export with arguments parsed from the command
-// line and prints its results, one per line. Flags follow `wasmtime run`. WASI is linked either
+// guest's exit status; or, with --invoke, calls an export and prints its results: of a module
+// with arguments from the command line, one result per line; of a component as a WAVE call
+// (`--invoke 'f(1, "a")'`, cli/invoke_component.h). Flags follow `wasmtime run`. WASI is linked either
 // way, so an invoked export may use it too. Limits (cli/run_limits.h) bound its time, memories,
 // tables and stack.
 #include <fmt/format.h>
@@ -109,6 +110,7 @@ class Outcome {
 int run_command(Args args) {
   std::string invoke;
   WasiConfig wasi_config;
+  WasiFlags wasi_flags;
   RunLimits limits;
   EngineFlags engine_flags;
   size_t i = 0;
@@ -146,6 +148,9 @@ int run_command(Args args) {
     } else if (auto v = args[i].starts_with("-W") && args[i] != "-W" ? std::optional<std::string>(args[i].substr(2))
                                                                        : value_of("-W")) {
       if (auto ok = limits.set_all(*v); !ok) return fail(ok.error().message);
+    } else if (auto v = args[i].starts_with("-S") && args[i] != "-S" ? std::optional<std::string>(args[i].substr(2))
+                                                                       : value_of("-S")) {
+      if (auto ok = wasi_flags.parse(*v); !ok) return fail("run: " + ok.error().message);
     } else if (auto v = value_of("--wasm")) {
       if (auto ok = limits.set_all(*v); !ok) return fail(ok.error().message);
     } else {
@@ -162,7 +167,7 @@ int run_command(Args args) {
     }
   }
   if (i >= args.size())
-    return fail("usage: wasmrun run [--dir HOST[::GUEST]]... [--env NAME=VALUE]... [--invoke NAME] [LIMITS] FILE.wasm [ARGS...]");
+    return fail("usage: wasmrun run [--dir HOST[::GUEST]]... [--env NAME=VALUE]... [-S OPTION[=y|n]]... [--invoke NAME] [LIMITS] FILE.wasm [ARGS...]");
   std::string path(args[i++]);
 
   Config config = engine_flags.resolved();
@@ -178,8 +183,7 @@ int run_command(Args args) {
   wasi_config.args.push_back(path);
   for (size_t k = i; k < args.size(); ++k) wasi_config.args.emplace_back(args[k]);
   if (is_component_binary(*bytes)) {
-    if (!invoke.empty()) return fail("run: --invoke is for core modules; a component is run as a wasi:cli/command");
-    return run_component(*engine, *bytes, path, wasi_config, limits);
+    return run_component(*engine, *bytes, path, wasi_config, wasi_flags, limits, invoke);
   }
   auto module = Module::is_precompiled(*bytes) ? Module::deserialize(*engine, *bytes) : Module::compile(*engine, *bytes);
   progress.finish();

@@ -5,6 +5,8 @@
 #include <optional>
 
 #include "cli/commands.h"
+#include "cli/invoke_component.h"
+#include "cli/wave/printer.h"
 #include "wasi/p2/context.h"
 #include "wasmrun/component/component.h"
 #include "wasmrun/component/instance.h"
@@ -18,9 +20,15 @@ bool is_component_binary(std::span<const uint8_t> bytes) {
 }
 
 int run_component(Engine& engine, std::span<const uint8_t> bytes, const std::string& path, const WasiConfig& config,
-                  const RunLimits& limits) {
+                  const WasiFlags& flags, const RunLimits& limits, std::string_view invoke) {
   auto component = Component::from_binary(engine, bytes);
   if (!component) return fail(fmt::format("{}: {}", path, component.error().message));
+  std::optional<InvokeCall> call;
+  if (!invoke.empty()) {
+    auto prepared = prepare_invoke(bytes, invoke);
+    if (!prepared) return fail(prepared.error().message);
+    call = prepared.take();
+  }
 
   wasi::p2::WasiP2Config p2;
   p2.args = config.args;
@@ -29,12 +37,13 @@ int run_component(Engine& engine, std::span<const uint8_t> bytes, const std::str
   p2.stdin_fd = config.stdin_fd;
   p2.stdout_fd = config.stdout_fd;
   p2.stderr_fd = config.stderr_fd;
+  p2.sockets = flags.sockets();
   auto wasi = wasi::p2::WasiP2::create(std::move(p2));
   if (!wasi) return fail(wasi.error().message);
 
   component::Linker linker(engine);
   if (auto ok = (*wasi)->add_to_linker(linker); !ok) return fail(ok.error().message);
-  // What the host does not offer (wasi:sockets, unless enabled) traps when called, as in Wasmtime.
+  // What the host does not offer (an interface outside WASI 0.2) traps when called.
   if (auto ok = linker.define_unknown_imports_as_traps(*component); !ok) return fail(ok.error().message);
 
   Store store(engine);
@@ -56,6 +65,12 @@ int run_component(Engine& engine, std::span<const uint8_t> bytes, const std::str
 
   auto instance = linker.instantiate(store, *component);
   if (!instance) return failed(instance.error());
+  if (call) {
+    auto result = call_invoke(*instance, *call);
+    if (!result) return failed(result.error());
+    fmt::print("{}\n", wave::print_results(*result));
+    return 0;
+  }
   using RunResult = component::Result<std::monostate, std::monostate>;
   auto run = instance->get_typed_func<RunResult()>("wasi:cli/run@0.2.0", "run");
   if (!run) return fail(fmt::format("{} is not a wasi:cli/command: {}", path, run.error().message));

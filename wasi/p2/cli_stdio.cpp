@@ -9,16 +9,8 @@ namespace {
 
 namespace cli = bindings::wasi::cli;
 
-InputStreamObject input_on(int fd) {
-  InputStreamObject in;
-  in.fd = fd;
-  return in;
-}
-OutputStreamObject output_on(int fd) {
-  OutputStreamObject out;
-  out.fd = fd;
-  return out;
-}
+InputStreamObject input_on(int fd) { return {fd_input_stream({.fd = fd})}; }
+OutputStreamObject output_on(int fd) { return {fd_output_stream({.fd = fd})}; }
 
 class StdinHost final : public cli::stdin_::Host {
  public:

@@ -25,12 +25,12 @@ class MonotonicHost final : public mono::Host {
   TrapOr<mono::Instant> now() override { return monotonic_now_ns(); }
   TrapOr<mono::Duration> resolution() override { return resolution_ns(CLOCK_MONOTONIC); }
   TrapOr<Resource<mono::Pollable>> subscribe_instant(mono::Instant when) override {
-    return wasi_.push<mono::Pollable>(PollableObject{PollableObject::Kind::Deadline, when, -1});
+    return wasi_.push<mono::Pollable>(PollableObject{std::make_unique<DeadlinePollable>(when)});
   }
   TrapOr<Resource<mono::Pollable>> subscribe_duration(mono::Duration when) override {
     uint64_t now = monotonic_now_ns();
     uint64_t deadline = when > UINT64_MAX - now ? UINT64_MAX : now + when;
-    return wasi_.push<mono::Pollable>(PollableObject{PollableObject::Kind::Deadline, deadline, -1});
+    return wasi_.push<mono::Pollable>(PollableObject{std::make_unique<DeadlinePollable>(deadline)});
   }
 
  private:

@@ -148,11 +148,7 @@ class FilesystemHost final : public fs::Host {
     if (!d) return unknown_handle("descriptor");
     if (!(d->flags & fs::DescriptorFlags::read)) return R::err(ErrorCode::BadDescriptor);
     if (d->directory) return R::err(ErrorCode::IsDirectory);
-    InputStreamObject in;
-    in.fd = d->fd->get();
-    in.owner = d->fd;
-    in.offset = offset;
-    auto r = wasi_.push<fs::InputStream>(std::move(in));
+    auto r = wasi_.push<fs::InputStream>(InputStreamObject{fd_input_stream({d->fd->get(), d->fd, offset})});
     if (!r) return r.take_trap();
     return R::ok(*r);
   }
@@ -421,20 +417,14 @@ class FilesystemHost final : public fs::Host {
     if (!d) return unknown_handle("descriptor");
     if (!(d->flags & fs::DescriptorFlags::write)) return R::err(ErrorCode::BadDescriptor);
     if (d->directory) return R::err(ErrorCode::IsDirectory);
-    OutputStreamObject out;
-    out.fd = d->fd->get();
-    out.owner = d->fd;
+    FdStreamTarget target{d->fd->get(), d->fd, offset};
     if (append) {
       // An O_APPEND duplicate: writes go to the end whatever else writes to the file.
       int fd = open(("/proc/self/fd/" + std::to_string(d->fd->get())).c_str(), O_WRONLY | O_APPEND | O_CLOEXEC);
       if (fd < 0) return R::err(code_of_host(errno));
-      out.owner = std::make_shared<preview1::UniqueFd>(fd);
-      out.fd = fd;
-      out.append = true;
-    } else {
-      out.offset = offset;
+      target = {fd, std::make_shared<preview1::UniqueFd>(fd), std::nullopt, true};
     }
-    auto r = wasi_.push<fs::OutputStream>(std::move(out));
+    auto r = wasi_.push<fs::OutputStream>(OutputStreamObject{fd_output_stream(std::move(target))});
     if (!r) return r.take_trap();
     return R::ok(*r);
   }

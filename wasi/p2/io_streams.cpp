@@ -1,15 +1,8 @@
-// wasi:io/streams over host fds: stdio (read/write) and files (pread/pwrite at the stream's
-// offset). Writes complete before they return, so check-write always grants a full budget and
-// flush has nothing left to do; a non-blocking read of a pipe or terminal reads what poll(2)
-// says is there. End of input and EPIPE are `closed`; other failures `last-operation-failed`
-// with an error whose debug string is strerror.
-#include <fcntl.h>
-#include <poll.h>
-#include <unistd.h>
-
+// wasi:io/streams on the InputStream/OutputStream interfaces (streams.h). The non-blocking
+// functions ask the stream what it can do now; the blocking ones wait on its pollable through
+// the context's Waiter (in place for a command, yielding to the event loop on a fiber), as the
+// WIT's pseudo-code for blocking-write-and-flush describes.
 #include <algorithm>
-#include <cerrno>
-#include <cstring>
 
 #include "wasi/p2/context.h"
 #include "wit/wasi_io.h"
@@ -24,8 +17,7 @@ using streams::StreamError;
 template <class T>
 using StreamResult = component::Result<T, StreamError>;
 
-constexpr uint64_t kWriteBudget = 1 << 20;  // check-write's grant
-constexpr uint64_t kMaxRead = 1 << 20;      // one read returns at most this much
+constexpr uint64_t kBlockingWriteLimit = 4096;  // the WIT's limit for blocking-write-and-flush
 
 class StreamsHost final : public streams::Host {
  public:
@@ -56,46 +48,59 @@ class StreamsHost final : public streams::Host {
   TrapOr<Resource<streams::Pollable>> input_stream_subscribe(Borrow<streams::InputStream> self) override {
     auto* in = wasi_.get<InputStreamObject>(self);
     if (!in) return unknown_handle("input-stream");
-    // A file is always readable; a pipe or terminal when poll(2) says so.
-    PollableObject p;
-    if (!in->offset && !in->closed) p = {PollableObject::Kind::Readable, 0, in->fd};
-    return wasi_.push<streams::Pollable>(p);
+    return wasi_.push<streams::Pollable>(PollableObject{in->stream->subscribe()});
   }
 
   TrapOr<StreamResult<uint64_t>> output_stream_check_write(Borrow<streams::OutputStream> self) override {
-    if (!wasi_.get<OutputStreamObject>(self)) return unknown_handle("output-stream");
-    return StreamResult<uint64_t>::ok(kWriteBudget);
+    auto* out = wasi_.get<OutputStreamObject>(self);
+    if (!out) return unknown_handle("output-stream");
+    return result(out->stream->check_write());
   }
   TrapOr<StreamResult<std::monostate>> output_stream_write(Borrow<streams::OutputStream> self,
                                                            std::vector<uint8_t> contents) override {
-    return write(self, contents);
+    auto* out = wasi_.get<OutputStreamObject>(self);
+    if (!out) return unknown_handle("output-stream");
+    return write(*out->stream, contents);
   }
   TrapOr<StreamResult<std::monostate>> output_stream_blocking_write_and_flush(Borrow<streams::OutputStream> self,
                                                                               std::vector<uint8_t> contents) override {
-    // The WIT allows at most 4096 bytes here; more is a guest error (Wasmtime traps too).
-    if (contents.size() > 4096) return Trap{TrapKind::CoreTrap, "blocking-write-and-flush: more than 4096 bytes"};
-    return write(self, contents);
+    // More than 4096 bytes is a guest error (Wasmtime traps too).
+    if (contents.size() > kBlockingWriteLimit)
+      return Trap{TrapKind::CoreTrap, "blocking-write-and-flush: more than 4096 bytes"};
+    return blocking_write_and_flush(self, contents);
   }
   TrapOr<StreamResult<std::monostate>> output_stream_flush(Borrow<streams::OutputStream> self) override {
-    if (!wasi_.get<OutputStreamObject>(self)) return unknown_handle("output-stream");
-    return StreamResult<std::monostate>::ok({});
+    auto* out = wasi_.get<OutputStreamObject>(self);
+    if (!out) return unknown_handle("output-stream");
+    return result(out->stream->flush());
   }
   TrapOr<StreamResult<std::monostate>> output_stream_blocking_flush(Borrow<streams::OutputStream> self) override {
-    return output_stream_flush(self);
+    auto* out = wasi_.get<OutputStreamObject>(self);
+    if (!out) return unknown_handle("output-stream");
+    auto flushed = out->stream->flush();
+    if (!flushed.is_ok()) return result(std::move(flushed));
+    auto done = writable(*out->stream);
+    if (!done.is_ok()) return result(StreamOutcome<std::monostate>::err(std::move(done.error())));
+    return StreamResult<std::monostate>::ok({});
   }
   TrapOr<Resource<streams::Pollable>> output_stream_subscribe(Borrow<streams::OutputStream> self) override {
-    if (!wasi_.get<OutputStreamObject>(self)) return unknown_handle("output-stream");
-    return wasi_.push<streams::Pollable>(PollableObject{});  // writes never wait
+    auto* out = wasi_.get<OutputStreamObject>(self);
+    if (!out) return unknown_handle("output-stream");
+    return wasi_.push<streams::Pollable>(PollableObject{out->stream->subscribe()});
   }
   TrapOr<StreamResult<std::monostate>> output_stream_write_zeroes(Borrow<streams::OutputStream> self,
                                                                   uint64_t len) override {
-    if (len > kWriteBudget) return Trap{TrapKind::CoreTrap, "write-zeroes: more than check-write permitted"};
-    return write(self, std::vector<uint8_t>(len));
+    auto* out = wasi_.get<OutputStreamObject>(self);
+    if (!out) return unknown_handle("output-stream");
+    if (auto grant = out->stream->check_write(); grant.is_ok() && len > grant.value())
+      return Trap{TrapKind::CoreTrap, "write-zeroes: more than check-write permitted"};
+    return write(*out->stream, std::vector<uint8_t>(len));
   }
   TrapOr<StreamResult<std::monostate>> output_stream_blocking_write_zeroes_and_flush(Borrow<streams::OutputStream> self,
                                                                                      uint64_t len) override {
-    if (len > 4096) return Trap{TrapKind::CoreTrap, "blocking-write-zeroes-and-flush: more than 4096 bytes"};
-    return write(self, std::vector<uint8_t>(len));
+    if (len > kBlockingWriteLimit)
+      return Trap{TrapKind::CoreTrap, "blocking-write-zeroes-and-flush: more than 4096 bytes"};
+    return blocking_write_and_flush(self, std::vector<uint8_t>(len));
   }
   TrapOr<StreamResult<uint64_t>> output_stream_splice(Borrow<streams::OutputStream> self,
                                                       Borrow<streams::InputStream> src, uint64_t len) override {
@@ -107,91 +112,100 @@ class StreamsHost final : public streams::Host {
   }
 
  private:
-  TrapOr<StreamError> failed(int err) {
-    if (err == EPIPE) return StreamError::closed();
-    auto e = wasi_.push<streams::Error>(ErrorObject{std::strerror(err), err});
+  // A host outcome as the WIT's result: a failure becomes an `error` resource.
+  template <class T>
+  TrapOr<StreamResult<T>> result(StreamOutcome<T> outcome) {
+    if (outcome.is_ok()) return StreamResult<T>::ok(std::move(outcome.value()));
+    auto& failure = outcome.error();
+    if (!failure.error) return StreamResult<T>::err(StreamError::closed());
+    auto e = wasi_.push<streams::Error>(std::move(*failure.error));
     if (!e) return e.take_trap();
-    return StreamError::last_operation_failed(*e);
+    return StreamResult<T>::err(StreamError::last_operation_failed(*e));
+  }
+
+  // False when the waiter gave up (its fiber is being destroyed, poll(2) failed): the stream
+  // then counts as closed, so no blocking call loops on.
+  bool wait_for(Pollable& p) {
+    Pollable* list[] = {&p};
+    return p.ready() || !wasi_.waiter().wait(list).empty();
+  }
+
+  // Waits until the stream grants bytes (or fails); the grant.
+  StreamOutcome<uint64_t> writable(OutputStream& out) {
+    auto pollable = out.subscribe();
+    for (;;) {
+      if (!wait_for(*pollable)) return StreamOutcome<uint64_t>::err(StreamFailure::closed());
+      auto grant = out.check_write();
+      if (!grant.is_ok() || grant.value() > 0) return grant;
+    }
+  }
+
+  StreamOutcome<std::vector<uint8_t>> read_now(InputStream& in, uint64_t len, bool block) {
+    auto r = in.read(len);
+    if (!block || len == 0) return r;
+    std::unique_ptr<Pollable> pollable;
+    while (r.is_ok() && r.value().empty()) {
+      if (!pollable) pollable = in.subscribe();
+      if (!wait_for(*pollable)) return StreamOutcome<std::vector<uint8_t>>::err(StreamFailure::closed());
+      r = in.read(len);
+    }
+    return r;
   }
 
   TrapOr<StreamResult<std::vector<uint8_t>>> read(Borrow<streams::InputStream> self, uint64_t len, bool block) {
-    using R = StreamResult<std::vector<uint8_t>>;
     auto* in = wasi_.get<InputStreamObject>(self);
     if (!in) return unknown_handle("input-stream");
-    if (in->closed) return R::err(StreamError::closed());
-    std::vector<uint8_t> buf(std::min(len, kMaxRead));
-    if (buf.empty()) return R::ok({});
-    if (!in->offset && !block) {
-      pollfd p{in->fd, POLLIN, 0};
-      if (::poll(&p, 1, 0) == 0) return R::ok({});
-    }
-    ssize_t n;
-    do {
-      n = in->offset ? ::pread(in->fd, buf.data(), buf.size(), off_t(*in->offset)) : ::read(in->fd, buf.data(), buf.size());
-    } while (n < 0 && errno == EINTR);
-    if (n < 0) {
-      auto e = failed(errno);
-      if (!e) return e.take_trap();
-      return R::err(e.take());
-    }
-    if (n == 0) {
-      in->closed = true;
-      return R::err(StreamError::closed());
-    }
-    if (in->offset) *in->offset += uint64_t(n);
-    buf.resize(size_t(n));
-    return R::ok(std::move(buf));
+    return result(read_now(*in->stream, len, block));
   }
 
   TrapOr<StreamResult<uint64_t>> skip(Borrow<streams::InputStream> self, uint64_t len, bool block) {
-    auto r = read(self, len, block);
-    if (!r) return r.take_trap();
-    if (!r->is_ok()) return StreamResult<uint64_t>::err(std::move(r->error()));
-    return StreamResult<uint64_t>::ok(r->value().size());
+    auto* in = wasi_.get<InputStreamObject>(self);
+    if (!in) return unknown_handle("input-stream");
+    auto r = read_now(*in->stream, len, block);
+    if (!r.is_ok()) return result(StreamOutcome<uint64_t>::err(std::move(r.error())));
+    return StreamResult<uint64_t>::ok(r.value().size());
   }
 
-  TrapOr<StreamResult<std::monostate>> write(Borrow<streams::OutputStream> self, const std::vector<uint8_t>& bytes) {
-    using R = StreamResult<std::monostate>;
+  // `write` may not exceed what check-write grants (the WIT: a trap).
+  TrapOr<StreamResult<std::monostate>> write(OutputStream& out, std::span<const uint8_t> bytes) {
+    auto grant = out.check_write();
+    if (!grant.is_ok()) return result(StreamOutcome<std::monostate>::err(std::move(grant.error())));
+    if (bytes.size() > grant.value()) return Trap{TrapKind::CoreTrap, "write: more than check-write permitted"};
+    return result(out.write(bytes));
+  }
+
+  TrapOr<StreamResult<std::monostate>> blocking_write_and_flush(Borrow<streams::OutputStream> self,
+                                                                std::span<const uint8_t> bytes) {
+    using Outcome = StreamOutcome<std::monostate>;
     auto* out = wasi_.get<OutputStreamObject>(self);
     if (!out) return unknown_handle("output-stream");
-    if (bytes.size() > kWriteBudget) return Trap{TrapKind::CoreTrap, "write: more than check-write permitted"};
-    size_t done = 0;
-    while (done < bytes.size()) {
-      ssize_t n;
-      if (out->append) {
-        n = ::write(out->fd, bytes.data() + done, bytes.size() - done);
-      } else if (out->offset) {
-        n = ::pwrite(out->fd, bytes.data() + done, bytes.size() - done, off_t(*out->offset));
-        if (n > 0) *out->offset += uint64_t(n);
-      } else {
-        n = ::write(out->fd, bytes.data() + done, bytes.size() - done);
-      }
-      if (n < 0 && errno == EINTR) continue;
-      if (n < 0 && errno == EAGAIN) {
-        pollfd p{out->fd, POLLOUT, 0};
-        ::poll(&p, 1, -1);
-        continue;
-      }
-      if (n < 0) {
-        auto e = failed(errno);
-        if (!e) return e.take_trap();
-        return R::err(e.take());
-      }
-      done += size_t(n);
+    OutputStream& stream = *out->stream;
+    while (!bytes.empty()) {
+      auto grant = writable(stream);
+      if (!grant.is_ok()) return result(Outcome::err(std::move(grant.error())));
+      size_t n = size_t(std::min<uint64_t>(grant.value(), bytes.size()));
+      if (auto w = stream.write(bytes.first(n)); !w.is_ok()) return result(std::move(w));
+      bytes = bytes.subspan(n);
     }
-    return R::ok({});
+    if (auto f = stream.flush(); !f.is_ok()) return result(std::move(f));
+    auto done = writable(stream);
+    if (!done.is_ok()) return result(Outcome::err(std::move(done.error())));
+    return StreamResult<std::monostate>::ok({});
   }
 
   TrapOr<StreamResult<uint64_t>> splice(Borrow<streams::OutputStream> self, Borrow<streams::InputStream> src,
                                         uint64_t len, bool block) {
-    using R = StreamResult<uint64_t>;
-    auto data = read(src, std::min(len, kWriteBudget), block);
-    if (!data) return data.take_trap();
-    if (!data->is_ok()) return R::err(std::move(data->error()));
-    auto written = write(self, data->value());
-    if (!written) return written.take_trap();
-    if (!written->is_ok()) return R::err(std::move(written->error()));
-    return R::ok(data->value().size());
+    using Outcome = StreamOutcome<uint64_t>;
+    auto* out = wasi_.get<OutputStreamObject>(self);
+    if (!out) return unknown_handle("output-stream");
+    auto* in = wasi_.get<InputStreamObject>(src);
+    if (!in) return unknown_handle("input-stream");
+    auto grant = block ? writable(*out->stream) : out->stream->check_write();
+    if (!grant.is_ok()) return result(Outcome::err(std::move(grant.error())));
+    auto data = read_now(*in->stream, std::min(len, grant.value()), block);
+    if (!data.is_ok()) return result(Outcome::err(std::move(data.error())));
+    if (auto w = out->stream->write(data.value()); !w.is_ok()) return result(Outcome::err(std::move(w.error())));
+    return StreamResult<uint64_t>::ok(data.value().size());
   }
 
   WasiP2& wasi_;

@@ -190,6 +190,7 @@ class ModuleBuilder {
   Bytes* code_ = nullptr;
   std::vector<std::vector<VT>> labels_;  // branch types, innermost last
   std::map<VT, uint32_t> scratch_;
+  uint32_t first_scratch_ = 0;  // locals from here on are scratch_'s, never read as values
   int budget_ = 0;
 };
 
@@ -214,7 +215,9 @@ uint32_t ModuleBuilder::type_index(const Signature& s) {
 
 std::vector<uint32_t> ModuleBuilder::locals_of(VT t) const {
   std::vector<uint32_t> out;
-  for (uint32_t i = 0; i < current_->locals.size(); ++i)
+  // A scratch local keeps the raw value canonicalize() replaced (e.g. a NaN with any payload),
+  // so reading it as a value would let nondeterministic NaN bits reach memory.
+  for (uint32_t i = 0; i < first_scratch_; ++i)
     if (current_->locals[i] == t) out.push_back(i);
   return out;
 }
@@ -778,6 +781,7 @@ void ModuleBuilder::generate_body(uint32_t func) {
   uint32_t extra = rng_.below(6);
   for (uint32_t i = 0; i < extra; ++i) f.locals.push_back(rng_.chance(70) ? rng_.pick(kNumberTypes) : rng_.pick(kAllTypes));
   scratch_.clear();
+  first_scratch_ = uint32_t(f.locals.size());
   for (VT t : kAllTypes) {
     scratch_[t] = uint32_t(f.locals.size());
     f.locals.push_back(t);
