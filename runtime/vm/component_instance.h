@@ -105,6 +105,8 @@ class ComponentLinker {
  private:
   friend struct ComponentFrame;
   std::shared_ptr<const CompiledModule> compiled(const std::shared_ptr<const wasm::Module>& m);
+  // The handle-table bound of each component instance made here (the store's limit).
+  uint32_t max_resource_handles() const;
 
   Store& store_;
   std::map<std::string, ComponentItem, std::less<>> defined_;
