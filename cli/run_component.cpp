@@ -6,6 +6,7 @@
 
 #include "cli/commands.h"
 #include "cli/invoke_component.h"
+#include "cli/keep_until_exit.h"
 #include "cli/wave/printer.h"
 #include "wasi/p2/context.h"
 #include "wasmrun/component/component.h"
@@ -23,6 +24,7 @@ int run_component(Engine& engine, std::span<const uint8_t> bytes, const std::str
                   const RunLimits& limits, std::string_view invoke) {
   auto component = Component::from_binary(engine, bytes);
   if (!component) return fail(fmt::format("{}: {}", path, component.error().message));
+  keep_until_exit(*component);
   std::optional<InvokeCall> call;
   if (!invoke.empty()) {
     auto prepared = prepare_invoke(bytes, invoke);
