@@ -36,6 +36,7 @@ struct LinkerNode {
 struct Resolved {
   wasmrun::Component component;
   std::vector<std::pair<std::string, vm::ComponentItem>> items;
+  std::shared_ptr<const vm::ComponentTemplates> templates;  // of the core modules; null: none
 };
 
 struct InstanceState {

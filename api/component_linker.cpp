@@ -5,6 +5,7 @@
 #include <unordered_set>
 
 #include "api/component_internal.h"
+#include "wasmrun/instance_pre.h"
 #include "canonical_abi/layout.h"
 #include "runtime/component/type_matching.h"
 #include "runtime/validate/extern_names.h"
@@ -241,19 +242,30 @@ Expected<void> Linker::define_unknown_imports_as_traps(const wasmrun::Component&
   return {};
 }
 
-Expected<InstancePre> Linker::instantiate_pre(const wasmrun::Component& component) const {
+Expected<InstancePre> Linker::instantiate_pre(const wasmrun::Component& component,
+                                              const PoolingAllocator* pool) const {
+  auto resolved = resolve(component);
+  if (!resolved) return resolved.error();
+  auto templates = vm::make_component_templates(component.impl()->compiled, pool ? pool->impl() : nullptr);
+  if (!templates) return templates.error();
+  resolved->templates = templates.take();
+  return InstancePre(std::make_shared<const detail::Resolved>(resolved.take()));
+}
+
+Expected<detail::Resolved> Linker::resolve(const wasmrun::Component& component) const {
   if (&component.impl()->engine.impl() != &engine_.impl()) {
     return Error{"the component was compiled by another engine than the linker's"};
   }
   auto items = Resolver(*root_).resolve(*component.impl()->ir->type);
   if (!items) return items.error();
-  return InstancePre(std::make_shared<const detail::Resolved>(detail::Resolved{component, items.take()}));
+  return detail::Resolved{component, items.take(), nullptr};
 }
 
+// Once: no templates (their memory images would cost more than the one instance saves).
 Expected<Instance> Linker::instantiate(Store& store, const wasmrun::Component& component) const {
-  auto pre = instantiate_pre(component);
-  if (!pre) return pre.error();
-  return pre->instantiate(store);
+  auto resolved = resolve(component);
+  if (!resolved) return resolved.error();
+  return InstancePre(std::make_shared<const detail::Resolved>(resolved.take())).instantiate(store);
 }
 
 const wasmrun::Component& InstancePre::component() const { return resolved_->component; }
@@ -268,6 +280,7 @@ Expected<Instance> InstancePre::instantiate(Store& store) const {
   state->linker = std::make_unique<vm::ComponentLinker>(store.impl());
   for (const auto& [module, code] : compiled->compiled) state->linker->add_compiled(module, code);
   for (const auto& [name, item] : resolved_->items) state->linker->define(name, item);
+  if (resolved_->templates) state->linker->use_templates(resolved_->templates);
   auto made = state->linker->instantiate(compiled->ir);
   if (auto* error = std::get_if<vm::ComponentInstantiationError>(&made)) {
     if (error->kind == vm::ComponentInstantiationError::Kind::Link) return link_error(error->message);

@@ -38,9 +38,46 @@ uint32_t put_utf16(uint8_t* dst, char32_t c) {
   return 4;
 }
 
+// Appends UTF-8 to a string through a small buffer: strings may be up to 2 GiB, and a
+// per-character std::string append dominated their decoding.
+class Utf8Writer {
+ public:
+  explicit Utf8Writer(size_t reserve) { out_.reserve(reserve); }
+  void put(char32_t c) {
+    if (used_ + 4 > sizeof(buffer_)) flush();
+    if (c < 0x80) {
+      buffer_[used_++] = char(c);
+    } else if (c < 0x800) {
+      buffer_[used_++] = char(0xc0 | (c >> 6));
+      buffer_[used_++] = char(0x80 | (c & 0x3f));
+    } else if (c < 0x10000) {
+      buffer_[used_++] = char(0xe0 | (c >> 12));
+      buffer_[used_++] = char(0x80 | ((c >> 6) & 0x3f));
+      buffer_[used_++] = char(0x80 | (c & 0x3f));
+    } else {
+      buffer_[used_++] = char(0xf0 | (c >> 18));
+      buffer_[used_++] = char(0x80 | ((c >> 12) & 0x3f));
+      buffer_[used_++] = char(0x80 | ((c >> 6) & 0x3f));
+      buffer_[used_++] = char(0x80 | (c & 0x3f));
+    }
+  }
+  std::string take() {
+    flush();
+    return std::move(out_);
+  }
+
+ private:
+  void flush() {
+    out_.append(buffer_, used_);
+    used_ = 0;
+  }
+  std::string out_;
+  char buffer_[4096];
+  size_t used_ = 0;
+};
+
 std::string decode_utf16(const uint8_t* p, uint32_t units) {
-  std::string out;
-  out.reserve(units);
+  Utf8Writer out(units);
   for (uint32_t i = 0; i < units; ++i) {
     char32_t u = load_le<uint16_t>(p + 2 * i);
     if (u >= 0xd800 && u <= 0xdfff) {
@@ -51,16 +88,15 @@ std::string decode_utf16(const uint8_t* p, uint32_t units) {
       u = 0x10000 + ((u - 0xd800) << 10) + (lo - 0xdc00);
       ++i;
     }
-    append_utf8(out, u);
+    out.put(u);
   }
-  return out;
+  return out.take();
 }
 
 std::string decode_latin1(const uint8_t* p, uint32_t length) {
-  std::string out;
-  out.reserve(length);
-  for (uint32_t i = 0; i < length; ++i) append_utf8(out, p[i]);
-  return out;
+  Utf8Writer out(length);
+  for (uint32_t i = 0; i < length; ++i) out.put(p[i]);
+  return out.take();
 }
 
 }  // namespace
@@ -186,10 +222,19 @@ namespace {
 
 using What = Cx::What;
 
+// The size of an allocation for a lowered string, which may not pass kMaxStringByteLength
+// (Wasmtime checks every allocation, the worst cases of transcoding included, before making it).
+uint32_t string_allocation(Cx& cx, uint64_t byte_length) {
+  if (byte_length > kMaxStringByteLength) {
+    raise(TrapKind::TooLong, cx.host_peer ? "string too long to lower" : "string content out-of-bounds");
+  }
+  return uint32_t(byte_length);
+}
+
 // store_string_copy: the destination size is known up front.
 GuestString store_copy(Cx& cx, std::string_view utf8, uint32_t code_units, uint32_t unit_size, uint32_t alignment,
                        StringEncoding dst) {
-  uint32_t byte_length = unit_size * code_units;
+  uint32_t byte_length = string_allocation(cx, uint64_t(unit_size) * code_units);
   uint32_t ptr = cx.allocate(alignment, byte_length, What::String);
   uint8_t* out = cx.at(ptr);
   if (unit_size == 1 && dst == StringEncoding::Utf8) {
@@ -218,7 +263,7 @@ GuestString store_to_utf8(Cx& cx, std::string_view utf8, uint32_t code_units, ui
       cx.at(ptr)[i] = s[i];
       continue;
     }
-    ptr = cx.reallocate(ptr, code_units, 1, uint32_t(worst_case_size), What::String);
+    ptr = cx.reallocate(ptr, code_units, 1, string_allocation(cx, worst_case_size), What::String);
     std::memcpy(cx.at(ptr) + i, s + i, utf8.size() - i);
     if (worst_case_size > utf8.size()) ptr = cx.reallocate(ptr, uint32_t(worst_case_size), 1, uint32_t(utf8.size()), What::String);
     return {ptr, uint32_t(utf8.size())};
@@ -228,7 +273,7 @@ GuestString store_to_utf8(Cx& cx, std::string_view utf8, uint32_t code_units, ui
 
 // store_utf8_to_utf16: allocate the worst case, then shrink.
 GuestString store_utf8_to_utf16(Cx& cx, std::string_view utf8, uint32_t code_units) {
-  uint32_t worst_case_size = 2 * code_units;
+  uint32_t worst_case_size = string_allocation(cx, 2 * uint64_t(code_units));
   uint32_t ptr = cx.allocate(2, worst_case_size, What::String);
   uint8_t* out = cx.at(ptr);
   uint32_t written = 0;
@@ -253,7 +298,7 @@ GuestString store_to_latin1_or_utf16(Cx& cx, std::string_view utf8, uint32_t cod
       cx.at(ptr)[dst_length++] = uint8_t(c);
       continue;
     }
-    uint32_t worst_case_size = 2 * code_units;
+    uint32_t worst_case_size = string_allocation(cx, 2 * uint64_t(code_units));
     ptr = cx.reallocate(ptr, code_units, 2, worst_case_size, What::String);
     uint8_t* out = cx.at(ptr);
     for (uint32_t j = dst_length; j-- > 0;) {
@@ -272,7 +317,7 @@ GuestString store_to_latin1_or_utf16(Cx& cx, std::string_view utf8, uint32_t cod
 
 // store_probably_utf16_to_latin1_or_utf16: copy as utf16, compress to latin1 if it fits.
 GuestString store_probably_utf16(Cx& cx, std::string_view utf8, uint32_t code_units) {
-  uint32_t byte_length = 2 * code_units;
+  uint32_t byte_length = string_allocation(cx, 2 * uint64_t(code_units));
   uint32_t ptr = cx.allocate(2, byte_length, What::String);
   uint8_t* out = cx.at(ptr);
   uint32_t written = 0;

@@ -104,7 +104,7 @@ struct VariantTraits {
   }
   static T lift_flat(Cx& cx, const ValueType& t, FlatReader& in) {
     size_t end = in.next_index + flat_count(t);
-    uint32_t index = typed_detail::lift_flat_discriminant(t, in);
+    uint32_t index = typed_detail::lift_flat_discriminant(cx, t, in);
     return make(index, [&]<size_t I>() { return typed_detail::lift_flat_payload<Payload<I>>(cx, t, I, in, end); });
   }
   static T load(Cx& cx, const ValueType& t, uint32_t ptr) {
@@ -124,12 +124,12 @@ struct EnumTraits {
     }
     return true;
   }
-  static E checked(uint32_t index) {
-    if (index >= kCount) invalid_discriminant();
+  static E checked(const Cx& cx, uint32_t index) {
+    if (index >= kCount) invalid_discriminant(cx, index, kCount);
     return E(index);
   }
   static void lower_flat(Cx&, const ValueType&, E v, FlatWriter& out) { out.push(uint32_t(v)); }
-  static E lift_flat(Cx&, const ValueType&, FlatReader& in) { return checked(uint32_t(in.next())); }
+  static E lift_flat(Cx& cx, const ValueType&, FlatReader& in) { return checked(cx, uint32_t(in.next())); }
   static void store(Cx& cx, const ValueType& t, E v, uint32_t ptr) {
     typed_detail::store_discriminant(cx, t, ptr, uint32_t(v));
   }

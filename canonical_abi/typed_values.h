@@ -61,7 +61,7 @@ inline uint32_t load_discriminant(Cx& cx, const ValueType& t, uint32_t ptr) {
   uint32_t size = discriminant_size(n);
   const uint8_t* p = cx.at(ptr);
   uint32_t index = size == 1 ? *p : size == 2 ? load_le<uint16_t>(p) : load_le<uint32_t>(p);
-  if (index >= n) invalid_discriminant();
+  if (index >= n) invalid_discriminant(cx, index, n);
   return index;
 }
 
@@ -81,9 +81,9 @@ inline uint32_t payload_ptr(const ValueType& t, uint32_t ptr) {
   return align_to(ptr + discriminant_size(case_count(t)), max_case_alignment(t));
 }
 
-inline uint32_t lift_flat_discriminant(const ValueType& t, FlatReader& in) {
+inline uint32_t lift_flat_discriminant(const Cx& cx, const ValueType& t, FlatReader& in) {
   uint32_t index = uint32_t(in.next());
-  if (index >= case_count(t)) invalid_discriminant();
+  if (index >= case_count(t)) invalid_discriminant(cx, index, case_count(t));
   return index;
 }
 
@@ -341,7 +341,7 @@ struct ComponentTraits<std::optional<T>> {
   }
   static std::optional<T> lift_flat(Cx& cx, const ValueType& t, FlatReader& in) {
     size_t end = in.next_index + flat_count(t);
-    uint32_t index = typed_detail::lift_flat_discriminant(t, in);
+    uint32_t index = typed_detail::lift_flat_discriminant(cx, t, in);
     if (index == 0) {
       in.next_index = end;
       return std::nullopt;
@@ -377,7 +377,7 @@ struct ComponentTraits<Result<T, E>> {
   }
   static R lift_flat(Cx& cx, const ValueType& t, FlatReader& in) {
     size_t end = in.next_index + flat_count(t);
-    if (typed_detail::lift_flat_discriminant(t, in) == 0) return R::ok(typed_detail::lift_flat_payload<T>(cx, t, 0, in, end));
+    if (typed_detail::lift_flat_discriminant(cx, t, in) == 0) return R::ok(typed_detail::lift_flat_payload<T>(cx, t, 0, in, end));
     return R::err(typed_detail::lift_flat_payload<E>(cx, t, 1, in, end));
   }
   static void store(Cx& cx, const ValueType& t, const R& v, uint32_t ptr) {

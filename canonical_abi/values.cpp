@@ -234,7 +234,10 @@ char32_t to_char(uint32_t i) {
   return i;
 }
 
-void invalid_discriminant() { raise(TrapKind::InvalidDiscriminant, "invalid variant discriminant"); }
+void invalid_discriminant(const Cx& cx, uint32_t index, size_t case_count) {
+  if (cx.host_peer) raise(TrapKind::InvalidDiscriminant, fmt::format("discriminant {} out of range [0..{})", index, case_count));
+  raise(TrapKind::InvalidDiscriminant, "invalid variant discriminant");
+}
 
 std::string describe(const ValueType& t) {
   switch (t.kind) {
@@ -286,7 +289,7 @@ Val load(Cx& cx, uint32_t ptr, const ValueType& t) {
       size_t n = case_count(t);
       uint32_t disc_size = discriminant_size(n);
       uint32_t index = disc_size == 1 ? *p : disc_size == 2 ? load_le<uint16_t>(p) : load_le<uint32_t>(p);
-      if (index >= n) invalid_discriminant();
+      if (index >= n) invalid_discriminant(cx, index, n);
       const ValueType* c = case_type(t, index);
       if (!c) return make_case(t, index, std::nullopt);
       return make_case(t, index, load(cx, align_to(ptr + disc_size, max_case_alignment(t)), *c));
@@ -436,7 +439,7 @@ Val lift_flat(Cx& cx, FlatReader& in, const ValueType& t) {
     case ValueKind::Variant: case ValueKind::Enum: case ValueKind::Option: case ValueKind::Result: {
       size_t payload_count = flat_count(t) - 1;
       uint32_t index = uint32_t(in.next());
-      if (index >= case_count(t)) invalid_discriminant();
+      if (index >= case_count(t)) invalid_discriminant(cx, index, case_count(t));
       size_t end = in.next_index + payload_count;
       std::optional<Val> payload;
       if (const ValueType* c = case_type(t, index)) payload = lift_flat(cx, in, *c);

@@ -43,7 +43,9 @@ inline uint64_t canonical_f64_bits(uint64_t bits) {
   return std::isnan(std::bit_cast<double>(bits)) ? 0x7ff8000000000000ull : bits;
 }
 char32_t to_char(uint32_t i);  // traps on surrogates and values above 0x10FFFF
-[[noreturn]] void invalid_discriminant();
+// Worded as Wasmtime words it: its adapters' message between components, its host's (with the
+// index and the range) when the host lifts the value.
+[[noreturn]] void invalid_discriminant(const Cx& cx, uint32_t index, size_t case_count);
 
 // Values and types for messages.
 std::string describe(const ValueType& t);

@@ -13,6 +13,7 @@ int wast_command(Args args);
 int run_command(Args args);
 int wit_command(Args args);
 int compile_command(Args args);
+int serve_command(Args args);
 
 // Prints "error: <message>" to stderr; returns the exit code for a failed command.
 int fail(std::string_view message);

@@ -16,6 +16,9 @@ commands:
                               run a WASI preview1 command with ARGS
       --dir HOST[::GUEST]     preopen a host directory (as GUEST, default HOST)
       --env NAME[=VALUE]      set an environment variable (NAME alone: the host's)
+      -S OPTION[=y|n][,...]   WASI options of a component, as in wasmtime (all off):
+                              inherit-network (any address; TCP and UDP on),
+                              allow-ip-name-lookup, tcp, udp
       --invoke NAME           call the export NAME with ARGS and print its results
       -O opt-level=N          LLVM optimization level 0-3 (default 2)
       --cache-dir DIR         keep compiled code in DIR (default $XDG_CACHE_HOME/wasmrun)
@@ -38,6 +41,19 @@ commands:
                               compile a core module ahead of time to OUT
                               (default FILE.cwasm), which `run` loads without compiling
       -O opt-level=N          LLVM optimization level 0-3 (default 2)
+  serve [options] COMPONENT   serve HTTP (HTTP/1.1, h2c, TLS with h2) with a wasi:http/proxy
+                              component (.wasm or component text), a fresh instance per request
+      --addr HOST:PORT        where to listen (default 0.0.0.0:8080; port 0: any free port)
+      --threads N             event loops, one per thread (default: one per core)
+      --tls-cert F --tls-key F  serve HTTPS (ALPN h2 and http/1.1) with this PEM pair
+      --dir HOST[::GUEST], --env NAME[=VALUE]   as for run
+      --max-concurrent-requests N  answer 503 past N requests in flight
+      --request-timeout DUR   interrupt a guest past DUR (epoch checks): 500
+      --max-request-body-size SIZE  answer 413 to larger request bodies
+      --max-memory-size SIZE  memory.grow past SIZE fails, per request
+      --allow-outbound HOST[:PORT]  outgoing requests only there (repeatable; default: any)
+      --access-log FILE|-     a line per request (method, path, status, bytes, time)
+      -O opt-level=N, --cache-dir DIR, --no-cache   as for run
   validate FILE               decode and validate a core module
                               (FILE: a binary .wasm, or .wat text)
   wast [options] FILE.wast... run WebAssembly spec scripts
@@ -79,6 +95,7 @@ int main(int argc, char** argv) {
   if (command == "run") return wasmrun::cli::run_command(rest);
   if (command == "wit") return wasmrun::cli::wit_command(rest);
   if (command == "compile") return wasmrun::cli::compile_command(rest);
+  if (command == "serve") return wasmrun::cli::serve_command(rest);
   fmt::print(stderr, "error: unknown command '{}'\n{}", command, kUsage);
   return 2;
 }

@@ -1,4 +1,4 @@
-// wasmrun run [--dir HOST[::GUEST]]... [--env NAME[=VALUE]]... [--invoke NAME] FILE.wasm [ARGS...]
+// wasmrun run [--dir HOST[::GUEST]]... [--env NAME[=VALUE]]... [-S OPTION]... [--invoke NAME] FILE.wasm [ARGS...]
 // Runs a WASI command: a component as a wasi:cli/command (cli/run_component.h), a preview1 module
 // by its `_start`, with ARGS as its arguments and exits with the
 // guest's exit status; or, with --invoke, calls an export and prints its results: of a module
@@ -114,6 +114,7 @@ namespace {
 int run_guest(Args args) {
   std::string invoke;
   WasiConfig wasi_config;
+  WasiFlags wasi_flags;
   RunLimits limits;
   EngineFlags engine_flags;
   size_t i = 0;
@@ -151,6 +152,9 @@ int run_guest(Args args) {
     } else if (auto v = args[i].starts_with("-W") && args[i] != "-W" ? std::optional<std::string>(args[i].substr(2))
                                                                        : value_of("-W")) {
       if (auto ok = limits.set_all(*v); !ok) return fail(ok.error().message);
+    } else if (auto v = args[i].starts_with("-S") && args[i] != "-S" ? std::optional<std::string>(args[i].substr(2))
+                                                                       : value_of("-S")) {
+      if (auto ok = wasi_flags.parse(*v); !ok) return fail("run: " + ok.error().message);
     } else if (auto v = value_of("--wasm")) {
       if (auto ok = limits.set_all(*v); !ok) return fail(ok.error().message);
     } else {
@@ -167,7 +171,7 @@ int run_guest(Args args) {
     }
   }
   if (i >= args.size())
-    return fail("usage: wasmrun run [--dir HOST[::GUEST]]... [--env NAME=VALUE]... [--invoke NAME] [LIMITS] FILE.wasm [ARGS...]");
+    return fail("usage: wasmrun run [--dir HOST[::GUEST]]... [--env NAME=VALUE]... [-S OPTION[=y|n]]... [--invoke NAME] [LIMITS] FILE.wasm [ARGS...]");
   std::string path(args[i++]);
 
   Config config = engine_flags.resolved();
@@ -183,7 +187,7 @@ int run_guest(Args args) {
   wasi_config.args.push_back(path);
   for (size_t k = i; k < args.size(); ++k) wasi_config.args.emplace_back(args[k]);
   if (is_component_binary(*bytes)) {
-    return run_component(*engine, *bytes, path, wasi_config, limits, invoke);
+    return run_component(*engine, *bytes, path, wasi_config, wasi_flags, limits, invoke);
   }
   auto module = Module::is_precompiled(*bytes) ? Module::deserialize(*engine, *bytes) : Module::compile(*engine, *bytes);
   progress.finish();

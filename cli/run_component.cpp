@@ -21,7 +21,7 @@ bool is_component_binary(std::span<const uint8_t> bytes) {
 }
 
 int run_component(Engine& engine, std::span<const uint8_t> bytes, const std::string& path, const WasiConfig& config,
-                  const RunLimits& limits, std::string_view invoke) {
+                  const WasiFlags& flags, const RunLimits& limits, std::string_view invoke) {
   auto component = Component::from_binary(engine, bytes);
   if (!component) return fail(fmt::format("{}: {}", path, component.error().message));
   keep_until_exit(*component);
@@ -39,12 +39,13 @@ int run_component(Engine& engine, std::span<const uint8_t> bytes, const std::str
   p2.stdin_fd = config.stdin_fd;
   p2.stdout_fd = config.stdout_fd;
   p2.stderr_fd = config.stderr_fd;
+  p2.sockets = flags.sockets();
   auto wasi = wasi::p2::WasiP2::create(std::move(p2));
   if (!wasi) return fail(wasi.error().message);
 
   component::Linker linker(engine);
   if (auto ok = (*wasi)->add_to_linker(linker); !ok) return fail(ok.error().message);
-  // What the host does not offer (wasi:sockets, unless enabled) traps when called, as in Wasmtime.
+  // What the host does not offer (an interface outside WASI 0.2) traps when called.
   if (auto ok = linker.define_unknown_imports_as_traps(*component); !ok) return fail(ok.error().message);
 
   Store store(engine);

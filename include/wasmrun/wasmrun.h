@@ -13,6 +13,7 @@
 #include "wasmrun/engine.h"
 #include "wasmrun/expected.h"
 #include "wasmrun/externs.h"
+#include "wasmrun/fiber.h"
 #include "wasmrun/instance.h"
 #include "wasmrun/instance_pre.h"
 #include "wasmrun/linker.h"

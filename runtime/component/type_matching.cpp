@@ -69,34 +69,39 @@ struct Substituter {
     return it == map.end() ? r : it->second;
   }
 
-  // Rebuilds only the nodes under which a substituted resource occurs, so value-type identities
-  // (which the validator uses for external visibility) survive where nothing changes.
+  // Rebuilds only the nodes under which a substituted resource occurs (copied on the first
+  // change), so value-type identities (which the validator uses for external visibility)
+  // survive where nothing changes, and instantiating a component whose types mention none of
+  // its fresh resources allocates nothing here.
   ValueTypePtr value(const ValueTypePtr& t) const {
     if (!t || is_primitive(t->kind)) return t;
-    bool changed = false;
-    auto copy = std::make_shared<ValueType>(*t);
-    auto sub = [&](ValueTypePtr& p) {
-      ValueTypePtr n = value(p);
-      if (n != p) changed = true, p = std::move(n);
+    std::shared_ptr<ValueType> copy;
+    auto edit = [&]() -> ValueType& {
+      if (!copy) copy = std::make_shared<ValueType>(*t);
+      return *copy;
     };
-    sub(copy->element);
-    sub(copy->ok);
-    sub(copy->err);
-    for (auto& f : copy->fields) sub(f.type);
-    for (auto& c : copy->cases) sub(c.type);
-    if (copy->resource) {
-      ResourceTypePtr r = resource(copy->resource);
-      if (r != copy->resource) changed = true, copy->resource = std::move(r);
-    }
-    return changed ? ValueTypePtr(std::move(copy)) : t;
+    if (auto n = value(t->element); n != t->element) edit().element = std::move(n);
+    if (auto n = value(t->ok); n != t->ok) edit().ok = std::move(n);
+    if (auto n = value(t->err); n != t->err) edit().err = std::move(n);
+    for (size_t i = 0; i < t->fields.size(); ++i)
+      if (auto n = value(t->fields[i].type); n != t->fields[i].type) edit().fields[i].type = std::move(n);
+    for (size_t i = 0; i < t->cases.size(); ++i)
+      if (auto n = value(t->cases[i].type); n != t->cases[i].type) edit().cases[i].type = std::move(n);
+    if (auto r = resource(t->resource); r != t->resource) edit().resource = std::move(r);
+    return copy ? ValueTypePtr(std::move(copy)) : t;
   }
 
   FuncTypePtr func(const FuncTypePtr& f) const {
     if (!f) return f;
-    auto copy = std::make_shared<FuncType>(*f);
-    for (auto& p : copy->params) p.type = value(p.type);
-    copy->result = value(copy->result);
-    return copy;
+    std::shared_ptr<FuncType> copy;
+    auto edit = [&]() -> FuncType& {
+      if (!copy) copy = std::make_shared<FuncType>(*f);
+      return *copy;
+    };
+    for (size_t i = 0; i < f->params.size(); ++i)
+      if (auto n = value(f->params[i].type); n != f->params[i].type) edit().params[i].type = std::move(n);
+    if (auto n = value(f->result); n != f->result) edit().result = std::move(n);
+    return copy ? FuncTypePtr(std::move(copy)) : f;
   }
 
   TypeDef type_def(const TypeDef& t) const {
@@ -109,20 +114,41 @@ struct Substituter {
     return out;
   }
 
+  // An entity type's parts, each the same pointer when nothing under it changes.
+  bool same(const EntityType& a, const EntityType& b) const {
+    return a.func == b.func && a.value == b.value && a.component == b.component && a.instance == b.instance &&
+           a.type.value == b.type.value && a.type.func == b.type.func && a.type.component == b.type.component &&
+           a.type.instance == b.type.instance && a.type.resource == b.type.resource;
+  }
+
   InstanceTypePtr instance(const InstanceTypePtr& i) const {
-    auto copy = std::make_shared<InstanceType>(*i);
-    for (auto& e : copy->exports) e.type = entity(e.type);
-    for (auto& r : copy->fresh) r = resource(r);
-    return copy;
+    std::shared_ptr<InstanceType> copy;
+    auto edit = [&]() -> InstanceType& {
+      if (!copy) copy = std::make_shared<InstanceType>(*i);
+      return *copy;
+    };
+    for (size_t k = 0; k < i->exports.size(); ++k)
+      if (EntityType n = entity(i->exports[k].type); !same(n, i->exports[k].type)) edit().exports[k].type = std::move(n);
+    for (size_t k = 0; k < i->fresh.size(); ++k)
+      if (auto r = resource(i->fresh[k]); r != i->fresh[k]) edit().fresh[k] = std::move(r);
+    return copy ? InstanceTypePtr(std::move(copy)) : i;
   }
 
   ComponentTypePtr component(const ComponentTypePtr& c) const {
-    auto copy = std::make_shared<ComponentType>(*c);
-    for (auto& e : copy->imports) e.type = entity(e.type);
-    for (auto& e : copy->exports) e.type = entity(e.type);
-    for (auto& r : copy->imported) r = resource(r);
-    for (auto& r : copy->defined) r = resource(r);
-    return copy;
+    std::shared_ptr<ComponentType> copy;
+    auto edit = [&]() -> ComponentType& {
+      if (!copy) copy = std::make_shared<ComponentType>(*c);
+      return *copy;
+    };
+    for (size_t k = 0; k < c->imports.size(); ++k)
+      if (EntityType n = entity(c->imports[k].type); !same(n, c->imports[k].type)) edit().imports[k].type = std::move(n);
+    for (size_t k = 0; k < c->exports.size(); ++k)
+      if (EntityType n = entity(c->exports[k].type); !same(n, c->exports[k].type)) edit().exports[k].type = std::move(n);
+    for (size_t k = 0; k < c->imported.size(); ++k)
+      if (auto r = resource(c->imported[k]); r != c->imported[k]) edit().imported[k] = std::move(r);
+    for (size_t k = 0; k < c->defined.size(); ++k)
+      if (auto r = resource(c->defined[k]); r != c->defined[k]) edit().defined[k] = std::move(r);
+    return copy ? ComponentTypePtr(std::move(copy)) : c;
   }
 
   EntityType entity(const EntityType& t) const {

@@ -251,6 +251,25 @@ const ComponentItem* ComponentLinker::lookup(std::string_view name) const {
   return best;
 }
 
+const ComponentTemplates::Core* ComponentLinker::core_template(const wasm::Module* m) const {
+  if (!templates_) return nullptr;
+  auto it = templates_->cores.find(m);
+  return it == templates_->cores.end() ? nullptr : &it->second;
+}
+
+Expected<std::shared_ptr<const ComponentTemplates>> make_component_templates(
+    const std::vector<std::pair<const wasm::Module*, std::shared_ptr<const CompiledModule>>>& compiled,
+    std::shared_ptr<PoolingAllocator> pool) {
+  auto out = std::make_shared<ComponentTemplates>();
+  for (const auto& [module, code] : compiled) {
+    std::vector<std::optional<Extern>> open(code->module.imports.size());
+    auto pre = InstancePre::create(code, std::move(open), InstancePreOptions{.pool = pool});
+    if (!pre) return pre.error();
+    out->cores[module] = {pre.take(), component::module_type(*module)};
+  }
+  return std::shared_ptr<const ComponentTemplates>(std::move(out));
+}
+
 std::shared_ptr<const CompiledModule> ComponentLinker::compiled(const std::shared_ptr<const wasm::Module>& m) {
   auto it = compiled_.find(m.get());
   if (it != compiled_.end()) return it->second;
@@ -261,7 +280,8 @@ std::shared_ptr<const CompiledModule> ComponentLinker::compiled(const std::share
 }
 
 void ComponentFrame::instantiate_core(const Definition& d) {
-  auto module = linker->compiled(modules[d.index].module);
+  const ComponentTemplates::Core* core = linker->core_template(modules[d.index].module.get());
+  auto module = core ? core->pre->module : linker->compiled(modules[d.index].module);
   std::vector<Extern> imports;
   for (const wasm::Import& i : module->module.imports) {
     std::shared_ptr<CoreInstanceItems> from;
@@ -272,7 +292,7 @@ void ComponentFrame::instantiate_core(const Definition& d) {
     if (e == from->exports.end()) link_error(fmt::format("module import `{}::{}` not defined", i.module, i.name));
     imports.push_back(e->second);
   }
-  auto inst = vm::instantiate(store(), module, imports);
+  auto inst = core ? vm::instantiate(store(), core->pre, imports) : vm::instantiate(store(), module, imports);
   if (!inst) trap_error(inst.error().message);
   auto items = std::make_shared<CoreInstanceItems>();
   for (const auto& [name, e] : (*inst)->exports()) items->exports.emplace(name, e);
@@ -281,7 +301,9 @@ void ComponentFrame::instantiate_core(const Definition& d) {
 
 void ComponentFrame::lower(const Definition& d) {
   std::shared_ptr<ComponentFunc> callee = funcs[d.index];
-  auto abi = std::make_shared<canon::FuncAbi>(canon::compute_abi(*callee->type));
+  // The callee's own ABI: every ComponentFunc carries compute_abi of its type, which lowering
+  // shares (the callee lives as long as this function).
+  const canon::FuncAbi* abi = &callee->abi;
   auto opts = std::make_shared<canon::CanonOptions>(options(d.options));
   canon::Instance* caller = canon.get();
   Store* st = &store();
@@ -371,9 +393,12 @@ std::shared_ptr<ComponentInstance> ComponentFrame::run(const std::map<std::strin
   resources.link_wording = true;
   for (const Definition& d : comp->definitions) {
     switch (d.kind) {
-      case Definition::Kind::CoreModule:
-        modules.push_back({comp->modules[d.index], component::module_type(*comp->modules[d.index])});
+      case Definition::Kind::CoreModule: {
+        const auto& m = comp->modules[d.index];
+        const ComponentTemplates::Core* core = linker->core_template(m.get());
+        modules.push_back({m, core ? core->type : component::module_type(*m)});
         break;
+      }
       case Definition::Kind::CoreInstantiate: instantiate_core(d); break;
       case Definition::Kind::CoreInlineInstance: {
         auto items = std::make_shared<CoreInstanceItems>();

@@ -19,6 +19,7 @@
 #include "runtime/component/type_matching.h"
 #include "runtime/vm/compiled_module.h"
 #include "runtime/vm/instance.h"
+#include "runtime/vm/instance_pre.h"
 #include "wasmrun/component/val.h"
 
 namespace wasmrun::vm {
@@ -30,7 +31,7 @@ struct ComponentFrame;
 // provided by the host.
 struct ComponentFunc {
   component::FuncTypePtr type;  // with this store's resource types
-  canon::FuncAbi abi;
+  canon::FuncAbi abi;  // compute_abi(*type), always: lowering shares it
   // Lifted.
   FuncInstance* core = nullptr;
   canon::CanonOptions options;
@@ -79,6 +80,23 @@ struct ComponentInstantiationError {
   std::string message;
 };
 
+// What every instantiation of one component can share, worked out once (by a component
+// InstancePre) and read by instantiations on any thread: per core module its instance template,
+// whose imports stay open (sibling instances give them at each instantiation) and whose memory
+// images, lazy tables and pool slots make a core instance cost microseconds; and its type.
+struct ComponentTemplates {
+  struct Core {
+    std::shared_ptr<const InstancePre> pre;
+    component::ModuleTypePtr type;
+  };
+  std::unordered_map<const wasm::Module*, Core> cores;
+};
+
+// Templates of every compiled core module, instances taking slots of `pool` when given.
+Expected<std::shared_ptr<const ComponentTemplates>> make_component_templates(
+    const std::vector<std::pair<const wasm::Module*, std::shared_ptr<const CompiledModule>>>& compiled,
+    std::shared_ptr<PoolingAllocator> pool);
+
 // Instantiates components in one store. Items defined on the linker satisfy the imports of the
 // components it instantiates, by name; a versioned interface name also matches imports of an
 // older compatible version (Wasmtime's semver rule: a provider of `a:b/c@0.2.12` satisfies
@@ -94,6 +112,8 @@ class ComponentLinker {
   // Machine code compiled beforehand for a core module of the components instantiated here
   // (otherwise each module is compiled on first use by this linker).
   void add_compiled(const wasm::Module* m, std::shared_ptr<const CompiledModule> code) { compiled_[m] = std::move(code); }
+  // Core instances from these templates where they have the module (else compiled code alone).
+  void use_templates(std::shared_ptr<const ComponentTemplates> t) { templates_ = std::move(t); }
   const ComponentItem* lookup(std::string_view name) const;
 
   std::variant<std::shared_ptr<ComponentInstance>, ComponentInstantiationError> instantiate(
@@ -105,12 +125,14 @@ class ComponentLinker {
  private:
   friend struct ComponentFrame;
   std::shared_ptr<const CompiledModule> compiled(const std::shared_ptr<const wasm::Module>& m);
+  const ComponentTemplates::Core* core_template(const wasm::Module* m) const;
   // The handle-table bound of each component instance made here (the store's limit).
   uint32_t max_resource_handles() const;
 
   Store& store_;
   std::map<std::string, ComponentItem, std::less<>> defined_;
   std::unordered_map<const wasm::Module*, std::shared_ptr<const CompiledModule>> compiled_;
+  std::shared_ptr<const ComponentTemplates> templates_;
   // Every frame and canonical-ABI instance lives as long as the linker: functions, resource
   // types and handles refer to them.
   std::vector<std::shared_ptr<ComponentFrame>> frames_;

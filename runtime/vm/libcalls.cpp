@@ -5,6 +5,7 @@
 #include <string>
 
 #include "runtime/vm/const_eval.h"
+#include "runtime/vm/fiber.h"
 #include "runtime/vm/instance.h"
 #include "runtime/vm/trap.h"
 
@@ -142,6 +143,9 @@ void wasmrun_host_call(VMContext* callee, VMContext* caller, wasmrun::vm::VMValu
     }
     exit_status = c.exit_status;
   }
+  // A fiber being destroyed woke its waiting host function to unwind: the guest must not go on.
+  if (error.empty() && !exit_status && wasmrun::vm::Fiber::current() && wasmrun::vm::Fiber::current()->cancelling())
+    error = host_function_name(caller ? Instance::from(caller) : nullptr, f) + ": the guest's fiber was cancelled";
   if (exit_status) {
     std::string().swap(error);  // free any message: the jump skips this frame's destructors
     wasmrun::vm::raise_exit(*exit_status);

@@ -18,13 +18,14 @@
 #include "runtime/vm/code_registry.h"
 
 namespace wasmrun::vm {
-namespace {
 
 constexpr size_t kMaxFrames = 32;
 
 struct Activation {
   jmp_buf jump;
   Activation* previous;
+  VMStoreContext* store;  // the store entered, and the stack limit its prologues check here
+  uintptr_t stack_limit;
   TrapCode code;
   std::string host_message;
   uintptr_t entry_frame;  // frame address of the host entry point: backtraces stop here
@@ -35,7 +36,14 @@ struct Activation {
   std::optional<uint32_t> element_index;  // UninitializedElement from call_indirect
 };
 
-thread_local Activation* tls_activation = nullptr;
+namespace {
+
+thread_local ExecutionStack tls_thread_stack;
+thread_local ExecutionStack* tls_stack = nullptr;  // nullptr: tls_thread_stack
+
+ExecutionStack& current_stack() { return tls_stack ? *tls_stack : tls_thread_stack; }
+Activation* innermost_activation() { return current_stack().innermost; }
+
 
 // Regions are few (one per live linear memory) and read from a signal handler, so they live in
 // a fixed array of atomics rather than behind a lock.
@@ -75,10 +83,19 @@ void record_frames(Activation* a, uintptr_t pc, uintptr_t frame) {
   }
 }
 
+// A fault in the guard page of the running fiber's stack while wasm runs on it: wasm overflowed
+// the stack despite the prologue checks (a frame larger than the host reserve).
+bool in_stack_guard(const ExecutionStack& stack, uintptr_t address) {
+  return address >= stack.guard_begin && address < stack.guard_end;
+}
+
 void fault_handler(int signal, siginfo_t* info, void* context) {
-  Activation* a = tls_activation;
-  if (a && in_guarded_region(reinterpret_cast<uintptr_t>(info->si_addr))) {
-    a->code = TrapCode::MemoryOutOfBounds;
+  const ExecutionStack& stack = current_stack();
+  Activation* a = stack.innermost;
+  uintptr_t address = reinterpret_cast<uintptr_t>(info->si_addr);
+  bool overflow = a && in_stack_guard(stack, address);
+  if (a && (overflow || in_guarded_region(address))) {
+    a->code = overflow ? TrapCode::StackOverflow : TrapCode::MemoryOutOfBounds;
     a->fault_pc = true;
     auto* uc = static_cast<ucontext_t*>(context);
 #if defined(__x86_64__)
@@ -121,10 +138,11 @@ void install_fault_handlers() {
   });
 }
 
-// The lowest usable address of this thread's stack, plus room for host code and signal frames
-// below the point where wasm must stop.
-uintptr_t stack_floor() {
-  thread_local uintptr_t floor = [] {
+// How far down the current stack wasm may go: the lowest usable address of the stack, plus room
+// for host code and signal frames below the point where wasm must stop. A fiber's is set when
+// its stack is made; the thread's own is found on first use.
+uintptr_t stack_floor(ExecutionStack& stack) {
+  if (stack.floor == 0) {
     pthread_attr_t attr;
     void* low = nullptr;
     size_t size = 0;
@@ -132,10 +150,19 @@ uintptr_t stack_floor() {
       pthread_attr_getstack(&attr, &low, &size);
       pthread_attr_destroy(&attr);
     }
-    constexpr uintptr_t kHostReserve = 128 * 1024;
-    return reinterpret_cast<uintptr_t>(low) + kHostReserve;
-  }();
-  return floor;
+    stack.floor = reinterpret_cast<uintptr_t>(low) + kHostStackReserve;
+  }
+  return stack.floor;
+}
+
+// The limit `store`'s prologues check on this stack: an enclosing entry into the same store on
+// this stack already chose it; otherwise the budget below `here`, but never below what the stack
+// can hold.
+uintptr_t choose_stack_limit(ExecutionStack& stack, VMStoreContext* store, uintptr_t here, uintptr_t max_stack_bytes) {
+  for (Activation* a = stack.innermost; a; a = a->previous)
+    if (a->store == store) return a->stack_limit;
+  uintptr_t budget = here > max_stack_bytes ? here - max_stack_bytes : 1;
+  return std::max(budget, stack_floor(stack));
 }
 
 // The wasm frames of a trapped activation, inlined ones included. A return address is looked up
@@ -156,28 +183,28 @@ std::optional<Trap> call_with_trap_handler(VMStoreContext* store, uintptr_t max_
                                            void* arg) {
   install_fault_handlers();
   ensure_alternate_stack();
+  // The stack this entry runs on stays current for its whole life: a fiber that suspends inside
+  // takes its ExecutionStack along and brings it back when it resumes.
+  ExecutionStack& stack = current_stack();
   Activation activation;
-  activation.previous = tls_activation;
+  activation.previous = stack.innermost;
+  activation.store = store;
   activation.code = TrapCode::Unreachable;
   activation.entry_frame = reinterpret_cast<uintptr_t>(__builtin_frame_address(0));
+  activation.stack_limit = choose_stack_limit(stack, store, activation.entry_frame, max_stack_bytes);
 
-  // The outermost entry into this store sets the stack limit that prologues check: the budget
-  // below here, but never below what this thread's stack can hold (DESIGN §3).
+  // Another stack (a suspended fiber, say) may have left its own limit in the store: put it back
+  // on the way out; switch_execution_stack re-applies limits when stacks change.
   uintptr_t saved_limit = store->stack_limit;
-  if (saved_limit == 0) {
-    uintptr_t here = reinterpret_cast<uintptr_t>(__builtin_frame_address(0));
-    uintptr_t budget = here > max_stack_bytes ? here - max_stack_bytes : 1;
-    store->stack_limit = std::max(budget, stack_floor());
-  }
-
-  tls_activation = &activation;
+  store->stack_limit = activation.stack_limit;
+  stack.innermost = &activation;
   if (setjmp(activation.jump) == 0) {
     body(arg);
-    tls_activation = activation.previous;
+    stack.innermost = activation.previous;
     store->stack_limit = saved_limit;
     return std::nullopt;
   }
-  tls_activation = activation.previous;
+  stack.innermost = activation.previous;
   store->stack_limit = saved_limit;
   Trap trap{activation.code, activation.code == TrapCode::HostError ? std::move(activation.host_message)
                                                                     : std::string(trap_message(activation.code)),
@@ -191,7 +218,7 @@ std::optional<Trap> call_with_trap_handler(VMStoreContext* store, uintptr_t max_
 }
 
 void raise_trap(TrapCode code, uintptr_t pc, uintptr_t frame) {
-  Activation* a = tls_activation;
+  Activation* a = innermost_activation();
   if (!a) {
     std::fprintf(stderr, "wasmrun: trap '%s' raised outside wasm execution\n", trap_message(code));
     std::abort();
@@ -203,12 +230,12 @@ void raise_trap(TrapCode code, uintptr_t pc, uintptr_t frame) {
 }
 
 void raise_uninitialized_element(uint32_t index, uintptr_t pc, uintptr_t frame) {
-  if (Activation* a = tls_activation) a->element_index = index;
+  if (Activation* a = innermost_activation()) a->element_index = index;
   raise_trap(TrapCode::UninitializedElement, pc, frame);
 }
 
 void raise_host_error(std::string message, uintptr_t stub_frame) {
-  Activation* a = tls_activation;
+  Activation* a = innermost_activation();
   if (!a) {
     std::fprintf(stderr, "wasmrun: host error '%s' raised outside wasm execution\n", message.c_str());
     std::abort();
@@ -222,7 +249,7 @@ void raise_host_error(std::string message, uintptr_t stub_frame) {
 }
 
 void raise_exit(uint32_t status) {
-  Activation* a = tls_activation;
+  Activation* a = innermost_activation();
   if (!a) {
     std::fprintf(stderr, "wasmrun: exit %u requested outside wasm execution\n", status);
     std::abort();
@@ -232,7 +259,14 @@ void raise_exit(uint32_t status) {
   longjmp(a->jump, 1);
 }
 
-bool in_wasm_activation() { return tls_activation != nullptr; }
+bool in_wasm_activation() { return innermost_activation() != nullptr; }
+
+ExecutionStack* switch_execution_stack(ExecutionStack* next) {
+  ExecutionStack* previous = &current_stack();
+  tls_stack = next;
+  for (Activation* a = current_stack().innermost; a; a = a->previous) a->store->stack_limit = a->stack_limit;
+  return previous;
+}
 
 void register_guarded_region(const void* begin, size_t size) {
   std::lock_guard lock(g_regions_mutex);

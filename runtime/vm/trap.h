@@ -40,8 +40,31 @@ std::optional<Trap> call_with_trap_handler(VMStoreContext* store, uintptr_t max_
 // guest asked to stop (WASI proc_exit). Host functions request it through Caller::exit_status.
 [[noreturn]] void raise_exit(uint32_t status);
 
-// True while this thread runs under call_with_trap_handler.
+// True while the current stack (the thread's, or the running fiber's) runs under
+// call_with_trap_handler.
 bool in_wasm_activation();
+
+struct Activation;
+
+// Stack left below the lowest wasm frame for the host functions wasm calls and for signal frames.
+constexpr uintptr_t kHostStackReserve = 128 * 1024;
+
+// Where wasm runs on this thread right now: the host->wasm entries (activations) on the current
+// native stack, innermost first, and how far down that stack wasm may go. A thread's own stack has
+// one; each fiber (runtime/vm/fiber.h) has its own, which is current while the fiber runs. So a
+// trap unwinds only the running fiber's wasm frames, the fault handler looks at the running
+// fiber's activation, and prologues check the running fiber's stack (DESIGN §3).
+struct ExecutionStack {
+  Activation* innermost = nullptr;
+  uintptr_t floor = 0;        // wasm frames stay above this address; 0: the thread's own stack
+  uintptr_t guard_begin = 0;  // [guard_begin, guard_end): the page below the stack where an
+  uintptr_t guard_end = 0;    // overflow faults (fiber stacks only)
+};
+
+// Makes `next` (nullptr: the thread's own stack) current on this thread and returns the one that
+// was. A store's stack limit belongs to the stack that entered it, so every store with wasm
+// frames on `next` gets back the limit it had there.
+ExecutionStack* switch_execution_stack(ExecutionStack* next);
 
 // Linear-memory reservations register here so the fault handler can tell an out-of-bounds wasm
 // access (a fault inside a reservation while wasm runs) from a genuine crash.

@@ -83,7 +83,9 @@ TEST_CASE("string pointers are checked for alignment and bounds in both wordings
   check_trap([&] { return lift(cx, 65534, 2); }, TrapKind::OutOfBounds, "string content out-of-bounds");
   check_trap([&] { return lift(host, 65534, 2); }, TrapKind::OutOfBounds, "string pointer/length out of bounds of memory");
   check_trap([&] { return lift(host, 0xdeadbeee, 0); }, TrapKind::OutOfBounds, "out of bounds");
-  check_trap([&] { return lift(cx, 0, 1u << 28); }, TrapKind::TooLong, "string content out-of-bounds");
+  // utf16: 2^30 code units are 2^31 bytes, one more than the longest string (kMaxStringByteLength).
+  check_trap([&] { return lift(cx, 0, 1u << 30); }, TrapKind::TooLong, "string content out-of-bounds");
+  check_trap([&] { return lift(cx, 0, (1u << 30) - 1); }, TrapKind::OutOfBounds, "string content out-of-bounds");
   Guest latin(Enc::Latin1Utf16);
   Cx lcx = latin.cx();
   check_trap([&] { return lift(lcx, 3, 1); }, TrapKind::UnalignedPointer, "unaligned pointer");

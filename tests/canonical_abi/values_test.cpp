@@ -202,6 +202,10 @@ TEST_CASE("discriminants out of range trap") {
   FlatValue in[] = {2};
   FlatReader reader{in};
   check_trap([&] { return lift_flat(cx, reader, *r); }, TrapKind::InvalidDiscriminant, "invalid variant discriminant");
+  // Lifted by the host, the message names the index and the range, as Wasmtime's host does.
+  Cx host = g.cx(true);
+  g.memory[0] = 3;
+  check_trap([&] { return load(host, 0, *e); }, TrapKind::InvalidDiscriminant, "discriminant 3 out of range [0..3)");
   // Unknown flag bits are ignored, not a trap.
   g.memory[0] = 0xff;
   CHECK(load(cx, 0, *flags({"x", "y"})) == Val::flags({"x", "y"}));

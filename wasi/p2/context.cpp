@@ -19,7 +19,8 @@ Expected<std::unique_ptr<WasiP2>> WasiP2::create(WasiP2Config config) {
 
 Expected<void> WasiP2::add_to_linker(component::Linker& linker) {
   for (auto add : {add_io_error, add_io_poll, add_io_streams, add_clocks, add_random, add_cli_environment, add_cli_exit,
-                   add_cli_stdio, add_cli_terminal, add_filesystem_types, add_filesystem_preopens}) {
+                   add_cli_stdio, add_cli_terminal, add_filesystem_types, add_filesystem_preopens,
+                   add_sockets}) {
     if (auto ok = add(linker, *this); !ok) return ok;
   }
   return {};

@@ -38,6 +38,15 @@ struct WasiP2Config {
   std::vector<std::pair<std::string, std::string>> env;
   std::vector<std::pair<std::string, std::string>> preopens;  // host directory, guest name
   int stdin_fd = 0, stdout_fd = 1, stderr_fd = 2;              // the host's, not owned
+  // wasi:sockets, all off by default as in Wasmtime (`wasmrun run -S ...` turns them on):
+  // inherit_network lets the guest use any address; tcp and udp let it create such sockets;
+  // ip_name_lookup lets it resolve names.
+  struct Sockets {
+    bool inherit_network = false;
+    bool tcp = false;
+    bool udp = false;
+    bool ip_name_lookup = false;
+  } sockets;
 };
 
 // The host objects guests hold handles to (streams and pollables: streams.h).
@@ -66,7 +75,10 @@ class WasiP2 {
 
   const WasiP2Config& config() const { return config_; }
   const std::vector<Preopen>& preopens() const { return preopens_; }
-  component::ResourceTable& table() { return table_; }
+  component::ResourceTable& table() { return *table_; }
+  // The table host objects go to: the context's own unless an embedder sets another (serve:
+  // the table of the request whose guest runs, dropped with it). Not owned; null restores it.
+  void set_table(component::ResourceTable* table) { table_ = table ? table : &own_table_; }
 
   // What blocks the guest in poll and the blocking stream calls: poll(2) in place unless an
   // embedder (serve's per-request fibers) sets another. Not owned; null restores the default.
@@ -76,15 +88,15 @@ class WasiP2 {
   // Stores a host object and gives the guest-visible handle of resource type Tag.
   template <class Tag, class Object>
   TrapOr<Resource<Tag>> push(Object object) {
-    auto r = table_.push(std::move(object));
+    auto r = table_->push(std::move(object));
     if (!r) return Trap{TrapKind::TableFull, r.error().message};
     return Resource<Tag>{r->rep};
   }
   // The object behind a handle, or null when it names no live object of that C++ type.
   template <class Object, class Tag>
-  Object* get(Borrow<Tag> handle) { return table_.get(Borrow<Object>{handle.rep}); }
+  Object* get(Borrow<Tag> handle) { return table_->get(Borrow<Object>{handle.rep}); }
   template <class Object, class Tag>
-  std::optional<Object> remove(Resource<Tag> handle) { return table_.remove(Resource<Object>{handle.rep}); }
+  std::optional<Object> remove(Resource<Tag> handle) { return table_->remove(Resource<Object>{handle.rep}); }
 
   // Keeps an interface's host alive as long as this context (the linker refers to it).
   template <class H>
@@ -95,10 +107,11 @@ class WasiP2 {
   }
 
  private:
-  explicit WasiP2(WasiP2Config config) : config_(std::move(config)), table_(config_.max_resources) {}
+  explicit WasiP2(WasiP2Config config) : config_(std::move(config)), own_table_(config_.max_resources) {}
   WasiP2Config config_;
   std::vector<Preopen> preopens_;
-  component::ResourceTable table_;
+  component::ResourceTable own_table_;
+  component::ResourceTable* table_ = &own_table_;
   PollWaiter poll_waiter_;
   Waiter* waiter_ = &poll_waiter_;
   std::vector<std::shared_ptr<void>> hosts_;
@@ -121,5 +134,6 @@ Expected<void> add_cli_stdio(component::Linker& linker, WasiP2& wasi);
 Expected<void> add_cli_terminal(component::Linker& linker, WasiP2& wasi);
 Expected<void> add_filesystem_types(component::Linker& linker, WasiP2& wasi);
 Expected<void> add_filesystem_preopens(component::Linker& linker, WasiP2& wasi);
+Expected<void> add_sockets(component::Linker& linker, WasiP2& wasi);  // sockets_network.cpp
 
 }  // namespace wasmrun::wasi::p2

@@ -125,16 +125,18 @@ class StreamsHost final : public streams::Host {
     return StreamResult<T>::err(StreamError::last_operation_failed(*e));
   }
 
-  void wait_for(Pollable& p) {
+  // False when the waiter gave up (its fiber is being destroyed, poll(2) failed): the stream
+  // then counts as closed, so no blocking call loops on.
+  bool wait_for(Pollable& p) {
     Pollable* list[] = {&p};
-    if (!p.ready()) wasi_.waiter().wait(list);
+    return p.ready() || !wasi_.waiter().wait(list).empty();
   }
 
   // Waits until the stream grants bytes (or fails); the grant.
   StreamOutcome<uint64_t> writable(OutputStream& out) {
     auto pollable = out.subscribe();
     for (;;) {
-      wait_for(*pollable);
+      if (!wait_for(*pollable)) return StreamOutcome<uint64_t>::err(StreamFailure::closed());
       auto grant = out.check_write();
       if (!grant.is_ok() || grant.value() > 0) return grant;
     }
@@ -146,7 +148,7 @@ class StreamsHost final : public streams::Host {
     std::unique_ptr<Pollable> pollable;
     while (r.is_ok() && r.value().empty()) {
       if (!pollable) pollable = in.subscribe();
-      wait_for(*pollable);
+      if (!wait_for(*pollable)) return StreamOutcome<std::vector<uint8_t>>::err(StreamFailure::closed());
       r = in.read(len);
     }
     return r;

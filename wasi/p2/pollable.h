@@ -76,7 +76,8 @@ class FdPollable final : public Pollable {
 };
 
 // Blocks the calling guest until at least one pollable is ready; returns the indexes of the ready
-// ones, ascending. `ps` is not empty.
+// ones, ascending. `ps` is not empty. An empty result means the waiter gave up (its fiber is being
+// destroyed, poll(2) failed): callers must not wait again in a loop.
 class Waiter {
  public:
   virtual ~Waiter() = default;

@@ -32,6 +32,10 @@
 #include "wasmrun/component/instance.h"
 #include "wasmrun/store.h"
 
+namespace wasmrun {
+class PoolingAllocator;  // wasmrun/instance_pre.h
+}
+
 namespace wasmrun::component {
 
 // A host function over dynamic values: the arguments, and the result when the function has one.
@@ -201,11 +205,16 @@ class Linker {
   Expected<void> define_unknown_imports_as_traps(const wasmrun::Component& component);
 
   // Resolves every import of the component: a missing import, or one whose type differs from
-  // what the linker defines, is an error naming it.
-  Expected<InstancePre> instantiate_pre(const wasmrun::Component& component) const;
+  // what the linker defines, is an error naming it. Each core module of the component gets an
+  // instance template once (memory images, lazy tables), so instantiate() costs microseconds;
+  // with `pool`, core instances take its slots (every slot in use: is_pool_exhausted).
+  Expected<InstancePre> instantiate_pre(const wasmrun::Component& component,
+                                        const PoolingAllocator* pool = nullptr) const;
   Expected<Instance> instantiate(Store& store, const wasmrun::Component& component) const;
 
  private:
+  Expected<detail::Resolved> resolve(const wasmrun::Component& component) const;
+
   Engine engine_;
   std::unique_ptr<detail::LinkerNode> root_;
 };

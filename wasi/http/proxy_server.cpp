@@ -1,0 +1,392 @@
+#include "wasi/http/proxy_server.h"
+
+#include <fmt/format.h>
+#include <sys/epoll.h>
+#include <poll.h>
+
+#include <mutex>
+#include <unordered_map>
+
+#include "wasi/http/guest_task.h"
+#include "wasi/http/objects.h"
+#include "wasmrun/component/instance.h"
+#include "wasmrun/component/linker.h"
+
+namespace wasmrun::wasi::http {
+
+namespace {
+
+using ::wasmrun::http::Clock;
+using ::wasmrun::http::EventLoop;
+using ::wasmrun::http::ServerExchange;
+
+constexpr auto kEpochTick = std::chrono::milliseconds(10);
+constexpr const char* kHandlerInterface = "wasi:http/incoming-handler@0.2.0";
+
+class LoopHost;
+
+// One request's guest: its store, its resource table and its task.
+struct RequestRun {
+  RequestRun(LoopHost& h, std::shared_ptr<ServerExchange> ex, const Engine& engine)
+      : host(h), exchange(std::move(ex)), store(engine), start(Clock::now()) {}
+  LoopHost& host;
+  std::shared_ptr<ServerExchange> exchange;
+  component::ResourceTable table;
+  Store store;
+  std::shared_ptr<GuestTask> task;
+  Clock::time_point start;
+  std::unique_ptr<::wasmrun::http::Timer> deadline;
+  std::function<void()> wake;  // set while the guest waits on the loop
+  bool timed_out = false;
+  bool trapped = false;
+};
+
+// Blocks a guest on its loop: registers a wake-up per pollable (a timer for a deadline, an fd
+// watch, a notifier subscription), suspends the guest's task, and looks again when woken.
+class LoopWaiter final : public p2::Waiter {
+ public:
+  explicit LoopWaiter(LoopHost& host) : host_(host) {}
+  std::vector<uint32_t> wait(std::span<p2::Pollable* const> ps) override;
+
+ private:
+  LoopHost& host_;
+  p2::PollWaiter in_place_;
+};
+
+// An fd watch that wakes a waiting guest.
+class FdWake final : public ::wasmrun::http::IoWatcher {
+ public:
+  explicit FdWake(std::function<void()> wake) : wake_(std::move(wake)) {}
+  void on_io(uint32_t) override { wake_(); }
+
+ private:
+  std::function<void()> wake_;
+};
+
+}  // namespace
+
+struct ProxyServer::Shared {
+  Shared(Engine e, const Component* c, ProxyConfig cfg, std::shared_ptr<Stats> s)
+      : engine(std::move(e)), component(c), config(std::move(cfg)), stats(std::move(s)) {}
+  Engine engine;
+  const Component* component;
+  ProxyConfig config;
+  std::shared_ptr<Stats> stats;
+  std::atomic<uint64_t> in_flight{0};
+  std::mutex hosts_mutex;
+  std::unordered_map<EventLoop*, std::unique_ptr<LoopHost>> hosts;
+
+  Expected<LoopHost*> host_for(EventLoop& loop);
+};
+
+namespace {
+
+// What one loop keeps for its guests: the WASI contexts, the linker and the InstancePre.
+class LoopHost {
+ public:
+  static Expected<std::unique_ptr<LoopHost>> create(ProxyServer::Shared& shared, EventLoop& loop) {
+    std::unique_ptr<LoopHost> h(new LoopHost(shared, loop));
+    auto wasi = p2::WasiP2::create(shared.config.wasi);
+    if (!wasi) return wasi.error();
+    h->wasi_ = wasi.take();
+    h->wasi_->set_waiter(&h->waiter_);
+    h->http_ = std::make_unique<WasiHttp>(*h->wasi_, loop, shared.config.http);
+    h->linker_.emplace(shared.engine);
+    if (auto ok = h->wasi_->add_to_linker(*h->linker_); !ok) return ok.error();
+    if (auto ok = h->http_->add_to_linker(*h->linker_); !ok) return ok.error();
+    // What the host does not offer (wasi:sockets) traps when called, as in Wasmtime.
+    if (auto ok = h->linker_->define_unknown_imports_as_traps(*shared.component); !ok) return ok.error();
+    auto pre = h->linker_->instantiate_pre(*shared.component);
+    if (!pre) return pre.error();
+    h->pre_.emplace(pre.take());
+    return h;
+  }
+
+  EventLoop& loop() { return loop_; }
+  WasiHttp& http() { return *http_; }
+  RequestRun* current() { return current_; }
+  ProxyServer::Shared& shared() { return shared_; }
+
+  // Starts a request's guest.
+  void serve(std::shared_ptr<ServerExchange> exchange) {
+    auto run = std::make_shared<RequestRun>(*this, std::move(exchange), shared_.engine);
+    run->store.set_limits(shared_.config.limits);
+    if (shared_.config.request_timeout) {
+      auto ticks = uint64_t(*shared_.config.request_timeout / kEpochTick) + 1;
+      run->store.set_epoch_deadline(ticks);
+      std::weak_ptr<RequestRun> weak = run;
+      run->deadline = std::make_unique<::wasmrun::http::Timer>(loop_, [weak] {
+        auto r = weak.lock();
+        if (!r) return;
+        // A guest waiting on the loop is woken to meet its deadline: its next epoch check traps.
+        r->timed_out = true;
+        r->store.set_epoch_deadline(0);
+        if (r->wake) r->wake();
+      });
+      run->deadline->arm_after(std::chrono::duration_cast<Clock::duration>(*shared_.config.request_timeout));
+    }
+    shared_.stats->requests.fetch_add(1, std::memory_order_relaxed);
+    activate(run.get());
+    run->task = GuestTask::start([this, r = run.get()] { run_guest(*r); });
+    deactivate();
+    if (run->task->finished()) {
+      finish(*run);
+    } else {
+      runs_.emplace(run.get(), run);
+    }
+  }
+
+  // Continues a guest its waiter suspended.
+  void resume(RequestRun& run) {
+    activate(&run);
+    run.task->resume();
+    deactivate();
+    if (run.task->finished()) {
+      auto keep = runs_[&run];
+      runs_.erase(&run);
+      finish(run);
+    }
+  }
+
+ private:
+  LoopHost(ProxyServer::Shared& shared, EventLoop& loop) : shared_(shared), loop_(loop), waiter_(*this) {}
+
+  void activate(RequestRun* run) {
+    current_ = run;
+    wasi_->set_table(&run->table);
+  }
+  void deactivate() {
+    current_ = nullptr;
+    wasi_->set_table(nullptr);
+  }
+
+  // On the guest's task.
+  void run_guest(RequestRun& run) {
+    ServerExchange& ex = *run.exchange;
+    auto instance = pre_->instantiate(run.store);
+    if (!instance) return failed(run, instance.error());
+    auto handle = instance->get_typed_func<void(component::Resource<wit::IncomingRequest>,
+                                                component::Resource<wit::ResponseOutparam>)>(kHandlerInterface, "handle");
+    if (!handle) return failed(run, handle.error());
+    auto request = http_->new_incoming_request(run.exchange);
+    if (!request) return failed(run, Error{request.trap().message});
+    auto outparam = http_->new_response_outparam(run.exchange);
+    if (!outparam) return failed(run, Error{outparam.trap().message});
+    auto called = handle->call(*request, *outparam);
+    if (!called) return failed(run, called.error());
+    if (!ex.responded()) {
+      log_error(run, "the guest returned without calling response-outparam.set");
+      ex.respond(500, {}, "");
+      return;
+    }
+    auto& body = ex.response_body();
+    if (!body.finished() && !body.failed()) {
+      log_error(run, "the guest returned before finishing the response body");
+      body.fail(::wasmrun::http::ErrorCode::make(::wasmrun::http::ErrorKind::internal_error, "response body unfinished"));
+    }
+  }
+
+  void failed(RequestRun& run, const Error& error) {
+    run.trapped = true;
+    shared_.stats->traps.fetch_add(1, std::memory_order_relaxed);
+    std::string what = error.message;
+    bool interrupted = error.trap && error.trap->code == TrapCode::Interrupted;
+    if (run.timed_out || (interrupted && shared_.config.request_timeout))
+      what = "the guest ran past --request-timeout: " + error.message;
+    ServerExchange& ex = *run.exchange;
+    if (!ex.responded()) {
+      log_error(run, what);
+      ex.respond(500, {{"content-type", "text/plain"}}, "500 Internal Server Error\n");
+    } else {
+      log_error(run, "after the response started (aborted): " + what);
+      ex.response_body().fail(::wasmrun::http::ErrorCode::make(::wasmrun::http::ErrorKind::internal_error, what));
+    }
+  }
+
+  void log_error(RequestRun& run, std::string_view what) {
+    if (!shared_.config.error_log) return;
+    const auto& req = run.exchange->request();
+    fmt::print(shared_.config.error_log, "wasmrun serve: {} {}: {}\n", req.method, req.path, what);
+    std::fflush(shared_.config.error_log);
+  }
+
+  // On the loop, once the guest returned.
+  void finish(RequestRun& run) {
+    if (run.deadline) run.deadline->cancel();  // not destroyed: finish may run inside its callback
+    shared_.in_flight.fetch_sub(1, std::memory_order_relaxed);
+    if (std::FILE* log = shared_.config.access_log) {
+      const auto& req = run.exchange->request();
+      int status = run.exchange->responded() ? run.exchange->response().status : 0;
+      auto micros = std::chrono::duration_cast<std::chrono::microseconds>(Clock::now() - run.start).count();
+      fmt::print(log, "{} {} {} {} {} {}.{:03}ms\n", loop_.http_date(), req.method, req.path, status,
+                 run.exchange->response_body().total_written(), micros / 1000, micros % 1000);
+      std::fflush(log);
+    }
+  }
+
+  ProxyServer::Shared& shared_;
+  EventLoop& loop_;
+  LoopWaiter waiter_;
+  std::unique_ptr<p2::WasiP2> wasi_;
+  std::unique_ptr<WasiHttp> http_;
+  std::optional<component::Linker> linker_;
+  std::optional<component::InstancePre> pre_;
+  RequestRun* current_ = nullptr;
+  std::unordered_map<RequestRun*, std::shared_ptr<RequestRun>> runs_;
+};
+
+std::vector<uint32_t> LoopWaiter::wait(std::span<p2::Pollable* const> ps) {
+  RequestRun* run = host_.current();
+  if (!run || !GuestTask::current()) return in_place_.wait(ps);
+  EventLoop& loop = host_.loop();
+  for (;;) {
+    std::vector<uint32_t> ready;
+    for (uint32_t i = 0; i < ps.size(); ++i)
+      if (ps[i]->ready()) ready.push_back(i);
+    if (!ready.empty()) return ready;
+    // Past the deadline the guest is let go on: its next epoch check traps.
+    if (run->timed_out) return {0};
+
+    auto armed = std::make_shared<bool>(true);
+    auto wake = [&host = host_, run, armed] {
+      if (!*armed) return;
+      *armed = false;
+      host.resume(*run);
+    };
+    std::vector<std::unique_ptr<::wasmrun::http::Timer>> timers;
+    std::vector<std::pair<int, std::unique_ptr<FdWake>>> watches;
+    std::vector<p2::Notifier*> notifiers;
+    for (p2::Pollable* p : ps) {
+      p2::WaitSource s = p->source();
+      switch (s.kind) {
+        case p2::WaitSource::Kind::Deadline: {
+          auto t = std::make_unique<::wasmrun::http::Timer>(loop, wake);
+          t->arm(Clock::time_point(std::chrono::duration_cast<Clock::duration>(std::chrono::nanoseconds(s.deadline_ns))));
+          timers.push_back(std::move(t));
+          break;
+        }
+        case p2::WaitSource::Kind::Fd: {
+          auto w = std::make_unique<FdWake>(wake);
+          uint32_t events = ((s.events & POLLIN) ? EPOLLIN : 0) | ((s.events & POLLOUT) ? EPOLLOUT : 0);
+          if (loop.watch(s.fd, events, w.get(), false)) {
+            watches.emplace_back(s.fd, std::move(w));
+          } else {
+            // An fd the loop already watches (or cannot): look again shortly.
+            auto t = std::make_unique<::wasmrun::http::Timer>(loop, wake);
+            t->arm_after(std::chrono::milliseconds(5));
+            timers.push_back(std::move(t));
+          }
+          break;
+        }
+        case p2::WaitSource::Kind::Notified:
+          s.notifier->on_next_notify(wake);
+          notifiers.push_back(s.notifier);
+          break;
+        case p2::WaitSource::Kind::Nothing: break;
+      }
+    }
+    run->wake = wake;
+    GuestTask::suspend();
+    run->wake = nullptr;
+    *armed = false;
+    for (auto& [fd, w] : watches) loop.unwatch(fd);
+    for (auto& t : timers) t->cancel();
+    // Deleted after the loop's current batch: one of them may be the caller of this resumption
+    // (and watchers follow event_loop.h's lifetime rule).
+    if (!watches.empty() || !timers.empty()) {
+      auto doomed = std::make_shared<std::pair<decltype(watches), decltype(timers)>>(std::move(watches), std::move(timers));
+      loop.defer([doomed] {});
+    }
+    for (p2::Notifier* n : notifiers) n->cancel_wakeups();
+  }
+}
+
+}  // namespace
+
+Expected<LoopHost*> ProxyServer::Shared::host_for(EventLoop& loop) {
+  thread_local std::pair<Shared*, LoopHost*> cached{nullptr, nullptr};
+  if (cached.first == this) return cached.second;
+  std::lock_guard lock(hosts_mutex);
+  auto it = hosts.find(&loop);
+  if (it == hosts.end()) {
+    auto h = LoopHost::create(*this, loop);
+    if (!h) return h.error();
+    it = hosts.emplace(&loop, h.take()).first;
+  }
+  cached = {this, it->second.get()};
+  return it->second.get();
+}
+
+Expected<std::unique_ptr<ProxyServer>> ProxyServer::start(const Engine& engine, const Component& component,
+                                                          ProxyConfig config) {
+  std::unique_ptr<ProxyServer> server(new ProxyServer());
+  server->stats_ = std::make_shared<Stats>();
+  auto shared = std::make_shared<Shared>(engine, &component, std::move(config), server->stats_);
+  server->shared_ = shared;
+
+  // Link and instantiate once before serving, so a component that is no proxy fails here.
+  {
+    auto loop = EventLoop::create();
+    if (!loop) return loop.error();
+    auto host = LoopHost::create(*shared, **loop);
+    if (!host) return host.error();
+    auto exports = component.export_names();
+    bool has_handler = false;
+    for (const auto& e : exports)
+      if (e.starts_with("wasi:http/incoming-handler@0.2.")) has_handler = true;
+    if (!has_handler) return Error{"the component exports no wasi:http/incoming-handler@0.2.x: it is not a wasi:http/proxy"};
+  }
+
+  if (shared->config.request_timeout) {
+    server->ticker_ = std::thread([s = server.get(), engine = shared->engine]() mutable {
+      while (!s->stop_ticker_.load(std::memory_order_relaxed)) {
+        std::this_thread::sleep_for(kEpochTick);
+        engine.increment_epoch();
+      }
+    });
+  }
+
+  auto handler = [shared](std::shared_ptr<ServerExchange> exchange) {
+    auto host = shared->host_for(exchange->loop());
+    if (!host) {
+      fmt::print(stderr, "wasmrun serve: {}\n", host.error().message);
+      exchange->respond(500, {}, "");
+      return;
+    }
+    uint64_t limit = shared->config.max_concurrent_requests;
+    if (limit && shared->in_flight.fetch_add(1, std::memory_order_relaxed) >= limit) {
+      shared->in_flight.fetch_sub(1, std::memory_order_relaxed);
+      shared->stats->rejected.fetch_add(1, std::memory_order_relaxed);
+      exchange->respond(503, {{"content-type", "text/plain"}, {"retry-after", "1"}}, "503 Service Unavailable\n");
+      return;
+    }
+    if (!limit) shared->in_flight.fetch_add(1, std::memory_order_relaxed);
+    (*host)->serve(std::move(exchange));
+  };
+  auto http_server = ::wasmrun::http::Server::start(shared->config.server, handler);
+  if (!http_server) {
+    server->stop_ticker_ = true;
+    if (server->ticker_.joinable()) server->ticker_.join();
+    return http_server.error();
+  }
+  server->server_ = http_server.take();
+  return server;
+}
+
+void ProxyServer::shutdown(::wasmrun::http::Duration grace) {
+  if (server_) server_->shutdown(grace);
+}
+
+ProxyServer::~ProxyServer() {
+  // The loops' threads end first; then the hosts that live on the loops; then the loops.
+  if (server_) server_->shutdown(std::chrono::seconds(0));
+  if (shared_) {
+    std::lock_guard lock(shared_->hosts_mutex);
+    shared_->hosts.clear();
+  }
+  server_.reset();
+  stop_ticker_ = true;
+  if (ticker_.joinable()) ticker_.join();
+}
+
+}  // namespace wasmrun::wasi::http
