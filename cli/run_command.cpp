@@ -107,10 +107,7 @@ class Outcome {
   Watchdog* watchdog_ = nullptr;
 };
 
-}  // namespace
-
-namespace {
-
+// The run itself; run_command ends the process with its status.
 int run_guest(Args args) {
   std::string invoke;
   WasiConfig wasi_config;
