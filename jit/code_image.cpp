@@ -233,11 +233,15 @@ uint64_t preferred_image_base(std::span<const uint8_t> module_hash) {
   return kLow + (h % (kSpan / kAlign)) * kAlign;
 }
 
-LoadedImage::~LoadedImage() { munmap(at_, size_); }
+LoadedImage::~LoadedImage() {
+  if (size_) munmap(at_, size_);
+}
 
 Expected<std::unique_ptr<LoadedImage>> LoadedImage::load(const CodeImageView& image, const ImageFile* file,
                                                          void* (*resolve)(const std::string& name)) {
   size_t size = image.bytes.size();
+  if (size == 0 && image.symbols.empty() && image.imports.empty())  // a module of imports only
+    return std::unique_ptr<LoadedImage>(new LoadedImage(nullptr, 0));
   if (size == 0 || size % kPage || image.code_end > image.readonly_end || image.readonly_end > size)
     return Error{"damaged code image: bad layout"};
   int fd = file ? file->fd : -1;
