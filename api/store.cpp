@@ -42,6 +42,7 @@ void Store::set_limits(const StoreLimits& limits) {
   vm::ResourceLimits l;
   if (limits.max_memory_size) l.max_memory_bytes = *limits.max_memory_size;
   if (limits.max_table_elements) l.max_table_elements = *limits.max_table_elements;
+  l.max_resource_handles = limits.max_resource_handles;
   impl_->set_limits(l);
 }
 

@@ -81,10 +81,14 @@ struct StoreDataOf final : StoreData {
 
 // Limits on what a store's guests may allocate (Wasmtime's StoreLimits). A memory or table whose
 // minimum is over its limit fails to instantiate; memory.grow and table.grow past it return -1,
-// as when the host is out of memory (core spec §4.4.7.11).
+// as when the host is out of memory (core spec §4.4.7.11). They apply to what is instantiated
+// after they are set.
 struct StoreLimits {
   std::optional<uint64_t> max_memory_size;     // bytes, per linear memory
   std::optional<uint64_t> max_table_elements;  // per table
+  // Resource handles per component instance's table (CanonicalABI.md "Table State"): one more
+  // traps with "cannot allocate another handle". Default 2^20 - 1.
+  std::optional<uint32_t> max_resource_handles;
 };
 
 class Store {

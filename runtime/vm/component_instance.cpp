@@ -429,7 +429,7 @@ std::shared_ptr<ComponentInstance> ComponentFrame::run(const std::map<std::strin
         frame->linker = linker;
         frame->comp = closure->component;
         frame->env = closure->env;
-        frame->canon = std::make_unique<canon::Instance>(canon.get());
+        frame->canon = std::make_unique<canon::Instance>(canon.get(), linker->max_resource_handles());
         frame->canon->host_context = &linker->store();
         linker->frames_.push_back(frame);
         std::shared_ptr<ComponentInstance> inst = frame->run(&given);
@@ -532,12 +532,16 @@ std::shared_ptr<ComponentInstance> ComponentFrame::run(const std::map<std::strin
   return result;
 }
 
+uint32_t ComponentLinker::max_resource_handles() const {
+  return store_.limits().max_resource_handles.value_or(canon::Instance::kDefaultMaxHandles);
+}
+
 std::variant<std::shared_ptr<ComponentInstance>, ComponentInstantiationError> ComponentLinker::instantiate(
     std::shared_ptr<const component::Component> c) {
   auto frame = std::make_shared<ComponentFrame>();
   frame->linker = this;
   frame->comp = std::move(c);
-  frame->canon = std::make_unique<canon::Instance>();
+  frame->canon = std::make_unique<canon::Instance>(nullptr, max_resource_handles());
   frame->canon->host_context = &store_;
   frames_.push_back(frame);
   try {

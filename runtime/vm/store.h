@@ -61,6 +61,7 @@ wasm::ExternKind kind_of(const Extern& e);
 struct ResourceLimits {
   uint64_t max_memory_bytes = UINT64_MAX;    // per linear memory
   uint64_t max_table_elements = UINT64_MAX;  // per table
+  std::optional<uint32_t> max_resource_handles;  // per component instance; none: canon's default
 };
 
 class Store {
