@@ -8,8 +8,8 @@
 
 #include "wasmrun/wasmrun.h"
 
-// What the host functions of one store remember: the store owns it, host functions reach it
-// through Caller::data<State>().
+// What the host functions of one store remember: a TypedStore<State> owns it (store.data()), and
+// host functions reach it through Caller::data<State>().
 struct State {
   std::vector<int32_t> logged;
   std::string printed;
@@ -49,8 +49,8 @@ int main(int argc, char** argv) {
                              });
   if (!defined) return fail(defined.error());
 
-  wasmrun::Store store(*engine);
-  State& state = store.emplace_data<State>();
+  wasmrun::TypedStore<State> store(*engine);
+  State& state = store.data();
   auto instance = linker.instantiate(store, *module);
   if (!instance) return fail(instance.error());
 

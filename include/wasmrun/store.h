@@ -67,7 +67,7 @@ struct StoreData {
   const void* const type_tag;
 };
 template <class T>
-inline constexpr char kStoreDataTag = 0;
+inline char kStoreDataTag = 0;  // not const: constants of equal value may share an address
 // Stops the program with a message: a TypedStore's data was replaced through Store::emplace_data.
 [[noreturn]] void store_data_replaced();
 template <class T>
