@@ -38,5 +38,10 @@ std::string utf8_error(std::string_view bytes);
 size_t utf16_length(std::string_view utf8);  // code units needed for valid UTF-8
 // Appends the UTF-8 encoding of the scalar value `c`.
 void append_utf8(std::string& out, char32_t c);
+// The length of the UTF-8 sequence led by `lead`, and the character at `pos` of valid UTF-8.
+size_t utf8_length(unsigned char lead);
+char32_t decode_utf8(std::string_view s, size_t pos);
+// Whether `s` is valid UTF-8 (no overlongs, surrogates or values past U+10FFFF).
+bool valid_utf8(std::string_view s);
 
 }  // namespace wasmrun::canon

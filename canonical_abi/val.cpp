@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include "canonical_abi/transcode.h"
+#include "canonical_abi/wave_printer.h"
 
 #include <bit>
 #include <cmath>
@@ -160,120 +161,6 @@ bool Val::operator==(const Val& other) const {
   }
 }
 
-namespace {
-
-void append_escaped(std::string& out, char32_t c, char quote) {
-  switch (c) {
-    case '\\': out += "\\\\"; return;
-    case '\n': out += "\\n"; return;
-    case '\r': out += "\\r"; return;
-    case '\t': out += "\\t"; return;
-    default: break;
-  }
-  if (c == char32_t(quote)) {
-    out += '\\';
-    out += quote;
-  } else if (c < 0x20 || c == 0x7f) {
-    out += fmt::format("\\u{{{:x}}}", uint32_t(c));
-  } else {
-    canon::append_utf8(out, c);
-  }
-}
-
-template <class F>
-std::string wave_float(F f) {
-  if (std::isnan(f)) return "nan";
-  if (std::isinf(f)) return f < 0 ? "-inf" : "inf";
-  return fmt::format("{}", f);
-}
-
-void print(std::string& out, const Val& v);
-
-void print_sequence(std::string& out, const std::vector<Val>& elements, char open, char close) {
-  out += open;
-  for (size_t i = 0; i < elements.size(); ++i) {
-    if (i) out += ", ";
-    print(out, elements[i]);
-  }
-  out += close;
-}
-
-void print_case(std::string& out, const std::string& name, const Val& v) {
-  out += name;
-  if (v.has_payload()) {
-    out += '(';
-    print(out, v.payload());
-    out += ')';
-  }
-}
-
-void print(std::string& out, const Val& v) {
-  using K = Val::Kind;
-  switch (v.kind()) {
-    case K::Bool: out += v.as_bool() ? "true" : "false"; return;
-    case K::S8: case K::S16: case K::S32: case K::S64: out += fmt::format("{}", v.as_signed()); return;
-    case K::U8: case K::U16: case K::U32: case K::U64: out += fmt::format("{}", v.as_unsigned()); return;
-    case K::F32: out += wave_float(v.as_f32()); return;
-    case K::F64: out += wave_float(v.as_f64()); return;
-    case K::Char:
-      out += '\'';
-      append_escaped(out, v.as_char(), '\'');
-      out += '\'';
-      return;
-    case K::String: {
-      out += '"';
-      // Strings are valid UTF-8 here; escape ASCII specials and control bytes, copy the rest.
-      for (unsigned char c : v.as_string()) {
-        if (c < 0x80) {
-          append_escaped(out, c, '"');
-        } else {
-          out += char(c);
-        }
-      }
-      out += '"';
-      return;
-    }
-    case K::List: print_sequence(out, v.elements(), '[', ']'); return;
-    case K::Tuple: print_sequence(out, v.elements(), '(', ')'); return;
-    case K::Record:
-      out += '{';
-      for (size_t i = 0; i < v.elements().size(); ++i) {
-        if (i) out += ", ";
-        out += v.field_names()[i];
-        out += ": ";
-        print(out, v.elements()[i]);
-      }
-      out += '}';
-      return;
-    case K::Variant: print_case(out, v.case_name(), v); return;
-    case K::Enum: out += v.case_name(); return;
-    case K::Flags:
-      out += '{';
-      for (size_t i = 0; i < v.set_flags().size(); ++i) {
-        if (i) out += ", ";
-        out += v.set_flags()[i];
-      }
-      out += '}';
-      return;
-    case K::Option:
-      if (v.is_some()) {
-        print_case(out, "some", v);
-      } else {
-        out += "none";
-      }
-      return;
-    case K::Result: print_case(out, v.is_ok() ? "ok" : "err", v); return;
-    case K::Own: out += fmt::format("own({})", v.resource().rep); return;
-    case K::Borrow: out += fmt::format("borrow({})", v.resource().rep); return;
-  }
-}
-
-}  // namespace
-
-std::string Val::to_string() const {
-  std::string out;
-  print(out, *this);
-  return out;
-}
+std::string Val::to_string() const { return wave::print(*this); }
 
 }  // namespace wasmrun::component

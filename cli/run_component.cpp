@@ -7,7 +7,7 @@
 #include "cli/commands.h"
 #include "cli/invoke_component.h"
 #include "cli/keep_until_exit.h"
-#include "cli/wave/printer.h"
+#include "canonical_abi/wave_printer.h"
 #include "wasi/p2/context.h"
 #include "wasmrun/component/component.h"
 #include "wasmrun/component/instance.h"

@@ -46,44 +46,6 @@ const char* to_string(TokenKind k) {
   return "?";
 }
 
-size_t utf8_length(unsigned char lead) {
-  if (lead < 0x80) return 1;
-  if (lead >> 5 == 0x6) return 2;
-  if (lead >> 4 == 0xe) return 3;
-  return 4;
-}
-
-char32_t decode_utf8(std::string_view s, size_t pos) {
-  auto b = [&](size_t i) { return char32_t(uint8_t(s[pos + i])); };
-  switch (utf8_length(uint8_t(s[pos]))) {
-    case 1: return b(0);
-    case 2: return (b(0) & 0x1f) << 6 | (b(1) & 0x3f);
-    case 3: return (b(0) & 0x0f) << 12 | (b(1) & 0x3f) << 6 | (b(2) & 0x3f);
-    default: return (b(0) & 0x07) << 18 | (b(1) & 0x3f) << 12 | (b(2) & 0x3f) << 6 | (b(3) & 0x3f);
-  }
-}
-
-bool valid_utf8(std::string_view s) {
-  for (size_t i = 0; i < s.size();) {
-    uint8_t lead = uint8_t(s[i]);
-    if (lead < 0x80) {
-      ++i;
-      continue;
-    }
-    if (lead < 0xc2 || lead > 0xf4) return false;  // continuation, overlong 2-byte, past U+10FFFF
-    size_t n = utf8_length(lead);
-    if (i + n > s.size()) return false;
-    for (size_t k = 1; k < n; ++k) {
-      if ((uint8_t(s[i + k]) & 0xc0) != 0x80) return false;
-    }
-    char32_t c = decode_utf8(s, i);
-    if ((n == 3 && c < 0x800) || (n == 4 && (c < 0x10000 || c > 0x10ffff)) || (c >= 0xd800 && c <= 0xdfff))
-      return false;
-    i += n;
-  }
-  return true;
-}
-
 size_t label_length(std::string_view s, size_t pos, bool allow_percent) {
   size_t p = pos;
   if (allow_percent && p < s.size() && s[p] == '%') ++p;

@@ -3,13 +3,20 @@
 // Whitespace and `//` comments between tokens are skipped; each token is the longest match.
 #pragma once
 
+#include "canonical_abi/transcode.h"
+
 #include <cstddef>
 #include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
 
+// The UTF-8 helpers (utf8_length, decode_utf8, valid_utf8) are canonical_abi/transcode.h's.
 namespace wasmrun::wave {
+
+using canon::decode_utf8;
+using canon::utf8_length;
+using canon::valid_utf8;
 
 enum class TokenKind : uint8_t {
   BraceOpen, BraceClose, ParenOpen, ParenClose, BracketOpen, BracketClose, Colon, Comma,
@@ -63,12 +70,5 @@ size_t escape_length(std::string_view s, size_t pos);
 // Decodes the escape at `pos` (lexed by escape_length): the character, or none when `\u{...}`
 // is not a Unicode scalar value.
 std::optional<char32_t> unescape(std::string_view s, size_t pos);
-
-// The length of the UTF-8 sequence at `pos` (the source is valid UTF-8), and its character.
-size_t utf8_length(unsigned char lead);
-char32_t decode_utf8(std::string_view s, size_t pos);
-
-// Whether `s` is valid UTF-8 (no overlongs, surrogates or values past U+10FFFF).
-bool valid_utf8(std::string_view s);
 
 }  // namespace wasmrun::wave

@@ -7,7 +7,7 @@
 #include <limits>
 #include <memory>
 
-#include "cli/wave/printer.h"
+#include "canonical_abi/wave_printer.h"
 #include "cli/wave/syntax.h"
 #include "cli/wave/typed.h"
 

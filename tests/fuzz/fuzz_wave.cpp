@@ -8,7 +8,7 @@
 #include <string>
 #include <string_view>
 
-#include "cli/wave/printer.h"
+#include "canonical_abi/wave_printer.h"
 #include "cli/wave/syntax.h"
 #include "cli/wave/typed.h"
 

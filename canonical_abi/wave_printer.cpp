@@ -1,4 +1,4 @@
-#include "cli/wave/printer.h"
+#include "canonical_abi/wave_printer.h"
 
 #include <fmt/format.h>
 
@@ -6,10 +6,12 @@
 #include <cmath>
 
 #include "canonical_abi/transcode.h"
-#include "cli/wave/lexer.h"
 
 namespace wasmrun::wave {
 
+using canon::decode_utf8;
+using canon::utf8_length;
+using canon::valid_utf8;
 using component::Val;
 
 namespace {
