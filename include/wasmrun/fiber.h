@@ -16,7 +16,8 @@
 //   entry. Give a fiber a stack of max_wasm_stack plus a few hundred KiB for full depth.
 // - Epoch interruption works as on the thread's stack.
 // Rules: resume a fiber only on the thread that created it, never from inside itself; the body
-// must not throw (the process aborts). A fiber is not thread-safe.
+// must not throw (the process aborts); destroy a fiber suspended in wasm before the Store it
+// runs in (its destruction unwinds through that store). A fiber is not thread-safe.
 #pragma once
 
 #include <cstddef>
