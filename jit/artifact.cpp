@@ -94,11 +94,7 @@ std::vector<uint8_t> write_artifact(const ArtifactHeader& header, const std::vec
   w.u32(header.options.epoch_interruption ? kEpochFlag : 0);
   w.bytes(header.module_hash.data(), header.module_hash.size());
   w.u32(uint32_t(objects.size()));
-  for (std::span<const uint8_t> object : objects) {
-    w.u64(object.size());
-    w.pad();
-    w.bytes(object.data(), object.size());
-  }
+  for (std::span<const uint8_t> object : objects) w.u64(object.size());
   w.u64(module_bytes.size());
   w.bytes(module_bytes.data(), module_bytes.size());
   w.u32(image ? 1 : 0);
@@ -122,9 +118,22 @@ std::vector<uint8_t> write_artifact(const ArtifactHeader& header, const std::vec
     w.pad(kPage);
     w.bytes(image->bytes.data(), image->bytes.size());
   }
-  uint64_t size = w.out.size() + 8;
+  // The objects follow the checked part, with a checksum of their own inside it.
+  Writer tail;
+  for (std::span<const uint8_t> object : objects) {
+    tail.pad();
+    tail.bytes(object.data(), object.size());
+  }
+  w.u64(llvm::xxh3_64bits(llvm::ArrayRef<uint8_t>(tail.out.data(), tail.out.size())));
+  size_t checked = w.out.size() + 8;
+  uint64_t size = checked + tail.out.size();
+  // Object offsets are relative to the end of the checked part: pad that to the objects' alignment.
+  size_t padding = (kObjectAlignment - checked % kObjectAlignment) % kObjectAlignment;
+  size += padding;
   std::memcpy(w.out.data() + sizeof kMagic + 4, &size, 8);
   w.u64(llvm::xxh3_64bits(llvm::ArrayRef<uint8_t>(w.out.data(), w.out.size())));
+  w.out.resize(w.out.size() + padding, 0);
+  w.bytes(tail.out.data(), tail.out.size());
   return std::move(w.out);
 }
 
@@ -132,7 +141,7 @@ bool looks_like_artifact(std::span<const uint8_t> bytes) {
   return bytes.size() >= sizeof kMagic && std::memcmp(bytes.data(), kMagic, sizeof kMagic) == 0;
 }
 
-Expected<Artifact> read_artifact(std::span<const uint8_t> bytes) {
+Expected<Artifact> read_artifact(std::span<const uint8_t> bytes, bool check_objects) {
   if (!looks_like_artifact(bytes)) return Error{"not a wasmrun artifact (no \"\\0wasmrun\" magic)"};
   Reader r(bytes);
   std::span<const uint8_t> magic;
@@ -145,11 +154,6 @@ Expected<Artifact> read_artifact(std::span<const uint8_t> bytes) {
                              kArtifactFormat)};
   if (size != bytes.size())
     return Error{fmt::format("truncated or damaged wasmrun artifact: {} bytes, its header says {}", bytes.size(), size)};
-  uint64_t stored;
-  std::memcpy(&stored, bytes.data() + bytes.size() - 8, 8);
-  if (llvm::xxh3_64bits(llvm::ArrayRef<uint8_t>(bytes.data(), bytes.size() - 8)) != stored)
-    return Error{"damaged wasmrun artifact: checksum mismatch"};
-
   Artifact a;
   CodeIdentity& id = a.header.identity;
   for (std::string* s : {&id.wasmrun_version, &id.source_hash, &id.llvm_version, &id.triple, &id.cpu, &id.features})
@@ -158,13 +162,8 @@ Expected<Artifact> read_artifact(std::span<const uint8_t> bytes) {
   a.header.options.epoch_interruption = r.u32() & kEpochFlag;
   std::span<const uint8_t> hash;
   if (r.take(a.header.module_hash.size(), hash)) std::copy(hash.begin(), hash.end(), a.header.module_hash.begin());
-  uint32_t count = r.u32();
-  for (uint32_t i = 0; i < count && r.ok(); ++i) {
-    uint64_t n = r.u64();
-    r.align();
-    std::span<const uint8_t> object;
-    if (r.take(n, object)) a.objects.push_back(object);
-  }
+  std::vector<uint64_t> object_sizes;
+  for (uint32_t i = 0, count = r.u32(); i < count && r.ok(); ++i) object_sizes.push_back(r.u64());
   uint64_t module_size = r.u64();
   r.take(module_size, a.module_bytes);
   if (r.u32() == 1) {
@@ -186,10 +185,32 @@ Expected<Artifact> read_artifact(std::span<const uint8_t> bytes) {
     r.align(kPage);
     r.take(n, image.bytes);
   }
-  // What remains is the checksum, and nothing else.
-  if (!r.ok() || r.position() + 8 != bytes.size())
+  a.objects_checksum = r.u64();
+  size_t checked = r.position();
+  uint64_t stored = r.u64();
+  if (!r.ok()) return Error{"malformed wasmrun artifact: its parts do not add up to its size"};
+  if (llvm::xxh3_64bits(llvm::ArrayRef<uint8_t>(bytes.data(), checked)) != stored)
+    return Error{"damaged wasmrun artifact: checksum mismatch"};
+  r.align();
+  size_t objects_begin = r.position();
+  for (size_t i = checked + 8; i < objects_begin && i < bytes.size(); ++i)
+    if (bytes[i] != 0) return Error{"damaged wasmrun artifact: padding is not zero"};
+  for (uint64_t n : object_sizes) {
+    r.align();
+    std::span<const uint8_t> object;
+    if (r.take(n, object)) a.objects.push_back(object);
+  }
+  // What remains is nothing.
+  if (!r.ok() || r.position() != bytes.size())
     return Error{"malformed wasmrun artifact: its parts do not add up to its size"};
+  a.objects_region = bytes.subspan(objects_begin);
+  if (check_objects && !objects_intact(a)) return Error{"damaged wasmrun artifact: checksum mismatch in its objects"};
   return a;
+}
+
+bool objects_intact(const Artifact& artifact) {
+  const auto& region = artifact.objects_region;
+  return llvm::xxh3_64bits(llvm::ArrayRef<uint8_t>(region.data(), region.size())) == artifact.objects_checksum;
 }
 
 Expected<void> check_compatible(const ArtifactHeader& header, const CodeIdentity& host,

@@ -7,12 +7,15 @@
 //   magic "\0wasmrun"  u32 format version  u64 file size
 //   strings (u32 length + bytes): wasmrun version, JIT source hash, LLVM version, triple, CPU, features
 //   u32 opt level  u32 flags (bit 0: epoch interruption)  32-byte BLAKE3 hash of the module binary
-//   u32 object count, then per object u64 size and its bytes, padded to 16
+//   u32 object count, then per object u64 size
 //   u64 module binary size, its bytes
 //   u32 1 if a code image follows (code_image.h), else 0; then u64 base, code end, read-only end;
 //     u32 count and u32 rebase offsets; u32 count and per import u32 slot and string name;
 //     u32 count and per symbol u64 offset and size; u64 image size, its bytes padded to a page
+//   u64 xxh3 of the objects' part (below)
 //   u64 xxh3 of all bytes before it
+//   the objects, each padded to 16: only backtraces read them once there is an image, so their
+//   checksum is checked when they are read, not at every load
 #pragma once
 
 #include <array>
@@ -45,6 +48,8 @@ struct Artifact {
   std::vector<std::span<const uint8_t>> objects;
   std::span<const uint8_t> module_bytes;  // empty in cache entries
   std::optional<CodeImageView> image;     // the objects linked once, when they could be
+  std::span<const uint8_t> objects_region;  // the objects' part, padding included
+  uint64_t objects_checksum = 0;
 };
 
 std::vector<uint8_t> write_artifact(const ArtifactHeader& header, const std::vector<std::span<const uint8_t>>& objects,
@@ -56,7 +61,10 @@ bool looks_like_artifact(std::span<const uint8_t> bytes);
 // Checks the magic, format version, size and checksum, then reads the parts. Says what is wrong
 // with a file that is not an artifact, is of another format, or is truncated or damaged; whether
 // the code suits this host is check_compatible's question.
-Expected<Artifact> read_artifact(std::span<const uint8_t> bytes);
+// With check_objects false the objects' checksum is left to objects_intact(), for readers that
+// may never read them.
+Expected<Artifact> read_artifact(std::span<const uint8_t> bytes, bool check_objects = true);
+bool objects_intact(const Artifact& artifact);
 
 // An error naming the mismatch when the artifact was made by another build or for another CPU, or
 // with options that change the code's behaviour (epoch interruption); the opt level may differ.

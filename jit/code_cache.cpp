@@ -83,8 +83,7 @@ std::unique_ptr<CacheEntry> CodeCache::load(const std::string& key) {
   }
   static const char nothing = 0;
   if (st.st_size == 0) return std::make_unique<CacheEntry>(fd, &nothing, 0);  // damaged: the reader says so
-  // Populated at once: the checksum reads every byte, and faulting the pages one by one costs more.
-  void* data = ::mmap(nullptr, size_t(st.st_size), PROT_READ, MAP_PRIVATE | MAP_POPULATE, fd, 0);
+  void* data = ::mmap(nullptr, size_t(st.st_size), PROT_READ, MAP_PRIVATE, fd, 0);
   if (data == MAP_FAILED) {
     ::close(fd);
     return nullptr;

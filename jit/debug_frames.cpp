@@ -134,15 +134,16 @@ namespace {
 class LazyInlineResolver final : public vm::InlineResolver {
  public:
   LazyInlineResolver(std::shared_ptr<const void> owner, std::vector<std::span<const uint8_t>> objects,
-                     const wasm::Names& names)
-      : owner_(std::move(owner)), objects_(std::move(objects)), names_(names) {}
+                     std::function<bool()> intact, const wasm::Names& names)
+      : owner_(std::move(owner)), objects_(std::move(objects)), intact_(std::move(intact)), names_(names) {}
 
   std::vector<Frame> frames_at(const vm::CodeRange& range, uintptr_t pc) const override {
     std::call_once(once_, [&] {
       auto resolver = std::make_unique<DwarfInlineResolver>(names_);
-      for (std::span<const uint8_t> o : objects_)
-        resolver->add(llvm::MemoryBuffer::getMemBuffer(
-            llvm::StringRef(reinterpret_cast<const char*>(o.data()), o.size()), "object", false));
+      if (intact_())
+        for (std::span<const uint8_t> o : objects_)
+          resolver->add(llvm::MemoryBuffer::getMemBuffer(
+              llvm::StringRef(reinterpret_cast<const char*>(o.data()), o.size()), "object", false));
       resolver_ = std::move(resolver);
     });
     return resolver_->frames_at(range, pc);
@@ -151,6 +152,7 @@ class LazyInlineResolver final : public vm::InlineResolver {
  private:
   std::shared_ptr<const void> owner_;
   std::vector<std::span<const uint8_t>> objects_;
+  std::function<bool()> intact_;
   wasm::Names names_;
   mutable std::once_flag once_;
   mutable std::unique_ptr<DwarfInlineResolver> resolver_;
@@ -160,8 +162,9 @@ class LazyInlineResolver final : public vm::InlineResolver {
 
 std::shared_ptr<const vm::InlineResolver> make_lazy_inline_resolver(std::shared_ptr<const void> owner,
                                                                     std::vector<std::span<const uint8_t>> objects,
+                                                                    std::function<bool()> intact,
                                                                     const wasm::Names& names) {
-  return std::make_shared<LazyInlineResolver>(std::move(owner), std::move(objects), names);
+  return std::make_shared<LazyInlineResolver>(std::move(owner), std::move(objects), std::move(intact), names);
 }
 
 }  // namespace wasmrun::jit

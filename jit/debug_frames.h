@@ -8,6 +8,7 @@
 #include <llvm/IR/DIBuilder.h>
 #include <llvm/Support/MemoryBuffer.h>
 
+#include <functional>
 #include <memory>
 #include <span>
 #include <vector>
@@ -38,9 +39,11 @@ class DebugLocations {
 std::shared_ptr<const vm::InlineResolver> make_inline_resolver(
     const std::vector<std::unique_ptr<llvm::MemoryBuffer>>& objects, const wasm::Names& names);
 
-// The same over objects `owner` keeps alive, read on the first question.
+// The same over objects `owner` keeps alive, read on the first question if `intact()` says they
+// are undamaged (else no pc expands into inlined frames).
 std::shared_ptr<const vm::InlineResolver> make_lazy_inline_resolver(std::shared_ptr<const void> owner,
                                                                     std::vector<std::span<const uint8_t>> objects,
+                                                                    std::function<bool()> intact,
                                                                     const wasm::Names& names);
 
 }  // namespace wasmrun::jit

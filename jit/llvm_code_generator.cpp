@@ -188,7 +188,8 @@ class LlvmCodeGenerator final : public vm::CodeGenerator, public LazyPipeline {
   }
   Expected<std::unique_ptr<vm::CompiledCode>> load_image(const wasm::Module& module, const CodeImageView& image,
                                                          const ImageFile* file, std::shared_ptr<const void> owner,
-                                                         std::vector<std::span<const uint8_t>> objects) override;
+                                                         std::vector<std::span<const uint8_t>> objects,
+                                                         std::function<bool()> intact) override;
 
   llvm::orc::LLJIT& jit() override { return *jit_; }
   Expected<llvm::orc::LazyCallThroughManager*> call_through_manager() override {
@@ -332,7 +333,8 @@ Expected<std::unique_ptr<vm::CompiledCode>> LlvmCodeGenerator::load_image(const 
                                                                           const CodeImageView& image,
                                                                           const ImageFile* file,
                                                                           std::shared_ptr<const void> owner,
-                                                                          std::vector<std::span<const uint8_t>> objects) {
+                                                                          std::vector<std::span<const uint8_t>> objects,
+                                                                          std::function<bool()> intact) {
   const EntryPlan entries = plan_entry_trampolines(module);
   if (image.symbols.size() != module.bodies.size() + entries.representatives.size())
     return Error{"damaged code image: it does not hold this module's functions"};
@@ -348,7 +350,8 @@ Expected<std::unique_ptr<vm::CompiledCode>> LlvmCodeGenerator::load_image(const 
   }
   auto code = std::make_unique<ImageCode>(loaded.take());
   code->code_token_ = publish(*code, module, entries, addresses, sizes,
-                              make_lazy_inline_resolver(std::move(owner), std::move(objects), module.names));
+                              make_lazy_inline_resolver(std::move(owner), std::move(objects), std::move(intact),
+                                                        module.names));
   return std::unique_ptr<vm::CompiledCode>(std::move(code));
 }
 

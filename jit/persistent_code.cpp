@@ -53,7 +53,7 @@ std::unique_ptr<vm::CompiledCode> link_entry(ObjectPipeline& pipeline, CodeCache
                                              std::unique_ptr<CacheEntry> owned, const ModuleHash& hash,
                                              const wasm::Module& module, const vm::CompileOptions& options) {
   std::shared_ptr<const CacheEntry> entry(std::move(owned));
-  auto artifact = read_artifact(bytes_of(*entry));
+  auto artifact = read_artifact(bytes_of(*entry), /*check_objects=*/false);
   bool usable = artifact && artifact->header.module_hash == hash &&
                 artifact->header.options.opt_level == options.opt_level &&
                 check_compatible(artifact->header, pipeline.identity(), options);
@@ -64,8 +64,11 @@ std::unique_ptr<vm::CompiledCode> link_entry(ObjectPipeline& pipeline, CodeCache
   Expected<std::unique_ptr<vm::CompiledCode>> code = Error{""};
   if (artifact->image) {
     ImageFile file{entry->fd(), uint64_t(artifact->image->bytes.data() - bytes_of(*entry).data())};
-    code = pipeline.load_image(module, *artifact->image, &file, entry, artifact->objects);
-  } else {
+    uint64_t checksum = artifact->objects_checksum;
+    std::span<const uint8_t> region = artifact->objects_region;
+    auto intact = [checksum, region] { return objects_intact(Artifact{.objects_region = region, .objects_checksum = checksum}); };
+    code = pipeline.load_image(module, *artifact->image, &file, entry, artifact->objects, intact);
+  } else if (objects_intact(*artifact)) {
     code = pipeline.link_objects(module, borrowed(*artifact));
   }
   if (!code) {
@@ -145,7 +148,7 @@ Expected<vm::LoadedCode> deserialize(ObjectPipeline& pipeline, std::span<const u
     auto copy = std::make_shared<std::vector<std::vector<uint8_t>>>();
     std::vector<std::span<const uint8_t>> objects;
     for (std::span<const uint8_t> o : artifact->objects) objects.emplace_back(copy->emplace_back(o.begin(), o.end()));
-    code = pipeline.load_image(*module, *artifact->image, nullptr, copy, std::move(objects));
+    code = pipeline.load_image(*module, *artifact->image, nullptr, copy, std::move(objects), [] { return true; });
   } else {
     code = pipeline.link_objects(*module, borrowed(*artifact));
   }

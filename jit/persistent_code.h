@@ -6,6 +6,7 @@
 #include <llvm/Support/MemoryBuffer.h>
 
 #include <memory>
+#include <functional>
 #include <optional>
 #include <string>
 #include <span>
@@ -27,11 +28,12 @@ class ObjectPipeline {
   // The symbols a module's code image exports, in the order load_image expects them.
   virtual std::vector<std::string> image_symbols(const wasm::Module& module) = 0;
   // Code from a stored image (from `file` when given); `objects` (kept alive by `owner`) hold
-  // the debug info read when a backtrace needs it.
+  // the debug info read when a backtrace needs it, if `intact` says they are undamaged then.
   virtual Expected<std::unique_ptr<vm::CompiledCode>> load_image(const wasm::Module& module,
                                                                  const CodeImageView& image, const ImageFile* file,
                                                                  std::shared_ptr<const void> owner,
-                                                                 std::vector<std::span<const uint8_t>> objects) = 0;
+                                                                 std::vector<std::span<const uint8_t>> objects,
+                                                                 std::function<bool()> intact) = 0;
 };
 
 // The cache's code for `module`, linked; null when there is no usable entry.

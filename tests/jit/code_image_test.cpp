@@ -121,6 +121,54 @@ TEST_CASE("the simple linker refuses what it does not handle, and such entries l
   CHECK(test::call_i32(*reader, *m, "pick", 2) == 30);
 }
 
+TEST_CASE("damaged objects: an entry with an image still runs, one of objects alone is compiled again") {
+  test::TempDir dir;
+  std::vector<uint8_t> bytes = test::wat(kSwitch);
+  auto engine = test::make_engine(std::make_shared<CodeCache>(CodeCacheConfig{dir.path}));
+  REQUIRE(vm::compile_module(*engine, bytes));
+  std::vector<uint8_t> entry = only_entry(dir.path);
+  auto artifact = read_artifact(entry);
+  REQUIRE(artifact);
+  std::vector<uint8_t> objects_only = write_artifact(artifact->header, artifact->objects, {});
+  auto replace = [&](std::vector<uint8_t> contents) {
+    contents.back() ^= 0xff;  // the last object's last byte: outside the checked part
+    REQUIRE(read_artifact(contents, /*check_objects=*/false));
+    REQUIRE(!read_artifact(contents));
+    for (const auto& e : fs::directory_iterator(dir.path)) {
+      std::ofstream out(e.path(), std::ios::binary | std::ios::trunc);
+      out.write(reinterpret_cast<const char*>(contents.data()), std::streamsize(contents.size()));
+    }
+  };
+
+  replace(entry);
+  auto cache = std::make_shared<CodeCache>(CodeCacheConfig{dir.path});
+  auto reader = test::make_engine(cache);
+  auto m = vm::compile_module(*reader, bytes);
+  REQUIRE(m);
+  CHECK(cache->stats().hits == 1);
+  CHECK(test::call_i32(*reader, *m, "pick", 1) == 20);
+  {
+    // A trap's backtrace reads the (damaged, so unused) debug info: frames without inlining.
+    vm::Store store(*reader);
+    auto instance = vm::instantiate(store, *m, {});
+    REQUIRE(instance);
+    vm::VMValue values[1];
+    int32_t arg = 99;
+    std::memcpy(values[0].bytes, &arg, 4);
+    auto trapped = vm::invoke(store, std::get<vm::FuncInstance*>(*(*instance)->find_export("pick")), values);
+    CHECK(!trapped);
+  }
+
+  replace(objects_only);
+  auto again = std::make_shared<CodeCache>(CodeCacheConfig{dir.path});
+  auto recompiling = test::make_engine(again);
+  auto m2 = vm::compile_module(*recompiling, bytes);
+  REQUIRE(m2);
+  CHECK(again->stats().hits == 0);
+  CHECK(again->stats().rejected == 1);
+  CHECK(test::call_i32(*recompiling, *m2, "pick", 0) == 10);
+}
+
 TEST_CASE("host stubs are stored in the cache and loaded from it by the next engine") {
   test::TempDir dir;
   std::vector<uint8_t> bytes = test::wat(R"((module
