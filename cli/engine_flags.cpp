@@ -1,5 +1,7 @@
 #include "cli/engine_flags.h"
 
+#include "cli/flag_parsing.h"
+
 #include <fmt/format.h>
 
 namespace wasmrun::cli {
@@ -7,8 +9,7 @@ namespace wasmrun::cli {
 std::optional<std::string> EngineFlags::parse(Args args, size_t& i) {
   std::string_view a = args[i];
   auto value = [&](std::string_view flag) -> std::optional<std::string> {
-    if (a == flag && i + 1 < args.size()) return std::string(args[++i]);
-    if (a.starts_with(std::string(flag) + "=")) return std::string(a.substr(flag.size() + 1));
+    if (auto v = flag_value(args, i, flag)) return v;
     if (flag == "-O" && a.starts_with("-O") && a.size() > 2) return std::string(a.substr(2));
     return std::nullopt;
   };

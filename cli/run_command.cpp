@@ -15,6 +15,7 @@
 
 #include "cli/commands.h"
 #include "cli/engine_flags.h"
+#include "cli/flag_parsing.h"
 #include "cli/keep_until_exit.h"
 #include "cli/load_binary.h"
 #include "cli/progress_display.h"
@@ -115,11 +116,7 @@ int run_guest(Args args) {
   RunLimits limits;
   EngineFlags engine_flags;
   size_t i = 0;
-  auto value_of = [&](std::string_view flag) -> std::optional<std::string> {
-    if (args[i] == flag && i + 1 < args.size()) return std::string(args[++i]);
-    if (args[i].starts_with(std::string(flag) + "=")) return std::string(args[i].substr(flag.size() + 1));
-    return std::nullopt;
-  };
+  auto value_of = [&](std::string_view flag) { return flag_value(args, i, flag); };
   for (; i < args.size() && args[i].starts_with("-"); ++i) {
     if (args[i] == "--") {
       ++i;
@@ -130,22 +127,13 @@ int run_guest(Args args) {
     } else if (auto v = value_of("--invoke")) {
       invoke = *v;
     } else if (auto v = value_of("--dir")) {
-      // HOST[::GUEST], as wasmtime: without ::GUEST the guest sees the host path as written.
-      size_t sep = v->find("::");
-      std::string host = sep == std::string::npos ? *v : v->substr(0, sep);
-      std::string guest = sep == std::string::npos ? *v : v->substr(sep + 2);
-      if (host.empty() || guest.empty()) return fail(fmt::format("run: --dir wants HOST[::GUEST], not '{}'", *v));
-      wasi_config.preopens.push_back({host, guest});
+      auto dir = parse_dir(*v);
+      if (!dir) return fail(fmt::format("run: --dir wants HOST[::GUEST], not '{}'", *v));
+      wasi_config.preopens.push_back({dir->first, dir->second});
     } else if (auto v = value_of("--env")) {
-      // NAME=VALUE, or NAME alone to pass the host's value on.
-      size_t eq = v->find('=');
-      std::string name = v->substr(0, eq);
-      if (name.empty()) return fail(fmt::format("run: --env wants NAME=VALUE, not '{}'", *v));
-      if (eq != std::string::npos) {
-        wasi_config.env.emplace_back(name, v->substr(eq + 1));
-      } else if (const char* host_value = std::getenv(name.c_str())) {
-        wasi_config.env.emplace_back(name, host_value);
-      }
+      auto env = parse_env(*v);
+      if (!env) return fail(fmt::format("run: --env wants NAME=VALUE, not '{}'", *v));
+      if (*env) wasi_config.env.push_back(std::move(**env));
     } else if (auto v = args[i].starts_with("-W") && args[i] != "-W" ? std::optional<std::string>(args[i].substr(2))
                                                                        : value_of("-W")) {
       if (auto ok = limits.set_all(*v); !ok) return fail(ok.error().message);

@@ -13,6 +13,7 @@
 
 #include "cli/commands.h"
 #include "cli/engine_flags.h"
+#include "cli/flag_parsing.h"
 #include "cli/load_binary.h"
 #include "cli/run_limits.h"
 #include "http/syntax.h"
@@ -61,11 +62,7 @@ int serve_command(Args args) {
   RunLimits limits;  // --request-timeout and --max-memory-size are read as run's limits are
   std::string tls_cert, tls_key, access_log;
   size_t i = 0;
-  auto value_of = [&](std::string_view flag) -> std::optional<std::string> {
-    if (args[i] == flag && i + 1 < args.size()) return std::string(args[++i]);
-    if (args[i].starts_with(std::string(flag) + "=")) return std::string(args[i].substr(flag.size() + 1));
-    return std::nullopt;
-  };
+  auto value_of = [&](std::string_view flag) { return flag_value(args, i, flag); };
   for (; i < args.size() && args[i].starts_with("-"); ++i) {
     if (auto problem = engine_flags.parse(args, i)) {
       if (!problem->empty()) return fail("serve: " + *problem);
@@ -86,20 +83,13 @@ int serve_command(Args args) {
     } else if (auto v = value_of("--tls-key")) {
       tls_key = *v;
     } else if (auto v = value_of("--dir")) {
-      size_t sep = v->find("::");
-      std::string host = sep == std::string::npos ? *v : v->substr(0, sep);
-      std::string guest = sep == std::string::npos ? *v : v->substr(sep + 2);
-      if (host.empty() || guest.empty()) return fail(fmt::format("serve: --dir wants HOST[::GUEST], not '{}'", *v));
-      proxy.wasi.preopens.emplace_back(host, guest);
+      auto dir = parse_dir(*v);
+      if (!dir) return fail(fmt::format("serve: --dir wants HOST[::GUEST], not '{}'", *v));
+      proxy.wasi.preopens.emplace_back(dir->first, dir->second);
     } else if (auto v = value_of("--env")) {
-      size_t eq = v->find('=');
-      std::string name = v->substr(0, eq);
-      if (name.empty()) return fail(fmt::format("serve: --env wants NAME=VALUE, not '{}'", *v));
-      if (eq != std::string::npos) {
-        proxy.wasi.env.emplace_back(name, v->substr(eq + 1));
-      } else if (const char* host_value = std::getenv(name.c_str())) {
-        proxy.wasi.env.emplace_back(name, host_value);
-      }
+      auto env = parse_env(*v);
+      if (!env) return fail(fmt::format("serve: --env wants NAME=VALUE, not '{}'", *v));
+      if (*env) proxy.wasi.env.push_back(std::move(**env));
     } else if (auto v = value_of("--max-concurrent-requests")) {
       auto n = parse_count(*v);
       if (!n || *n == 0) return fail(fmt::format("serve: --max-concurrent-requests wants a number above 0, not '{}'", *v));
