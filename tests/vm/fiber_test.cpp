@@ -12,20 +12,14 @@
 #include <thread>
 #include <vector>
 
+#include "tests/vm/o0_engine.h"
 #include "wasmrun/wasmrun.h"
 
 using namespace wasmrun;
 
 namespace {
 
-const Engine& engine() {
-  static Engine e = [] {
-    Config config;
-    config.opt_level = 0;
-    return Engine::create(config).take();
-  }();
-  return e;
-}
+const Engine& engine() { return testing::o0_engine(); }
 
 // "wait" suspends the fiber; "run" waits between two steps, so a fiber stops inside the host
 // function with wasm frames below and above it on its stack.

@@ -10,20 +10,14 @@
 #include "runtime/vm/instance.h"
 #include "runtime/vm/instance_pre.h"
 #include "text/wat.h"
+#include "tests/vm/o0_engine.h"
 #include "wasmrun/wasmrun.h"
 
 using namespace wasmrun;
 
 namespace {
 
-const Engine& engine() {
-  static Engine e = [] {
-    Config config;
-    config.opt_level = 0;
-    return Engine::create(config).take();
-  }();
-  return e;
-}
+const Engine& engine() { return testing::o0_engine(); }
 
 Module compile(const std::string& wat) {
   auto bytes = text::parse_wat(wat, "test.wat");
