@@ -95,6 +95,14 @@ struct ComponentFrame {
   std::unique_ptr<canon::Instance> canon;
   component::Matcher resources;  // binds the validator's resource types to this store's
 
+  // The root frame of an instantiation from templates replays `plan`, or records one.
+  std::shared_ptr<const ComponentPlan> plan;
+  std::shared_ptr<ComponentPlan> recording;
+  // Recording: the static resources bound differently per instance, and which instances are
+  // the same items in every instantiation (the linker's).
+  std::unordered_set<const component::ResourceType*> per_instance;
+  std::vector<bool> instance_fixed;
+
   struct ModuleItem {
     std::shared_ptr<const wasm::Module> module;
     component::ModuleTypePtr type;
@@ -125,10 +133,13 @@ struct ComponentFrame {
     return it->second;
   }
 
-  void push(const ComponentItem& item) {
+  void push(const ComponentItem& item, bool fixed = false) {
     switch (item.type.sort) {
       case Sort::Func: funcs.push_back(item.func); break;
-      case Sort::Instance: instances.push_back(item.instance); break;
+      case Sort::Instance:
+        instances.push_back(item.instance);
+        if (recording) instance_fixed.push_back(fixed);
+        break;
       case Sort::Component: components.push_back(item.component); break;
       case Sort::CoreModule: modules.push_back({item.module, item.type.module}); break;
       case Sort::Type: types.push_back(item.type.type); break;
@@ -199,6 +210,26 @@ struct ComponentFrame {
     }
     return out;
   }
+
+  // Runs a type check that may bind resources. Recording, the bindings it made go to `step`
+  // when the check comes out the same in every instantiation (`fixed`), else are per instance.
+  template <class Check>
+  void check(ComponentPlan::Step* step, bool fixed, Check&& run_check) {
+    if (!recording) return run_check();
+    std::unordered_set<const component::ResourceType*> before;
+    for (const auto& [k, v] : resources.bound) before.insert(k);
+    run_check();
+    for (const auto& [k, v] : resources.bound) {
+      if (before.count(k)) continue;
+      if (fixed) step->bindings.emplace_back(k, v);
+      else per_instance.insert(k);
+    }
+    step->cached = fixed;
+  }
+  void replay_bindings(const ComponentPlan::Step& step) {
+    for (const auto& [k, v] : step.bindings) resources.bound.emplace(k, v);
+  }
+  bool fixed_type(const EntityType& t) const { return !component::mentions_any(t, per_instance); }
 
   std::shared_ptr<ComponentInstance> run(const std::map<std::string, ComponentItem>* args);
   std::optional<ComponentItem> satisfiable(const EntityType& t);
@@ -391,7 +422,10 @@ std::shared_ptr<ComponentInstance> ComponentFrame::run(const std::map<std::strin
   auto result = std::make_shared<ComponentInstance>();
   resources.bind_any = true;
   resources.link_wording = true;
-  for (const Definition& d : comp->definitions) {
+  for (size_t index = 0; index < comp->definitions.size(); ++index) {
+    const Definition& d = comp->definitions[index];
+    const ComponentPlan::Step* cached = plan && plan->steps[index].cached ? &plan->steps[index] : nullptr;
+    ComponentPlan::Step* step = recording ? &recording->steps[index] : nullptr;
     switch (d.kind) {
       case Definition::Kind::CoreModule: {
         const auto& m = comp->modules[d.index];
@@ -429,22 +463,36 @@ std::shared_ptr<ComponentInstance> ComponentFrame::run(const std::map<std::strin
         it.instance = inst;
         auto t = std::make_shared<component::InstanceType>();
         for (const auto& [name, e] : inst->exports) t->exports.push_back({name, e.type});
-        if (auto r = resources.entity(EntityType{Sort::Instance, nullptr, nullptr, nullptr, {}, nullptr, t}, d.entity); !r)
-          link_error("instance type mismatch: " + r.error().message);
+        check(step, false, [&] {
+          if (auto r = resources.entity(EntityType{Sort::Instance, nullptr, nullptr, nullptr, {}, nullptr, t}, d.entity); !r)
+            link_error("instance type mismatch: " + r.error().message);
+        });
         instances.push_back(inst);
+        if (recording) instance_fixed.push_back(false);
         break;
       }
       case Definition::Kind::InlineInstance: {
         auto inst = std::make_shared<ComponentInstance>();
         for (const auto& e : d.items) inst->exports[e.name] = item(e.item);
         instances.push_back(std::move(inst));
+        if (recording) instance_fixed.push_back(false);
         break;
       }
       case Definition::Kind::AliasExport: {
         const ComponentItem* e = instances[d.index]->find(d.name);
         if (!e) link_error(fmt::format("instance has no export `{}`", d.name));
-        if (auto r = resources.entity(e->type, d.entity); !r) link_error("alias type mismatch: " + r.error().message);
-        push(*e);
+        if (cached) {
+          replay_bindings(*cached);
+          push(*e, true);
+          break;
+        }
+        // An export of one of the linker's instances, at a type that mentions nothing made per
+        // instance, checks the same way every time.
+        bool fixed = recording && instance_fixed[d.index] && fixed_type(d.entity);
+        check(step, fixed, [&] {
+          if (auto r = resources.entity(e->type, d.entity); !r) link_error("alias type mismatch: " + r.error().message);
+        });
+        push(*e, fixed);
         break;
       }
       case Definition::Kind::AliasCoreExport: {
@@ -473,17 +521,31 @@ std::shared_ptr<ComponentInstance> ComponentFrame::run(const std::map<std::strin
             };
           }
           resources.bound[d.type.resource.get()] = r;
+          if (recording) per_instance.insert(d.type.resource.get());
+        }
+        if (cached) {
+          types.push_back(cached->entity.type);
+          break;
         }
         EntityType t;
         t.sort = Sort::Type;
         t.type = d.type;
-        types.push_back(runtime(t).type);
+        EntityType resolved = runtime(t);
+        if (step && fixed_type(t)) step->cached = true, step->entity = resolved;
+        types.push_back(resolved.type);
         break;
       }
       case Definition::Kind::CanonLift: {
         auto f = std::make_shared<ComponentFunc>();
-        f->type = runtime(d.func);
-        f->abi = canon::compute_abi(*f->type);
+        if (cached) {
+          f->type = cached->func;
+          f->abi = cached->abi;
+        } else {
+          f->type = runtime(d.func);
+          f->abi = canon::compute_abi(*f->type);
+          if (step && fixed_type(EntityType{Sort::Func, nullptr, d.func, nullptr, {}, nullptr, nullptr}))
+            step->cached = true, step->func = f->type, step->abi = f->abi;
+        }
         f->core = core_funcs[d.index];
         f->options = options(d.options);
         f->instance = canon.get();
@@ -502,17 +564,32 @@ std::shared_ptr<ComponentInstance> ComponentFrame::run(const std::map<std::strin
         } else {
           given = linker->lookup(d.name);
         }
+        if (cached && given) {
+          replay_bindings(*cached);
+          push(*given, true);
+          break;
+        }
         std::optional<ComponentItem> synthesized;
         if (!given && (synthesized = satisfiable(d.entity))) given = &*synthesized;
         if (!given) link_error(fmt::format("import `{}` was not found", d.name));
-        if (auto r = resources.entity(given->type, d.entity); !r)
-          link_error(fmt::format("import `{}` has the wrong type: {}", d.name, r.error().message));
-        push(*given);
+        // The linker's item checks the same way every time, unless the expected type mentions
+        // something made per instance.
+        bool fixed = recording && !synthesized && fixed_type(d.entity);
+        check(step, fixed, [&] {
+          if (auto r = resources.entity(given->type, d.entity); !r)
+            link_error(fmt::format("import `{}` has the wrong type: {}", d.name, r.error().message));
+        });
+        push(*given, fixed);
         break;
       }
       case Definition::Kind::Export: {
         ComponentItem it = item(d.items[0].item);
-        it.type = runtime(d.entity);
+        if (cached) {
+          it.type = cached->entity;
+        } else {
+          it.type = runtime(d.entity);
+          if (step && fixed_type(d.entity)) step->cached = true, step->entity = it.type;
+        }
         if (it.type.sort == Sort::Type) it.type.type = types[d.items[0].item.index];
         result->exports[d.name] = it;
         push(it);
@@ -529,9 +606,18 @@ std::variant<std::shared_ptr<ComponentInstance>, ComponentInstantiationError> Co
   frame->linker = this;
   frame->comp = std::move(c);
   frame->canon = std::make_unique<canon::Instance>();
+  if (templates_) {
+    frame->plan = templates_->plan();
+    if (!frame->plan) {
+      frame->recording = std::make_shared<ComponentPlan>();
+      frame->recording->steps.resize(frame->comp->definitions.size());
+    }
+  }
   frames_.push_back(frame);
   try {
-    return frame->run(nullptr);
+    auto instance = frame->run(nullptr);
+    if (frame->recording) templates_->publish(std::move(frame->recording));
+    return instance;
   } catch (InstantiationFailed& f) {
     return std::move(f.error);
   }
