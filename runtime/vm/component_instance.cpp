@@ -18,8 +18,18 @@ using component::Val;
 
 namespace {
 
+// A core instance as a component sees it: an instantiated module, whose exports are made when
+// used, or an inline instance's items (named by the component's definition, which outlives it).
 struct CoreInstanceItems {
-  std::map<std::string, Extern, std::less<>> exports;
+  Instance* module = nullptr;
+  std::vector<std::pair<std::string_view, Extern>> items;
+
+  std::optional<Extern> find(std::string_view name) const {
+    if (module) return module->find_export(name);
+    for (const auto& [n, e] : items)
+      if (n == name) return e;
+    return std::nullopt;
+  }
 };
 
 struct InstantiationFailed {
@@ -108,7 +118,7 @@ struct ComponentFrame {
     component::ModuleTypePtr type;
   };
   std::vector<ModuleItem> modules;
-  std::vector<std::shared_ptr<CoreInstanceItems>> core_instances;
+  std::vector<CoreInstanceItems> core_instances;
   std::vector<FuncInstance*> core_funcs;
   std::vector<Table*> tables;
   std::vector<LinearMemory*> memories;
@@ -315,19 +325,17 @@ void ComponentFrame::instantiate_core(const Definition& d) {
   auto module = core ? core->pre->module : linker->compiled(modules[d.index].module);
   std::vector<Extern> imports;
   for (const wasm::Import& i : module->module.imports) {
-    std::shared_ptr<CoreInstanceItems> from;
+    const CoreInstanceItems* from = nullptr;
     for (const auto& a : d.items)
-      if (a.name == i.module) from = core_instances[a.item.index];
+      if (a.name == i.module) from = &core_instances[a.item.index];
     if (!from) link_error(fmt::format("module import `{}::{}` not defined", i.module, i.name));
-    auto e = from->exports.find(i.name);
-    if (e == from->exports.end()) link_error(fmt::format("module import `{}::{}` not defined", i.module, i.name));
-    imports.push_back(e->second);
+    auto e = from->find(i.name);
+    if (!e) link_error(fmt::format("module import `{}::{}` not defined", i.module, i.name));
+    imports.push_back(*e);
   }
   auto inst = core ? vm::instantiate(store(), core->pre, imports) : vm::instantiate(store(), module, imports);
   if (!inst) trap_error(inst.error().message);
-  auto items = std::make_shared<CoreInstanceItems>();
-  for (const auto& [name, e] : (*inst)->exports()) items->exports.emplace(name, e);
-  core_instances.push_back(std::move(items));
+  core_instances.push_back(CoreInstanceItems{*inst, {}});
 }
 
 void ComponentFrame::lower(const Definition& d) {
@@ -422,6 +430,13 @@ std::shared_ptr<ComponentInstance> ComponentFrame::run(const std::map<std::strin
   auto result = std::make_shared<ComponentInstance>();
   resources.bind_any = true;
   resources.link_wording = true;
+  if (plan) {
+    core_instances.reserve(plan->core_instances);
+    core_funcs.reserve(plan->core_funcs);
+    types.reserve(plan->types);
+    funcs.reserve(plan->funcs);
+    instances.reserve(plan->instances);
+  }
   for (size_t index = 0; index < comp->definitions.size(); ++index) {
     const Definition& d = comp->definitions[index];
     const ComponentPlan::Step* cached = plan && plan->steps[index].cached ? &plan->steps[index] : nullptr;
@@ -435,8 +450,9 @@ std::shared_ptr<ComponentInstance> ComponentFrame::run(const std::map<std::strin
       }
       case Definition::Kind::CoreInstantiate: instantiate_core(d); break;
       case Definition::Kind::CoreInlineInstance: {
-        auto items = std::make_shared<CoreInstanceItems>();
-        for (const auto& e : d.items) items->exports.emplace(e.name, core_item(e.item));
+        CoreInstanceItems items;
+        items.items.reserve(d.items.size());
+        for (const auto& e : d.items) items.items.emplace_back(e.name, core_item(e.item));
         core_instances.push_back(std::move(items));
         break;
       }
@@ -496,9 +512,9 @@ std::shared_ptr<ComponentInstance> ComponentFrame::run(const std::map<std::strin
         break;
       }
       case Definition::Kind::AliasCoreExport: {
-        auto it = core_instances[d.index]->exports.find(d.name);
-        if (it == core_instances[d.index]->exports.end()) link_error(fmt::format("core instance has no export `{}`", d.name));
-        push_core(it->second);
+        auto e = core_instances[d.index].find(d.name);
+        if (!e) link_error(fmt::format("core instance has no export `{}`", d.name));
+        push_core(*e);
         break;
       }
       case Definition::Kind::AliasOuter: {
@@ -616,7 +632,11 @@ std::variant<std::shared_ptr<ComponentInstance>, ComponentInstantiationError> Co
   frames_.push_back(frame);
   try {
     auto instance = frame->run(nullptr);
-    if (frame->recording) templates_->publish(std::move(frame->recording));
+    if (auto& r = frame->recording) {
+      r->core_instances = frame->core_instances.size(), r->core_funcs = frame->core_funcs.size();
+      r->types = frame->types.size(), r->funcs = frame->funcs.size(), r->instances = frame->instances.size();
+      templates_->publish(std::move(r));
+    }
     return instance;
   } catch (InstantiationFailed& f) {
     return std::move(f.error);

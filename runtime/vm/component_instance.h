@@ -97,6 +97,8 @@ struct ComponentPlan {
     canon::FuncAbi abi;            // CanonLift
   };
   std::vector<Step> steps;  // by definition
+  // How many items each index space ends with, to reserve.
+  size_t core_instances = 0, core_funcs = 0, types = 0, funcs = 0, instances = 0;
 };
 
 // What every instantiation of one component can share, worked out once (by a component
