@@ -24,11 +24,28 @@ struct CoreInstanceItems {
   Instance* module = nullptr;
   std::vector<std::pair<std::string_view, Extern>> items;
 
-  std::optional<Extern> find(std::string_view name) const {
-    if (module) return module->find_export(name);
-    for (const auto& [n, e] : items)
-      if (n == name) return e;
+  // Where the item `name` is: an index into the module's exports, or into `items`.
+  std::optional<uint32_t> position(std::string_view name) const {
+    if (module) {
+      auto it = module->pre->export_index.find(name);
+      if (it == module->pre->export_index.end()) return std::nullopt;
+      return it->second;
+    }
+    for (size_t i = 0; i < items.size(); ++i)
+      if (items[i].first == name) return uint32_t(i);
     return std::nullopt;
+  }
+
+  Extern at(uint32_t position) const {
+    if (!module) return items[position].second;
+    const wasm::Export& e = module->module->module.exports[position];
+    switch (e.kind) {
+      case wasm::ExternKind::Func: return module->func(e.index);
+      case wasm::ExternKind::Table: return module->tables[e.index];
+      case wasm::ExternKind::Memory: return module->memories[e.index];
+      case wasm::ExternKind::Global: return module->globals[e.index];
+    }
+    return module->func(e.index);
   }
 };
 
@@ -245,7 +262,7 @@ struct ComponentFrame {
   std::optional<ComponentItem> satisfiable(const EntityType& t);
   void lower(const Definition& d);
   void resource_builtin(const Definition& d);
-  void instantiate_core(const Definition& d);
+  void instantiate_core(const Definition& d, const ComponentPlan::Step* cached, ComponentPlan::Step* step);
 };
 
 // An import the host need not provide (Wasmtime's linker): a type with an equality bound, and
@@ -320,18 +337,26 @@ std::shared_ptr<const CompiledModule> ComponentLinker::compiled(const std::share
   return *c;
 }
 
-void ComponentFrame::instantiate_core(const Definition& d) {
+void ComponentFrame::instantiate_core(const Definition& d, const ComponentPlan::Step* cached, ComponentPlan::Step* step) {
   const ComponentTemplates::Core* core = linker->core_template(modules[d.index].module.get());
   auto module = core ? core->pre->module : linker->compiled(modules[d.index].module);
   std::vector<Extern> imports;
-  for (const wasm::Import& i : module->module.imports) {
-    const CoreInstanceItems* from = nullptr;
-    for (const auto& a : d.items)
-      if (a.name == i.module) from = &core_instances[a.item.index];
-    if (!from) link_error(fmt::format("module import `{}::{}` not defined", i.module, i.name));
-    auto e = from->find(i.name);
-    if (!e) link_error(fmt::format("module import `{}::{}` not defined", i.module, i.name));
-    imports.push_back(*e);
+  imports.reserve(module->module.imports.size());
+  if (cached) {
+    for (const auto& [instance, position] : cached->core_items) imports.push_back(core_instances[instance].at(position));
+  } else {
+    for (const wasm::Import& i : module->module.imports) {
+      const CoreInstanceItems* from = nullptr;
+      uint32_t from_index = 0;
+      for (const auto& a : d.items)
+        if (a.name == i.module) from = &core_instances[a.item.index], from_index = a.item.index;
+      if (!from) link_error(fmt::format("module import `{}::{}` not defined", i.module, i.name));
+      auto position = from->position(i.name);
+      if (!position) link_error(fmt::format("module import `{}::{}` not defined", i.module, i.name));
+      imports.push_back(from->at(*position));
+      if (step) step->core_items.emplace_back(from_index, *position);
+    }
+    if (step) step->cached = true;
   }
   auto inst = core ? vm::instantiate(store(), core->pre, imports) : vm::instantiate(store(), module, imports);
   if (!inst) trap_error(inst.error().message);
@@ -448,7 +473,7 @@ std::shared_ptr<ComponentInstance> ComponentFrame::run(const std::map<std::strin
         modules.push_back({m, core ? core->type : component::module_type(*m)});
         break;
       }
-      case Definition::Kind::CoreInstantiate: instantiate_core(d); break;
+      case Definition::Kind::CoreInstantiate: instantiate_core(d, cached, step); break;
       case Definition::Kind::CoreInlineInstance: {
         CoreInstanceItems items;
         items.items.reserve(d.items.size());
@@ -512,9 +537,14 @@ std::shared_ptr<ComponentInstance> ComponentFrame::run(const std::map<std::strin
         break;
       }
       case Definition::Kind::AliasCoreExport: {
-        auto e = core_instances[d.index].find(d.name);
-        if (!e) link_error(fmt::format("core instance has no export `{}`", d.name));
-        push_core(*e);
+        if (cached) {
+          push_core(core_instances[d.index].at(cached->core_items[0].second));
+          break;
+        }
+        auto position = core_instances[d.index].position(d.name);
+        if (!position) link_error(fmt::format("core instance has no export `{}`", d.name));
+        push_core(core_instances[d.index].at(*position));
+        if (step) step->cached = true, step->core_items.emplace_back(d.index, *position);
         break;
       }
       case Definition::Kind::AliasOuter: {

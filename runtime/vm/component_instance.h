@@ -95,6 +95,9 @@ struct ComponentPlan {
     component::EntityType entity;  // Type (entity.type), Export
     component::FuncTypePtr func;   // CanonLift
     canon::FuncAbi abi;            // CanonLift
+    // CoreInstantiate: per import of the module, the core instance that gives it and the
+    // position of the item there; AliasCoreExport: the one item.
+    std::vector<std::pair<uint32_t, uint32_t>> core_items;
   };
   std::vector<Step> steps;  // by definition
   // How many items each index space ends with, to reserve.
