@@ -290,4 +290,13 @@ Expected<Instance> InstancePre::instantiate(Store& store) const {
   return Instance(std::move(state));
 }
 
+namespace detail {
+
+Store* store_of(const canon::Instance& caller) {
+  if (!caller.host_context) return nullptr;
+  return Store::from(*static_cast<vm::Store*>(caller.host_context));
+}
+
+}  // namespace detail
+
 }  // namespace wasmrun::component

@@ -11,6 +11,19 @@
 
 namespace wasmrun {
 
+namespace {
+
+// A funcref the embedder passes in must be a function of the store it goes into, as Wasmtime
+// checks a Func's store: one of another store would run code and state that store owns, and
+// may have freed.
+Expected<void> check_func_ref(vm::Store& store, const Val& value) {
+  if (value.type() != ValType::FuncRef || !value.ref()) return {};
+  if (store.owns_func_ref(static_cast<const vm::VMFuncRef*>(value.ref()))) return {};
+  return Error{"the funcref belongs to another store"};
+}
+
+}  // namespace
+
 std::string to_string(const FuncType& type) {
   auto list = [](const std::vector<ValType>& types) {
     std::string s;
@@ -53,7 +66,8 @@ Expected<void> Func::call_raw(std::span<RawValue> values) const {
 }
 
 Expected<std::vector<Val>> Func::call(std::span<const Val> args) const {
-  if (auto store = store_.get("function"); !store) return store.error();
+  auto store = store_.get("function");
+  if (!store) return store.error();
   const wasm::FuncType& t = *impl_->type;
   if (args.size() != t.params.size())
     return Error{fmt::format("the function takes {} arguments, {} were given", t.params.size(), args.size())};
@@ -61,6 +75,9 @@ Expected<std::vector<Val>> Func::call(std::span<const Val> args) const {
     if (api::to_wasm(args[i].type()) != t.params[i])
       return Error{fmt::format("argument {} is {}, the function expects {}", i, to_string(args[i].type()),
                                wasm::to_string(t.params[i]))};
+  for (const Val& a : args) {
+    if (auto ok = check_func_ref(**store, a); !ok) return ok.error();
+  }
   std::vector<RawValue> values(std::max<size_t>({t.params.size(), t.results.size(), 1}));
   for (size_t i = 0; i < args.size(); ++i) values[i] = args[i].raw();
   if (auto ok = call_raw(values); !ok) return ok.error();
@@ -125,7 +142,9 @@ Expected<Val> Table::get(uint32_t index) const {
 }
 
 Expected<void> Table::set(uint32_t index, const Val& value) const {
-  if (auto s = store_.get("table"); !s) return s.error();
+  auto s = store_.get("table");
+  if (!s) return s.error();
+  if (auto ok = check_func_ref(**s, value); !ok) return ok.error();
   if (value.type() != element_type())
     return Error{fmt::format("a table of {} cannot hold a {}", to_string(element_type()), to_string(value.type()))};
   if (index >= impl_->size()) return Error{fmt::format("table index {} is out of bounds (size {})", index, impl_->size())};
@@ -134,7 +153,11 @@ Expected<void> Table::set(uint32_t index, const Val& value) const {
 }
 
 Expected<uint32_t> Table::grow(uint32_t delta, const Val& init) const {
-  if (auto s = store_.get("table"); !s) return s.error();
+  auto s = store_.get("table");
+  if (!s) return s.error();
+  if (init.type() != element_type())
+    return Error{fmt::format("a table of {} cannot hold a {}", to_string(element_type()), to_string(init.type()))};
+  if (auto ok = check_func_ref(**s, init); !ok) return ok.error();
   int64_t old = impl_->grow(delta, init.ref());
   if (old < 0) return Error{fmt::format("cannot grow the table by {} from {}", delta, impl_->size())};
   return uint32_t(old);
@@ -145,6 +168,7 @@ Expected<uint32_t> Table::grow(uint32_t delta, const Val& init) const {
 Expected<Global> Global::create(Store& store, ValType type, bool is_mutable, const Val& value) {
   if (value.type() != type)
     return Error{fmt::format("a global of {} cannot hold a {}", to_string(type), to_string(value.type()))};
+  if (auto ok = check_func_ref(store.impl(), value); !ok) return ok.error();
   vm::GlobalInstance* g = store.impl().create_global({api::to_wasm(type), is_mutable});
   std::memcpy(g->cell, value.raw().bytes, 16);
   return Global(store.ref(), g);
@@ -167,7 +191,9 @@ Expected<Val> Global::get() const {
 }
 
 Expected<void> Global::set(const Val& value) const {
-  if (auto s = store_.get("global"); !s) return s.error();
+  auto s = store_.get("global");
+  if (!s) return s.error();
+  if (auto ok = check_func_ref(**s, value); !ok) return ok.error();
   if (!is_mutable()) return Error{"the global is immutable"};
   if (value.type() != type())
     return Error{fmt::format("the global holds {}, not {}", to_string(type()), to_string(value.type()))};

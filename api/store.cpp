@@ -12,9 +12,13 @@ Store::Store(const Engine& engine) : engine_(engine), impl_(std::make_shared<vm:
 }
 Store::~Store() = default;
 
+// The moved-from store gets a new, empty vm::Store, so every operation on it stays defined (its
+// old handles follow the items to the new owner).
 Store::Store(Store&& other) noexcept
     : engine_(other.engine_), impl_(std::move(other.impl_)), data_(std::move(other.data_)) {
-  if (impl_) impl_->embedder = this;
+  impl_->embedder = this;
+  other.impl_ = std::make_shared<vm::Store>(other.engine_.impl());
+  other.impl_->embedder = &other;
 }
 
 Store& Store::operator=(Store&& other) noexcept {
@@ -24,7 +28,9 @@ Store& Store::operator=(Store&& other) noexcept {
   engine_ = other.engine_;
   impl_ = std::move(other.impl_);
   data_ = std::move(other.data_);
-  if (impl_) impl_->embedder = this;
+  impl_->embedder = this;
+  other.impl_ = std::make_shared<vm::Store>(other.engine_.impl());
+  other.impl_->embedder = &other;
   return *this;
 }
 
@@ -36,6 +42,7 @@ void Store::set_limits(const StoreLimits& limits) {
   vm::ResourceLimits l;
   if (limits.max_memory_size) l.max_memory_bytes = *limits.max_memory_size;
   if (limits.max_table_elements) l.max_table_elements = *limits.max_table_elements;
+  l.max_resource_handles = limits.max_resource_handles;
   impl_->set_limits(l);
 }
 
@@ -44,6 +51,11 @@ std::optional<std::string> Store::limit_refusal() const { return impl_->limit_re
 Store* Store::from(vm::Store& store) { return static_cast<Store*>(store.embedder); }
 
 namespace detail {
+
+void store_data_replaced() {
+  std::fprintf(stderr, "wasmrun: a TypedStore's data was replaced by data of another type\n");
+  std::abort();
+}
 
 Expected<vm::Store*> StoreRef::get(const char* what) const {
   if (vm::Store* s = get_or_null()) return s;

@@ -67,6 +67,9 @@ class Instance {
   bool may_enter = true;   // false while a call into this instance (or a child) is running
   bool may_leave = true;   // false while realloc or post-return runs
   HandleTable handles;
+  // Opaque to this layer: the store the instance lives in, which the runtime sets so host
+  // functions can be given their caller's store.
+  void* host_context = nullptr;
 };
 
 // Reentrance (Store.lift: may_enter_from / enter_from / leave_to): entering `callee` from

@@ -132,9 +132,12 @@ void flatten(const ValueType& t, std::vector<FlatType>& out) {
       out.push_back(FlatType::I32);
       out.push_back(FlatType::I32);
       return;
-    case ValueKind::FixedList:
-      for (uint32_t i = 0; i < t.length; ++i) flatten(*t.element, out);
+    case ValueKind::FixedList: {
+      std::vector<FlatType> one = flatten(*t.element);
+      if (one.empty()) return;
+      for (uint32_t i = 0; i < t.length && out.size() <= kMaxFlatParams; ++i) out.insert(out.end(), one.begin(), one.end());
       return;
+    }
     case ValueKind::Record:
     case ValueKind::Tuple:
       for (const auto& f : t.fields) flatten(*f.type, out);
@@ -158,6 +161,24 @@ void flatten(const ValueType& t, std::vector<FlatType>& out) {
       }
       return;
     }
+  }
+}
+
+bool uses_memory(const ValueType& t) {
+  switch (t.kind) {
+    case ValueKind::String: case ValueKind::List: return true;
+    case ValueKind::FixedList: return uses_memory(*t.element);
+    case ValueKind::Record: case ValueKind::Tuple:
+      for (const auto& f : t.fields) {
+        if (uses_memory(*f.type)) return true;
+      }
+      return false;
+    case ValueKind::Variant: case ValueKind::Option: case ValueKind::Result:
+      for (size_t i = 0, n = case_count(t); i < n; ++i) {
+        if (const ValueType* c = case_type(t, i); c && uses_memory(*c)) return true;
+      }
+      return false;
+    default: return false;
   }
 }
 
@@ -194,6 +215,7 @@ FuncAbi compute_abi(const FuncType& type) {
   abi.params_tuple.kind = ValueKind::Tuple;
   for (const auto& p : type.params) {
     flatten(*p.type, abi.flat_params);
+    abi.params_use_memory = abi.params_use_memory || uses_memory(*p.type);
     abi.params_tuple.fields.push_back({"", p.type});
   }
   abi.params_in_memory = abi.flat_params.size() > kMaxFlatParams;
@@ -201,6 +223,7 @@ FuncAbi compute_abi(const FuncType& type) {
   abi.params_align = alignment(abi.params_tuple);
   if (type.result) {
     flatten(*type.result, abi.flat_result);
+    abi.result_uses_memory = uses_memory(*type.result);
     abi.result_size = elem_size(*type.result);
     abi.result_align = alignment(*type.result);
   }

@@ -43,7 +43,12 @@ uint32_t discriminant_size(size_t case_count);                 // 1, 2 or 4 byte
 uint32_t max_case_alignment(const ValueType& t);
 uint32_t flags_size(size_t label_count);                       // 0 < count <= 32
 
-// The flat core types of a value: appended to `out`.
+// Whether a value of `t` lives partly in linear memory (it holds a string or a list).
+bool uses_memory(const ValueType& t);
+
+// The flat core types of a value: appended to `out`. A function whose values flatten to more
+// than kMaxFlatParams passes them in memory, so a long fixed-length list stops adding types
+// past that many: the flat list is then never used, and a list<u8, 1000000> costs nothing.
 void flatten(const ValueType& t, std::vector<FlatType>& out);
 std::vector<FlatType> flatten(const ValueType& t);
 size_t flat_count(const ValueType& t);
@@ -56,6 +61,8 @@ struct FuncAbi {
   std::vector<FlatType> flat_result;  // the result flattened
   bool params_in_memory = false;      // more than kMaxFlatParams: one pointer to a tuple
   bool result_in_memory = false;      // more than kMaxFlatResults: a return pointer
+  bool params_use_memory = false;     // a parameter holds a string or list
+  bool result_uses_memory = false;    // the result holds a string or list
   ValueType params_tuple;             // the layout of the parameters in memory
   uint32_t params_size = 0, params_align = 1;
   uint32_t result_size = 0, result_align = 1;
@@ -65,6 +72,14 @@ struct FuncAbi {
     return (params_in_memory ? 1 : flat_params.size()) + (result_in_memory ? 1 : 0);
   }
   size_t lower_result_count() const { return result_in_memory ? 0 : flat_result.size(); }
+
+  // Which canonical options a `canon lift` (lift) or `canon lower` of the function must give:
+  // `memory` when any value travels through linear memory; `realloc` when memory of the core
+  // side must receive one (lifting: the arguments; lowering: the result).
+  bool needs_memory() const {
+    return params_use_memory || result_uses_memory || params_in_memory || result_in_memory;
+  }
+  bool needs_realloc(bool lift) const { return lift ? params_use_memory || params_in_memory : result_uses_memory; }
 
   // The core signature of a `canon lift`ed callee and of a `canon lower`ed function.
   std::vector<FlatType> lift_core_params() const;

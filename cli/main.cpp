@@ -18,8 +18,10 @@ commands:
       --env NAME[=VALUE]      set an environment variable (NAME alone: the host's)
       -S OPTION[=y|n][,...]   WASI options of a component, as in wasmtime (all off):
                               inherit-network (any address; TCP and UDP on),
-                              allow-ip-name-lookup, tcp, udp
-      --invoke NAME           call the export NAME with ARGS and print its results
+                              allow-ip-name-lookup, tcp, udp; max-resources=N (resources
+                              the guest may hold at once, default 2^20)
+      --invoke NAME           call the export NAME with ARGS and print its results;
+                              of a component: --invoke 'NAME(ARGS)', a call in WAVE
       -O opt-level=N          LLVM optimization level 0-3 (default 2)
       --cache-dir DIR         keep compiled code in DIR (default $XDG_CACHE_HOME/wasmrun)
       --no-cache              neither read nor write the code cache

@@ -9,11 +9,13 @@
 #include <fmt/format.h>
 
 #include <charconv>
+#include <cstdio>
 #include <cstdlib>
 #include <optional>
 
 #include "cli/commands.h"
 #include "cli/engine_flags.h"
+#include "cli/keep_until_exit.h"
 #include "cli/load_binary.h"
 #include "cli/progress_display.h"
 #include "cli/run_component.h"
@@ -105,9 +107,8 @@ class Outcome {
   Watchdog* watchdog_ = nullptr;
 };
 
-}  // namespace
-
-int run_command(Args args) {
+// The run itself; run_command ends the process with its status.
+int run_guest(Args args) {
   std::string invoke;
   WasiConfig wasi_config;
   WasiFlags wasi_flags;
@@ -188,6 +189,7 @@ int run_command(Args args) {
   auto module = Module::is_precompiled(*bytes) ? Module::deserialize(*engine, *bytes) : Module::compile(*engine, *bytes);
   progress.finish();
   if (!module) return fail(fmt::format("{}: {}", path, module.error().message));
+  keep_until_exit(*module);
 
   auto wasi = Wasi::create(wasi_config);
   if (!wasi) return fail(wasi.error().message);
@@ -237,6 +239,16 @@ int run_command(Args args) {
   if (called->exit_status) return outcome.exit_status(*called->exit_status);
   for (const Val& v : called->results) fmt::print("{}\n", format_result(v));
   return 0;
+}
+
+}  // namespace
+
+int run_command(Args args) {
+  int status = run_guest(args);
+  // The process ends here, without waiting for a background compile of the lazy tier
+  // (cli/keep_until_exit.h).
+  std::fflush(nullptr);
+  std::_Exit(status);
 }
 
 }  // namespace wasmrun::cli

@@ -6,6 +6,7 @@
 
 #include "cli/commands.h"
 #include "cli/invoke_component.h"
+#include "cli/keep_until_exit.h"
 #include "cli/wave/printer.h"
 #include "wasi/p2/context.h"
 #include "wasmrun/component/component.h"
@@ -23,6 +24,7 @@ int run_component(Engine& engine, std::span<const uint8_t> bytes, const std::str
                   const WasiFlags& flags, const RunLimits& limits, std::string_view invoke) {
   auto component = Component::from_binary(engine, bytes);
   if (!component) return fail(fmt::format("{}: {}", path, component.error().message));
+  keep_until_exit(*component);
   std::optional<InvokeCall> call;
   if (!invoke.empty()) {
     auto prepared = prepare_invoke(bytes, invoke);
@@ -38,6 +40,7 @@ int run_component(Engine& engine, std::span<const uint8_t> bytes, const std::str
   p2.stdout_fd = config.stdout_fd;
   p2.stderr_fd = config.stderr_fd;
   p2.sockets = flags.sockets();
+  if (flags.max_resources) p2.max_resources = *flags.max_resources;
   auto wasi = wasi::p2::WasiP2::create(std::move(p2));
   if (!wasi) return fail(wasi.error().message);
 
@@ -47,7 +50,7 @@ int run_component(Engine& engine, std::span<const uint8_t> bytes, const std::str
   if (auto ok = linker.define_unknown_imports_as_traps(*component); !ok) return fail(ok.error().message);
 
   Store store(engine);
-  limits.apply(store);
+  limits.apply(store, flags.max_resources);
   std::optional<Watchdog> watchdog;
   if (limits.timeout) watchdog.emplace(engine, *limits.timeout);
   // An exit is an error too (TrapCode::Exit, with the status).

@@ -89,8 +89,8 @@ void RunLimits::configure(Config& config) const {
   if (max_wasm_stack) config.max_wasm_stack = size_t(*max_wasm_stack);
 }
 
-void RunLimits::apply(Store& store) const {
-  store.set_limits({max_memory_size, max_table_elements});
+void RunLimits::apply(Store& store, std::optional<uint32_t> max_resource_handles) const {
+  store.set_limits({max_memory_size, max_table_elements, max_resource_handles});
   if (timeout) store.set_epoch_deadline(1);
 }
 

@@ -33,7 +33,8 @@ struct RunLimits {
   Expected<void> set_all(std::string_view list);
 
   void configure(Config& config) const;
-  void apply(Store& store) const;
+  // `max_resource_handles`: the handle-table bound of each component instance (-S max-resources).
+  void apply(Store& store, std::optional<uint32_t> max_resource_handles = std::nullopt) const;
 };
 
 // Advances the engine's epoch once `timeout` has passed, unless destroyed first: a guest

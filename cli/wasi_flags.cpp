@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include <charconv>
+
 namespace wasmrun::cli {
 
 namespace {
@@ -21,6 +23,15 @@ Expected<void> WasiFlags::parse(std::string_view spec) {
     spec = comma == std::string_view::npos ? std::string_view() : spec.substr(comma + 1);
     size_t eq = item.find('=');
     std::string_view name = item.substr(0, eq);
+    if (name == "max-resources") {
+      std::string_view number = eq == std::string_view::npos ? std::string_view() : item.substr(eq + 1);
+      uint32_t n = 0;
+      auto [end, ec] = std::from_chars(number.data(), number.data() + number.size(), n);
+      if (number.empty() || ec != std::errc() || end != number.data() + number.size() || n == 0)
+        return Error{fmt::format("-S max-resources: '{}' is not a count from 1 to {}", number, UINT32_MAX)};
+      max_resources = n;
+      continue;
+    }
     std::optional<bool> value = eq == std::string_view::npos ? std::optional<bool>(true) : parse_bool(item.substr(eq + 1));
     std::optional<bool>* target = name == "inherit-network"        ? &inherit_network
                                   : name == "allow-ip-name-lookup" ? &allow_ip_name_lookup
@@ -28,7 +39,8 @@ Expected<void> WasiFlags::parse(std::string_view spec) {
                                   : name == "udp"                  ? &udp
                                                                    : nullptr;
     if (!target)
-      return Error{fmt::format("-S: unknown option '{}' (wasmrun has inherit-network, allow-ip-name-lookup, tcp, udp)",
+      return Error{fmt::format("-S: unknown option '{}' (wasmrun has inherit-network, allow-ip-name-lookup, tcp, udp, "
+                               "max-resources)",
                                name)};
     if (!value) return Error{fmt::format("-S {}: '{}' is not y, yes, true, n, no or false", name, item.substr(eq + 1))};
     *target = value;

@@ -3,9 +3,13 @@
 //   inherit-network       the guest may use any address (and TCP and UDP unless turned off)
 //   allow-ip-name-lookup  wasi:sockets/ip-name-lookup resolves names
 //   tcp, udp              the guest may create TCP / UDP sockets
-// A value is y, yes, true, n, no or false; a name alone means yes.
+// A value is y, yes, true, n, no or false; a name alone means yes. And a limit:
+//   max-resources=N       the most resources the guest may hold at once: objects in the WASI
+//                         host's table, and handles in each component instance's table (default
+//                         2^20); one more traps
 #pragma once
 
+#include <cstdint>
 #include <optional>
 #include <string_view>
 
@@ -16,6 +20,7 @@ namespace wasmrun::cli {
 
 struct WasiFlags {
   std::optional<bool> inherit_network, allow_ip_name_lookup, tcp, udp;
+  std::optional<uint32_t> max_resources;
 
   // Reads one -S argument; an error names the unknown option or the bad value.
   Expected<void> parse(std::string_view spec);

@@ -14,6 +14,7 @@ namespace {
 constexpr uint8_t kMagic[8] = {0, 'w', 'a', 's', 'm', 'r', 'u', 'n'};
 constexpr size_t kObjectAlignment = 16;  // object files are parsed in place; ELF wants aligned headers
 constexpr uint32_t kEpochFlag = 1;
+constexpr size_t kPage = 4096;  // a code image is mapped from the file: page-aligned in it
 
 class Writer {
  public:
@@ -27,7 +28,9 @@ class Writer {
     u32(uint32_t(s.size()));
     bytes(s.data(), s.size());
   }
-  void pad() { out.resize((out.size() + kObjectAlignment - 1) / kObjectAlignment * kObjectAlignment, 0); }
+  void pad(size_t alignment = kObjectAlignment) {
+    out.resize((out.size() + alignment - 1) / alignment * alignment, 0);
+  }
   std::vector<uint8_t> out;
 };
 
@@ -48,8 +51,8 @@ class Reader {
     uint32_t n = u32();
     return take(n, s) ? std::string(s.begin(), s.end()) : std::string();
   }
-  void align() {
-    size_t aligned = (pos_ + kObjectAlignment - 1) / kObjectAlignment * kObjectAlignment;
+  void align(size_t alignment = kObjectAlignment) {
+    size_t aligned = (pos_ + alignment - 1) / alignment * alignment;
     if (aligned > data_.size()) ok_ = false;
     else pos_ = aligned;
   }
@@ -79,7 +82,7 @@ ModuleHash hash_module(std::span<const uint8_t> bytes) {
 }
 
 std::vector<uint8_t> write_artifact(const ArtifactHeader& header, const std::vector<std::span<const uint8_t>>& objects,
-                                    std::span<const uint8_t> module_bytes) {
+                                    std::span<const uint8_t> module_bytes, const CodeImage* image) {
   Writer w;
   w.bytes(kMagic, sizeof kMagic);
   w.u32(kArtifactFormat);
@@ -98,6 +101,27 @@ std::vector<uint8_t> write_artifact(const ArtifactHeader& header, const std::vec
   }
   w.u64(module_bytes.size());
   w.bytes(module_bytes.data(), module_bytes.size());
+  w.u32(image ? 1 : 0);
+  if (image) {
+    w.u64(image->base);
+    w.u64(image->code_end);
+    w.u64(image->readonly_end);
+    w.u32(uint32_t(image->rebase.size()));
+    w.bytes(image->rebase.data(), image->rebase.size() * 4);
+    w.u32(uint32_t(image->imports.size()));
+    for (const CodeImage::Import& im : image->imports) {
+      w.u32(im.slot);
+      w.string(im.name);
+    }
+    w.u32(uint32_t(image->symbols.size()));
+    for (const CodeImage::Symbol& s : image->symbols) {
+      w.u64(s.offset);
+      w.u64(s.size);
+    }
+    w.u64(image->bytes.size());
+    w.pad(kPage);
+    w.bytes(image->bytes.data(), image->bytes.size());
+  }
   uint64_t size = w.out.size() + 8;
   std::memcpy(w.out.data() + sizeof kMagic + 4, &size, 8);
   w.u64(llvm::xxh3_64bits(llvm::ArrayRef<uint8_t>(w.out.data(), w.out.size())));
@@ -143,6 +167,25 @@ Expected<Artifact> read_artifact(std::span<const uint8_t> bytes) {
   }
   uint64_t module_size = r.u64();
   r.take(module_size, a.module_bytes);
+  if (r.u32() == 1) {
+    CodeImageView& image = a.image.emplace();
+    image.base = r.u64();
+    image.code_end = r.u64();
+    image.readonly_end = r.u64();
+    uint32_t rebase = r.u32();
+    r.take(uint64_t(rebase) * 4, image.rebase);
+    for (uint32_t i = 0, n = r.u32(); i < n && r.ok(); ++i) {
+      uint32_t slot = r.u32();
+      image.imports.push_back({slot, r.string()});
+    }
+    for (uint32_t i = 0, n = r.u32(); i < n && r.ok(); ++i) {
+      uint64_t offset = r.u64();
+      image.symbols.push_back({offset, r.u64()});
+    }
+    uint64_t n = r.u64();
+    r.align(kPage);
+    r.take(n, image.bytes);
+  }
   // What remains is the checksum, and nothing else.
   if (!r.ok() || r.position() + 8 != bytes.size())
     return Error{"malformed wasmrun artifact: its parts do not add up to its size"};

@@ -9,21 +9,26 @@
 //   u32 opt level  u32 flags (bit 0: epoch interruption)  32-byte BLAKE3 hash of the module binary
 //   u32 object count, then per object u64 size and its bytes, padded to 16
 //   u64 module binary size, its bytes
+//   u32 1 if a code image follows (code_image.h), else 0; then u64 base, code end, read-only end;
+//     u32 count and u32 rebase offsets; u32 count and per import u32 slot and string name;
+//     u32 count and per symbol u64 offset and size; u64 image size, its bytes padded to a page
 //   u64 xxh3 of all bytes before it
 #pragma once
 
 #include <array>
 #include <cstdint>
+#include <optional>
 #include <span>
 #include <vector>
 
 #include "jit/code_identity.h"
+#include "jit/code_image.h"
 #include "runtime/vm/compiled_code.h"
 #include "wasmrun/expected.h"
 
 namespace wasmrun::jit {
 
-inline constexpr uint32_t kArtifactFormat = 1;
+inline constexpr uint32_t kArtifactFormat = 2;
 
 using ModuleHash = std::array<uint8_t, 32>;
 ModuleHash hash_module(std::span<const uint8_t> bytes);
@@ -39,10 +44,11 @@ struct Artifact {
   ArtifactHeader header;
   std::vector<std::span<const uint8_t>> objects;
   std::span<const uint8_t> module_bytes;  // empty in cache entries
+  std::optional<CodeImageView> image;     // the objects linked once, when they could be
 };
 
 std::vector<uint8_t> write_artifact(const ArtifactHeader& header, const std::vector<std::span<const uint8_t>>& objects,
-                                    std::span<const uint8_t> module_bytes);
+                                    std::span<const uint8_t> module_bytes, const CodeImage* image = nullptr);
 
 // True when `bytes` start like an artifact (its magic), whatever else they hold.
 bool looks_like_artifact(std::span<const uint8_t> bytes);

@@ -2,6 +2,7 @@
 
 #include <fcntl.h>
 #include <fmt/format.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -64,13 +65,33 @@ std::string CodeCache::key(const ModuleHash& module, const CodeIdentity& identit
 
 std::string CodeCache::path(const std::string& key) const { return config_.directory + "/" + key + kEntrySuffix; }
 
-std::unique_ptr<llvm::MemoryBuffer> CodeCache::load(const std::string& key) {
+CacheEntry::CacheEntry(int fd, const char* data, size_t size) : fd_(fd) { init(data, data + size, false); }
+
+CacheEntry::~CacheEntry() {
+  if (getBufferSize()) ::munmap(const_cast<char*>(getBufferStart()), getBufferSize());
+  ::close(fd_);
+}
+
+std::unique_ptr<CacheEntry> CodeCache::load(const std::string& key) {
   std::string file = path(key);
-  auto buffer = llvm::MemoryBuffer::getFile(file, /*IsText=*/false, /*RequiresNullTerminator=*/false);
-  if (!buffer) return nullptr;
+  int fd = ::open(file.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return nullptr;
+  struct stat st;
+  if (::fstat(fd, &st) != 0) {
+    ::close(fd);
+    return nullptr;
+  }
+  static const char nothing = 0;
+  if (st.st_size == 0) return std::make_unique<CacheEntry>(fd, &nothing, 0);  // damaged: the reader says so
+  // Populated at once: the checksum reads every byte, and faulting the pages one by one costs more.
+  void* data = ::mmap(nullptr, size_t(st.st_size), PROT_READ, MAP_PRIVATE | MAP_POPULATE, fd, 0);
+  if (data == MAP_FAILED) {
+    ::close(fd);
+    return nullptr;
+  }
   // The modification time is the "last used" time of least-recently-used eviction.
   ::utimensat(AT_FDCWD, file.c_str(), nullptr, 0);
-  return std::move(*buffer);
+  return std::make_unique<CacheEntry>(fd, static_cast<const char*>(data), size_t(st.st_size));
 }
 
 Expected<void> CodeCache::store(const std::string& key, std::span<const uint8_t> entry) {

@@ -26,6 +26,19 @@ struct CodeCacheConfig {
   uint64_t max_bytes = uint64_t(1) << 30;
 };
 
+// An entry's bytes, mapped, with the file kept open: the code image inside is mapped from this
+// very file, the one whose checksum was checked, whatever replaces the entry meanwhile.
+class CacheEntry final : public llvm::MemoryBuffer {
+ public:
+  CacheEntry(int fd, const char* data, size_t size);
+  ~CacheEntry() override;
+  int fd() const { return fd_; }
+  BufferKind getBufferKind() const override { return MemoryBuffer_MMap; }
+
+ private:
+  int fd_;
+};
+
 class CodeCache {
  public:
   explicit CodeCache(CodeCacheConfig config) : config_(std::move(config)) {}
@@ -36,7 +49,7 @@ class CodeCache {
   static std::string key(const ModuleHash& module, const CodeIdentity& identity, const vm::CompileOptions& options);
 
   // The entry's bytes, mapped; nothing when there is none.
-  std::unique_ptr<llvm::MemoryBuffer> load(const std::string& key);
+  std::unique_ptr<CacheEntry> load(const std::string& key);
   // Replaces the entry atomically, then evicts beyond max_bytes.
   Expected<void> store(const std::string& key, std::span<const uint8_t> entry);
   // Drops an entry found damaged or foreign.

@@ -6,6 +6,7 @@
 
 #include <charconv>
 #include <map>
+#include <mutex>
 #include <string>
 
 #include "jit/module_env.h"
@@ -46,8 +47,8 @@ class DwarfInlineResolver final : public vm::InlineResolver {
  public:
   explicit DwarfInlineResolver(const wasm::Names& names) : names_(names) {}
 
-  void add(const llvm::MemoryBuffer& buffer) {
-    auto copy = llvm::MemoryBuffer::getMemBufferCopy(buffer.getBuffer(), buffer.getBufferIdentifier());
+  // Reads the object in `buffer`, which the resolver keeps.
+  void add(std::unique_ptr<llvm::MemoryBuffer> copy) {
     auto object = llvm::object::ObjectFile::createObjectFile(copy->getMemBufferRef());
     if (!object) {
       llvm::consumeError(object.takeError());
@@ -121,8 +122,46 @@ class DwarfInlineResolver final : public vm::InlineResolver {
 std::shared_ptr<const vm::InlineResolver> make_inline_resolver(
     const std::vector<std::unique_ptr<llvm::MemoryBuffer>>& objects, const wasm::Names& names) {
   auto resolver = std::make_shared<DwarfInlineResolver>(names);
-  for (const auto& buffer : objects) resolver->add(*buffer);
+  for (const auto& buffer : objects)
+    resolver->add(llvm::MemoryBuffer::getMemBufferCopy(buffer->getBuffer(), buffer->getBufferIdentifier()));
   return resolver;
+}
+
+namespace {
+
+// Reads the objects' DWARF on the first question: most runs never trap, and reading it would
+// cost a warm start more than mapping the code.
+class LazyInlineResolver final : public vm::InlineResolver {
+ public:
+  LazyInlineResolver(std::shared_ptr<const void> owner, std::vector<std::span<const uint8_t>> objects,
+                     const wasm::Names& names)
+      : owner_(std::move(owner)), objects_(std::move(objects)), names_(names) {}
+
+  std::vector<Frame> frames_at(const vm::CodeRange& range, uintptr_t pc) const override {
+    std::call_once(once_, [&] {
+      auto resolver = std::make_unique<DwarfInlineResolver>(names_);
+      for (std::span<const uint8_t> o : objects_)
+        resolver->add(llvm::MemoryBuffer::getMemBuffer(
+            llvm::StringRef(reinterpret_cast<const char*>(o.data()), o.size()), "object", false));
+      resolver_ = std::move(resolver);
+    });
+    return resolver_->frames_at(range, pc);
+  }
+
+ private:
+  std::shared_ptr<const void> owner_;
+  std::vector<std::span<const uint8_t>> objects_;
+  wasm::Names names_;
+  mutable std::once_flag once_;
+  mutable std::unique_ptr<DwarfInlineResolver> resolver_;
+};
+
+}  // namespace
+
+std::shared_ptr<const vm::InlineResolver> make_lazy_inline_resolver(std::shared_ptr<const void> owner,
+                                                                    std::vector<std::span<const uint8_t>> objects,
+                                                                    const wasm::Names& names) {
+  return std::make_shared<LazyInlineResolver>(std::move(owner), std::move(objects), names);
 }
 
 }  // namespace wasmrun::jit

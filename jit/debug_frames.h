@@ -9,6 +9,7 @@
 #include <llvm/Support/MemoryBuffer.h>
 
 #include <memory>
+#include <span>
 #include <vector>
 
 #include "runtime/vm/code_registry.h"
@@ -36,5 +37,10 @@ class DebugLocations {
 // the relocatable objects (copied); functions are found by their symbols.
 std::shared_ptr<const vm::InlineResolver> make_inline_resolver(
     const std::vector<std::unique_ptr<llvm::MemoryBuffer>>& objects, const wasm::Names& names);
+
+// The same over objects `owner` keeps alive, read on the first question.
+std::shared_ptr<const vm::InlineResolver> make_lazy_inline_resolver(std::shared_ptr<const void> owner,
+                                                                    std::vector<std::span<const uint8_t>> objects,
+                                                                    const wasm::Names& names);
 
 }  // namespace wasmrun::jit

@@ -5,6 +5,8 @@
 #include <llvm/Support/CommandLine.h>
 #include <llvm/Support/TargetSelect.h>
 
+#include <dlfcn.h>
+
 #include <sstream>
 
 #include <atomic>
@@ -15,6 +17,7 @@
 #include "jit/function_translator.h"
 #include "jit/lazy_code.h"
 #include "jit/object_compiler.h"
+#include "jit/code_image.h"
 #include "jit/compile_progress.h"
 #include "jit/debug_frames.h"
 #include "jit/perf_map.h"
@@ -50,14 +53,16 @@ struct EntryPlan {
   std::vector<int> of_type;               // per type index: the position of its signature's, or -1
 };
 
+// The parameter count, then the value types.
+std::string signature_key(const wasm::FuncType& type) {
+  std::string key = std::to_string(type.params.size()) + ':';
+  for (wasm::ValType v : type.params) key += char(v);
+  for (wasm::ValType v : type.results) key += char(v);
+  return key;
+}
+
 EntryPlan plan_entry_trampolines(const wasm::Module& module) {
-  auto signature = [&](uint32_t t) {  // the parameter count, then the value types
-    const wasm::FuncType& type = module.types[t];
-    std::string key = std::to_string(type.params.size()) + ':';
-    for (wasm::ValType v : type.params) key += char(v);
-    for (wasm::ValType v : type.results) key += char(v);
-    return key;
-  };
+  auto signature = [&](uint32_t t) { return signature_key(module.types[t]); };
   EntryPlan plan;
   std::map<std::string, int> by_signature;
   for (uint32_t i = 0; i < module.bodies.size(); ++i) {
@@ -84,6 +89,65 @@ class JitCode final : public vm::CompiledCode {
   llvm::orc::LLJIT& jit_;
   llvm::orc::JITDylib& dylib_;
 };
+
+// Code mapped from a stored image (code_image.h).
+class ImageCode final : public vm::CompiledCode {
+ public:
+  explicit ImageCode(std::unique_ptr<LoadedImage> image) : image_(std::move(image)) {}
+  ~ImageCode() override {
+    if (code_token_) vm::unregister_code(code_token_);
+  }
+  uint64_t code_token_ = 0;
+
+ private:
+  std::unique_ptr<LoadedImage> image_;
+};
+
+// The symbols of a module's code: its defined functions, then its entry trampolines.
+std::vector<std::string> code_symbols(const wasm::Module& module, const EntryPlan& entries) {
+  std::vector<std::string> symbols;
+  symbols.reserve(module.bodies.size() + entries.representatives.size());
+  for (uint32_t i = 0; i < module.bodies.size(); ++i) symbols.push_back(function_symbol(module.imported_funcs + i));
+  for (uint32_t t : entries.representatives) symbols.push_back(trampoline_symbol(t));
+  return symbols;
+}
+
+// Fills `code`'s function and trampoline tables from the addresses of code_symbols(), and names
+// every function's range for trap backtraces and (optionally) perf; returns the registry token.
+uint64_t publish(vm::CompiledCode& code, const wasm::Module& module, const EntryPlan& entries,
+                 const std::vector<void*>& addresses, const std::vector<uint64_t>& sizes,
+                 const std::shared_ptr<const vm::InlineResolver>& inlining) {
+  std::vector<vm::CodeRange> ranges;
+  ranges.reserve(module.bodies.size());
+  for (uint32_t i = 0; i < module.bodies.size(); ++i) {
+    uint32_t index = module.imported_funcs + i;
+    auto name = module.names.functions.find(index);
+    uintptr_t begin = reinterpret_cast<uintptr_t>(addresses[i]);
+    ranges.push_back({begin, begin + sizes[i], index,
+                      name != module.names.functions.end() ? name->second : std::string(), module.names.module,
+                      inlining});
+  }
+  if (perf_map_enabled()) append_to_perf_map(ranges);
+  uint64_t token = vm::register_code(std::move(ranges));
+  code.functions.assign(addresses.begin(), addresses.begin() + module.bodies.size());
+  code.entry_trampolines.assign(module.types.size(), nullptr);
+  for (size_t t = 0; t < module.types.size(); ++t)
+    if (int r = entries.of_type[t]; r >= 0)
+      code.entry_trampolines[t] = reinterpret_cast<vm::EntryTrampoline>(addresses[module.bodies.size() + size_t(r)]);
+  return token;
+}
+
+// The runtime's functions by name, for the import slots of code images; then the C library's
+// (memmove, memset), as JITLink finds them in the process.
+void* runtime_symbol(const std::string& name) {
+  static const std::map<std::string, void*, std::less<>> table = [] {
+    std::map<std::string, void*, std::less<>> t;
+    for (auto [n, address] : vm::libcall_symbols()) t.emplace(std::string(n), address);
+    return t;
+  }();
+  if (auto it = table.find(name); it != table.end()) return it->second;
+  return ::dlsym(RTLD_DEFAULT, name.c_str());
+}
 
 class LlvmCodeGenerator final : public vm::CodeGenerator, public LazyPipeline {
  public:
@@ -119,6 +183,12 @@ class LlvmCodeGenerator final : public vm::CodeGenerator, public LazyPipeline {
   Expected<Objects> emit_objects(const wasm::Module& module, const vm::CompileOptions& options) override;
   Expected<std::unique_ptr<vm::CompiledCode>> link_objects(const wasm::Module& module, Objects objects) override;
   const CodeIdentity& identity() const override { return identity_; }
+  std::vector<std::string> image_symbols(const wasm::Module& module) override {
+    return code_symbols(module, plan_entry_trampolines(module));
+  }
+  Expected<std::unique_ptr<vm::CompiledCode>> load_image(const wasm::Module& module, const CodeImageView& image,
+                                                         const ImageFile* file, std::shared_ptr<const void> owner,
+                                                         std::vector<std::span<const uint8_t>> objects) override;
 
   llvm::orc::LLJIT& jit() override { return *jit_; }
   Expected<llvm::orc::LazyCallThroughManager*> call_through_manager() override {
@@ -144,8 +214,10 @@ class LlvmCodeGenerator final : public vm::CodeGenerator, public LazyPipeline {
   Expected<std::unique_ptr<llvm::MemoryBuffer>> build_object(const wasm::Module& module,
                                                              const vm::CompileOptions& options,
                                                              const std::string& name, const Emit& emit);
-  // Host stubs and entry trampolines: one small object each, kept for the engine's life.
-  Expected<void*> compile_glue(const std::string& symbol, const Emit& emit);
+  // Host stubs and entry trampolines: one small object each, kept for the engine's life and,
+  // with a code cache, stored there as an image: a warm start compiles none.
+  Expected<void*> compile_glue(const std::string& symbol, const wasm::FuncType& type, const Emit& emit);
+  void* cached_glue(const std::string& key, const std::string& symbol);
   // Links objects into a new JITDylib and resolves `symbols`.
   Expected<std::unique_ptr<JitCode>> link(std::vector<std::unique_ptr<llvm::MemoryBuffer>> objects,
                                           const std::vector<std::string>& symbols, std::vector<void*>& addresses);
@@ -156,7 +228,7 @@ class LlvmCodeGenerator final : public vm::CodeGenerator, public LazyPipeline {
   std::shared_ptr<CodeCache> cache_;  // null: no code cache
   std::atomic<uint64_t> next_id_{0};
   std::mutex glue_mutex_;
-  std::vector<std::unique_ptr<JitCode>> glue_;  // host stubs and trampolines live as long as the engine
+  std::vector<std::unique_ptr<vm::CompiledCode>> glue_;  // host stubs and trampolines live as long as the engine
   std::unique_ptr<llvm::orc::LazyCallThroughManager> call_through_;  // created with the first lazy module
 };
 
@@ -256,47 +328,88 @@ Expected<Objects> LlvmCodeGenerator::emit_objects(const wasm::Module& module, co
   return buffers;
 }
 
+Expected<std::unique_ptr<vm::CompiledCode>> LlvmCodeGenerator::load_image(const wasm::Module& module,
+                                                                          const CodeImageView& image,
+                                                                          const ImageFile* file,
+                                                                          std::shared_ptr<const void> owner,
+                                                                          std::vector<std::span<const uint8_t>> objects) {
+  const EntryPlan entries = plan_entry_trampolines(module);
+  if (image.symbols.size() != module.bodies.size() + entries.representatives.size())
+    return Error{"damaged code image: it does not hold this module's functions"};
+  auto loaded = LoadedImage::load(image, file, runtime_symbol);
+  if (!loaded) return loaded.error();
+  std::vector<void*> addresses;
+  std::vector<uint64_t> sizes;
+  addresses.reserve(image.symbols.size());
+  sizes.reserve(image.symbols.size());
+  for (const CodeImage::Symbol& s : image.symbols) {
+    addresses.push_back(reinterpret_cast<void*>((*loaded)->address(s)));
+    sizes.push_back(s.size);
+  }
+  auto code = std::make_unique<ImageCode>(loaded.take());
+  code->code_token_ = publish(*code, module, entries, addresses, sizes,
+                              make_lazy_inline_resolver(std::move(owner), std::move(objects), module.names));
+  return std::unique_ptr<vm::CompiledCode>(std::move(code));
+}
+
 Expected<std::unique_ptr<vm::CompiledCode>> LlvmCodeGenerator::link_objects(const wasm::Module& module, Objects buffers) {
   // The same plan as when the objects were emitted (it depends on the module alone), so cached
   // objects link with the trampolines they hold.
   const EntryPlan entries = plan_entry_trampolines(module);
-  std::vector<std::string> symbols;
-  for (uint32_t i = 0; i < module.bodies.size(); ++i) symbols.push_back(function_symbol(module.imported_funcs + i));
-  for (uint32_t t : entries.representatives) symbols.push_back(trampoline_symbol(t));
-  std::map<std::string, uint64_t> sizes = symbol_sizes(buffers);
+  std::vector<std::string> symbols = code_symbols(module, entries);
+  std::map<std::string, uint64_t> sizes_by_name = symbol_sizes(buffers);
+  std::vector<uint64_t> sizes;
+  for (const std::string& s : symbols) sizes.push_back(sizes_by_name[s]);
   std::shared_ptr<const vm::InlineResolver> inlining = make_inline_resolver(buffers, module.names);
   std::vector<void*> addresses;
   auto linked = link(std::move(buffers), symbols, addresses);
   if (!linked) return linked.error();
   std::unique_ptr<JitCode> code = linked.take();
-
-  // Name every function's code range, for trap backtraces and (optionally) perf.
-  std::vector<vm::CodeRange> ranges;
-  for (uint32_t i = 0; i < module.bodies.size(); ++i) {
-    uint32_t index = module.imported_funcs + i;
-    auto name = module.names.functions.find(index);
-    uintptr_t begin = reinterpret_cast<uintptr_t>(addresses[i]);
-    ranges.push_back({begin, begin + sizes[symbols[i]], index,
-                      name != module.names.functions.end() ? name->second : std::string(), module.names.module,
-                      inlining});
-  }
-  if (perf_map_enabled()) append_to_perf_map(ranges);
-  code->code_token_ = vm::register_code(std::move(ranges));
-  code->functions.assign(addresses.begin(), addresses.begin() + module.bodies.size());
-  code->entry_trampolines.assign(module.types.size(), nullptr);
-  for (size_t t = 0; t < module.types.size(); ++t)
-    if (int r = entries.of_type[t]; r >= 0)
-      code->entry_trampolines[t] = reinterpret_cast<vm::EntryTrampoline>(addresses[module.bodies.size() + size_t(r)]);
+  code->code_token_ = publish(*code, module, entries, addresses, sizes, inlining);
   return std::unique_ptr<vm::CompiledCode>(std::move(code));
 }
 
-Expected<void*> LlvmCodeGenerator::compile_glue(const std::string& symbol, const Emit& emit) {
+void* LlvmCodeGenerator::cached_glue(const std::string& key, const std::string& symbol) {
+  std::unique_ptr<CacheEntry> entry = cache_->load(key);
+  if (!entry) return nullptr;
+  std::span<const uint8_t> bytes(reinterpret_cast<const uint8_t*>(entry->getBufferStart()), entry->getBufferSize());
+  auto artifact = read_artifact(bytes);
+  if (!artifact || !artifact->image || artifact->image->symbols.size() != 1 ||
+      !check_compatible(artifact->header, identity_, vm::CompileOptions{})) {
+    cache_->remove(key);
+    return nullptr;
+  }
+  ImageFile file{entry->fd(), uint64_t(artifact->image->bytes.data() - bytes.data())};
+  auto loaded = LoadedImage::load(*artifact->image, &file, runtime_symbol);
+  if (!loaded) {
+    cache_->remove(key);
+    return nullptr;
+  }
+  void* address = reinterpret_cast<void*>((*loaded)->address(artifact->image->symbols[0]));
+  std::lock_guard lock(glue_mutex_);
+  glue_.push_back(std::make_unique<ImageCode>(loaded.take()));
+  return address;
+}
+
+Expected<void*> LlvmCodeGenerator::compile_glue(const std::string& symbol, const wasm::FuncType& type,
+                                                const Emit& emit) {
+  std::string text = symbol + '/' + signature_key(type);
+  ModuleHash hash = hash_module({reinterpret_cast<const uint8_t*>(text.data()), text.size()});
+  std::string key = CodeCache::key(hash, identity_, vm::CompileOptions{});
+  if (cache_)
+    if (void* address = cached_glue(key, symbol)) return address;
   wasm::Module empty;
   vm::CompileOptions options;
   auto object = build_object(empty, options, symbol, emit);
   if (!object) return object.error();
   std::vector<std::unique_ptr<llvm::MemoryBuffer>> objects;
   objects.push_back(object.take());
+  if (cache_) {
+    std::vector<std::span<const uint8_t>> views{{reinterpret_cast<const uint8_t*>(objects[0]->getBufferStart()),
+                                                 objects[0]->getBufferSize()}};
+    if (auto image = link_code_image(views, {symbol}, preferred_image_base(hash)))
+      (void)cache_->store(key, write_artifact({identity_, options, hash}, views, {}, &*image));
+  }
   std::vector<void*> addresses;
   auto code = link(std::move(objects), {symbol}, addresses);
   if (!code) return code.error();
@@ -306,11 +419,11 @@ Expected<void*> LlvmCodeGenerator::compile_glue(const std::string& symbol, const
 }
 
 Expected<void*> LlvmCodeGenerator::host_stub(const wasm::FuncType& type) {
-  return compile_glue("stub", [&](ModuleEnv& env) { emit_host_stub(env, type, "stub"); });
+  return compile_glue("stub", type, [&](ModuleEnv& env) { emit_host_stub(env, type, "stub"); });
 }
 
 Expected<vm::EntryTrampoline> LlvmCodeGenerator::entry_trampoline(const wasm::FuncType& type) {
-  auto code = compile_glue("entry", [&](ModuleEnv& env) { emit_entry_trampoline(env, type, "entry"); });
+  auto code = compile_glue("entry", type, [&](ModuleEnv& env) { emit_entry_trampoline(env, type, "entry"); });
   if (!code) return code.error();
   return reinterpret_cast<vm::EntryTrampoline>(*code);
 }

@@ -31,12 +31,29 @@ std::span<const uint8_t> bytes_of(const llvm::MemoryBuffer& buffer) {
   return {reinterpret_cast<const uint8_t*>(buffer.getBufferStart()), buffer.getBufferSize()};
 }
 
+// The objects linked once for the module's preferred base; none when the simple linker cannot.
+std::optional<CodeImage> link_image(ObjectPipeline& pipeline, const wasm::Module& module, const ModuleHash& hash,
+                                    const Objects& objects) {
+  auto image = link_code_image(views(objects), pipeline.image_symbols(module), preferred_image_base(hash));
+  if (!image) return std::nullopt;
+  return image.take();
+}
+
+std::vector<uint8_t> write_with_image(ObjectPipeline& pipeline, const wasm::Module& module,
+                                      const vm::CompileOptions& options, const Objects& objects,
+                                      std::span<const uint8_t> module_bytes) {
+  ModuleHash hash = hash_module(module.bytes);
+  std::optional<CodeImage> image = link_image(pipeline, module, hash, objects);
+  return write_artifact({pipeline.identity(), options, hash}, views(objects), module_bytes, image ? &*image : nullptr);
+}
+
 // The cached entry for `key`, if it is whole, made by this build for this host and options,
 // and for this module; a damaged or foreign entry is removed.
 std::unique_ptr<vm::CompiledCode> link_entry(ObjectPipeline& pipeline, CodeCache& cache, const std::string& key,
-                                             const llvm::MemoryBuffer& entry, const ModuleHash& hash,
+                                             std::unique_ptr<CacheEntry> owned, const ModuleHash& hash,
                                              const wasm::Module& module, const vm::CompileOptions& options) {
-  auto artifact = read_artifact(bytes_of(entry));
+  std::shared_ptr<const CacheEntry> entry(std::move(owned));
+  auto artifact = read_artifact(bytes_of(*entry));
   bool usable = artifact && artifact->header.module_hash == hash &&
                 artifact->header.options.opt_level == options.opt_level &&
                 check_compatible(artifact->header, pipeline.identity(), options);
@@ -44,7 +61,13 @@ std::unique_ptr<vm::CompiledCode> link_entry(ObjectPipeline& pipeline, CodeCache
     cache.remove(key);
     return nullptr;
   }
-  auto code = pipeline.link_objects(module, borrowed(*artifact));
+  Expected<std::unique_ptr<vm::CompiledCode>> code = Error{""};
+  if (artifact->image) {
+    ImageFile file{entry->fd(), uint64_t(artifact->image->bytes.data() - bytes_of(*entry).data())};
+    code = pipeline.load_image(module, *artifact->image, &file, entry, artifact->objects);
+  } else {
+    code = pipeline.link_objects(module, borrowed(*artifact));
+  }
   if (!code) {
     cache.remove(key);
     return nullptr;
@@ -59,9 +82,9 @@ std::unique_ptr<vm::CompiledCode> cached_code(ObjectPipeline& pipeline, CodeCach
                                               const vm::CompileOptions& options) {
   ModuleHash hash = hash_module(module.bytes);
   std::string key = CodeCache::key(hash, pipeline.identity(), options);
-  std::unique_ptr<llvm::MemoryBuffer> entry = cache.load(key);
+  std::unique_ptr<CacheEntry> entry = cache.load(key);
   if (!entry) return nullptr;
-  return link_entry(pipeline, cache, key, *entry, hash, module, options);
+  return link_entry(pipeline, cache, key, std::move(entry), hash, module, options);
 }
 
 void store_code(ObjectPipeline& pipeline, CodeCache& cache, const wasm::Module& module,
@@ -69,7 +92,7 @@ void store_code(ObjectPipeline& pipeline, CodeCache& cache, const wasm::Module& 
   ModuleHash hash = hash_module(module.bytes);
   // A cache that cannot be written costs only speed: the code is still good.
   (void)cache.store(CodeCache::key(hash, pipeline.identity(), options),
-                    write_artifact({pipeline.identity(), options, hash}, views(objects), {}));
+                    write_with_image(pipeline, module, options, objects, {}));
 }
 
 Expected<std::unique_ptr<vm::CompiledCode>> compile_through_cache(ObjectPipeline& pipeline, CodeCache& cache,
@@ -87,12 +110,12 @@ std::optional<vm::LoadedCode> load_cached(ObjectPipeline& pipeline, CodeCache& c
                                           const vm::CompileOptions& options) {
   ModuleHash hash = hash_module(bytes);
   std::string key = CodeCache::key(hash, pipeline.identity(), options);
-  std::unique_ptr<llvm::MemoryBuffer> entry = cache.load(key);
+  std::unique_ptr<CacheEntry> entry = cache.load(key);
   if (!entry) return std::nullopt;
   // Only validated modules are stored, under the hash of their bytes: checking the format suffices.
   auto module = wasm::decode_module(bytes, {.validate = false, .read_bodies = false});
   if (!module) return std::nullopt;
-  auto code = link_entry(pipeline, cache, key, *entry, hash, *module, options);
+  auto code = link_entry(pipeline, cache, key, std::move(entry), hash, *module, options);
   if (!code) return std::nullopt;
   return vm::LoadedCode{module.take(), std::move(code)};
 }
@@ -101,7 +124,7 @@ Expected<std::vector<uint8_t>> serialize(ObjectPipeline& pipeline, const wasm::M
                                          const vm::CompileOptions& options) {
   auto objects = pipeline.emit_objects(module, options);
   if (!objects) return objects.error();
-  return write_artifact({pipeline.identity(), options, hash_module(module.bytes)}, views(*objects), module.bytes);
+  return write_with_image(pipeline, module, options, *objects, module.bytes);
 }
 
 Expected<vm::LoadedCode> deserialize(ObjectPipeline& pipeline, std::span<const uint8_t> bytes,
@@ -116,7 +139,16 @@ Expected<vm::LoadedCode> deserialize(ObjectPipeline& pipeline, std::span<const u
   // trusts the artifact's origin and checks its integrity, not the module again.
   auto module = wasm::decode_module(artifact->module_bytes, {.validate = false, .read_bodies = false});
   if (!module) return Error{"damaged wasmrun artifact: " + module.error().message};
-  auto code = pipeline.link_objects(*module, borrowed(*artifact));
+  Expected<std::unique_ptr<vm::CompiledCode>> code = Error{""};
+  if (artifact->image) {
+    // The caller's bytes do not outlive this call: the debug info is kept in a copy.
+    auto copy = std::make_shared<std::vector<std::vector<uint8_t>>>();
+    std::vector<std::span<const uint8_t>> objects;
+    for (std::span<const uint8_t> o : artifact->objects) objects.emplace_back(copy->emplace_back(o.begin(), o.end()));
+    code = pipeline.load_image(*module, *artifact->image, nullptr, copy, std::move(objects));
+  } else {
+    code = pipeline.link_objects(*module, borrowed(*artifact));
+  }
   if (!code) return code.error();
   return vm::LoadedCode{module.take(), code.take()};
 }

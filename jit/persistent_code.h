@@ -7,6 +7,7 @@
 
 #include <memory>
 #include <optional>
+#include <string>
 #include <span>
 #include <vector>
 
@@ -23,6 +24,14 @@ class ObjectPipeline {
   virtual Expected<Objects> emit_objects(const wasm::Module& module, const vm::CompileOptions& options) = 0;
   virtual Expected<std::unique_ptr<vm::CompiledCode>> link_objects(const wasm::Module& module, Objects objects) = 0;
   virtual const CodeIdentity& identity() const = 0;
+  // The symbols a module's code image exports, in the order load_image expects them.
+  virtual std::vector<std::string> image_symbols(const wasm::Module& module) = 0;
+  // Code from a stored image (from `file` when given); `objects` (kept alive by `owner`) hold
+  // the debug info read when a backtrace needs it.
+  virtual Expected<std::unique_ptr<vm::CompiledCode>> load_image(const wasm::Module& module,
+                                                                 const CodeImageView& image, const ImageFile* file,
+                                                                 std::shared_ptr<const void> owner,
+                                                                 std::vector<std::span<const uint8_t>> objects) = 0;
 };
 
 // The cache's code for `module`, linked; null when there is no usable entry.

@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <cstring>
+#include <fstream>
 
 #include "cli/wast/component_host.h"
 #include "cli/wast/wast_runner.h"
@@ -20,6 +21,28 @@ WastRunner::WastRunner(WastOptions options, std::FILE* log, vm::Engine* engine)
 WastRunner::~WastRunner() = default;
 
 namespace {
+
+// The `;;! name = value` lines at the top of a script (Wasmtime's test configuration, which its
+// harness reads from the file's text as we do): the component features they switch.
+component::ComponentDecodeOptions script_features(const std::string& file) {
+  component::ComponentDecodeOptions features;
+  std::ifstream in(file);
+  std::string line;
+  while (std::getline(in, line) && line.rfind(";;!", 0) == 0) {
+    auto eq = line.find('=');
+    if (eq == std::string::npos) continue;
+    auto trim = [](std::string t) {
+      t.erase(0, t.find_first_not_of(" \t"));
+      t.erase(t.find_last_not_of(" \t\r") + 1);
+      return t;
+    };
+    std::string name = trim(line.substr(3, eq - 3)), value = trim(line.substr(eq + 1));
+    if (value != "true" && value != "false") continue;
+    if (name == "component_model_implements") features.implements = value == "true";
+    if (name == "component_model_fixed_length_lists") features.fixed_length_lists = value == "true";
+  }
+  return features;
+}
 
 Val to_val(const ComponentValue& v) {
   using K = ComponentValue::Kind;
@@ -92,7 +115,10 @@ WastRunner::Outcome WastRunner::skip(const std::string& reason) {
 }
 
 WastRunner::Outcome WastRunner::component_command(const WastCommand& c) {
-  if (!components_) components_ = std::make_unique<ComponentScripts>();
+  if (!components_) {
+    components_ = std::make_unique<ComponentScripts>();
+    components_->features = script_features(script_->file);
+  }
   ComponentScripts& s = *components_;
   bool execute = !options_.validate_only && store_;
   // Commands that run code, under --validate-only (skip_execution decodes core modules).
@@ -100,7 +126,7 @@ WastRunner::Outcome WastRunner::component_command(const WastCommand& c) {
     ++counts_->skipped_execution;
     return Outcome::Skip;
   };
-  auto decode = [&](const WastCommand& m) { return component::decode_component(m.binary); };
+  auto decode = [&](const WastCommand& m) { return component::decode_component(m.binary, s.features); };
   auto linker = [&]() -> vm::ComponentLinker& {
     if (!s.linker) {
       s.linker = std::make_unique<vm::ComponentLinker>(*store_);

@@ -8,6 +8,7 @@
 #include <string>
 
 #include "runtime/component/component.h"
+#include "runtime/decode/component_decoder.h"
 #include "runtime/vm/component_instance.h"
 #include "text/wast_script.h"
 
@@ -19,6 +20,9 @@ struct ComponentScripts {
   std::map<std::string, std::shared_ptr<const component::Component>> definitions;
   std::shared_ptr<const component::Component> last_definition;
   std::shared_ptr<vm::ComponentInstance> current;
+  // Features the script switches with `;;! name = value` lines, as Wasmtime's test harness reads
+  // them: component_model_implements, component_model_fixed_length_lists.
+  component::ComponentDecodeOptions features;
   std::map<std::string, std::shared_ptr<vm::ComponentInstance>> named;
 };
 

@@ -124,9 +124,15 @@ void print_value(std::string& out, const Val& v) {
       out += '\'';
       return;
     case K::String: {
+      // Lifted strings are valid UTF-8; a host's Val may not be: a bad byte prints as U+FFFD.
       const std::string& s = v.as_string();
       out += '"';
-      for (size_t i = 0; i < s.size(); i += utf8_length(uint8_t(s[i]))) print_char(out, decode_utf8(s, i));
+      for (size_t i = 0; i < s.size();) {
+        size_t n = utf8_length(uint8_t(s[i]));
+        bool valid = i + n <= s.size() && valid_utf8(std::string_view(s).substr(i, n));
+        print_char(out, valid ? decode_utf8(s, i) : U'\ufffd');
+        i += valid ? n : 1;
+      }
       out += '"';
       return;
     }

@@ -10,7 +10,11 @@
 
 int main(int argc, char** argv) {
   using namespace wasmrun;
+#ifdef EXAMPLE_DIR
   const char* path = argc > 1 ? argv[1] : EXAMPLE_DIR "/hello.wat";
+#else
+  const char* path = argc > 1 ? argv[1] : "hello.wat";
+#endif
   auto engine = Engine::create().take();
   auto component = Component::from_file(engine, path);  // a binary, or component text
   if (!component) {

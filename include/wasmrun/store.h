@@ -9,7 +9,12 @@
 // program with a message, as Wasmtime panics. A store keeps its engine alive; a Module keeps its
 // engine alive too, so they may be destroyed in any order.
 //
-// A store is used by one thread at a time.
+// A store is used by one thread at a time. Moving a Store moves its items (handles follow them)
+// and leaves the moved-from Store a new, empty store of the same engine, usable as any other.
+//
+// Store data: TypedStore<T> (Wasmtime's Store<T>) holds a T made with the store, reached with
+// data() there and with Caller::data<T>() / component host functions taking `Store&` in host
+// code; a plain Store may hold data of any one type (emplace_data<T>, data<T>()).
 #pragma once
 
 #include <cstdint>
@@ -54,14 +59,21 @@ class StoreRef {
   vm::Store* raw_ = nullptr;
 };
 
-// Embedder data of any type, owned by the store.
+// Embedder data of any type, owned by the store. Its type is told by the address of a tag per
+// type (a comparison, where dynamic_cast would walk type information on every host call).
 struct StoreData {
+  explicit StoreData(const void* tag) : type_tag(tag) {}
   virtual ~StoreData() = default;
+  const void* const type_tag;
 };
+template <class T>
+inline constexpr char kStoreDataTag = 0;
+// Stops the program with a message: a TypedStore's data was replaced through Store::emplace_data.
+[[noreturn]] void store_data_replaced();
 template <class T>
 struct StoreDataOf final : StoreData {
   template <class... Args>
-  explicit StoreDataOf(Args&&... args) : value(std::forward<Args>(args)...) {}
+  explicit StoreDataOf(Args&&... args) : StoreData(&kStoreDataTag<T>), value(std::forward<Args>(args)...) {}
   T value;
 };
 
@@ -69,10 +81,14 @@ struct StoreDataOf final : StoreData {
 
 // Limits on what a store's guests may allocate (Wasmtime's StoreLimits). A memory or table whose
 // minimum is over its limit fails to instantiate; memory.grow and table.grow past it return -1,
-// as when the host is out of memory (core spec §4.4.7.11).
+// as when the host is out of memory (core spec §4.4.7.11). They apply to what is instantiated
+// after they are set.
 struct StoreLimits {
   std::optional<uint64_t> max_memory_size;     // bytes, per linear memory
   std::optional<uint64_t> max_table_elements;  // per table
+  // Resource handles per component instance's table (CanonicalABI.md "Table State"): one more
+  // traps with "cannot allocate another handle". Default 2^20 - 1.
+  std::optional<uint32_t> max_resource_handles;
 };
 
 class Store {
@@ -107,8 +123,8 @@ class Store {
   // The data if the store holds a T (exactly that type), else null.
   template <class T>
   T* data() const {
-    auto* d = dynamic_cast<detail::StoreDataOf<T>*>(data_.get());
-    return d ? &d->value : nullptr;
+    if (!data_ || data_->type_tag != &detail::kStoreDataTag<T>) return nullptr;
+    return &static_cast<detail::StoreDataOf<T>*>(data_.get())->value;
   }
 
   vm::Store& impl() const { return *impl_; }
@@ -119,6 +135,41 @@ class Store {
   Engine engine_;  // declared first: destroyed after the store's instances and code references
   std::shared_ptr<vm::Store> impl_;
   std::unique_ptr<detail::StoreData> data_;
+};
+
+// A store whose data is a T, made with it (Wasmtime's Store<T>). Host functions reach the data
+// as Caller::data<T>() (core) or through a leading `Store&` parameter (components:
+// store.data<T>()). A moved-from TypedStore is an empty store holding a value-initialized T
+// (so T must be default-constructible for a TypedStore to be moved).
+template <class T>
+class TypedStore : public Store {
+ public:
+  template <class... Args>
+  explicit TypedStore(const Engine& engine, Args&&... args) : Store(engine) {
+    Store::emplace_data<T>(std::forward<Args>(args)...);
+  }
+  TypedStore(TypedStore&& other) noexcept
+    requires std::is_default_constructible_v<T>
+      : Store(std::move(other)) {
+    other.Store::template emplace_data<T>();
+  }
+  TypedStore& operator=(TypedStore&& other) noexcept
+    requires std::is_default_constructible_v<T>
+  {
+    Store::operator=(std::move(other));
+    other.Store::template emplace_data<T>();
+    return *this;
+  }
+
+  T& data() { return checked(); }
+  const T& data() const { return checked(); }
+
+ private:
+  T& checked() const {
+    T* d = Store::data<T>();
+    if (!d) detail::store_data_replaced();
+    return *d;
+  }
 };
 
 }  // namespace wasmrun

@@ -750,7 +750,7 @@ bool is_component_binary(std::span<const uint8_t> bytes) {
 ComponentDecodeResult decode_component(std::span<const uint8_t> bytes, ComponentDecodeOptions options) {
   ComponentDecodeResult result;
   try {
-    ComponentValidator validator(options.fixed_length_lists);
+    ComponentValidator validator(options.fixed_length_lists, options.implements);
     Reader r(bytes.data(), bytes.data() + bytes.size());
     result.component = ComponentDecoder(&validator).component(r, 0);
     return result;

@@ -4,13 +4,41 @@
 
 #include <algorithm>
 
-#include "runtime/component/flatten.h"
+#include "canonical_abi/layout.h"
 #include "runtime/component/type_matching.h"
 #include "runtime/decode/decode_error.h"
 
 namespace wasmrun::component {
 
 namespace {
+
+// The core types of a canonical ABI signature (the canonical ABI's flattening, CanonicalABI.md
+// "Flattening"), for comparison with core functions.
+std::vector<wasm::ValType> core_types(const std::vector<canon::FlatType>& flat) {
+  std::vector<wasm::ValType> out;
+  out.reserve(flat.size());
+  for (canon::FlatType t : flat) {
+    switch (t) {
+      case canon::FlatType::I32: out.push_back(wasm::ValType::I32); break;
+      case canon::FlatType::I64: out.push_back(wasm::ValType::I64); break;
+      case canon::FlatType::F32: out.push_back(wasm::ValType::F32); break;
+      case canon::FlatType::F64: out.push_back(wasm::ValType::F64); break;
+    }
+  }
+  return out;
+}
+
+// "[I32, I64]", as wasmparser words core types in its messages.
+std::string describe_core(const std::vector<wasm::ValType>& types) {
+  std::string s = "[";
+  for (size_t i = 0; i < types.size(); ++i) {
+    if (i) s += ", ";
+    std::string n(wasm::to_string(types[i]));
+    for (char& c : n) c = char(std::toupper(uint8_t(c)));
+    s += n;
+  }
+  return s + "]";
+}
 
 // Bounds that keep hostile inputs from costing unbounded time or memory (wasmparser's limits).
 constexpr uint64_t kMaxTypeSize = 1'000'000;
@@ -203,7 +231,8 @@ struct ComponentValidator::Scope {
   std::unordered_map<const ResourceType*, std::unordered_set<std::string>> import_resource_names, export_resource_names;
 };
 
-ComponentValidator::ComponentValidator(bool fixed_length_lists) : fixed_length_lists_(fixed_length_lists) {}
+ComponentValidator::ComponentValidator(bool fixed_length_lists, bool implements)
+    : fixed_length_lists_(fixed_length_lists), implements_(implements) {}
 ComponentValidator::~ComponentValidator() = default;
 
 void ComponentValidator::fail(std::string message, size_t offset) {
@@ -632,6 +661,7 @@ void ComponentValidator::check_annotated_func(const ExternName& n, const EntityT
 
 void ComponentValidator::check_implements(const NameSyntax& ns, const ExternName& n, const EntityType& t) {
   if (!ns.implements) return;
+  if (!implements_) fail("the `cm-implements` feature is not active", ns.offset);
   if (t.sort != Sort::Instance) fail("only instances can have an `implements`", ns.offset);
   if (n.kind != ExternName::Kind::Label) fail(fmt::format("name `{}` is not valid with `implements`", ns.name), ns.offset);
   if (ns.implements->empty()) fail("`` is not a valid name", ns.offset);
@@ -1184,13 +1214,13 @@ void ComponentValidator::check_canon_options(const CanonSyntax& c, const FuncTyp
         fail(fmt::format("invalid canonical option 0x{:x}", code), offset);
     }
   }
-  FlatSignature sig = flatten_signature(type, lift);
+  canon::FuncAbi abi = canon::compute_abi(type);
   if (out.realloc && !out.memory) fail("canonical option `realloc` requires `memory` to also be specified", offset);
-  if (sig.needs_memory && !out.memory) fail("canonical option `memory` is required", offset);
-  if (sig.needs_realloc && !out.realloc) fail("canonical option `realloc` is required", offset);
+  if (abi.needs_memory() && !out.memory) fail("canonical option `memory` is required", offset);
+  if (abi.needs_realloc(lift) && !out.realloc) fail("canonical option `realloc` is required", offset);
   if (out.post_return) {
     const wasm::FuncType& f = core_func(*out.post_return, offset);
-    if (f.params != sig.core.results || !f.results.empty())
+    if (f.params != core_types(lift ? abi.lift_core_results() : abi.lower_core_results()) || !f.results.empty())
       fail("canonical option `post-return` uses a core function with an incorrect signature", offset);
   }
 }
@@ -1204,14 +1234,16 @@ void ComponentValidator::canon(const CanonSyntax& c, size_t offset) {
       const wasm::FuncType& core = core_func(c.func, offset);
       FuncTypePtr type = func_type_at(c.type, offset);
       check_canon_options(c, *type, true, offset, d.options);
-      FlatSignature sig = flatten_signature(*type, true);
-      if (core.params != sig.core.params)
+      canon::FuncAbi abi = canon::compute_abi(*type);
+      std::vector<wasm::ValType> params = core_types(abi.lift_core_params());
+      std::vector<wasm::ValType> results = core_types(abi.lift_core_results());
+      if (core.params != params)
         fail(fmt::format("lowered parameter types `{}` do not match parameter types `{}` of core function {}",
-                         describe_core(sig.core.params), describe_core(core.params), c.func),
+                         describe_core(params), describe_core(core.params), c.func),
              offset);
-      if (core.results != sig.core.results)
+      if (core.results != results)
         fail(fmt::format("lowered result types `{}` do not match result types `{}` of core function {}",
-                         describe_core(sig.core.results), describe_core(core.results), c.func),
+                         describe_core(results), describe_core(core.results), c.func),
              offset);
       const TypeEntry& e = sc.types[c.type];
       sc.funcs.push_back({type, Vis{e.vis.import || e.contents.import, e.vis.export_ || e.contents.export_}});
@@ -1224,7 +1256,8 @@ void ComponentValidator::canon(const CanonSyntax& c, size_t offset) {
       check_index(Sort::Func, c.func, offset);
       FuncTypePtr type = sc.funcs[c.func].type;
       check_canon_options(c, *type, false, offset, d.options);
-      sc.core_funcs.push_back(flatten_signature(*type, false).core);
+      canon::FuncAbi abi = canon::compute_abi(*type);
+      sc.core_funcs.push_back({core_types(abi.lower_core_params()), core_types(abi.lower_core_results())});
       d.kind = Definition::Kind::CanonLower;
       d.index = c.func;
       d.func = type;

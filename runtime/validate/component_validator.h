@@ -94,7 +94,7 @@ class ComponentValidator {
  public:
   enum class ScopeKind : uint8_t { Component, ComponentType, InstanceType };
 
-  explicit ComponentValidator(bool fixed_length_lists = true);
+  explicit ComponentValidator(bool fixed_length_lists = true, bool implements = true);
   ~ComponentValidator();
 
   // Components (the outermost one and nested ones).
@@ -158,6 +158,7 @@ class ComponentValidator {
   void count_type(uint64_t size, size_t offset);
 
   bool fixed_length_lists_;
+  bool implements_;
   std::vector<std::unique_ptr<Scope>> scopes_;
   std::unordered_map<const ValueType*, uint64_t> sizes_, bytes_;
   uint64_t total_type_size_ = 0;

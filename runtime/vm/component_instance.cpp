@@ -106,11 +106,19 @@ TrapOr<void> call_core(Store& store, FuncInstance* f, std::span<const canon::Fla
                                                                  : "wasm trap: " + trap->message;
     return component::Trap{TrapKind::CoreTrap, std::move(message), std::move(*trap)};
   }
+  // Fixed-width loads: a memcpy of a width known only at run time went through libc and stalled
+  // on the store it had just made (measured: the largest cost of a string call's core entries).
   for (size_t i = 0; i < results.size(); ++i) {
-    canon::FlatValue v = 0;
-    size_t width = f->type->results[i] == wasm::ValType::I32 || f->type->results[i] == wasm::ValType::F32 ? 4 : 8;
-    std::memcpy(&v, values[i].bytes, width);
-    results[i] = v;
+    wasm::ValType t = f->type->results[i];
+    if (t == wasm::ValType::I32 || t == wasm::ValType::F32) {
+      uint32_t v;
+      std::memcpy(&v, values[i].bytes, sizeof v);
+      results[i] = v;
+    } else {
+      uint64_t v;
+      std::memcpy(&v, values[i].bytes, sizeof v);
+      results[i] = v;
+    }
   }
   return {};
 }
@@ -496,7 +504,8 @@ std::shared_ptr<ComponentInstance> ComponentFrame::run(const std::map<std::strin
         frame->linker = linker;
         frame->comp = closure->component;
         frame->env = closure->env;
-        frame->canon = std::make_unique<canon::Instance>(canon.get());
+        frame->canon = std::make_unique<canon::Instance>(canon.get(), linker->max_resource_handles());
+        frame->canon->host_context = &linker->store();
         linker->frames_.push_back(frame);
         std::shared_ptr<ComponentInstance> inst = frame->run(&given);
         ComponentItem it;
@@ -646,12 +655,17 @@ std::shared_ptr<ComponentInstance> ComponentFrame::run(const std::map<std::strin
   return result;
 }
 
+uint32_t ComponentLinker::max_resource_handles() const {
+  return store_.limits().max_resource_handles.value_or(canon::Instance::kDefaultMaxHandles);
+}
+
 std::variant<std::shared_ptr<ComponentInstance>, ComponentInstantiationError> ComponentLinker::instantiate(
     std::shared_ptr<const component::Component> c) {
   auto frame = std::make_shared<ComponentFrame>();
   frame->linker = this;
   frame->comp = std::move(c);
-  frame->canon = std::make_unique<canon::Instance>();
+  frame->canon = std::make_unique<canon::Instance>(nullptr, max_resource_handles());
+  frame->canon->host_context = &store_;
   if (templates_) {
     frame->plan = templates_->plan();
     if (!frame->plan) {

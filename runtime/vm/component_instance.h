@@ -164,6 +164,8 @@ class ComponentLinker {
   friend struct ComponentFrame;
   std::shared_ptr<const CompiledModule> compiled(const std::shared_ptr<const wasm::Module>& m);
   const ComponentTemplates::Core* core_template(const wasm::Module* m) const;
+  // The handle-table bound of each component instance made here (the store's limit).
+  uint32_t max_resource_handles() const;
 
   Store& store_;
   std::map<std::string, ComponentItem, std::less<>> defined_;

@@ -45,8 +45,8 @@ std::optional<Trap> call_host(Store& store, FuncInstance* func, std::span<VMValu
 
 std::optional<Trap> invoke_catching(Store& store, FuncInstance* func, std::span<VMValue> values) {
   if (func->host) return call_host(store, func, values);
-  EntryTrampoline trampoline = nullptr;
-  if (func->owner) {
+  EntryTrampoline trampoline = func->entry;
+  if (!trampoline && func->owner) {
     // Defined functions use their module's trampoline for the function's own type index.
     const CompiledModule& m = *func->owner->module;
     for (size_t i = 0; i < m.sig_ids.size(); ++i)
@@ -60,6 +60,8 @@ std::optional<Trap> invoke_catching(Store& store, FuncInstance* func, std::span<
     if (!t) return Trap{TrapCode::HostError, t.error().message, {}, 0};
     trampoline = *t;
   }
+  // Both kinds live as long as the function (its module's code, the engine): kept for the next call.
+  func->entry = trampoline;
   EntryCall call{trampoline, func->ref.code, func->ref.vmctx, values.data()};
   return call_with_trap_handler(store.context(), store.engine().config().max_wasm_stack, enter, &call);
 }

@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include <functional>
+
 #include "runtime/vm/instance.h"
 
 namespace wasmrun::vm {
@@ -36,6 +38,23 @@ Expected<FuncInstance*> Store::create_host_func(const wasm::FuncType& type, Host
   // The stub receives the FuncInstance itself as its callee context.
   f->ref = VMFuncRef{*stub, reinterpret_cast<VMContext*>(f.get()), sig};
   return adopt_func(std::move(f));
+}
+
+bool Store::owns_func_ref(const VMFuncRef* ref) const {
+  for (const auto& f : funcs_) {
+    if (&f->ref == ref) return true;
+  }
+  for (const Instance* i = instances_; i; i = i->next_in_store) {
+    std::less<const VMFuncRef*> before;
+    if (!i->defined_refs.empty() && !before(ref, i->defined_refs.data()) &&
+        before(ref, i->defined_refs.data() + i->defined_refs.size())) {
+      return true;
+    }
+    for (const VMFuncRef* r : i->func_refs) {
+      if (r == ref) return true;
+    }
+  }
+  return false;
 }
 
 FuncInstance* Store::adopt_func(std::unique_ptr<FuncInstance> f) {

@@ -44,6 +44,7 @@ struct FuncInstance {
   Store* store = nullptr;
   HostCallback host;               // set for host functions
   Instance* owner = nullptr;       // set for functions defined by an instance
+  EntryTrampoline entry = nullptr;  // how the host calls it, found on its first call from the host
 };
 
 struct GlobalInstance {
@@ -60,6 +61,7 @@ wasm::ExternKind kind_of(const Extern& e);
 struct ResourceLimits {
   uint64_t max_memory_bytes = UINT64_MAX;    // per linear memory
   uint64_t max_table_elements = UINT64_MAX;  // per table
+  std::optional<uint32_t> max_resource_handles;  // per component instance; none: canon's default
 };
 
 class Store {
@@ -94,6 +96,11 @@ class Store {
   Expected<void> check_table_minimum(const wasm::TableType& type) const;
   // What a limit refused last, if any growth was refused (for a run's failure message).
   std::optional<std::string> limit_refusal() const;
+
+  // Whether `ref` is a function reference this store's guests may hold: one of its functions, or
+  // a function one of its instances defines or imports. A scan, for the embedding API's checks
+  // of values it is given (Table::set of a funcref), never on a wasm path.
+  bool owns_func_ref(const VMFuncRef* ref) const;
 
   void* embedder = nullptr;  // the embedding API's Store object, if any
 

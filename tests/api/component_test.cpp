@@ -39,7 +39,7 @@ struct Host {
   std::vector<uint32_t> dropped;
 
   // The util interface as the guest imports it, under `name`.
-  void define(Linker& linker, std::string name = "host:test/util@1.2.3") {
+  void define(Linker& linker, std::string name = "host:test/util@1.2.3", bool with_add = true) {
     auto util = linker.instance(std::move(name));
     REQUIRE(util.resource<Counter>("counter", [this](Resource<Counter> r) {
                   dropped.push_back(r.rep);
@@ -51,7 +51,7 @@ struct Host {
                   std::transform(out.begin(), out.end(), out.begin(), [](unsigned char c) { return std::toupper(c); });
                   return out;
                 }).ok());
-    REQUIRE(util.func_wrap("add", [](uint32_t a, uint32_t b) { return a + b; }).ok());
+    if (with_add) REQUIRE(util.func_wrap("add", [](uint32_t a, uint32_t b) { return a + b; }).ok());
     REQUIRE(util.func_wrap("[constructor]counter", [this](uint32_t start) { return table.push(Counter{start}).take(); }).ok());
     REQUIRE(util.func_wrap("[method]counter.bump", [this](Borrow<Counter> self) -> TrapOr<uint32_t> {
                   Counter* c = table.get(self);
@@ -390,4 +390,31 @@ TEST_CASE("component API: unknown imports as traps, and a guest's exit through a
     CHECK(!r.error().exit_status());
     CHECK(r.error().message.find("no adding today") != std::string::npos);
   }
+}
+
+TEST_CASE("component API: host functions taking Store& reach their caller's store and its data") {
+  Host host;
+  Linker linker(host.engine);
+  host.define(linker, "host:test/util@1.2.3", false);
+  // `add` counts its calls in the calling store's data: one InstancePre, two stores, two counts.
+  struct Calls {
+    uint32_t adds = 0;
+  };
+  REQUIRE(linker.instance("host:test/util@1.2.3")
+              .func_wrap("add", [](Store& store, uint32_t a, uint32_t b) {
+                ++store.data<Calls>()->adds;
+                return a + b;
+              })
+              .ok());
+  auto pre = linker.instantiate_pre(host.component).take();
+  TypedStore<Calls> first(host.engine), second(host.engine);
+  auto in_first = pre.instantiate(first).take();
+  auto in_second = pre.instantiate(second).take();
+  auto sum_first = in_first.get_typed_func<uint32_t(uint32_t, uint32_t)>("sum").take();
+  auto sum_second = in_second.get_typed_func<uint32_t(uint32_t, uint32_t)>("sum").take();
+  CHECK(*sum_first(1, 2) == 3);
+  CHECK(*sum_first(3, 4) == 7);
+  CHECK(*sum_second(5, 6) == 11);
+  CHECK(first.data().adds == 2);
+  CHECK(second.data().adds == 1);
 }

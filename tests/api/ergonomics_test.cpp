@@ -37,6 +37,31 @@ struct Session {
 
 }  // namespace
 
+TEST_CASE("TypedStore<T> holds its data from the start; host functions reach it through the caller") {
+  TypedStore<Session> store(engine(), Session{"typed", {}});
+  CHECK(store.data().name == "typed");
+  CHECK(store.Store::data<int>() == nullptr);
+  Linker linker(engine());
+  REQUIRE(linker.func_wrap("host", "log", [](Caller& caller, uint32_t ptr, uint32_t len) -> Expected<void> {
+    std::string text(len, '\0');
+    auto copied = caller.get_memory()->read(ptr, {reinterpret_cast<uint8_t*>(text.data()), text.size()});
+    if (!copied) return copied.error();
+    caller.data<Session>()->log.push_back(text);
+    return {};
+  }));
+  REQUIRE(linker.func_wrap("host", "negate", [](bool b) { return !b; }));
+  Instance instance = linker.instantiate(store, Module::compile(engine(), kGuest).take()).take();
+  REQUIRE(instance.typed_func<void()>("greet").take()());
+  CHECK(store.data().log == std::vector<std::string>{"hello"});
+
+  // Moved, the data goes with the items; the moved-from store holds a value-initialized T.
+  TypedStore<Session> moved = std::move(store);
+  CHECK(moved.data().log.size() == 1);
+  CHECK(store.data().name.empty());
+  REQUIRE(instance.typed_func<void()>("greet").take()());
+  CHECK(moved.data().log.size() == 2);
+}
+
 TEST_CASE("host functions reach typed store data and read guest memory through a bounds-checked view") {
   Store store(engine());
   store.emplace_data<Session>(Session{"first", {}});

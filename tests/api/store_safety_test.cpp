@@ -113,3 +113,71 @@ TEST_CASE("stores and modules keep their engine alive; a moved store keeps its h
   CHECK(*add(1, 2) == 3);
   CHECK(instance.get_memory("memory")->size_pages() == 1);
 }
+
+namespace {
+
+constexpr std::string_view kFuncTable = R"((module
+  (table (export "table") 2 funcref)
+  (global (export "g") (mut funcref) (ref.null func))
+  (func $seven (result i32) i32.const 7)
+  (elem (i32.const 0) $seven)
+  (func (export "call") (param i32) (result i32) local.get 0 call_indirect (result i32)))
+)";
+
+}  // namespace
+
+TEST_CASE("a funcref of another store cannot go into a table or a global") {
+  Module module = Module::compile(engine(), kFuncTable).take();
+  Store first(engine()), second(engine());
+  Instance a = Instance::create(first, module, {}).take();
+  Instance b = Instance::create(second, module, {}).take();
+  Table table_a = *a.get_table("table");
+  Table table_b = *b.get_table("table");
+  Val foreign = table_a.get(0).take();
+  REQUIRE(foreign.ref() != nullptr);
+
+  auto set = table_b.set(1, foreign);
+  REQUIRE_FALSE(set);
+  CHECK(set.error().message == "the funcref belongs to another store");
+  CHECK(table_b.grow(1, foreign).error().message == "the funcref belongs to another store");
+  CHECK(table_b.size() == 2);
+  CHECK(b.get_global("g")->set(foreign).error().message == "the funcref belongs to another store");
+  CHECK(Global::create(second, ValType::FuncRef, true, foreign).error().message == "the funcref belongs to another store");
+
+  // The store's own funcrefs, and null, are accepted, and the function runs.
+  REQUIRE(table_b.set(1, table_b.get(0).take()));
+  REQUIRE(table_b.set(0, Val::funcref(nullptr)));
+  auto call = b.typed_func<int32_t(int32_t)>("call").take();
+  CHECK(*call(1) == 7);
+  REQUIRE(b.get_global("g")->set(table_b.get(1).take()));
+}
+
+TEST_CASE("a moved-from store is an empty store of the same engine") {
+  Module module = Module::compile(engine(), kGuest).take();
+  Store store(engine());
+  Instance before = Instance::create(store, module, {}).take();
+  Store moved = std::move(store);
+  // Every operation on the moved-from store is defined: it is a new store.
+  store.set_epoch_deadline(1);
+  store.set_limits({});
+  CHECK_FALSE(store.limit_refusal());
+  CHECK(store.data<int>() == nullptr);
+  Instance fresh = Instance::create(store, module, {}).take();
+  auto add = fresh.typed_func<int32_t(int32_t, int32_t)>("add").take();
+  CHECK(*add(1, 2) == 3);
+  // The old handles belong to the store they were moved to.
+  Memory memory = *before.get_memory("memory");
+  Linker linker(engine());
+  REQUIRE(linker.define("env", "memory", memory));
+  Module importer = Module::compile(engine(), kImporter).take();
+  CHECK(linker.instantiate(store, importer).error().message == "import \"env\" \"memory\": the memory belongs to another store");
+  CHECK(linker.instantiate(moved, importer));
+
+  // Move-assigning into a store drops its own items first; the source becomes empty again.
+  store = std::move(moved);
+  CHECK(*before.typed_func<int32_t(int32_t, int32_t)>("add").take()(2, 2) == 4);
+  auto gone = add(1, 1);
+  REQUIRE_FALSE(gone);
+  CHECK(gone.error().message == "the function belongs to a store that was destroyed");
+  CHECK(Instance::create(moved, module, {}));
+}

@@ -141,3 +141,51 @@ TEST_CASE("function signatures: parameters beyond 16 flat values and results bey
   CHECK(c.lift_core_params().empty());
   CHECK(c.lift_core_results().empty());
 }
+
+TEST_CASE("function signatures: which canonical options lift and lower need") {
+  FuncType bytes_in;
+  bytes_in.params.push_back({"s", list(prim(ValueKind::U8))});
+  FuncAbi a = compute_abi(bytes_in);
+  CHECK(a.lift_core_params() == std::vector<FlatType>{FT::I32, FT::I32});
+  CHECK(a.needs_memory());
+  CHECK(a.needs_realloc(true));    // lifting: the callee's memory receives the list
+  CHECK_FALSE(a.needs_realloc(false));  // lowering: the caller's list is only read
+
+  FuncType string_out;
+  string_out.result = prim(ValueKind::String);
+  FuncAbi b = compute_abi(string_out);
+  CHECK(b.needs_memory());
+  CHECK_FALSE(b.needs_realloc(true));
+  CHECK(b.needs_realloc(false));  // lowering: the caller's memory receives the string
+
+  FuncType scalars;
+  scalars.params.push_back({"x", prim(ValueKind::U32)});
+  scalars.result = prim(ValueKind::U32);
+  FuncAbi c = compute_abi(scalars);
+  CHECK_FALSE(c.needs_memory());
+  CHECK_FALSE(c.needs_realloc(true));
+
+  // Only the flat count puts scalars in memory: memory then, but nothing to allocate lowering.
+  FuncType wide;
+  wide.params.push_back({"t", fixed_list(prim(ValueKind::U32), 17)});
+  FuncAbi d = compute_abi(wide);
+  CHECK(d.params_in_memory);
+  CHECK(d.needs_memory());
+  CHECK(d.needs_realloc(true));
+  CHECK_FALSE(d.needs_realloc(false));
+  CHECK_FALSE(uses_memory(*fixed_list(prim(ValueKind::U32), 17)));
+  CHECK(uses_memory(*option(tuple({prim(ValueKind::U8), prim(ValueKind::String)}))));
+}
+
+TEST_CASE("a long fixed-length list flattens no further than a signature can use") {
+  // 2^32-1 elements: flattening stops past MAX_FLAT_PARAMS instead of building billions of types.
+  auto huge = fixed_list(prim(ValueKind::U8), 0xffffffff);
+  std::vector<FlatType> flat = flatten(*huge);
+  CHECK(flat.size() == kMaxFlatParams + 1);
+  CHECK(flat_count(*huge) == 0xffffffff);
+  FuncType f;
+  f.params.push_back({"l", huge});
+  CHECK(compute_abi(f).params_in_memory);
+  // An empty element type flattens to nothing at any length.
+  CHECK(flatten(*fixed_list(tuple({}), 0xffffffff)).empty());
+}

@@ -163,6 +163,8 @@ TEST_CASE("wave: chars and strings with their escapes") {
   CHECK(wave::print(Val::character('\'')) == R"('\'')");
   CHECK(wave::print(Val::character(0x2603)) == "'☃'");
   round_trip(R"("\u{7f}\u{200b}é")", str, R"("\u{7f}\u{200b}é")");
+  // A host's string that is not UTF-8: each bad byte prints as U+FFFD.
+  CHECK(wave::print(Val::string("a\xff\xe2\x98")) == "\"a\xEF\xBF\xBD\xEF\xBF\xBD\xEF\xBF\xBD\"");
 }
 
 TEST_CASE("wave: multiline strings drop the closing line's indent") {

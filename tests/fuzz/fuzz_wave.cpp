@@ -35,7 +35,7 @@ class Bytes {
 constexpr const char* kLabels[] = {"a", "b-c", "ok", "none", "some", "HTTP3", "x1", "nan", "err", "true"};
 constexpr size_t kLabelCount = sizeof kLabels / sizeof kLabels[0];
 
-// Distinct labels, chosen by the bits of a byte.
+// Distinct labels, chosen by the bits of two bytes.
 std::vector<std::string> labels(Bytes& in) {
   uint16_t bits = uint16_t(in.next()) | uint16_t(in.next()) << 8;
   std::vector<std::string> out;

@@ -1,4 +1,4 @@
-// Component decoding, validation, names, flattening, subtyping and instantiation.
+// Component decoding, validation, names, subtyping and instantiation.
 #include <doctest/doctest.h>
 
 #include <string_view>
@@ -6,7 +6,6 @@
 #include "jit/llvm_code_generator.h"
 #include "canonical_abi/resources.h"
 #include "runtime/component/binary_codes.h"
-#include "runtime/component/flatten.h"
 #include "runtime/component/type_matching.h"
 #include "runtime/decode/component_decoder.h"
 #include "runtime/validate/extern_names.h"
@@ -91,33 +90,6 @@ TEST_CASE("extern names: strong uniqueness and semver-compatible matching") {
   CHECK_FALSE(semver_compatible("0.0.2", "0.0.1"));
   CHECK_FALSE(semver_compatible("2.0.0", "1.0.0"));
   CHECK_FALSE(semver_compatible("0.2.1-rc1", "0.2.0"));
-}
-
-TEST_CASE("flattening: memory and realloc requirements of lift and lower") {
-  auto list = std::make_shared<ValueType>();
-  list->kind = ValueKind::List;
-  list->element = ValueType::primitive(ValueKind::U8);
-  FuncType f;
-  f.params.push_back({"s", list});
-  FlatSignature lift = flatten_signature(f, true);
-  CHECK(lift.core.params.size() == 2);
-  CHECK(lift.needs_memory);
-  CHECK(lift.needs_realloc);
-  FlatSignature lower = flatten_signature(f, false);
-  CHECK(lower.needs_memory);
-  CHECK_FALSE(lower.needs_realloc);  // the caller's list is only read
-
-  FuncType many;
-  for (int i = 0; i < 17; ++i) many.params.push_back({"p" + std::to_string(i), ValueType::primitive(ValueKind::U32)});
-  many.result = ValueType::primitive(ValueKind::String);
-  FlatSignature l = flatten_signature(many, true);
-  CHECK(l.params_in_memory);
-  CHECK(l.core.params.size() == 1);
-  CHECK(l.core.results.size() == 1);  // a pointer to the string's pointer and length
-  FlatSignature w = flatten_signature(many, false);
-  CHECK(w.core.params.size() == 2);  // the parameters' pointer, the return area
-  CHECK(w.core.results.empty());
-  CHECK(w.needs_realloc);
 }
 
 TEST_CASE("subtyping binds imported resources and compares value types structurally") {
@@ -377,4 +349,15 @@ TEST_CASE("instantiation: destructors run when the host drops an own handle; pos
   REQUIRE(canon::drop_host_resource(made->resource()).ok());
   CHECK(call("drops", {}) == Val::u32(5));  // the destructor got the representation
   CHECK(call("posts", {}) == Val::u32(2));  // one post-return per call of "drops"
+}
+
+TEST_CASE("with the implements feature off, an `implements` name is invalid (Wasmtime's switch)") {
+  std::vector<uint8_t> bytes = encode(R"((component (import "a" (implements "a:b/c") (instance))))");
+  CHECK(decode_component(bytes).component);
+  ComponentDecodeOptions off;
+  off.implements = false;
+  auto r = decode_component(bytes, off);
+  REQUIRE_FALSE(r.component);
+  CHECK_FALSE(r.malformed);
+  CHECK(r.error.message.find("the `cm-implements` feature is not active") != std::string::npos);
 }

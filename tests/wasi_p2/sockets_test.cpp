@@ -12,8 +12,12 @@
 #include <thread>
 #include <vector>
 
+#include "text/wat.h"
 #include "wasi/p2/context.h"
+#include "wasi/p2/loop_waiter.h"
 #include "wasi/p2/sockets.h"
+#include "wasi/p2/sockets_names.h"
+#include "wasmrun/component/component.h"
 
 using namespace wasmrun;
 using namespace wasmrun::wasi::p2;
@@ -527,7 +531,13 @@ TEST_CASE("ip-name-lookup: addresses at once, localhost through the resolver, in
   CHECK(next_all(value_of(s.lookup->resolve_addresses(s.net, "[::1]"))) == std::vector{v6});
   auto local = next_all(value_of(s.lookup->resolve_addresses(s.net, "localhost")));
   CHECK(std::find(local.begin(), local.end(), v4) != local.end());
-  for (const char* bad : {"", "a b", "x/y", "[::1", "[nope]", "1.2.3.256", "example.com:80"})
+  CHECK(next_all(value_of(s.lookup->resolve_addresses(s.net, "0.0.0.0"))) == std::vector{IpAddress::ipv4({0, 0, 0, 0})});
+  CHECK(next_all(value_of(s.lookup->resolve_addresses(s.net, "[::]"))) ==
+        std::vector{IpAddress::ipv6({0, 0, 0, 0, 0, 0, 0, 0})});
+  CHECK(next_all(value_of(s.lookup->resolve_addresses(s.net, "DEAD:BEEF::0"))) ==
+        std::vector{IpAddress::ipv6({0xdead, 0xbeef, 0, 0, 0, 0, 0, 0})});
+  for (const char* bad : {"", " ", "a b", "x/y", "a.b<&>", "[::1", "[nope]", "[::]:80", "1.2.3.256",
+                          "127.0.0.1:80", "example.com:80", "http://example.com/"})
     CHECK_MESSAGE(error_of(s.lookup->resolve_addresses(s.net, bad)) == ErrorCode::InvalidArgument, bad);
   // A name no one has (the .invalid top-level domain is reserved for that, RFC 6761).
   auto none = value_of(s.lookup->resolve_addresses(s.net, "nothing-here.invalid"));
@@ -536,4 +546,429 @@ TEST_CASE("ip-name-lookup: addresses at once, localhost through the resolver, in
   auto r = s.lookup->resolve_address_stream_resolve_next_address(b);
   REQUIRE(r);
   CHECK_FALSE(r->is_ok());
+}
+
+namespace {
+
+// A command component in text that imports wasi:sockets at 0.2.0 (matched against the host's
+// 0.2.12 by add_to_linker's registration) and calls create-tcp-socket(ipv4); its run returns ok
+// when the result's case and payload are what `check` (core wasm reading the return area at 16:
+// case byte, payload at 20) accepts.
+Expected<bool> create_tcp_socket_in_component(WasiP2Config::Sockets allowed, const std::string& check) {
+  const std::string wat = R"((component
+  (import "wasi:sockets/network@0.2.0" (instance $network
+    (type (enum "unknown" "access-denied" "not-supported" "invalid-argument" "out-of-memory"
+      "timeout" "concurrency-conflict" "not-in-progress" "would-block" "invalid-state" "new-socket-limit"
+      "address-not-bindable" "address-in-use" "remote-unreachable" "connection-refused" "connection-reset"
+      "connection-aborted" "datagram-too-large" "name-unresolvable" "temporary-resolver-failure"
+      "permanent-resolver-failure"))
+    (export "error-code" (type (eq 0)))
+    (type (enum "ipv4" "ipv6"))
+    (export "ip-address-family" (type (eq 2)))))
+  (alias export $network "error-code" (type $error-code))
+  (alias export $network "ip-address-family" (type $family))
+  (import "wasi:sockets/tcp@0.2.0" (instance $tcp (export "tcp-socket" (type (sub resource)))))
+  (alias export $tcp "tcp-socket" (type $socket))
+  (import "wasi:sockets/tcp-create-socket@0.2.0" (instance $create
+    (alias outer 1 $error-code (type))
+    (export "error-code" (type (eq 0)))
+    (alias outer 1 $family (type))
+    (export "ip-address-family" (type (eq 2)))
+    (alias outer 1 $socket (type))
+    (export "tcp-socket" (type (eq 4)))
+    (export "create-tcp-socket" (func (param "address-family" 3) (result (result (own 5) (error 1)))))))
+  (core module $memory (memory (export "mem") 1))
+  (core instance $mi (instantiate $memory))
+  (alias core export $mi "mem" (core memory $mem))
+  (core func $create_tcp (canon lower (func $create "create-tcp-socket") (memory $mem)))
+  (core func $drop (canon resource.drop $socket))
+  (core module $m
+    (import "" "mem" (memory 1))
+    (import "" "create" (func $create (param i32 i32)))
+    (import "" "drop" (func $drop (param i32)))
+    (func (export "run") (result i32)
+      (call $create (i32.const 0) (i32.const 16))
+      )" + check + R"())
+  (core instance $i (instantiate $m (with "" (instance (export "mem" (memory $mem))
+    (export "create" (func $create_tcp)) (export "drop" (func $drop))))))
+  (func $run (result (result)) (canon lift (core func $i "run")))
+  (instance $r (export "run" (func $run)))
+  (export "wasi:cli/run@0.2.0" (instance $r))))";
+  auto created = Engine::create();
+  if (!created) return created.error();
+  auto bytes = text::parse_wat(wat, "sockets.wat");
+  if (!bytes) return bytes.error();
+  auto component = Component::from_binary(*created, *bytes);
+  if (!component) return component.error();
+  WasiP2Config config;
+  config.sockets = allowed;
+  auto wasi = WasiP2::create(std::move(config));
+  if (!wasi) return wasi.error();
+  component::Linker linker(*created);
+  if (auto ok = (*wasi)->add_to_linker(linker); !ok) return ok.error();
+  Store store(*created);
+  auto instance = linker.instantiate(store, *component);
+  if (!instance) return instance.error();
+  auto run = instance->get_typed_func<component::Result<std::monostate, std::monostate>()>("wasi:cli/run@0.2.0", "run");
+  if (!run) return run.error();
+  auto result = run->call();
+  if (!result) return result.error();
+  return result->is_ok();
+}
+
+}  // namespace
+
+TEST_CASE("a component importing wasi:sockets at 0.2.0 links to the host and gets access-denied or a socket") {
+  // err(access-denied): case 1, payload 1.
+  auto denied = create_tcp_socket_in_component(
+      {}, "(i32.ne (i32.add (i32.load8_u (i32.const 16)) (i32.load8_u (i32.const 20))) (i32.const 2))");
+  REQUIRE_MESSAGE(denied, (denied ? "" : denied.error().message));
+  CHECK(*denied);
+  // ok(handle): case 0; the handle is dropped.
+  auto allowed = create_tcp_socket_in_component(
+      {.tcp = true}, "(call $drop (i32.load (i32.const 20))) (i32.load8_u (i32.const 16))");
+  REQUIRE_MESSAGE(allowed, (allowed ? "" : allowed.error().message));
+  CHECK(*allowed);
+}
+
+namespace {
+
+bool host_has_ipv6() {
+  int fd = ::socket(AF_INET6, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  if (fd < 0) return false;
+  sockaddr_in6 a{};
+  a.sin6_family = AF_INET6;
+  a.sin6_addr = in6addr_loopback;
+  bool ok = ::bind(fd, reinterpret_cast<sockaddr*>(&a), sizeof a) == 0;
+  ::close(fd);
+  return ok;
+}
+
+IpSocketAddress loopback(IpAddressFamily family, uint16_t port) {
+  return family == IpAddressFamily::Ipv4 ? loopback4(port) : loopback6(port);
+}
+
+// The options every TCP socket that is not connecting answers (Wasmtime's p2_tcp_states).
+void check_tcp_options(Sockets& s, component::Borrow<ws::tcp::TcpSocket> t) {
+  CHECK(s.tcp->tcp_socket_keep_alive_enabled(t)->is_ok());
+  CHECK(s.tcp->tcp_socket_set_keep_alive_enabled(t, false)->is_ok());
+  CHECK(s.tcp->tcp_socket_keep_alive_idle_time(t)->is_ok());
+  CHECK(s.tcp->tcp_socket_set_keep_alive_idle_time(t, 1)->is_ok());
+  CHECK(s.tcp->tcp_socket_keep_alive_interval(t)->is_ok());
+  CHECK(s.tcp->tcp_socket_set_keep_alive_interval(t, 1)->is_ok());
+  CHECK(s.tcp->tcp_socket_keep_alive_count(t)->is_ok());
+  CHECK(s.tcp->tcp_socket_set_keep_alive_count(t, 1)->is_ok());
+  CHECK(s.tcp->tcp_socket_hop_limit(t)->is_ok());
+  CHECK(s.tcp->tcp_socket_set_hop_limit(t, 255)->is_ok());
+  CHECK(s.tcp->tcp_socket_receive_buffer_size(t)->is_ok());
+  CHECK(s.tcp->tcp_socket_set_receive_buffer_size(t, 16000)->is_ok());
+  CHECK(s.tcp->tcp_socket_send_buffer_size(t)->is_ok());
+  CHECK(s.tcp->tcp_socket_set_send_buffer_size(t, 16000)->is_ok());
+}
+
+void check_udp_options(Sockets& s, component::Borrow<ws::udp::UdpSocket> u) {
+  CHECK(s.udp->udp_socket_unicast_hop_limit(u)->is_ok());
+  CHECK(s.udp->udp_socket_set_unicast_hop_limit(u, 255)->is_ok());
+  CHECK(s.udp->udp_socket_receive_buffer_size(u)->is_ok());
+  CHECK(s.udp->udp_socket_set_receive_buffer_size(u, 16000)->is_ok());
+  CHECK(s.udp->udp_socket_send_buffer_size(u)->is_ok());
+  CHECK(s.udp->udp_socket_set_send_buffer_size(u, 16000)->is_ok());
+}
+
+}  // namespace
+
+TEST_CASE("tcp: what each state allows (unbound, bound, listening, connected), both families") {
+  Sockets s(kAll);
+  std::vector<IpAddressFamily> families = {IpAddressFamily::Ipv4};
+  if (host_has_ipv6()) families.push_back(IpAddressFamily::Ipv6);
+  for (IpAddressFamily family : families) {
+    CAPTURE(int(family));
+    auto any = loopback(family, 0);
+    auto unbound = s.new_tcp(family);
+    CHECK(error_of(s.tcp->tcp_socket_finish_bind(unbound)) == ErrorCode::NotInProgress);
+    CHECK(error_of(s.tcp->tcp_socket_finish_connect(unbound)) == ErrorCode::NotInProgress);
+    CHECK(error_of(s.tcp->tcp_socket_start_listen(unbound)) == ErrorCode::InvalidState);
+    CHECK(error_of(s.tcp->tcp_socket_finish_listen(unbound)) == ErrorCode::NotInProgress);
+    CHECK(error_of(s.tcp->tcp_socket_accept(unbound)) == ErrorCode::InvalidState);
+    CHECK(error_of(s.tcp->tcp_socket_shutdown(unbound, ws::tcp::ShutdownType::Both)) == ErrorCode::InvalidState);
+    CHECK(error_of(s.tcp->tcp_socket_local_address(unbound)) == ErrorCode::InvalidState);
+    CHECK(error_of(s.tcp->tcp_socket_remote_address(unbound)) == ErrorCode::InvalidState);
+    CHECK_FALSE(*s.tcp->tcp_socket_is_listening(unbound));
+    CHECK(*s.tcp->tcp_socket_address_family(unbound) == family);
+    CHECK(s.tcp->tcp_socket_set_listen_backlog_size(unbound, 32)->is_ok());
+    check_tcp_options(s, unbound);
+
+    auto bound = s.new_tcp(family);
+    s.bind(bound, any);
+    CHECK(error_of(s.tcp->tcp_socket_start_bind(bound, s.net, any)) == ErrorCode::InvalidState);
+    CHECK(error_of(s.tcp->tcp_socket_finish_bind(bound)) == ErrorCode::NotInProgress);
+    CHECK(error_of(s.tcp->tcp_socket_finish_connect(bound)) == ErrorCode::NotInProgress);
+    CHECK(error_of(s.tcp->tcp_socket_finish_listen(bound)) == ErrorCode::NotInProgress);
+    CHECK(error_of(s.tcp->tcp_socket_accept(bound)) == ErrorCode::InvalidState);
+    CHECK(error_of(s.tcp->tcp_socket_shutdown(bound, ws::tcp::ShutdownType::Both)) == ErrorCode::InvalidState);
+    CHECK(s.tcp->tcp_socket_local_address(bound)->is_ok());
+    CHECK(error_of(s.tcp->tcp_socket_remote_address(bound)) == ErrorCode::InvalidState);
+    CHECK(s.tcp->tcp_socket_set_listen_backlog_size(bound, 32)->is_ok());
+    check_tcp_options(s, bound);
+
+    auto listening = s.new_tcp(family);
+    s.bind(listening, any);
+    value_of(s.tcp->tcp_socket_start_listen(listening));
+    value_of(s.tcp->tcp_socket_finish_listen(listening));
+    auto listener_address = value_of(s.tcp->tcp_socket_local_address(listening));
+    CHECK(error_of(s.tcp->tcp_socket_start_bind(listening, s.net, any)) == ErrorCode::InvalidState);
+    CHECK(error_of(s.tcp->tcp_socket_start_connect(listening, s.net, listener_address)) == ErrorCode::InvalidState);
+    CHECK(error_of(s.tcp->tcp_socket_start_listen(listening)) == ErrorCode::InvalidState);
+    CHECK(error_of(s.tcp->tcp_socket_finish_listen(listening)) == ErrorCode::NotInProgress);
+    CHECK(error_of(s.tcp->tcp_socket_shutdown(listening, ws::tcp::ShutdownType::Both)) == ErrorCode::InvalidState);
+    CHECK(error_of(s.tcp->tcp_socket_remote_address(listening)) == ErrorCode::InvalidState);
+    CHECK(*s.tcp->tcp_socket_is_listening(listening));
+    CHECK(s.tcp->tcp_socket_set_listen_backlog_size(listening, 32)->is_ok());
+    check_tcp_options(s, listening);
+
+    auto connected = s.new_tcp(family);
+    value_of(s.tcp->tcp_socket_start_connect(connected, s.net, listener_address));
+    s.block(s.tcp->tcp_socket_subscribe(connected));
+    value_of(s.tcp->tcp_socket_finish_connect(connected));
+    CHECK(error_of(s.tcp->tcp_socket_start_bind(connected, s.net, any)) == ErrorCode::InvalidState);
+    CHECK(error_of(s.tcp->tcp_socket_start_connect(connected, s.net, listener_address)) == ErrorCode::InvalidState);
+    CHECK(error_of(s.tcp->tcp_socket_finish_connect(connected)) == ErrorCode::NotInProgress);
+    CHECK(error_of(s.tcp->tcp_socket_start_listen(connected)) == ErrorCode::InvalidState);
+    CHECK(error_of(s.tcp->tcp_socket_accept(connected)) == ErrorCode::InvalidState);
+    CHECK(s.tcp->tcp_socket_local_address(connected)->is_ok());
+    CHECK(value_of(s.tcp->tcp_socket_remote_address(connected)) == listener_address);
+    CHECK_FALSE(*s.tcp->tcp_socket_is_listening(connected));
+    check_tcp_options(s, connected);
+  }
+}
+
+TEST_CASE("udp: what each state allows (unbound, bound, connected), both families") {
+  Sockets s(kAll);
+  std::vector<IpAddressFamily> families = {IpAddressFamily::Ipv4};
+  if (host_has_ipv6()) families.push_back(IpAddressFamily::Ipv6);
+  for (IpAddressFamily family : families) {
+    CAPTURE(int(family));
+    auto any = loopback(family, 0);
+    auto unbound = s.new_udp(family);
+    CHECK(error_of(s.udp->udp_socket_finish_bind(unbound)) == ErrorCode::NotInProgress);
+    CHECK(error_of(s.udp->udp_socket_stream(unbound, std::nullopt)) == ErrorCode::InvalidState);
+    CHECK(error_of(s.udp->udp_socket_local_address(unbound)) == ErrorCode::InvalidState);
+    CHECK(error_of(s.udp->udp_socket_remote_address(unbound)) == ErrorCode::InvalidState);
+    CHECK(*s.udp->udp_socket_address_family(unbound) == family);
+    check_udp_options(s, unbound);
+
+    auto bound = s.new_udp(family);
+    s.bind(bound, any);
+    CHECK(error_of(s.udp->udp_socket_start_bind(bound, s.net, any)) == ErrorCode::InvalidState);
+    CHECK(error_of(s.udp->udp_socket_finish_bind(bound)) == ErrorCode::NotInProgress);
+    CHECK(s.udp->udp_socket_local_address(bound)->is_ok());
+    CHECK(error_of(s.udp->udp_socket_remote_address(bound)) == ErrorCode::InvalidState);
+    check_udp_options(s, bound);
+
+    auto connected = s.new_udp(family);
+    s.bind(connected, any);
+    auto [in, out] = value_of(s.udp->udp_socket_stream(connected, loopback(family, 54321)));
+    CHECK(s.udp->incoming_datagram_stream_drop(in));
+    CHECK(s.udp->outgoing_datagram_stream_drop(out));
+    CHECK(error_of(s.udp->udp_socket_start_bind(connected, s.net, any)) == ErrorCode::InvalidState);
+    CHECK(error_of(s.udp->udp_socket_finish_bind(connected)) == ErrorCode::NotInProgress);
+    CHECK(s.udp->udp_socket_local_address(connected)->is_ok());
+    CHECK(value_of(s.udp->udp_socket_remote_address(connected)) == loopback(family, 54321));
+    check_udp_options(s, connected);
+  }
+}
+
+TEST_CASE("tcp bind: ephemeral ports, address-in-use, address-not-bindable, and SO_REUSEADDR past TIME_WAIT") {
+  Sockets s(kAll);
+  auto wildcard = IpSocketAddress::ipv4({0, {0, 0, 0, 0}});
+  auto a = s.new_tcp();
+  s.bind(a, wildcard);
+  auto bound = value_of(s.tcp->tcp_socket_local_address(a));
+  CHECK(port_of(bound) != 0);
+  CHECK(std::get<0>(bound.v).address == std::get<0>(wildcard.v).address);
+  value_of(s.tcp->tcp_socket_start_listen(a));
+  value_of(s.tcp->tcp_socket_finish_listen(a));
+  auto b = s.new_tcp();
+  CHECK(error_of(s.tcp->tcp_socket_start_bind(b, s.net, bound)) == ErrorCode::AddressInUse);
+  // 192.0.2.0/24 is for documentation (RFC 5737): no interface has it.
+  CHECK(error_of(s.tcp->tcp_socket_start_bind(b, s.net, IpSocketAddress::ipv4({0, {192, 0, 2, 0}}))) ==
+        ErrorCode::AddressNotBindable);
+  CHECK(error_of(s.tcp->tcp_socket_start_bind(b, s.net, IpSocketAddress::ipv4({0, {255, 255, 255, 255}}))) ==
+        ErrorCode::InvalidArgument);
+
+  // A listener whose accepted connection closed first leaves it in TIME_WAIT; a new listener
+  // binds the same port all the same.
+  auto listener = s.new_tcp();
+  s.bind(listener, loopback4(0));
+  value_of(s.tcp->tcp_socket_start_listen(listener));
+  value_of(s.tcp->tcp_socket_finish_listen(listener));
+  auto address = value_of(s.tcp->tcp_socket_local_address(listener));
+  int client = connect_client(port_of(address));
+  s.block(s.tcp->tcp_socket_subscribe(listener));
+  auto [conn, in, out] = value_of(s.tcp->tcp_socket_accept(listener));
+  s.wasi->remove<InputStreamObject>(in);
+  s.wasi->remove<OutputStreamObject>(out);
+  CHECK(s.tcp->tcp_socket_drop(conn));
+  CHECK(s.tcp->tcp_socket_drop(component::Resource<ws::tcp::TcpSocket>{listener.rep}));
+  auto again = s.new_tcp();
+  s.bind(again, address);
+  value_of(s.tcp->tcp_socket_start_listen(again));
+  ::close(client);
+}
+
+TEST_CASE("lookup names: URL hosts, and domains in punycode (RFC 3492's samples)") {
+  using sockets::parse_name;
+  auto domain = [](const char* name) {
+    auto p = sockets::parse_name(name);
+    CHECK(p.valid);
+    CHECK_FALSE(p.address);
+    return p.domain;
+  };
+  CHECK(domain("Example.COM") == "example.com");
+  CHECK(domain("münchen.de") == "xn--mnchen-3ya.de");
+  CHECK(domain("Bücher.example") == "xn--bcher-kva.example");
+  CHECK(domain("3年B組金八先生") == "xn--3b-ww4c5e180e575a65lsy2b");
+  CHECK(domain("\u0644\u064A\u0647\u0645\u0627\u0628\u062A\u0643\u0644\u0645\u0648\u0634\u0639\u0631\u0628\u064A\u061F") ==
+        "xn--egbpdaj6bu4bxfgehfvwxn");
+  CHECK(domain("foo.bar.") == "foo.bar.");
+  auto v4 = parse_name("0x7f.1");
+  REQUIRE(v4.address);
+  CHECK(*v4.address == ws::network::IpAddress::ipv4({127, 0, 0, 1}));
+  CHECK_FALSE(parse_name("foo.123").valid);  // ends in a number, but not an IPv4 address
+  CHECK_FALSE(parse_name("a\x7f").valid);
+}
+
+TEST_CASE("tcp: what waits to be sent still goes after shutdown(send), while the guest only reads") {
+  // Wasmtime's p2_tcp_streams "shutdown should not lose data": the bytes a small send buffer
+  // does not take at once are sent in the background while the guest blocks reading the peer.
+  Sockets s(kAll);
+  auto listener = s.new_tcp();
+  s.bind(listener, loopback4(0));
+  value_of(s.tcp->tcp_socket_start_listen(listener));
+  value_of(s.tcp->tcp_socket_finish_listen(listener));
+  auto address = value_of(s.tcp->tcp_socket_local_address(listener));
+  auto client = s.new_tcp();
+  value_of(s.tcp->tcp_socket_start_connect(client, s.net, address));
+  s.block(s.tcp->tcp_socket_subscribe(client));
+  auto [client_in, client_out] = value_of(s.tcp->tcp_socket_finish_connect(client));
+  s.block(s.tcp->tcp_socket_subscribe(listener));
+  auto [server, server_in, server_out] = value_of(s.tcp->tcp_socket_accept(listener));
+
+  // Small buffers on both sides, so that the kernel cannot take it all at once.
+  value_of(s.tcp->tcp_socket_set_send_buffer_size(client, 1024));
+  value_of(s.tcp->tcp_socket_set_receive_buffer_size(component::Borrow<ws::tcp::TcpSocket>{server.rep}, 1024));
+  uint64_t small = value_of(s.tcp->tcp_socket_send_buffer_size(client));
+  OutputStream& out = s.output(client_out);
+  auto grant = out.check_write();
+  REQUIRE(grant.is_ok());
+  size_t big = size_t(std::min<uint64_t>(grant.value(), 100 * small));
+  REQUIRE(big > small);
+  std::vector<uint8_t> data(big);
+  for (size_t i = 0; i < big; ++i) data[i] = uint8_t(i % 253);
+  REQUIRE(out.write(data).is_ok());
+  value_of(s.tcp->tcp_socket_shutdown(client, ws::tcp::ShutdownType::Send));
+  // Nothing more may be written: closed, or (as in Wasmtime) no grant while the rest drains.
+  auto after = out.check_write();
+  CHECK((!after.is_ok() || after.value() == 0));
+
+  InputStream& in = s.input(server_in);
+  std::vector<uint8_t> received;
+  for (;;) {
+    auto r = in.read(1 << 16);
+    if (!r.is_ok()) {
+      CHECK_FALSE(r.error().error.has_value());  // the end, not a failure
+      break;
+    }
+    if (r.value().empty()) {
+      auto p = in.subscribe();
+      Pollable* list[] = {p.get()};
+      s.wasi->waiter().wait(list);
+    }
+    received.insert(received.end(), r.value().begin(), r.value().end());
+  }
+  CHECK(received == data);
+}
+
+TEST_CASE("udp stream: connect, reconnect, disconnect; the addresses it refuses (Wasmtime's p2_udp_connect)") {
+  Sockets s(kAll);
+  std::vector<IpAddressFamily> families = {IpAddressFamily::Ipv4};
+  if (host_has_ipv6()) families.push_back(IpAddressFamily::Ipv6);
+  auto stream = [&](component::Borrow<ws::udp::UdpSocket> u, std::optional<IpSocketAddress> remote) {
+    auto r = s.udp->udp_socket_stream(u, remote);
+    REQUIRE(r);
+    if (!r->is_ok()) return r->error();
+    auto [in, out] = r->value();
+    CHECK(s.udp->incoming_datagram_stream_drop(in));
+    CHECK(s.udp->outgoing_datagram_stream_drop(out));
+    return ErrorCode::Unknown;  // no error
+  };
+  constexpr ErrorCode kOk = ErrorCode::Unknown;
+  for (IpAddressFamily family : families) {
+    CAPTURE(int(family));
+    auto unspecified = family == IpAddressFamily::Ipv4 ? IpSocketAddress::ipv4({0, {0, 0, 0, 0}})
+                                                       : IpSocketAddress::ipv6({0, 0, {0, 0, 0, 0, 0, 0, 0, 0}, 0});
+    auto remote1 = loopback(family, 4321), remote2 = loopback(family, 4320);
+    auto client = s.new_udp(family);
+    CHECK(stream(client, remote1) == ErrorCode::InvalidState);  // not bound
+    s.bind(client, unspecified);
+    CHECK(stream(client, std::nullopt) == kOk);
+    CHECK(error_of(s.udp->udp_socket_remote_address(client)) == ErrorCode::InvalidState);
+    CHECK(stream(client, remote1) == kOk);
+    CHECK(value_of(s.udp->udp_socket_remote_address(client)) == remote1);
+    CHECK(stream(client, remote1) == kOk);
+    CHECK(stream(client, remote2) == kOk);
+    CHECK(value_of(s.udp->udp_socket_remote_address(client)) == remote2);
+    CHECK(stream(client, std::nullopt) == kOk);
+    CHECK(error_of(s.udp->udp_socket_remote_address(client)) == ErrorCode::InvalidState);
+    CHECK(s.udp->udp_socket_local_address(client)->is_ok());  // still bound
+    CHECK(stream(client, remote1) == kOk);
+    CHECK(value_of(s.udp->udp_socket_remote_address(client)) == remote1);
+
+    auto unspecified_47 = family == IpAddressFamily::Ipv4 ? IpSocketAddress::ipv4({47, {0, 0, 0, 0}})
+                                                          : IpSocketAddress::ipv6({47, 0, {0, 0, 0, 0, 0, 0, 0, 0}, 0});
+    CHECK(stream(client, unspecified_47) == ErrorCode::InvalidArgument);
+    CHECK(stream(client, loopback(family, 0)) == ErrorCode::InvalidArgument);
+    auto wrong = family == IpAddressFamily::Ipv4 ? loopback6(47) : loopback4(47);
+    CHECK(stream(client, wrong) == ErrorCode::InvalidArgument);
+    if (family == IpAddressFamily::Ipv6)
+      CHECK(stream(client, IpSocketAddress::ipv6({47, 0, {0, 0, 0, 0, 0, 0xffff, 0x7f00, 1}, 0})) ==
+            ErrorCode::InvalidArgument);
+
+    // Ready means ready: a connected socket's outgoing stream sends at once.
+    for (int i = 0; i < 64; ++i) {
+      auto u = s.new_udp(family);
+      s.bind(u, loopback(family, 0));
+      auto [in, out] = value_of(s.udp->udp_socket_stream(u, remote2));
+      component::Borrow<ws::udp::OutgoingDatagramStream> send{out.rep};
+      s.block(s.udp->outgoing_datagram_stream_subscribe(send));
+      CHECK(value_of(s.udp->outgoing_datagram_stream_check_send(send)) > 0);
+      std::vector<ws::udp::OutgoingDatagram> hello = {{{'h', 'e', 'l', 'l', 'o'}, std::nullopt}};
+      CHECK(value_of(s.udp->outgoing_datagram_stream_send(send, hello)) == 1);
+      CHECK(s.udp->incoming_datagram_stream_drop(in));
+      CHECK(s.udp->outgoing_datagram_stream_drop(out));
+      CHECK(s.udp->udp_socket_drop(component::Resource<ws::udp::UdpSocket>{u.rep}));
+    }
+  }
+}
+
+TEST_CASE("tcp echo and a lookup waiting on the event loop (LoopWaiter) instead of poll(2)") {
+  auto loop = http::EventLoop::create();
+  REQUIRE(loop);
+  LoopWaiter waiter(**loop);
+  EchoServer server;
+  Sockets s(kAll);
+  s.wasi->set_waiter(&waiter);
+  auto t = s.new_tcp();
+  value_of(s.tcp->tcp_socket_start_connect(t, s.net, loopback4(server.port)));
+  s.block(s.tcp->tcp_socket_subscribe(t));
+  auto [in, out] = value_of(s.tcp->tcp_socket_finish_connect(t));
+  s.write_all(s.output(out), "over the loop");
+  CHECK(s.read_exactly(s.input(in), 13) == "over the loop");
+  value_of(s.tcp->tcp_socket_shutdown(t, ws::tcp::ShutdownType::Send));
+
+  auto lookup = value_of(s.lookup->resolve_addresses(s.net, "localhost"));
+  component::Borrow<ws::ip_name_lookup::ResolveAddressStream> b{lookup.rep};
+  s.block(s.lookup->resolve_address_stream_subscribe(b));
+  CHECK(value_of(s.lookup->resolve_address_stream_resolve_next_address(b)).has_value());
+  s.wasi->set_waiter(nullptr);
 }

@@ -4,13 +4,15 @@
 #include <sys/epoll.h>
 #include <poll.h>
 
+#include <algorithm>
 #include <mutex>
 #include <unordered_map>
 
-#include "wasi/http/guest_task.h"
 #include "wasi/http/objects.h"
 #include "wasmrun/component/instance.h"
 #include "wasmrun/component/linker.h"
+#include "wasmrun/fiber.h"
+#include "wasmrun/instance_pre.h"
 
 namespace wasmrun::wasi::http {
 
@@ -21,28 +23,28 @@ using ::wasmrun::http::EventLoop;
 using ::wasmrun::http::ServerExchange;
 
 constexpr auto kEpochTick = std::chrono::milliseconds(10);
+// A guest's fiber stack: the default wasm stack budget (1 MiB) and the host's reserve, with room.
+constexpr size_t kFiberStack = size_t(2) << 20;
 constexpr const char* kHandlerInterface = "wasi:http/incoming-handler@0.2.0";
 
 class LoopHost;
 
-// One request's guest: its store, its resource table and its task.
-struct RequestRun {
-  RequestRun(LoopHost& h, std::shared_ptr<ServerExchange> ex, const Engine& engine)
-      : host(h), exchange(std::move(ex)), store(engine), start(Clock::now()) {}
-  LoopHost& host;
+// One request's guest: its store, its resource table and the fiber it runs on.
+struct RequestRun : std::enable_shared_from_this<RequestRun> {
+  RequestRun(std::shared_ptr<ServerExchange> ex, const Engine& engine)
+      : exchange(std::move(ex)), store(engine), start(Clock::now()) {}
   std::shared_ptr<ServerExchange> exchange;
   component::ResourceTable table;
   Store store;
-  std::shared_ptr<GuestTask> task;
+  std::optional<Fiber> fiber;
   Clock::time_point start;
   std::unique_ptr<::wasmrun::http::Timer> deadline;
-  std::function<void()> wake;  // set while the guest waits on the loop
+  bool waiting = false;  // suspended in the loop waiter
   bool timed_out = false;
-  bool trapped = false;
 };
 
 // Blocks a guest on its loop: registers a wake-up per pollable (a timer for a deadline, an fd
-// watch, a notifier subscription), suspends the guest's task, and looks again when woken.
+// watch, a notifier subscription), suspends the guest's fiber, and looks again when woken.
 class LoopWaiter final : public p2::Waiter {
  public:
   explicit LoopWaiter(LoopHost& host) : host_(host) {}
@@ -81,6 +83,16 @@ struct ProxyServer::Shared {
 
 namespace {
 
+// The access log's line: date, method, path, status (0: none was sent), body bytes, time taken.
+void log_access(std::FILE* log, ServerExchange& ex, Clock::time_point start) {
+  const auto& req = ex.request();
+  int status = ex.responded() ? ex.response().status : 0;
+  auto micros = std::chrono::duration_cast<std::chrono::microseconds>(Clock::now() - start).count();
+  fmt::print(log, "{} {} {} {} {} {}.{:03}ms\n", ex.loop().http_date(), req.method, req.path, status,
+             ex.response_body().total_written(), micros / 1000, micros % 1000);
+  std::fflush(log);
+}
+
 // What one loop keeps for its guests: the WASI contexts, the linker and the InstancePre.
 class LoopHost {
  public:
@@ -96,10 +108,54 @@ class LoopHost {
     if (auto ok = h->http_->add_to_linker(*h->linker_); !ok) return ok.error();
     // What the host does not offer (wasi:sockets) traps when called, as in Wasmtime.
     if (auto ok = h->linker_->define_unknown_imports_as_traps(*shared.component); !ok) return ok.error();
+    // Core instances come from a pool of slots (memories reset, not unmapped); a component the
+    // pool cannot hold (a table or an instance context past its bounds) goes without. A probe
+    // pool finds how many slots one instance of the component takes.
+    if (auto probe = PoolingAllocator::create(pool_config(shared.config, 1, 1))) {
+      auto probe_pre = h->linker_->instantiate_pre(*shared.component, &*probe);
+      if (!probe_pre) return probe_pre.error();
+      if (auto slots = h->try_instantiate(*probe_pre, &*probe); slots && *slots > 0) {
+        auto pool = PoolingAllocator::create(pool_config(shared.config, *slots, 0));
+        if (pool) {
+          h->pool_.emplace(pool.take());
+          auto pre = h->linker_->instantiate_pre(*shared.component, &*h->pool_);
+          if (!pre) return pre.error();
+          h->pre_.emplace(pre.take());
+          return h;
+        }
+      }
+    }
     auto pre = h->linker_->instantiate_pre(*shared.component);
     if (!pre) return pre.error();
+    if (auto tried = h->try_instantiate(*pre, nullptr); !tried) return tried.error();
     h->pre_.emplace(pre.take());
     return h;
+  }
+
+  // The pool of one loop: room for `requests` instances of `slots_per_request` slots each (0:
+  // as many requests as a loop should hold at once), within the address space (each slot
+  // reserves 8 GiB for its memory and guard: at most 8192 slots, 64 TiB, over all loops).
+  static PoolingConfig pool_config(const ProxyConfig& config, uint32_t slots_per_request, uint32_t requests) {
+    PoolingConfig p;
+    uint32_t threads = uint32_t(std::max(1, config.server.threads));
+    if (requests == 0) requests = std::clamp<uint32_t>(4096 / threads, 64, 1000);
+    p.instances = std::max<uint32_t>(1, std::min<uint32_t>(requests * slots_per_request, 8192 / threads));
+    if (config.limits.max_memory_size)
+      p.max_memory_bytes = std::min<uint64_t>(*config.limits.max_memory_size, p.max_memory_bytes);
+    p.max_tables = 4;
+    p.max_table_elements = 1u << 20;
+    p.instance_bytes = size_t(4) << 20;
+    return p;
+  }
+
+  // Instantiates once (and drops the instance): what fails for every request fails here. The
+  // slots of `pool` the instance took, when it has one.
+  Expected<uint32_t> try_instantiate(const component::InstancePre& pre, const PoolingAllocator* pool) {
+    Store store(shared_.engine);
+    store.set_limits(shared_.config.limits);
+    auto instance = pre.instantiate(store);
+    if (!instance) return instance.error();
+    return pool ? pool->in_use() : 0;
   }
 
   EventLoop& loop() { return loop_; }
@@ -107,49 +163,74 @@ class LoopHost {
   RequestRun* current() { return current_; }
   ProxyServer::Shared& shared() { return shared_; }
 
-  // Starts a request's guest.
+  // Starts a request's guest on a fiber of its own.
   void serve(std::shared_ptr<ServerExchange> exchange) {
-    auto run = std::make_shared<RequestRun>(*this, std::move(exchange), shared_.engine);
+    auto run = std::make_shared<RequestRun>(std::move(exchange), shared_.engine);
     run->store.set_limits(shared_.config.limits);
+    std::weak_ptr<RequestRun> weak = run;
     if (shared_.config.request_timeout) {
       auto ticks = uint64_t(*shared_.config.request_timeout / kEpochTick) + 1;
       run->store.set_epoch_deadline(ticks);
-      std::weak_ptr<RequestRun> weak = run;
-      run->deadline = std::make_unique<::wasmrun::http::Timer>(loop_, [weak] {
+      run->deadline = std::make_unique<::wasmrun::http::Timer>(loop_, [this, weak] {
         auto r = weak.lock();
         if (!r) return;
-        // A guest waiting on the loop is woken to meet its deadline: its next epoch check traps.
+        // A running guest meets the deadline at its next epoch check; a waiting one is let go.
         r->timed_out = true;
         r->store.set_epoch_deadline(0);
-        if (r->wake) r->wake();
+        abandon_later(weak);
       });
       run->deadline->arm_after(std::chrono::duration_cast<Clock::duration>(*shared_.config.request_timeout));
     }
-    shared_.stats->requests.fetch_add(1, std::memory_order_relaxed);
-    activate(run.get());
-    run->task = GuestTask::start([this, r = run.get()] { run_guest(*r); });
-    deactivate();
-    if (run->task->finished()) {
+    // The peer went away: a guest waiting for something is let go (its body calls fail anyway).
+    run->exchange->set_on_cancel([this, weak] { abandon_later(weak); });
+    auto fiber = Fiber::create([this, r = run.get()] { run_guest(*r); }, kFiberStack);
+    if (!fiber) {
+      failed(*run, fiber.error());
       finish(*run);
-    } else {
-      runs_.emplace(run.get(), run);
+      return;
     }
+    run->fiber.emplace(fiber.take());
+    shared_.stats->requests.fetch_add(1, std::memory_order_relaxed);
+    runs_.emplace(run.get(), run);
+    resume(*run);
   }
 
-  // Continues a guest its waiter suspended.
+  // Runs a guest until it waits or returns.
   void resume(RequestRun& run) {
     activate(&run);
-    run.task->resume();
+    run.fiber->resume();
     deactivate();
-    if (run.task->finished()) {
-      auto keep = runs_[&run];
-      runs_.erase(&run);
-      finish(run);
-    }
+    if (run.fiber->done()) end(run);
+  }
+
+  // Lets a guest that waits go, after the loop's current batch (never from inside the fiber):
+  // destroying its fiber makes the host call it waits in fail, so it traps out of its handler.
+  void abandon_later(std::weak_ptr<RequestRun> weak) {
+    loop_.defer([this, weak] {
+      auto r = weak.lock();
+      if (!r || !r->waiting || !r->fiber) return;
+      activate(r.get());
+      r->fiber.reset();
+      deactivate();
+      end(*r);
+    });
+  }
+
+  // Guests still waiting when the loop's thread ends: their fibers may be neither resumed nor
+  // destroyed off their thread, so they are left as they are (the process is ending).
+  ~LoopHost() {
+    for (auto& [raw, run] : runs_)
+      if (run->fiber && !run->fiber->done()) new std::shared_ptr<RequestRun>(run);
   }
 
  private:
   LoopHost(ProxyServer::Shared& shared, EventLoop& loop) : shared_(shared), loop_(loop), waiter_(*this) {}
+
+  void end(RequestRun& run) {
+    auto keep = runs_[&run];
+    runs_.erase(&run);
+    finish(run);
+  }
 
   void activate(RequestRun* run) {
     current_ = run;
@@ -160,10 +241,15 @@ class LoopHost {
     wasi_->set_table(nullptr);
   }
 
-  // On the guest's task.
+  // On the guest's fiber.
   void run_guest(RequestRun& run) {
     ServerExchange& ex = *run.exchange;
     auto instance = pre_->instantiate(run.store);
+    if (!instance && is_pool_exhausted(instance.error())) {
+      shared_.stats->rejected.fetch_add(1, std::memory_order_relaxed);
+      ex.respond(503, {{"content-type", "text/plain"}, {"retry-after", "1"}}, "503 Service Unavailable\n");
+      return;
+    }
     if (!instance) return failed(run, instance.error());
     auto handle = instance->get_typed_func<void(component::Resource<wit::IncomingRequest>,
                                                 component::Resource<wit::ResponseOutparam>)>(kHandlerInterface, "handle");
@@ -187,13 +273,15 @@ class LoopHost {
   }
 
   void failed(RequestRun& run, const Error& error) {
-    run.trapped = true;
     shared_.stats->traps.fetch_add(1, std::memory_order_relaxed);
     std::string what = error.message;
     bool interrupted = error.trap && error.trap->code == TrapCode::Interrupted;
-    if (run.timed_out || (interrupted && shared_.config.request_timeout))
-      what = "the guest ran past --request-timeout: " + error.message;
     ServerExchange& ex = *run.exchange;
+    if (run.timed_out || (interrupted && shared_.config.request_timeout)) {
+      what = "the guest ran past --request-timeout: " + error.message;
+    } else if (ex.cancelled()) {
+      what = "the peer went away; the guest was stopped: " + error.message;
+    }
     if (!ex.responded()) {
       log_error(run, what);
       ex.respond(500, {{"content-type", "text/plain"}}, "500 Internal Server Error\n");
@@ -214,14 +302,7 @@ class LoopHost {
   void finish(RequestRun& run) {
     if (run.deadline) run.deadline->cancel();  // not destroyed: finish may run inside its callback
     shared_.in_flight.fetch_sub(1, std::memory_order_relaxed);
-    if (std::FILE* log = shared_.config.access_log) {
-      const auto& req = run.exchange->request();
-      int status = run.exchange->responded() ? run.exchange->response().status : 0;
-      auto micros = std::chrono::duration_cast<std::chrono::microseconds>(Clock::now() - run.start).count();
-      fmt::print(log, "{} {} {} {} {} {}.{:03}ms\n", loop_.http_date(), req.method, req.path, status,
-                 run.exchange->response_body().total_written(), micros / 1000, micros % 1000);
-      std::fflush(log);
-    }
+    if (shared_.config.access_log) log_access(shared_.config.access_log, *run.exchange, run.start);
   }
 
   ProxyServer::Shared& shared_;
@@ -230,6 +311,7 @@ class LoopHost {
   std::unique_ptr<p2::WasiP2> wasi_;
   std::unique_ptr<WasiHttp> http_;
   std::optional<component::Linker> linker_;
+  std::optional<PoolingAllocator> pool_;  // declared before pre_: outlives it
   std::optional<component::InstancePre> pre_;
   RequestRun* current_ = nullptr;
   std::unordered_map<RequestRun*, std::shared_ptr<RequestRun>> runs_;
@@ -237,21 +319,23 @@ class LoopHost {
 
 std::vector<uint32_t> LoopWaiter::wait(std::span<p2::Pollable* const> ps) {
   RequestRun* run = host_.current();
-  if (!run || !GuestTask::current()) return in_place_.wait(ps);
+  if (!run || !Fiber::current()) return in_place_.wait(ps);
   EventLoop& loop = host_.loop();
   for (;;) {
     std::vector<uint32_t> ready;
     for (uint32_t i = 0; i < ps.size(); ++i)
       if (ps[i]->ready()) ready.push_back(i);
     if (!ready.empty()) return ready;
-    // Past the deadline the guest is let go on: its next epoch check traps.
-    if (run->timed_out) return {0};
-
     auto armed = std::make_shared<bool>(true);
-    auto wake = [&host = host_, run, armed] {
+    // The guest runs after the batch of events that woke it (it then unregisters sources whose
+    // events may still be in that batch).
+    auto wake = [&host = host_, &loop, weak = run->weak_from_this(), armed] {
       if (!*armed) return;
       *armed = false;
-      host.resume(*run);
+      loop.defer([&host, weak] {
+        auto r = weak.lock();
+        if (r && r->waiting) host.resume(*r);
+      });
     };
     std::vector<std::unique_ptr<::wasmrun::http::Timer>> timers;
     std::vector<std::pair<int, std::unique_ptr<FdWake>>> watches;
@@ -285,9 +369,9 @@ std::vector<uint32_t> LoopWaiter::wait(std::span<p2::Pollable* const> ps) {
         case p2::WaitSource::Kind::Nothing: break;
       }
     }
-    run->wake = wake;
-    GuestTask::suspend();
-    run->wake = nullptr;
+    run->waiting = true;
+    bool resumed = Fiber::suspend();
+    run->waiting = false;
     *armed = false;
     for (auto& [fd, w] : watches) loop.unwatch(fd);
     for (auto& t : timers) t->cancel();
@@ -298,6 +382,8 @@ std::vector<uint32_t> LoopWaiter::wait(std::span<p2::Pollable* const> ps) {
       loop.defer([doomed] {});
     }
     for (p2::Notifier* n : notifiers) n->cancel_wakeups();
+    // The fiber is being destroyed: the host call fails and the guest traps out.
+    if (!resumed) return {};
   }
 }
 
@@ -324,7 +410,8 @@ Expected<std::unique_ptr<ProxyServer>> ProxyServer::start(const Engine& engine, 
   auto shared = std::make_shared<Shared>(engine, &component, std::move(config), server->stats_);
   server->shared_ = shared;
 
-  // Link and instantiate once before serving, so a component that is no proxy fails here.
+  // Link and instantiate once before serving, so a component that is no proxy, or does not
+  // instantiate, fails here.
   {
     auto loop = EventLoop::create();
     if (!loop) return loop.error();
@@ -358,6 +445,7 @@ Expected<std::unique_ptr<ProxyServer>> ProxyServer::start(const Engine& engine, 
       shared->in_flight.fetch_sub(1, std::memory_order_relaxed);
       shared->stats->rejected.fetch_add(1, std::memory_order_relaxed);
       exchange->respond(503, {{"content-type", "text/plain"}, {"retry-after", "1"}}, "503 Service Unavailable\n");
+      if (shared->config.access_log) log_access(shared->config.access_log, *exchange, Clock::now());
       return;
     }
     if (!limit) shared->in_flight.fetch_add(1, std::memory_order_relaxed);

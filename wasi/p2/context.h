@@ -31,6 +31,9 @@ using component::TrapOr;
 using wasmrun::TrapCode;
 
 struct WasiP2Config {
+  // The most host objects (streams, pollables, descriptors, ...) the guest may hold at once
+  // (Wasmtime's `-S max-resources`); one more traps with TrapKind::TableFull.
+  uint32_t max_resources = uint32_t(1) << 20;
   std::vector<std::string> args;
   std::vector<std::pair<std::string, std::string>> env;
   std::vector<std::pair<std::string, std::string>> preopens;  // host directory, guest name
@@ -104,7 +107,7 @@ class WasiP2 {
   }
 
  private:
-  explicit WasiP2(WasiP2Config config) : config_(std::move(config)) {}
+  explicit WasiP2(WasiP2Config config) : config_(std::move(config)), own_table_(config_.max_resources) {}
   WasiP2Config config_;
   std::vector<Preopen> preopens_;
   component::ResourceTable own_table_;

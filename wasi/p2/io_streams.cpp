@@ -92,8 +92,10 @@ class StreamsHost final : public streams::Host {
                                                                   uint64_t len) override {
     auto* out = wasi_.get<OutputStreamObject>(self);
     if (!out) return unknown_handle("output-stream");
-    if (auto grant = out->stream->check_write(); grant.is_ok() && len > grant.value())
-      return Trap{TrapKind::CoreTrap, "write-zeroes: more than check-write permitted"};
+    // Checked before the zeroes are made: `len` is the guest's, up to 2^64 - 1.
+    auto grant = out->stream->check_write();
+    if (!grant.is_ok()) return result(StreamOutcome<std::monostate>::err(std::move(grant.error())));
+    if (len > grant.value()) return Trap{TrapKind::CoreTrap, "write-zeroes: more than check-write permitted"};
     return write(*out->stream, std::vector<uint8_t>(len));
   }
   TrapOr<StreamResult<std::monostate>> output_stream_blocking_write_zeroes_and_flush(Borrow<streams::OutputStream> self,

@@ -5,12 +5,9 @@
 // eventfd the thread signals) like on any other. Off unless WasiP2Config::sockets.ip_name_lookup:
 // then every lookup fails with permanent-resolver-failure, as in Wasmtime.
 #include <ares.h>
-#include <arpa/inet.h>
 #include <poll.h>
 #include <sys/eventfd.h>
 
-#include <algorithm>
-#include <cctype>
 #include <chrono>
 #include <mutex>
 #include <thread>
@@ -18,6 +15,7 @@
 #include "http/resolver.h"
 #include "wasi/p2/sockets.h"
 #include "wasi/p2/sockets_common.h"
+#include "wasi/p2/sockets_names.h"
 
 namespace wasmrun::wasi::p2::sockets {
 
@@ -140,69 +138,6 @@ class ResolverThread {
   std::unique_ptr<http::Resolver> resolver_;  // used on the thread only
   std::thread thread_;
 };
-
-// What a name is, read as Wasmtime reads it (url::Host::parse): an address, a domain name, or
-// nothing valid.
-struct ParsedName {
-  std::optional<net::IpAddress> address;
-  std::string domain;
-  bool valid = false;
-};
-
-std::optional<net::IpAddress> parse_ipv6(const std::string& text) {
-  in6_addr a{};
-  if (::inet_pton(AF_INET6, text.c_str(), &a) != 1) return std::nullopt;
-  HostAddress h;
-  auto* s = reinterpret_cast<sockaddr_in6*>(&h.storage);
-  s->sin6_family = AF_INET6;
-  s->sin6_addr = a;
-  return ip_of(*from_host(h));
-}
-
-// A URL host that ends in a number is an IPv4 address (WHATWG URL "ends in a number checker"):
-// 1 to 4 parts in decimal, octal (0...) or hexadecimal (0x...), the last filling what is left,
-// which is what inet_aton reads; a trailing dot is allowed.
-bool ends_in_number(const std::string& host) {
-  std::string h = host.ends_with('.') ? host.substr(0, host.size() - 1) : host;
-  std::string last = h.substr(h.rfind('.') == std::string::npos ? 0 : h.rfind('.') + 1);
-  if (last.empty()) return false;
-  if (std::all_of(last.begin(), last.end(), [](unsigned char c) { return std::isdigit(c); })) return true;
-  return (last.starts_with("0x") || last.starts_with("0X")) &&
-         std::all_of(last.begin() + 2, last.end(), [](unsigned char c) { return std::isxdigit(c); });
-}
-
-ParsedName parse_name(const std::string& name) {
-  ParsedName p;
-  if (name.size() >= 2 && name.front() == '[' && name.back() == ']') {
-    p.address = parse_ipv6(name.substr(1, name.size() - 2));
-    p.valid = p.address.has_value();
-    return p;
-  }
-  if (auto v6 = parse_ipv6(name)) {
-    p.address = v6;
-    p.valid = true;
-    return p;
-  }
-  if (name.empty()) return p;
-  // The forbidden domain code points of the URL standard.
-  static const std::string forbidden = " #%/:<>?@[\\]^|";
-  for (unsigned char c : name)
-    if (c < 0x21 || c == 0x7f || forbidden.find(char(c)) != std::string::npos) return p;
-  std::string lower = name;
-  for (char& c : lower) c = char(std::tolower(static_cast<unsigned char>(c)));
-  if (ends_in_number(lower)) {
-    std::string text = lower.ends_with('.') ? lower.substr(0, lower.size() - 1) : lower;
-    in_addr a{};
-    if (::inet_aton(text.c_str(), &a) == 0) return p;
-    const uint8_t* b = reinterpret_cast<const uint8_t*>(&a);
-    p.address = net::IpAddress::ipv4({b[0], b[1], b[2], b[3]});
-    p.valid = true;
-    return p;
-  }
-  p.domain = std::move(lower);
-  p.valid = true;
-  return p;
-}
 
 class IpNameLookupHost final : public lookup::Host {
  public:

@@ -136,7 +136,6 @@ class TcpHost final : public tcp::Host {
     HostAddress address = to_host(remote_address);
     if (!is_valid_unicast(address) || !is_valid_remote(address) || !is_valid_family(address, s->family))
       return SockError{ErrorCode::InvalidArgument};
-    s->is_bound();
     s->state = TcpSocket::State::Connecting;
     s->in_progress = TcpSocket::Operation::Connect;
     // As in Wasmtime, what happens after the checks of the arguments (the permission to use the
@@ -379,8 +378,9 @@ class TcpHost final : public tcp::Host {
   TrapOr<SockResult<Streams>> take_streams(TcpSocket& s) {
     if (s.reader) return SockError{ErrorCode::InvalidState};
     s.reader = std::make_shared<TcpReader>(TcpReader{s.fd});
-    s.writer = std::make_shared<TcpWriter>();
-    s.writer->fd = s.fd;
+    // The first connection starts the thread that sends what sockets could not take at once.
+    if (!sender_) sender_ = std::make_shared<TcpSender>();
+    s.writer = std::make_shared<TcpWriter>(s.fd, sender_);
     auto in = wasi_.push<io_streams::InputStream>(InputStreamObject{tcp_input_stream(s.reader)});
     if (!in) return in.take_trap();
     auto out = wasi_.push<io_streams::OutputStream>(OutputStreamObject{tcp_output_stream(s.writer)});
@@ -447,6 +447,7 @@ class TcpHost final : public tcp::Host {
   }
 
   WasiP2& wasi_;
+  std::shared_ptr<TcpSender> sender_;
 };
 
 class TcpCreateHost final : public tcp_create::Host {

@@ -10,7 +10,8 @@
 //   auto pre = linker.instantiate_pre(component).take();  // imports resolved once
 //   auto instance = pre.instantiate(store).take();        // then cheap, any number of times
 //
-// Host functions belong to no store. Their C++ parameter and result types map to component types
+// Host functions belong to no store; one that takes `Store&` as its first parameter is given the
+// store of the instance calling it (and so that store's data). Their C++ parameter and result types map to component types
 // at compile time (include/wasmrun/component/types.h lists the mapping; records, variants, enums
 // and flags through a canon::ComponentTraits specialisation); the mapping is checked against the
 // component's import type when a component is linked, and values are lowered straight from and to
@@ -105,18 +106,31 @@ auto trapping(F f) {
   };
 }
 
-// The component signature of a callable: R(Args...) with TrapOr<R> unwrapped and the
-// parameters by value.
+// The component signature of a callable: R(Args...) with TrapOr<R> unwrapped, the parameters by
+// value, and a leading `Store&` (the caller's store, not a component value) left out.
 template <class F>
 struct SignatureOf : SignatureOf<decltype(&std::remove_cvref_t<F>::operator())> {};
 template <class R, class... A>
 struct SignatureOf<R (*)(A...)> {
   using type = typename ResultOf<R>::type(typename ParamOf<A>::type...);
 };
+template <class R, class... A>
+struct SignatureOf<R (*)(Store&, A...)> {
+  using type = typename ResultOf<R>::type(typename ParamOf<A>::type...);
+};
 template <class C, class R, class... A>
 struct SignatureOf<R (C::*)(A...)> : SignatureOf<R (*)(A...)> {};
 template <class C, class R, class... A>
 struct SignatureOf<R (C::*)(A...) const> : SignatureOf<R (*)(A...)> {};
+
+// Whether a host callable for `Signature` takes the caller's store first.
+template <class F, class Signature>
+struct TakesStore;
+template <class F, class R, class... A>
+struct TakesStore<F, R(A...)> : std::bool_constant<std::is_invocable_v<F&, Store&, A...>> {};
+
+// The store a calling component instance lives in (null when it has none).
+Store* store_of(const canon::Instance& caller);
 
 }  // namespace detail
 
@@ -131,7 +145,14 @@ class LinkerInstance {
     h.lowered = [f = detail::trapping(std::move(f))](const canon::FuncAbi& abi, const canon::CanonOptions& opts, canon::Instance& caller,
                                    std::span<const canon::FlatValue> args,
                                    std::span<canon::FlatValue> results) mutable -> TrapOr<void> {
-      return canon::TypedLower<Signature>::call(abi, opts, caller, args, results, f);
+      if constexpr (detail::TakesStore<F, Signature>::value) {
+        Store* store = detail::store_of(caller);
+        if (!store) return Trap{TrapKind::CoreTrap, "the host function takes a store, and its caller has none"};
+        auto with_store = [&](auto&&... a) -> decltype(auto) { return f(*store, std::forward<decltype(a)>(a)...); };
+        return canon::TypedLower<Signature>::call(abi, opts, caller, args, results, with_store);
+      } else {
+        return canon::TypedLower<Signature>::call(abi, opts, caller, args, results, f);
+      }
     };
     return define_func(std::move(name), std::move(h));
   }

@@ -14,6 +14,7 @@
 //   records, variants, enums, flags     through a ComponentTraits specialisation (canonical_abi/typed.h)
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <utility>
 #include <variant>

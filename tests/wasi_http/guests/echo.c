@@ -10,10 +10,13 @@
 //   /noanswer     returns without response-outparam.set
 //   /unfinished   answers, writes, returns without outgoing-body.finish
 //   /length       declares content-length: 10 and writes 12 bytes: finish fails
+//   /write-first  writes and finishes the body before response-outparam.set
+//   /grow         grows its memory by 32 MiB: "grew" or "refused" (for --max-memory-size)
 //   /proxy        sends the request (method, body) on with outgoing-handler to x-upstream
 //                 (authority) at x-upstream-path, scheme x-upstream-scheme (default http), and
 //                 answers with the upstream's status and body; a refused request: 502 with
-//                 "error-code N" (the case's index) or "set-X refused"
+//                 "error-code N" (the case's index) or "set-X refused"; x-first-byte-timeout-ms
+//                 sets that request option
 // The echo also sends the request's trailers back as the response's.
 #include <stddef.h>
 #include <stdint.h>
@@ -106,6 +109,9 @@ IMPORT(HTTP_TYPES, "[resource-drop]future-incoming-response") void future_respon
 IMPORT(HTTP_TYPES, "[method]incoming-response.status") int32_t incoming_response_status(handle_t self);
 IMPORT(HTTP_TYPES, "[method]incoming-response.consume") void incoming_response_consume(handle_t self, int32_t *ret);
 IMPORT(HTTP_TYPES, "[resource-drop]incoming-response") void incoming_response_drop(handle_t);
+IMPORT(HTTP_TYPES, "[constructor]request-options") handle_t request_options_new(void);
+IMPORT(HTTP_TYPES, "[method]request-options.set-first-byte-timeout")
+int32_t request_options_set_first_byte_timeout(handle_t self, int32_t some, int64_t ns);
 IMPORT(OUTGOING, "handle") void outgoing_handle(handle_t request, int32_t has_options, handle_t options, uint8_t *ret);
 IMPORT(HTTP_TYPES, "[constructor]outgoing-response") handle_t outgoing_response_new(handle_t headers);
 IMPORT(HTTP_TYPES, "[method]outgoing-response.set-status-code") int32_t outgoing_response_set_status(handle_t self, int32_t code);
@@ -362,9 +368,18 @@ static void proxy(handle_t request, handle_t outparam, uint8_t method) {
   outgoing_request_body(req, ret);
   handle_t up_body = ret[1];
 
+  size_t tlen = 0;
+  const char *timeout_ms = header_value(request, "x-first-byte-timeout-ms", &tlen);
+  handle_t options = 0;
+  if (timeout_ms) {
+    int64_t ms = 0;
+    for (size_t i = 0; i < tlen; ++i) ms = ms * 10 + (timeout_ms[i] - '0');
+    options = request_options_new();
+    if (request_options_set_first_byte_timeout(options, 1, ms * 1000000) != 0) return refuse(outparam, "set-first-byte-timeout refused");
+  }
   // result<own<future-incoming-response>, error-code>: 0 (discriminant), 8 (handle or error-code)
   _Alignas(8) uint8_t hr[48];
-  outgoing_handle(req, 0, 0, hr);
+  outgoing_handle(req, options != 0, options, hr);
   if (hr[0] != 0) {
     char msg[] = "error-code 00";
     msg[11] = (char)('0' + hr[8] / 10);
@@ -432,6 +447,18 @@ void handle(handle_t request, handle_t outparam) {
 
   if (starts_with(path, plen, "/echo")) {
     echo(request, outparam, method, mlen, path, plen);
+  } else if (equals(path, plen, "/write-first")) {
+    handle_t resp = outgoing_response_new(fields_new());
+    outgoing_response_body(resp, ret);
+    handle_t body = ret[1];
+    outgoing_body_write(body, ret);
+    handle_t out = ret[1];
+    write_all(out, (const uint8_t *)"written before the head\n", 24);
+    finish(out, body);
+    response_outparam_set(outparam, 0, resp, 0, 0, 0, 0, 0, 0);
+  } else if (equals(path, plen, "/grow")) {
+    int refused = __builtin_wasm_memory_grow(0, 512) == (size_t)-1;
+    answer_text(outparam, 200, refused ? "refused\n" : "grew\n", refused ? 8 : 5);
   } else if (equals(path, plen, "/proxy")) {
     proxy(request, outparam, m);
   } else if (equals(path, plen, "/headers")) {
