@@ -162,6 +162,60 @@ struct Substituter {
   }
 };
 
+// Looks for resources wherever Substituter replaces them.
+struct Mentions {
+  const std::unordered_set<const ResourceType*>& set;
+
+  bool resource(const ResourceTypePtr& r) const { return r && set.count(r.get()); }
+
+  bool value(const ValueTypePtr& t) const {
+    if (!t || is_primitive(t->kind)) return false;
+    if (value(t->element) || value(t->ok) || value(t->err) || resource(t->resource)) return true;
+    for (const auto& f : t->fields)
+      if (value(f.type)) return true;
+    for (const auto& c : t->cases)
+      if (value(c.type)) return true;
+    return false;
+  }
+
+  bool func(const FuncTypePtr& f) const {
+    if (!f) return false;
+    for (const auto& p : f->params)
+      if (value(p.type)) return true;
+    return value(f->result);
+  }
+
+  bool type_def(const TypeDef& t) const {
+    return value(t.value) || func(t.func) || component(t.component) || instance(t.instance) || resource(t.resource);
+  }
+
+  bool instance(const InstanceTypePtr& i) const {
+    if (!i) return false;
+    for (const auto& e : i->exports)
+      if (entity(e.type)) return true;
+    for (const auto& r : i->fresh)
+      if (resource(r)) return true;
+    return false;
+  }
+
+  bool component(const ComponentTypePtr& c) const {
+    if (!c) return false;
+    for (const auto& e : c->imports)
+      if (entity(e.type)) return true;
+    for (const auto& e : c->exports)
+      if (entity(e.type)) return true;
+    for (const auto& r : c->imported)
+      if (resource(r)) return true;
+    for (const auto& r : c->defined)
+      if (resource(r)) return true;
+    return false;
+  }
+
+  bool entity(const EntityType& t) const {
+    return func(t.func) || value(t.value) || type_def(t.type) || component(t.component) || instance(t.instance);
+  }
+};
+
 void collect_fresh(const EntityType& t, ResourceMap& map, std::vector<ResourceTypePtr>& created) {
   if (t.sort != Sort::Instance || !t.instance) return;
   for (const ResourceTypePtr& r : t.instance->fresh) {
@@ -181,6 +235,10 @@ ValueTypePtr substitute(const ValueTypePtr& t, const ResourceMap& map) {
 
 EntityType substitute(const EntityType& t, const ResourceMap& map) {
   return map.empty() ? t : Substituter{map}.entity(t);
+}
+
+bool mentions_any(const EntityType& t, const std::unordered_set<const ResourceType*>& resources) {
+  return !resources.empty() && Mentions{resources}.entity(t);
 }
 
 EntityType freshen(const EntityType& t, std::vector<ResourceTypePtr>& created) {

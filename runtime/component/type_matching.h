@@ -22,6 +22,9 @@ using ResourceMap = std::unordered_map<const ResourceType*, ResourceTypePtr>;
 ValueTypePtr substitute(const ValueTypePtr& t, const ResourceMap& map);
 EntityType substitute(const EntityType& t, const ResourceMap& map);
 
+// Whether any of `resources` occurs in the type (where substitute() would replace it).
+bool mentions_any(const EntityType& t, const std::unordered_set<const ResourceType*>& resources);
+
 // The type with the abstract resources its instance types export replaced by new ones, as an
 // import or an instantiation sees it; the new resources are appended to `created`.
 EntityType freshen(const EntityType& t, std::vector<ResourceTypePtr>& created);

@@ -18,8 +18,35 @@ using component::Val;
 
 namespace {
 
+// A core instance as a component sees it: an instantiated module, whose exports are made when
+// used, or an inline instance's items (named by the component's definition, which outlives it).
 struct CoreInstanceItems {
-  std::map<std::string, Extern, std::less<>> exports;
+  Instance* module = nullptr;
+  std::vector<std::pair<std::string_view, Extern>> items;
+
+  // Where the item `name` is: an index into the module's exports, or into `items`.
+  std::optional<uint32_t> position(std::string_view name) const {
+    if (module) {
+      auto it = module->pre->export_index.find(name);
+      if (it == module->pre->export_index.end()) return std::nullopt;
+      return it->second;
+    }
+    for (size_t i = 0; i < items.size(); ++i)
+      if (items[i].first == name) return uint32_t(i);
+    return std::nullopt;
+  }
+
+  Extern at(uint32_t position) const {
+    if (!module) return items[position].second;
+    const wasm::Export& e = module->module->module.exports[position];
+    switch (e.kind) {
+      case wasm::ExternKind::Func: return module->func(e.index);
+      case wasm::ExternKind::Table: return module->tables[e.index];
+      case wasm::ExternKind::Memory: return module->memories[e.index];
+      case wasm::ExternKind::Global: return module->globals[e.index];
+    }
+    return module->func(e.index);
+  }
 };
 
 struct InstantiationFailed {
@@ -103,12 +130,20 @@ struct ComponentFrame {
   std::unique_ptr<canon::Instance> canon;
   component::Matcher resources;  // binds the validator's resource types to this store's
 
+  // The root frame of an instantiation from templates replays `plan`, or records one.
+  std::shared_ptr<const ComponentPlan> plan;
+  std::shared_ptr<ComponentPlan> recording;
+  // Recording: the static resources bound differently per instance, and which instances are
+  // the same items in every instantiation (the linker's).
+  std::unordered_set<const component::ResourceType*> per_instance;
+  std::vector<bool> instance_fixed;
+
   struct ModuleItem {
     std::shared_ptr<const wasm::Module> module;
     component::ModuleTypePtr type;
   };
   std::vector<ModuleItem> modules;
-  std::vector<std::shared_ptr<CoreInstanceItems>> core_instances;
+  std::vector<CoreInstanceItems> core_instances;
   std::vector<FuncInstance*> core_funcs;
   std::vector<Table*> tables;
   std::vector<LinearMemory*> memories;
@@ -133,10 +168,13 @@ struct ComponentFrame {
     return it->second;
   }
 
-  void push(const ComponentItem& item) {
+  void push(const ComponentItem& item, bool fixed = false) {
     switch (item.type.sort) {
       case Sort::Func: funcs.push_back(item.func); break;
-      case Sort::Instance: instances.push_back(item.instance); break;
+      case Sort::Instance:
+        instances.push_back(item.instance);
+        if (recording) instance_fixed.push_back(fixed);
+        break;
       case Sort::Component: components.push_back(item.component); break;
       case Sort::CoreModule: modules.push_back({item.module, item.type.module}); break;
       case Sort::Type: types.push_back(item.type.type); break;
@@ -208,11 +246,31 @@ struct ComponentFrame {
     return out;
   }
 
+  // Runs a type check that may bind resources. Recording, the bindings it made go to `step`
+  // when the check comes out the same in every instantiation (`fixed`), else are per instance.
+  template <class Check>
+  void check(ComponentPlan::Step* step, bool fixed, Check&& run_check) {
+    if (!recording) return run_check();
+    std::unordered_set<const component::ResourceType*> before;
+    for (const auto& [k, v] : resources.bound) before.insert(k);
+    run_check();
+    for (const auto& [k, v] : resources.bound) {
+      if (before.count(k)) continue;
+      if (fixed) step->bindings.emplace_back(k, v);
+      else per_instance.insert(k);
+    }
+    step->cached = fixed;
+  }
+  void replay_bindings(const ComponentPlan::Step& step) {
+    for (const auto& [k, v] : step.bindings) resources.bound.emplace(k, v);
+  }
+  bool fixed_type(const EntityType& t) const { return !component::mentions_any(t, per_instance); }
+
   std::shared_ptr<ComponentInstance> run(const std::map<std::string, ComponentItem>* args);
   std::optional<ComponentItem> satisfiable(const EntityType& t);
   void lower(const Definition& d);
   void resource_builtin(const Definition& d);
-  void instantiate_core(const Definition& d);
+  void instantiate_core(const Definition& d, const ComponentPlan::Step* cached, ComponentPlan::Step* step);
 };
 
 // An import the host need not provide (Wasmtime's linker): a type with an equality bound, and
@@ -287,24 +345,30 @@ std::shared_ptr<const CompiledModule> ComponentLinker::compiled(const std::share
   return *c;
 }
 
-void ComponentFrame::instantiate_core(const Definition& d) {
+void ComponentFrame::instantiate_core(const Definition& d, const ComponentPlan::Step* cached, ComponentPlan::Step* step) {
   const ComponentTemplates::Core* core = linker->core_template(modules[d.index].module.get());
   auto module = core ? core->pre->module : linker->compiled(modules[d.index].module);
   std::vector<Extern> imports;
-  for (const wasm::Import& i : module->module.imports) {
-    std::shared_ptr<CoreInstanceItems> from;
-    for (const auto& a : d.items)
-      if (a.name == i.module) from = core_instances[a.item.index];
-    if (!from) link_error(fmt::format("module import `{}::{}` not defined", i.module, i.name));
-    auto e = from->exports.find(i.name);
-    if (e == from->exports.end()) link_error(fmt::format("module import `{}::{}` not defined", i.module, i.name));
-    imports.push_back(e->second);
+  imports.reserve(module->module.imports.size());
+  if (cached) {
+    for (const auto& [instance, position] : cached->core_items) imports.push_back(core_instances[instance].at(position));
+  } else {
+    for (const wasm::Import& i : module->module.imports) {
+      const CoreInstanceItems* from = nullptr;
+      uint32_t from_index = 0;
+      for (const auto& a : d.items)
+        if (a.name == i.module) from = &core_instances[a.item.index], from_index = a.item.index;
+      if (!from) link_error(fmt::format("module import `{}::{}` not defined", i.module, i.name));
+      auto position = from->position(i.name);
+      if (!position) link_error(fmt::format("module import `{}::{}` not defined", i.module, i.name));
+      imports.push_back(from->at(*position));
+      if (step) step->core_items.emplace_back(from_index, *position);
+    }
+    if (step) step->cached = true;
   }
   auto inst = core ? vm::instantiate(store(), core->pre, imports) : vm::instantiate(store(), module, imports);
   if (!inst) trap_error(inst.error().message);
-  auto items = std::make_shared<CoreInstanceItems>();
-  for (const auto& [name, e] : (*inst)->exports()) items->exports.emplace(name, e);
-  core_instances.push_back(std::move(items));
+  core_instances.push_back(CoreInstanceItems{*inst, {}});
 }
 
 void ComponentFrame::lower(const Definition& d) {
@@ -399,7 +463,17 @@ std::shared_ptr<ComponentInstance> ComponentFrame::run(const std::map<std::strin
   auto result = std::make_shared<ComponentInstance>();
   resources.bind_any = true;
   resources.link_wording = true;
-  for (const Definition& d : comp->definitions) {
+  if (plan) {
+    core_instances.reserve(plan->core_instances);
+    core_funcs.reserve(plan->core_funcs);
+    types.reserve(plan->types);
+    funcs.reserve(plan->funcs);
+    instances.reserve(plan->instances);
+  }
+  for (size_t index = 0; index < comp->definitions.size(); ++index) {
+    const Definition& d = comp->definitions[index];
+    const ComponentPlan::Step* cached = plan && plan->steps[index].cached ? &plan->steps[index] : nullptr;
+    ComponentPlan::Step* step = recording ? &recording->steps[index] : nullptr;
     switch (d.kind) {
       case Definition::Kind::CoreModule: {
         const auto& m = comp->modules[d.index];
@@ -407,10 +481,11 @@ std::shared_ptr<ComponentInstance> ComponentFrame::run(const std::map<std::strin
         modules.push_back({m, core ? core->type : component::module_type(*m)});
         break;
       }
-      case Definition::Kind::CoreInstantiate: instantiate_core(d); break;
+      case Definition::Kind::CoreInstantiate: instantiate_core(d, cached, step); break;
       case Definition::Kind::CoreInlineInstance: {
-        auto items = std::make_shared<CoreInstanceItems>();
-        for (const auto& e : d.items) items->exports.emplace(e.name, core_item(e.item));
+        CoreInstanceItems items;
+        items.items.reserve(d.items.size());
+        for (const auto& e : d.items) items.items.emplace_back(e.name, core_item(e.item));
         core_instances.push_back(std::move(items));
         break;
       }
@@ -438,28 +513,47 @@ std::shared_ptr<ComponentInstance> ComponentFrame::run(const std::map<std::strin
         it.instance = inst;
         auto t = std::make_shared<component::InstanceType>();
         for (const auto& [name, e] : inst->exports) t->exports.push_back({name, e.type});
-        if (auto r = resources.entity(EntityType{Sort::Instance, nullptr, nullptr, nullptr, {}, nullptr, t}, d.entity); !r)
-          link_error("instance type mismatch: " + r.error().message);
+        check(step, false, [&] {
+          if (auto r = resources.entity(EntityType{Sort::Instance, nullptr, nullptr, nullptr, {}, nullptr, t}, d.entity); !r)
+            link_error("instance type mismatch: " + r.error().message);
+        });
         instances.push_back(inst);
+        if (recording) instance_fixed.push_back(false);
         break;
       }
       case Definition::Kind::InlineInstance: {
         auto inst = std::make_shared<ComponentInstance>();
         for (const auto& e : d.items) inst->exports[e.name] = item(e.item);
         instances.push_back(std::move(inst));
+        if (recording) instance_fixed.push_back(false);
         break;
       }
       case Definition::Kind::AliasExport: {
         const ComponentItem* e = instances[d.index]->find(d.name);
         if (!e) link_error(fmt::format("instance has no export `{}`", d.name));
-        if (auto r = resources.entity(e->type, d.entity); !r) link_error("alias type mismatch: " + r.error().message);
-        push(*e);
+        if (cached) {
+          replay_bindings(*cached);
+          push(*e, true);
+          break;
+        }
+        // An export of one of the linker's instances, at a type that mentions nothing made per
+        // instance, checks the same way every time.
+        bool fixed = recording && instance_fixed[d.index] && fixed_type(d.entity);
+        check(step, fixed, [&] {
+          if (auto r = resources.entity(e->type, d.entity); !r) link_error("alias type mismatch: " + r.error().message);
+        });
+        push(*e, fixed);
         break;
       }
       case Definition::Kind::AliasCoreExport: {
-        auto it = core_instances[d.index]->exports.find(d.name);
-        if (it == core_instances[d.index]->exports.end()) link_error(fmt::format("core instance has no export `{}`", d.name));
-        push_core(it->second);
+        if (cached) {
+          push_core(core_instances[d.index].at(cached->core_items[0].second));
+          break;
+        }
+        auto position = core_instances[d.index].position(d.name);
+        if (!position) link_error(fmt::format("core instance has no export `{}`", d.name));
+        push_core(core_instances[d.index].at(*position));
+        if (step) step->cached = true, step->core_items.emplace_back(d.index, *position);
         break;
       }
       case Definition::Kind::AliasOuter: {
@@ -482,17 +576,31 @@ std::shared_ptr<ComponentInstance> ComponentFrame::run(const std::map<std::strin
             };
           }
           resources.bound[d.type.resource.get()] = r;
+          if (recording) per_instance.insert(d.type.resource.get());
+        }
+        if (cached) {
+          types.push_back(cached->entity.type);
+          break;
         }
         EntityType t;
         t.sort = Sort::Type;
         t.type = d.type;
-        types.push_back(runtime(t).type);
+        EntityType resolved = runtime(t);
+        if (step && fixed_type(t)) step->cached = true, step->entity = resolved;
+        types.push_back(resolved.type);
         break;
       }
       case Definition::Kind::CanonLift: {
         auto f = std::make_shared<ComponentFunc>();
-        f->type = runtime(d.func);
-        f->abi = canon::compute_abi(*f->type);
+        if (cached) {
+          f->type = cached->func;
+          f->abi = cached->abi;
+        } else {
+          f->type = runtime(d.func);
+          f->abi = canon::compute_abi(*f->type);
+          if (step && fixed_type(EntityType{Sort::Func, nullptr, d.func, nullptr, {}, nullptr, nullptr}))
+            step->cached = true, step->func = f->type, step->abi = f->abi;
+        }
         f->core = core_funcs[d.index];
         f->options = options(d.options);
         f->instance = canon.get();
@@ -511,17 +619,32 @@ std::shared_ptr<ComponentInstance> ComponentFrame::run(const std::map<std::strin
         } else {
           given = linker->lookup(d.name);
         }
+        if (cached && given) {
+          replay_bindings(*cached);
+          push(*given, true);
+          break;
+        }
         std::optional<ComponentItem> synthesized;
         if (!given && (synthesized = satisfiable(d.entity))) given = &*synthesized;
         if (!given) link_error(fmt::format("import `{}` was not found", d.name));
-        if (auto r = resources.entity(given->type, d.entity); !r)
-          link_error(fmt::format("import `{}` has the wrong type: {}", d.name, r.error().message));
-        push(*given);
+        // The linker's item checks the same way every time, unless the expected type mentions
+        // something made per instance.
+        bool fixed = recording && !synthesized && fixed_type(d.entity);
+        check(step, fixed, [&] {
+          if (auto r = resources.entity(given->type, d.entity); !r)
+            link_error(fmt::format("import `{}` has the wrong type: {}", d.name, r.error().message));
+        });
+        push(*given, fixed);
         break;
       }
       case Definition::Kind::Export: {
         ComponentItem it = item(d.items[0].item);
-        it.type = runtime(d.entity);
+        if (cached) {
+          it.type = cached->entity;
+        } else {
+          it.type = runtime(d.entity);
+          if (step && fixed_type(d.entity)) step->cached = true, step->entity = it.type;
+        }
         if (it.type.sort == Sort::Type) it.type.type = types[d.items[0].item.index];
         result->exports[d.name] = it;
         push(it);
@@ -543,9 +666,22 @@ std::variant<std::shared_ptr<ComponentInstance>, ComponentInstantiationError> Co
   frame->comp = std::move(c);
   frame->canon = std::make_unique<canon::Instance>(nullptr, max_resource_handles());
   frame->canon->host_context = &store_;
+  if (templates_) {
+    frame->plan = templates_->plan();
+    if (!frame->plan) {
+      frame->recording = std::make_shared<ComponentPlan>();
+      frame->recording->steps.resize(frame->comp->definitions.size());
+    }
+  }
   frames_.push_back(frame);
   try {
-    return frame->run(nullptr);
+    auto instance = frame->run(nullptr);
+    if (auto& r = frame->recording) {
+      r->core_instances = frame->core_instances.size(), r->core_funcs = frame->core_funcs.size();
+      r->types = frame->types.size(), r->funcs = frame->funcs.size(), r->instances = frame->instances.size();
+      templates_->publish(std::move(r));
+    }
+    return instance;
   } catch (InstantiationFailed& f) {
     return std::move(f.error);
   }

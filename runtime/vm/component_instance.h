@@ -7,6 +7,7 @@
 
 #include <map>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <span>
 #include <string>
@@ -80,6 +81,29 @@ struct ComponentInstantiationError {
   std::string message;
 };
 
+// What instantiating a root component works out the same way every time from the same linker
+// items, recorded by the first instantiation from a ComponentTemplates and replayed by the next:
+// per definition, the type checks already passed (with the resource bindings they made) and the
+// types already substituted. Only what mentions no per-instance resource is recorded — a
+// resource the component defines (fresh per instance, Explainer "Resource types") or one bound
+// through a nested instance — so an instantiation substitutes only types that mention those.
+struct ComponentPlan {
+  struct Step {
+    bool cached = false;
+    // Import, AliasExport: what the check bound, a static resource to this store's.
+    std::vector<std::pair<const component::ResourceType*, component::ResourceTypePtr>> bindings;
+    component::EntityType entity;  // Type (entity.type), Export
+    component::FuncTypePtr func;   // CanonLift
+    canon::FuncAbi abi;            // CanonLift
+    // CoreInstantiate: per import of the module, the core instance that gives it and the
+    // position of the item there; AliasCoreExport: the one item.
+    std::vector<std::pair<uint32_t, uint32_t>> core_items;
+  };
+  std::vector<Step> steps;  // by definition
+  // How many items each index space ends with, to reserve.
+  size_t core_instances = 0, core_funcs = 0, types = 0, funcs = 0, instances = 0;
+};
+
 // What every instantiation of one component can share, worked out once (by a component
 // InstancePre) and read by instantiations on any thread: per core module its instance template,
 // whose imports stay open (sibling instances give them at each instantiation) and whose memory
@@ -90,6 +114,20 @@ struct ComponentTemplates {
     component::ModuleTypePtr type;
   };
   std::unordered_map<const wasm::Module*, Core> cores;
+
+  // The plan of the root component once an instantiation has recorded one (null before).
+  std::shared_ptr<const ComponentPlan> plan() const {
+    std::lock_guard lock(plan_mutex_);
+    return plan_;
+  }
+  void publish(std::shared_ptr<const ComponentPlan> p) const {
+    std::lock_guard lock(plan_mutex_);
+    if (!plan_) plan_ = std::move(p);
+  }
+
+ private:
+  mutable std::mutex plan_mutex_;
+  mutable std::shared_ptr<const ComponentPlan> plan_;
 };
 
 // Templates of every compiled core module, instances taking slots of `pool` when given.
