@@ -212,6 +212,8 @@ std::optional<Extern> Caller::get_export(std::string_view name) const {
   return api::from_vm(*e, store().ref());
 }
 
+void Caller::exit(uint32_t status) { impl_.exit_status = status; }
+
 std::optional<Memory> Caller::get_memory(std::string_view name) const {
   auto e = get_export(name);
   if (!e || !std::holds_alternative<Memory>(*e)) return std::nullopt;

@@ -15,14 +15,11 @@ Expected<void> Linker::add(const std::string& module, const std::string& name, D
 Expected<void> Linker::func_new(const std::string& module, const std::string& name, FuncType type, HostFunction f) {
   // One callable for every store: each store's Func calls it through a shared pointer.
   auto shared = std::make_shared<HostFunction>(std::move(f));
-  return func_factory(module, name, [type = std::move(type), shared](Store& store) {
+  FuncFactory make = [type = std::move(type), shared](Store& store) {
     return Func::create(store, type, [shared](Caller& caller, std::span<RawValue> values) {
       return (*shared)(caller, values);
     });
-  });
-}
-
-Expected<void> Linker::func_factory(const std::string& module, const std::string& name, FuncFactory make) {
+  };
   return add(module, name, Definition{std::make_shared<FuncFactory>(std::move(make))});
 }
 

@@ -5,9 +5,36 @@
 #include "api/conversions.h"
 #include "runtime/vm/instance.h"
 #include "runtime/vm/invoke.h"
-#include "wasi/preview1/bindings.h"
+#include "wasi/preview1/host_functions.h"
 
 namespace wasmrun {
+
+namespace {
+
+namespace p1 = wasi::preview1;
+
+constexpr const char* kModuleName = "wasi_snapshot_preview1";
+
+// The calling module's memory, which every preview1 function reads and writes.
+Expected<p1::GuestMemory> caller_memory(Caller& caller, std::string_view function) {
+  if (auto memory = caller.get_memory()) return p1::GuestMemory(memory->data(), memory->size_bytes());
+  return Error{fmt::format("{}.{} needs the calling module to export its memory as \"memory\"", kModuleName, function)};
+}
+
+// A preview1 function bound through the typed API: its parameters are the import's (i32 as
+// uint32_t, i64 as uint64_t), its result the errno.
+template <class... A>
+Expected<void> bind_function(Linker& linker, const std::shared_ptr<p1::Context>& ctx, std::string_view name,
+                    p1::Errno (*fn)(p1::Call&, A...)) {
+  return linker.func_wrap(kModuleName, std::string(name), [ctx, name, fn](Caller& caller, A... args) -> Expected<uint32_t> {
+    auto memory = caller_memory(caller, name);
+    if (!memory) return memory.error();
+    p1::Call call{*ctx, *memory};
+    return uint32_t(fn(call, args...));
+  });
+}
+
+}  // namespace
 
 Expected<Wasi> Wasi::create(const WasiConfig& config) {
   wasi::preview1::Config c;
@@ -23,16 +50,57 @@ Expected<Wasi> Wasi::create(const WasiConfig& config) {
 }
 
 Expected<void> Wasi::add_to_linker(Linker& linker) const {
-  for (auto& def : wasi::preview1::host_functions(ctx_)) {
-    auto made = linker.func_factory(std::string(wasi::preview1::kModuleName), std::string(def.name),
-                                    [def](Store& store) -> Expected<Func> {
-                                      auto f = store.impl().create_host_func(def.type, def.callback);
-                                      if (!f) return f.error();
-                                      return Func(store.ref(), *f);
-                                    });
-    if (!made) return made;
-  }
-  return {};
+  // Each binding reads its wasm signature from the C++ one (typed_func.h).
+#define WASMRUN_PREVIEW1(name) \
+  if (auto ok = bind_function(linker, ctx_, #name, &p1::name); !ok) return ok;
+  WASMRUN_PREVIEW1(args_get)
+  WASMRUN_PREVIEW1(args_sizes_get)
+  WASMRUN_PREVIEW1(environ_get)
+  WASMRUN_PREVIEW1(environ_sizes_get)
+  WASMRUN_PREVIEW1(clock_res_get)
+  WASMRUN_PREVIEW1(clock_time_get)
+  WASMRUN_PREVIEW1(random_get)
+  WASMRUN_PREVIEW1(sched_yield)
+  WASMRUN_PREVIEW1(proc_raise)
+  WASMRUN_PREVIEW1(fd_read)
+  WASMRUN_PREVIEW1(fd_pread)
+  WASMRUN_PREVIEW1(fd_write)
+  WASMRUN_PREVIEW1(fd_pwrite)
+  WASMRUN_PREVIEW1(fd_seek)
+  WASMRUN_PREVIEW1(fd_tell)
+  WASMRUN_PREVIEW1(fd_close)
+  WASMRUN_PREVIEW1(fd_renumber)
+  WASMRUN_PREVIEW1(fd_sync)
+  WASMRUN_PREVIEW1(fd_datasync)
+  WASMRUN_PREVIEW1(fd_advise)
+  WASMRUN_PREVIEW1(fd_allocate)
+  WASMRUN_PREVIEW1(fd_fdstat_get)
+  WASMRUN_PREVIEW1(fd_fdstat_set_flags)
+  WASMRUN_PREVIEW1(fd_fdstat_set_rights)
+  WASMRUN_PREVIEW1(fd_filestat_get)
+  WASMRUN_PREVIEW1(fd_filestat_set_size)
+  WASMRUN_PREVIEW1(fd_filestat_set_times)
+  WASMRUN_PREVIEW1(fd_prestat_get)
+  WASMRUN_PREVIEW1(fd_prestat_dir_name)
+  WASMRUN_PREVIEW1(fd_readdir)
+  WASMRUN_PREVIEW1(path_open)
+  WASMRUN_PREVIEW1(path_create_directory)
+  WASMRUN_PREVIEW1(path_remove_directory)
+  WASMRUN_PREVIEW1(path_unlink_file)
+  WASMRUN_PREVIEW1(path_rename)
+  WASMRUN_PREVIEW1(path_link)
+  WASMRUN_PREVIEW1(path_symlink)
+  WASMRUN_PREVIEW1(path_readlink)
+  WASMRUN_PREVIEW1(path_filestat_get)
+  WASMRUN_PREVIEW1(path_filestat_set_times)
+  WASMRUN_PREVIEW1(poll_oneoff)
+  WASMRUN_PREVIEW1(sock_accept)
+  WASMRUN_PREVIEW1(sock_recv)
+  WASMRUN_PREVIEW1(sock_send)
+  WASMRUN_PREVIEW1(sock_shutdown)
+#undef WASMRUN_PREVIEW1
+  // proc_exit returns nothing: it ends the computation with the guest's status.
+  return linker.func_wrap(kModuleName, "proc_exit", [](Caller& caller, uint32_t status) { caller.exit(status); });
 }
 
 Expected<Wasi::CallOutcome> Wasi::call(const Func& func, std::span<const Val> args) {

@@ -151,6 +151,9 @@ class Caller {
   // called the function.
   std::optional<Extern> get_export(std::string_view name) const;
   std::optional<Memory> get_memory(std::string_view name = "memory") const;
+  // Ends the calling wasm computation once this host function returns, as WASI's proc_exit does:
+  // the call that entered wasm fails with TrapCode::Exit and `status` (Error::exit_status).
+  void exit(uint32_t status);
 
  private:
   vm::Caller& impl_;

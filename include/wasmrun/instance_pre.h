@@ -55,7 +55,7 @@ bool is_pool_exhausted(const Error& error);
 class InstancePre {
  public:
   // Resolves and type-checks the module's imports in `linker` once. Host functions (func_new,
-  // func_wrap, func_factory) are made once and serve every store; an item given with define()
+  // func_wrap) are made once and serve every store; an item given with define()
   // belongs to its store, and the InstancePre must then be instantiated only in that store.
   // With `pool`, instances take slots from it (the pool lives as long as any of them). An import
   // the linker does not define is an error, or with `leave_undefined_open`, left open: each

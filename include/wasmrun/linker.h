@@ -26,10 +26,6 @@ class Linker {
     return func_new(module, name, std::move(type), std::move(host));
   }
   Expected<void> func_new(const std::string& module, const std::string& name, FuncType type, HostFunction f);
-  // A function that `make` creates in each store instantiated into (for host modules built on
-  // the runtime layer, such as WASI).
-  using FuncFactory = MoveOnlyFunction<Expected<Func>(Store&)>;
-  Expected<void> func_factory(const std::string& module, const std::string& name, FuncFactory make);
   // A store-bound item (a memory, a global, an instance's export, ...).
   Expected<void> define(const std::string& module, const std::string& name, const Extern& item);
   // Every export of `instance` under the module name `module`.
@@ -46,6 +42,8 @@ class Linker {
   const Engine& engine() const { return engine_; }
 
  private:
+  // A host function: made in each store instantiated into, all calling one callable.
+  using FuncFactory = MoveOnlyFunction<Expected<Func>(Store&)>;
   using Definition = std::variant<Extern, std::shared_ptr<FuncFactory>>;
   Expected<void> add(const std::string& module, const std::string& name, Definition d);
 

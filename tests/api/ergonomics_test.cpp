@@ -151,3 +151,19 @@ TEST_CASE("an epoch deadline stays passed until it is set again") {
   store.set_epoch_deadline(1);
   CHECK(*one() == 1);
 }
+
+TEST_CASE("a host function ends the computation with Caller::exit, as WASI's proc_exit does") {
+  Linker linker(engine());
+  REQUIRE(linker.func_wrap("host", "stop", [](Caller& caller, uint32_t status) { caller.exit(status); }));
+  auto module = Module::compile(engine(), R"((module
+    (import "host" "stop" (func $stop (param i32)))
+    (global $after (export "after") (mut i32) (i32.const 0))
+    (func (export "run") i32.const 7 call $stop i32.const 1 global.set $after)))").take();
+  Store store(engine());
+  Instance instance = linker.instantiate(store, module).take();
+  auto run = instance.typed_func<void()>("run").take();
+  auto result = run();
+  REQUIRE_FALSE(result.ok());
+  CHECK(result.error().exit_status() == 7u);
+  CHECK(instance.get_global("after")->get()->i32() == 0);  // nothing after the call ran
+}

@@ -1,6 +1,7 @@
 // The preview1 functions, one C++ function each, with the parameters of the wasm import (i32 as
 // uint32_t, i64 as uint64_t) after the context and the caller's memory. Each returns the errno the
-// guest sees. proc_exit is not here: it ends the computation, so bindings.cpp handles it.
+// guest sees. proc_exit is not here: it ends the computation, which api/wasi.cpp's binding does
+// through Caller::exit.
 #pragma once
 
 #include <sys/stat.h>
