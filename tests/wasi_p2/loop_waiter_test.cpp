@@ -118,6 +118,43 @@ TEST_CASE("on a fiber, a wait for an fd or a notifier ends when the loop sees it
   close(p[1]);
 }
 
+TEST_CASE("a waiter's resumer resumes each fiber whose wait is over, two waiting on one notifier") {
+  auto loop = make_loop();
+  std::vector<Fiber*> resumed;
+  Fiber* running = nullptr;  // what a host switches to around a guest (serve: its resource table)
+  LoopWaiter waiter(*loop, [&](Fiber& fiber) {
+    resumed.push_back(&fiber);
+    running = &fiber;
+    fiber.resume();
+    running = nullptr;
+  });
+  FlagPollable flag;
+  Fiber* seen_first = nullptr;
+  Fiber* seen_second = nullptr;
+  std::vector<uint32_t> first_ready, second_ready;
+  Fiber first = Fiber::create([&] {
+                  Pollable* list[] = {&flag};
+                  first_ready = waiter.wait(list);
+                  seen_first = running;
+                }).take();
+  Fiber second = Fiber::create([&] {
+                   Pollable* list[] = {&flag};
+                   second_ready = waiter.wait(list);
+                   seen_second = running;
+                 }).take();
+  first.resume();
+  second.resume();
+  CHECK(resumed.empty());
+  http::Timer set_later(*loop, [&] { flag.set(); });
+  set_later.arm_after(std::chrono::milliseconds(5));
+  run_until_done(*loop, {&first, &second});
+  CHECK(first_ready == std::vector<uint32_t>{0});
+  CHECK(second_ready == std::vector<uint32_t>{0});
+  CHECK(resumed.size() == 2);
+  CHECK(seen_first == &first);
+  CHECK(seen_second == &second);
+}
+
 TEST_CASE("on the thread's stack, a wait runs the loop in place, whose other work goes on") {
   auto loop = make_loop();
   LoopWaiter waiter(*loop);

@@ -1,14 +1,13 @@
 #include "wasi/http/proxy_server.h"
 
 #include <fmt/format.h>
-#include <sys/epoll.h>
-#include <poll.h>
 
 #include <algorithm>
 #include <mutex>
 #include <unordered_map>
 
 #include "wasi/http/objects.h"
+#include "wasi/p2/loop_waiter.h"
 #include "wasmrun/component/instance.h"
 #include "wasmrun/component/linker.h"
 #include "wasmrun/fiber.h"
@@ -39,30 +38,23 @@ struct RequestRun : std::enable_shared_from_this<RequestRun> {
   std::optional<Fiber> fiber;
   Clock::time_point start;
   std::unique_ptr<::wasmrun::http::Timer> deadline;
-  bool waiting = false;  // suspended in the loop waiter
   bool timed_out = false;
 };
 
-// Blocks a guest on its loop: registers a wake-up per pollable (a timer for a deadline, an fd
-// watch, a notifier subscription), suspends the guest's fiber, and looks again when woken.
-class LoopWaiter final : public p2::Waiter {
+// A guest on its fiber waits on the loop (suspended; the loop resumes it through its host).
+// Off a fiber — a guest instantiated on the loop's own stack, as when a loop's host is created
+// inside a request's callback — it waits with poll(2) in place, never running the loop from
+// inside one of its callbacks.
+class ServeWaiter final : public p2::Waiter {
  public:
-  explicit LoopWaiter(LoopHost& host) : host_(host) {}
-  std::vector<uint32_t> wait(std::span<p2::Pollable* const> ps) override;
+  ServeWaiter(EventLoop& loop, p2::LoopWaiter::Resumer resume) : on_loop_(loop, std::move(resume)) {}
+  std::vector<uint32_t> wait(std::span<p2::Pollable* const> ps) override {
+    return Fiber::current() ? on_loop_.wait(ps) : in_place_.wait(ps);
+  }
 
  private:
-  LoopHost& host_;
+  p2::LoopWaiter on_loop_;
   p2::PollWaiter in_place_;
-};
-
-// An fd watch that wakes a waiting guest.
-class FdWake final : public ::wasmrun::http::IoWatcher {
- public:
-  explicit FdWake(std::function<void()> wake) : wake_(std::move(wake)) {}
-  void on_io(uint32_t) override { wake_(); }
-
- private:
-  std::function<void()> wake_;
 };
 
 }  // namespace
@@ -160,7 +152,6 @@ class LoopHost {
 
   EventLoop& loop() { return loop_; }
   WasiHttp& http() { return *http_; }
-  RequestRun* current() { return current_; }
   ProxyServer::Shared& shared() { return shared_; }
 
   // Starts a request's guest on a fiber of its own.
@@ -191,28 +182,34 @@ class LoopHost {
     }
     run->fiber.emplace(fiber.take());
     shared_.stats->requests.fetch_add(1, std::memory_order_relaxed);
-    runs_.emplace(run.get(), run);
+    runs_.emplace(&*run->fiber, run);
     resume(*run);
   }
 
-  // Runs a guest until it waits or returns.
+  // Runs a guest until it waits or returns, with its resource table as the hosts' table (the
+  // table in place before comes back after, should one guest's resumption run inside another's).
   void resume(RequestRun& run) {
-    activate(&run);
+    component::ResourceTable& before = wasi_->table();
+    wasi_->set_table(&run.table);
     run.fiber->resume();
-    deactivate();
+    wasi_->set_table(&before);
     if (run.fiber->done()) end(run);
   }
 
   // Lets a guest that waits go, after the loop's current batch (never from inside the fiber):
   // destroying its fiber makes the host call it waits in fail, so it traps out of its handler.
+  // On the loop's stack a guest's fiber that is not done is suspended, and only its waiter
+  // suspends it.
   void abandon_later(std::weak_ptr<RequestRun> weak) {
     loop_.defer([this, weak] {
       auto r = weak.lock();
-      if (!r || !r->waiting || !r->fiber) return;
-      activate(r.get());
+      if (!r || !r->fiber || r->fiber->done()) return;
+      const Fiber* key = &*r->fiber;
+      component::ResourceTable& before = wasi_->table();
+      wasi_->set_table(&r->table);
       r->fiber.reset();
-      deactivate();
-      end(*r);
+      wasi_->set_table(&before);
+      end(*r, key);
     });
   }
 
@@ -224,21 +221,25 @@ class LoopHost {
   }
 
  private:
-  LoopHost(ProxyServer::Shared& shared, EventLoop& loop) : shared_(shared), loop_(loop), waiter_(*this) {}
+  LoopHost(ProxyServer::Shared& shared, EventLoop& loop)
+      : shared_(shared), loop_(loop), waiter_(loop, [this](Fiber& fiber) { resume_waiting(fiber); }) {}
 
-  void end(RequestRun& run) {
-    auto keep = runs_[&run];
-    runs_.erase(&run);
+  // The loop waiter's resumption of a guest whose wait is over.
+  void resume_waiting(Fiber& fiber) {
+    auto it = runs_.find(&fiber);
+    if (it == runs_.end()) return;
+    auto keep = it->second;
+    resume(*keep);
+  }
+
+  void end(RequestRun& run) { end(run, &*run.fiber); }
+  // `key`: the address the run's fiber had (the fiber may be gone).
+  void end(RequestRun& run, const Fiber* key) {
+    auto it = runs_.find(key);
+    if (it == runs_.end()) return;
+    auto keep = std::move(it->second);
+    runs_.erase(it);
     finish(run);
-  }
-
-  void activate(RequestRun* run) {
-    current_ = run;
-    wasi_->set_table(&run->table);
-  }
-  void deactivate() {
-    current_ = nullptr;
-    wasi_->set_table(nullptr);
   }
 
   // On the guest's fiber.
@@ -307,85 +308,15 @@ class LoopHost {
 
   ProxyServer::Shared& shared_;
   EventLoop& loop_;
-  LoopWaiter waiter_;
+  ServeWaiter waiter_;
   std::unique_ptr<p2::WasiP2> wasi_;
   std::unique_ptr<WasiHttp> http_;
   std::optional<component::Linker> linker_;
   std::optional<PoolingAllocator> pool_;  // declared before pre_: outlives it
   std::optional<component::InstancePre> pre_;
-  RequestRun* current_ = nullptr;
-  std::unordered_map<RequestRun*, std::shared_ptr<RequestRun>> runs_;
+  // The guests that run or wait, by their fiber.
+  std::unordered_map<const Fiber*, std::shared_ptr<RequestRun>> runs_;
 };
-
-std::vector<uint32_t> LoopWaiter::wait(std::span<p2::Pollable* const> ps) {
-  RequestRun* run = host_.current();
-  if (!run || !Fiber::current()) return in_place_.wait(ps);
-  EventLoop& loop = host_.loop();
-  for (;;) {
-    std::vector<uint32_t> ready;
-    for (uint32_t i = 0; i < ps.size(); ++i)
-      if (ps[i]->ready()) ready.push_back(i);
-    if (!ready.empty()) return ready;
-    auto armed = std::make_shared<bool>(true);
-    // The guest runs after the batch of events that woke it (it then unregisters sources whose
-    // events may still be in that batch).
-    auto wake = [&host = host_, &loop, weak = run->weak_from_this(), armed] {
-      if (!*armed) return;
-      *armed = false;
-      loop.defer([&host, weak] {
-        auto r = weak.lock();
-        if (r && r->waiting) host.resume(*r);
-      });
-    };
-    std::vector<std::unique_ptr<::wasmrun::http::Timer>> timers;
-    std::vector<std::pair<int, std::unique_ptr<FdWake>>> watches;
-    std::vector<p2::Notifier*> notifiers;
-    for (p2::Pollable* p : ps) {
-      p2::WaitSource s = p->source();
-      switch (s.kind) {
-        case p2::WaitSource::Kind::Deadline: {
-          auto t = std::make_unique<::wasmrun::http::Timer>(loop, wake);
-          t->arm(Clock::time_point(std::chrono::duration_cast<Clock::duration>(std::chrono::nanoseconds(s.deadline_ns))));
-          timers.push_back(std::move(t));
-          break;
-        }
-        case p2::WaitSource::Kind::Fd: {
-          auto w = std::make_unique<FdWake>(wake);
-          uint32_t events = ((s.events & POLLIN) ? EPOLLIN : 0) | ((s.events & POLLOUT) ? EPOLLOUT : 0);
-          if (loop.watch(s.fd, events, w.get(), false)) {
-            watches.emplace_back(s.fd, std::move(w));
-          } else {
-            // An fd the loop already watches (or cannot): look again shortly.
-            auto t = std::make_unique<::wasmrun::http::Timer>(loop, wake);
-            t->arm_after(std::chrono::milliseconds(5));
-            timers.push_back(std::move(t));
-          }
-          break;
-        }
-        case p2::WaitSource::Kind::Notified:
-          s.notifier->on_next_notify(wake);
-          notifiers.push_back(s.notifier);
-          break;
-        case p2::WaitSource::Kind::Nothing: break;
-      }
-    }
-    run->waiting = true;
-    bool resumed = Fiber::suspend();
-    run->waiting = false;
-    *armed = false;
-    for (auto& [fd, w] : watches) loop.unwatch(fd);
-    for (auto& t : timers) t->cancel();
-    // Deleted after the loop's current batch: one of them may be the caller of this resumption
-    // (and watchers follow event_loop.h's lifetime rule).
-    if (!watches.empty() || !timers.empty()) {
-      auto doomed = std::make_shared<std::pair<decltype(watches), decltype(timers)>>(std::move(watches), std::move(timers));
-      loop.defer([doomed] {});
-    }
-    for (p2::Notifier* n : notifiers) n->cancel_wakeups();
-    // The fiber is being destroyed: the host call fails and the guest traps out.
-    if (!resumed) return {};
-  }
-}
 
 }  // namespace
 

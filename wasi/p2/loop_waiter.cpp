@@ -26,7 +26,8 @@ constexpr auto kRecheckInterval = std::chrono::milliseconds(10);
 // notifier keeps a wake-up until it next notifies; a watcher may still get the batch it was
 // removed in), so they hold the round by shared_ptr and do nothing once it is over.
 struct Round : std::enable_shared_from_this<Round> {
-  Round(http::EventLoop& loop, Fiber* fiber) : loop(loop), fiber(fiber) {}
+  Round(http::EventLoop& loop, Fiber* fiber, const LoopWaiter::Resumer& resume)
+      : loop(loop), fiber(fiber), resume(resume) {}
 
   void wake() {
     if (!active || fired) return;
@@ -34,12 +35,15 @@ struct Round : std::enable_shared_from_this<Round> {
     // The fiber runs after the batch of events that woke it: it then unregisters sources whose
     // events may still be in that batch.
     if (fiber) loop.defer([round = shared_from_this()] {
-        if (round->active) round->fiber->resume();
+        if (!round->active) return;
+        if (round->resume) round->resume(*round->fiber);
+        else round->fiber->resume();
       });
   }
 
   http::EventLoop& loop;
   Fiber* fiber;  // null: waiting in place
+  const LoopWaiter::Resumer& resume;  // the waiter's: used only while the round is active
   bool active = true;
   bool fired = false;
 };
@@ -115,7 +119,7 @@ std::vector<uint32_t> LoopWaiter::wait(std::span<Pollable* const> ps) {
   Fiber* fiber = Fiber::current();
   for (;;) {
     if (auto ready = ready_indexes(ps); !ready.empty()) return ready;
-    auto round = std::make_shared<Round>(loop_, fiber);
+    auto round = std::make_shared<Round>(loop_, fiber, resume_);
     Registration registration(loop_, round, ps);
     if (fiber) {
       // Resumed by the round (or by the fiber's owner: ready() is asked again either way).

@@ -10,17 +10,24 @@
 // one of the loop's own callbacks.
 #pragma once
 
+#include <functional>
 #include <span>
 #include <vector>
 
 #include "http/event_loop.h"
 #include "wasi/p2/pollable.h"
+#include "wasmrun/fiber.h"
 
 namespace wasmrun::wasi::p2 {
 
 class LoopWaiter final : public Waiter {
  public:
-  explicit LoopWaiter(http::EventLoop& loop) : loop_(loop) {}
+  // Resumes a fiber whose wait is over. By default Fiber::resume(); a host running many guests
+  // on one loop (serve) passes its own, to switch to that guest's state (its resource table)
+  // around the resumption and to clean up once the guest returned.
+  using Resumer = std::function<void(Fiber&)>;
+
+  explicit LoopWaiter(::wasmrun::http::EventLoop& loop, Resumer resume = {}) : loop_(loop), resume_(std::move(resume)) {}
   LoopWaiter(const LoopWaiter&) = delete;
   LoopWaiter& operator=(const LoopWaiter&) = delete;
 
@@ -28,10 +35,11 @@ class LoopWaiter final : public Waiter {
   // destroyed (wasmrun::Fiber::suspend returned false).
   std::vector<uint32_t> wait(std::span<Pollable* const> ps) override;
 
-  http::EventLoop& loop() { return loop_; }
+  ::wasmrun::http::EventLoop& loop() { return loop_; }
 
  private:
-  http::EventLoop& loop_;
+  ::wasmrun::http::EventLoop& loop_;
+  Resumer resume_;
 };
 
 }  // namespace wasmrun::wasi::p2

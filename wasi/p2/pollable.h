@@ -22,7 +22,6 @@ class Notifier {
   }
   // Called once, at the next notify(); all subscriptions end at the next notify().
   void on_next_notify(std::function<void()> wakeup) { wakeups_.push_back(std::move(wakeup)); }
-  void cancel_wakeups() { wakeups_.clear(); }
 
  private:
   std::vector<std::function<void()>> wakeups_;
