@@ -35,27 +35,7 @@
 typedef int32_t handle_t;
 
 // ---- memory: a bump allocator; a fixed scratch buffer for body reads ----
-extern unsigned char __heap_base;
-static uintptr_t heap_top = (uintptr_t)&__heap_base;
-static void *bump(size_t align, size_t n) {
-  uintptr_t p = (heap_top + align - 1) & ~(uintptr_t)(align - 1);
-  uintptr_t end = p + n;
-  size_t cur = __builtin_wasm_memory_size(0) * 65536;
-  if (end > cur && __builtin_wasm_memory_grow(0, (end - cur + 65535) / 65536) == (size_t)-1) __builtin_trap();
-  heap_top = end;
-  return (void *)p;
-}
-void *memcpy(void *d, const void *s, size_t n) {
-  unsigned char *dp = d;
-  const unsigned char *sp = s;
-  while (n--) *dp++ = *sp++;
-  return d;
-}
-void *memset(void *d, int c, size_t n) {
-  unsigned char *dp = d;
-  while (n--) *dp++ = (unsigned char)c;
-  return d;
-}
+#include "../../guests/freestanding.h"
 #define READ_CHUNK 65536
 static uint8_t scratch[READ_CHUNK];
 static int use_scratch;  // the next list the host returns goes into scratch
@@ -67,7 +47,7 @@ void *cabi_realloc(void *ptr, size_t old_size, size_t align, size_t new_size) {
     use_scratch = 0;
     return scratch;
   }
-  void *r = bump(align, new_size);
+  void *r = bump_alloc(align, new_size);
   if (ptr) memcpy(r, ptr, old_size < new_size ? old_size : new_size);
   return r;
 }
@@ -154,7 +134,7 @@ static size_t text_len, text_cap;
 static void put(const char *p, size_t n) {
   if (text_len + n > text_cap) {
     size_t cap = (text_cap ? text_cap * 2 : 1024) + n;
-    char *t = bump(1, cap);
+    char *t = bump_alloc(1, cap);
     if (text_len) memcpy(t, text, text_len);
     text = t;
     text_cap = cap;
@@ -311,7 +291,7 @@ static void echo(handle_t request, handle_t outparam, const char *method, size_t
   for (int32_t i = 0; i < list[1]; ++i, e += 4) {
     const char *name = (const char *)(uintptr_t)e[0];
     size_t nlen = (size_t)e[1];
-    char *echo_name = bump(1, nlen + 7);
+    char *echo_name = bump_alloc(1, nlen + 7);
     memcpy(echo_name, "x-echo-", 7);
     memcpy(echo_name + 7, name, nlen);
     add_header(headers, echo_name, nlen + 7, (const uint8_t *)(uintptr_t)e[2], (size_t)e[3]);

@@ -23,27 +23,7 @@
 typedef int32_t handle_t;
 
 // ---- memory: a bump allocator (nothing is freed), memcpy for clang ----
-extern unsigned char __heap_base;
-static uintptr_t heap_top = (uintptr_t)&__heap_base;
-static void *bump_alloc(size_t align, size_t n) {
-  uintptr_t p = (heap_top + align - 1) & ~(uintptr_t)(align - 1);
-  uintptr_t end = p + n;
-  size_t cur = __builtin_wasm_memory_size(0) * 65536;
-  if (end > cur && __builtin_wasm_memory_grow(0, (end - cur + 65535) / 65536) == (size_t)-1) __builtin_trap();
-  heap_top = end;
-  return (void *)p;
-}
-void *memcpy(void *d, const void *s, size_t n) {
-  unsigned char *dp = d;
-  const unsigned char *sp = s;
-  while (n--) *dp++ = *sp++;
-  return d;
-}
-void *memset(void *d, int c, size_t n) {
-  unsigned char *dp = d;
-  while (n--) *dp++ = (unsigned char)c;
-  return d;
-}
+#include "../../freestanding.h"
 EXPORT("cabi_realloc")
 void *cabi_realloc(void *ptr, size_t old_size, size_t align, size_t new_size) {
   void *p = bump_alloc(align, new_size);
