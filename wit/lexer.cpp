@@ -136,7 +136,7 @@ Expected<void> Lexer::skip_trivia(std::string& docs) {
       bool doc = line.size() >= 3 && line[2] == '/' && !(line.size() >= 4 && line[3] == '/');
       if (doc) {
         std::string_view body = line.substr(3);
-        if (!body.empty() && body.back() == '\r') body.remove_suffix(1);
+        while (!body.empty() && body.back() == '\r') body.remove_suffix(1);  // CRLF, and stray CRs (printing drops them)
         if (!body.empty() && body[0] == ' ') body.remove_prefix(1);
         if (!docs.empty()) docs += '\n';
         docs += body;
