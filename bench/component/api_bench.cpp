@@ -21,23 +21,14 @@
 
 #include "wasmrun/wat.h"
 #include "wasmrun/component/linker.h"
+#include "bench/best_seconds.h"
 
 using namespace wasmrun;
 using namespace wasmrun::component;
 
 namespace {
 
-template <class F>
-double best_seconds(int runs, F&& body) {
-  double best = 1e30;
-  for (int i = 0; i < runs; ++i) {
-    auto start = std::chrono::steady_clock::now();
-    body();
-    std::chrono::duration<double> d = std::chrono::steady_clock::now() - start;
-    best = std::min(best, d.count());
-  }
-  return best;
-}
+using bench::best_seconds;
 
 struct Counter {};
 

@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "canonical_abi/typed.h"
+#include "bench/best_seconds.h"
 
 using namespace wasmrun;
 using namespace wasmrun::canon;
@@ -37,17 +38,7 @@ struct Guest {
   }
 };
 
-template <class F>
-double best_seconds(int runs, F&& body) {
-  double best = 1e30;
-  for (int i = 0; i < runs; ++i) {
-    auto start = std::chrono::steady_clock::now();
-    body();
-    std::chrono::duration<double> d = std::chrono::steady_clock::now() - start;
-    best = std::min(best, d.count());
-  }
-  return best;
-}
+using bench::best_seconds;
 
 ValueTypePtr list_u8() {
   auto t = std::make_shared<ValueType>();

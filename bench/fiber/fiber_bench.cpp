@@ -15,22 +15,13 @@
 #include <cstdlib>
 
 #include "wasmrun/wasmrun.h"
+#include "bench/best_seconds.h"
 
 using namespace wasmrun;
 
 namespace {
 
-template <class F>
-double best_seconds(int runs, F&& body) {
-  double best = 1e30;
-  for (int i = 0; i < runs; ++i) {
-    auto start = std::chrono::steady_clock::now();
-    body();
-    std::chrono::duration<double> d = std::chrono::steady_clock::now() - start;
-    best = std::min(best, d.count());
-  }
-  return best;
-}
+using bench::best_seconds;
 
 void report(const char* what, double seconds, int iterations) {
   fmt::print("{:<58} {:>9.1f} ns\n", what, seconds / iterations * 1e9);
