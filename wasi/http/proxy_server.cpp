@@ -25,6 +25,9 @@ constexpr auto kEpochTick = std::chrono::milliseconds(10);
 // A guest's fiber stack: the default wasm stack budget (1 MiB) and the host's reserve, with room.
 constexpr size_t kFiberStack = size_t(2) << 20;
 constexpr const char* kHandlerInterface = "wasi:http/incoming-handler@0.2.0";
+// The most core instances one instantiation of a served component may take from its loop's pool
+// (a C component has one to three, componentize-js's four).
+constexpr uint32_t kProbeSlots = 64;
 
 class LoopHost;
 
@@ -102,8 +105,9 @@ class LoopHost {
     if (auto ok = h->linker_->define_unknown_imports_as_traps(*shared.component); !ok) return ok.error();
     // Core instances come from a pool of slots (memories reset, not unmapped); a component the
     // pool cannot hold (a table or an instance context past its bounds) goes without. A probe
-    // pool finds how many slots one instance of the component takes.
-    if (auto probe = PoolingAllocator::create(pool_config(shared.config, 1, 1))) {
+    // pool, with room for any component's core instances, finds how many slots one instance of
+    // the component takes.
+    if (auto probe = PoolingAllocator::create(pool_config(shared.config, kProbeSlots, 1))) {
       auto probe_pre = h->linker_->instantiate_pre(*shared.component, &*probe);
       if (!probe_pre) return probe_pre.error();
       if (auto slots = h->try_instantiate(*probe_pre, &*probe); slots && *slots > 0) {
