@@ -66,6 +66,9 @@ void Http1ServerConnection::on_io(uint32_t events) {
   // Edge-triggered: EPOLLIN is in the mask exactly when there is something to read. A write-space
   // event alone (the peer ACKed our response) must not cost a recv() that says EAGAIN.
   if (just_handshaked || (events & (EPOLLIN | EPOLLRDHUP | EPOLLHUP | EPOLLERR))) read_some();
+  // Reset (or shut both ways) while reading waits for the handler to take the body: nothing
+  // more can be read or sent, so the exchange ends now rather than at its timeout.
+  if (!closed_ && (events & (EPOLLHUP | EPOLLERR))) close_now();
   if (!closed_) update_timer();
 }
 
@@ -425,9 +428,11 @@ void Http1ServerConnection::on_peer_eof() {
     return;
   }
   if (exchange_) {
-    if (!parser_.message_complete()) {
-      // The request body was cut short: the handler sees the failure; nothing more to send.
+    // The request body was cut short, or the client went away waiting for its response (unless
+    // half-closes are allowed): the handler is cancelled; nothing more to send.
+    if (!parser_.message_complete() || (!response_done_ && !config_.half_close)) {
       close_now();
+      return;
     }
     // A complete request with the peer's write side closed: answer it, then close.
     keep_alive_ = false;

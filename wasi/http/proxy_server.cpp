@@ -96,9 +96,11 @@ class LoopHost {
     h->wasi_->set_waiter(&h->waiter_);
     h->http_ = std::make_unique<WasiHttp>(*h->wasi_, loop, shared.config.http);
     h->linker_.emplace(shared.engine);
-    if (auto ok = h->wasi_->add_to_linker(*h->linker_); !ok) return ok.error();
+    auto wasi_added = shared.config.cli ? h->wasi_->add_to_linker(*h->linker_)
+                                        : h->wasi_->add_proxy_interfaces_to_linker(*h->linker_);
+    if (!wasi_added) return wasi_added.error();
     if (auto ok = h->http_->add_to_linker(*h->linker_); !ok) return ok.error();
-    // What the host does not offer (wasi:sockets) traps when called, as in Wasmtime.
+    // What the host does not offer (wasi:sockets, or wasi:cli's without `cli`) traps when called.
     if (auto ok = h->linker_->define_unknown_imports_as_traps(*shared.component); !ok) return ok.error();
     // Core instances come from a pool of slots (memories reset, not unmapped); a component the
     // pool cannot hold (a table or an instance context past its bounds) goes without. A probe
