@@ -65,6 +65,9 @@ void Http1ServerConnection::on_io(uint32_t events) {
   }
   // Edge-triggered: EPOLLIN is in the mask exactly when there is something to read. A write-space
   // event alone (the peer ACKed our response) must not cost a recv() that says EAGAIN.
+  // The peer's FIN may come with its last bytes, in the same edge: reading then goes on to the
+  // end of the stream instead of stopping at a short read.
+  if (events & (EPOLLRDHUP | EPOLLHUP)) peer_shut_seen_ = true;
   if (just_handshaked || (events & (EPOLLIN | EPOLLRDHUP | EPOLLHUP | EPOLLERR))) read_some();
   // Reset (or shut both ways) while reading waits for the handler to take the body: nothing
   // more can be read or sent, so the exchange ends now rather than at its timeout.
@@ -104,7 +107,7 @@ void Http1ServerConnection::read_some() {
         pump();  // in_read_ stays set: this loop goes on reading, pump() need not
         if (closed_) break;
       }
-      if (r.bytes < kReadSize && transport_ && transport_->short_read_drains()) break;
+      if (r.bytes < kReadSize && transport_ && transport_->short_read_drains() && !peer_shut_seen_) break;
       continue;
     }
     if (r.status == IoStatus::would_block) break;
