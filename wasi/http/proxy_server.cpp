@@ -30,8 +30,8 @@ class LoopHost;
 
 // One request's guest: its store, its resource table and the fiber it runs on.
 struct RequestRun : std::enable_shared_from_this<RequestRun> {
-  RequestRun(std::shared_ptr<ServerExchange> ex, const Engine& engine)
-      : exchange(std::move(ex)), store(engine), start(Clock::now()) {}
+  RequestRun(std::shared_ptr<ServerExchange> ex, const Engine& engine, uint32_t max_resources)
+      : exchange(std::move(ex)), table(max_resources), store(engine), start(Clock::now()) {}
   std::shared_ptr<ServerExchange> exchange;
   component::ResourceTable table;
   Store store;
@@ -158,7 +158,7 @@ class LoopHost {
 
   // Starts a request's guest on a fiber of its own.
   void serve(std::shared_ptr<ServerExchange> exchange) {
-    auto run = std::make_shared<RequestRun>(std::move(exchange), shared_.engine);
+    auto run = std::make_shared<RequestRun>(std::move(exchange), shared_.engine, shared_.config.wasi.max_resources);
     run->store.set_limits(shared_.config.limits);
     std::weak_ptr<RequestRun> weak = run;
     if (shared_.config.request_timeout) {
