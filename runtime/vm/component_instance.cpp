@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include "canonical_abi/error_context.h"
 #include "canonical_abi/resources.h"
 #include "runtime/validate/extern_names.h"
 #include "runtime/vm/invoke.h"
@@ -270,6 +271,7 @@ struct ComponentFrame {
   std::optional<ComponentItem> satisfiable(const EntityType& t);
   void lower(const Definition& d);
   void resource_builtin(const Definition& d);
+  void error_context_builtin(const Definition& d);
   void instantiate_core(const Definition& d, const ComponentPlan::Step* cached, ComponentPlan::Step* step);
 };
 
@@ -459,6 +461,46 @@ void ComponentFrame::resource_builtin(const Definition& d) {
   core_funcs.push_back(*f);
 }
 
+// `canon error-context.new`, `.debug-message` and `.drop` (CanonicalABI.md), on this instance's
+// handle table.
+void ComponentFrame::error_context_builtin(const Definition& d) {
+  canon::Instance* inst = canon.get();
+  using V = wasm::ValType;
+  Expected<FuncInstance*> f = Error{};
+  auto i32 = [](const VMValue& v) {
+    uint32_t x;
+    std::memcpy(&x, v.bytes, 4);
+    return x;
+  };
+  switch (d.kind) {
+    case Definition::Kind::ErrorContextNew:
+      f = store().create_host_func({{V::I32, V::I32}, {V::I32}}, [inst, i32, opts = options(d.options)](Caller&, std::span<VMValue> v) -> Expected<void> {
+        auto r = canon::error_context_new(*inst, opts, i32(v[0]), i32(v[1]));
+        if (!r) return Error{r.trap().message};
+        uint32_t h = *r;
+        std::memcpy(v[0].bytes, &h, 4);
+        return {};
+      });
+      break;
+    case Definition::Kind::ErrorContextDebugMessage:
+      f = store().create_host_func({{V::I32, V::I32}, {}}, [inst, i32, opts = options(d.options)](Caller&, std::span<VMValue> v) -> Expected<void> {
+        auto r = canon::error_context_debug_message(*inst, opts, i32(v[0]), i32(v[1]));
+        if (!r) return Error{r.trap().message};
+        return {};
+      });
+      break;
+    default:
+      f = store().create_host_func({{V::I32}, {}}, [inst, i32](Caller&, std::span<VMValue> v) -> Expected<void> {
+        auto r = canon::error_context_drop(*inst, i32(v[0]));
+        if (!r) return Error{r.trap().message};
+        return {};
+      });
+      break;
+  }
+  if (!f) link_error(f.error().message);
+  core_funcs.push_back(*f);
+}
+
 std::shared_ptr<ComponentInstance> ComponentFrame::run(const std::map<std::string, ComponentItem>* args) {
   auto result = std::make_shared<ComponentInstance>();
   resources.bind_any = true;
@@ -611,6 +653,9 @@ std::shared_ptr<ComponentInstance> ComponentFrame::run(const std::map<std::strin
       case Definition::Kind::ResourceNew:
       case Definition::Kind::ResourceDrop:
       case Definition::Kind::ResourceRep: resource_builtin(d); break;
+      case Definition::Kind::ErrorContextNew:
+      case Definition::Kind::ErrorContextDebugMessage:
+      case Definition::Kind::ErrorContextDrop: error_context_builtin(d); break;
       case Definition::Kind::Import: {
         const ComponentItem* given = nullptr;
         if (args) {
