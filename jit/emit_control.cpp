@@ -66,6 +66,7 @@ void FunctionTranslator::emit_loop(const wasm::Instr& in) {
   for (llvm::PHINode* phi : c.loop_phis) push(phi);
   controls_.push_back(std::move(c));
   emit_epoch_check();
+  emit_hotness_count();
 }
 
 void FunctionTranslator::emit_if(const wasm::Instr& in) {

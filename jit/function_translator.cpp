@@ -113,7 +113,36 @@ void FunctionTranslator::emit_epoch_check() {
   llvm::MDBuilder md(env_.ctx);
   b_.CreateCondBr(b_.CreateICmpUGE(epoch, deadline), reached, next, md.createUnlikelyBranchWeights());
   b_.SetInsertPoint(reached);
-  b_.CreateCall(env_.libcall("wasmrun_epoch_reached"), {vmctx_});
+  b_.CreateCall(env_.libcall("wasmrun_epoch_reached"), {vmctx_, frame_address(b_)});
+  b_.CreateBr(next);
+  b_.SetInsertPoint(next);
+}
+
+// Tier-up (lazy_code.h): at entry and loop headers, the baseline code takes one from its
+// function's budget; the call that empties it reports the function hot. The count is a relaxed
+// load and store, not an atomic decrement: a count lost to a race between threads only delays
+// the report.
+void FunctionTranslator::emit_hotness_count() {
+  const HotnessCounting* hotness = env_.hotness;
+  if (!hotness) return;
+  llvm::Value* counter = b_.CreateIntToPtr(
+      b_.getInt64(reinterpret_cast<uintptr_t>(&hotness->counters[func_index_ - wasm_.imported_funcs])), env_.ptr);
+  llvm::LoadInst* budget = b_.CreateLoad(env_.i32, counter, "budget");
+  budget->setAtomic(llvm::AtomicOrdering::Monotonic);
+  budget->setAlignment(llvm::Align(4));
+  llvm::Value* left = b_.CreateSub(budget, b_.getInt32(1));
+  llvm::StoreInst* store = b_.CreateStore(left, counter);
+  store->setAtomic(llvm::AtomicOrdering::Monotonic);
+  store->setAlignment(llvm::Align(4));
+  llvm::BasicBlock* hot = llvm::BasicBlock::Create(env_.ctx, "hot", fn_);
+  llvm::BasicBlock* next = llvm::BasicBlock::Create(env_.ctx, "", fn_);
+  llvm::MDBuilder md(env_.ctx);
+  b_.CreateCondBr(b_.CreateICmpSLE(left, b_.getInt32(0)), hot, next, md.createUnlikelyBranchWeights());
+  b_.SetInsertPoint(hot);
+  llvm::FunctionType* type = llvm::FunctionType::get(env_.void_type, {env_.ptr, env_.i32}, false);
+  llvm::Value* callee = b_.CreateIntToPtr(b_.getInt64(reinterpret_cast<uintptr_t>(hotness->hot)), env_.ptr);
+  llvm::Value* owner = b_.CreateIntToPtr(b_.getInt64(reinterpret_cast<uintptr_t>(hotness->owner)), env_.ptr);
+  b_.CreateCall(type, callee, {owner, b_.getInt32(func_index_)});
   b_.CreateBr(next);
   b_.SetInsertPoint(next);
 }
@@ -158,6 +187,7 @@ void FunctionTranslator::translate() {
   if (!wasm_.memories.empty()) memory_base_ = vmctx_field(offsets::kMemory0Base, env_.ptr, "memory_base");
   emit_stack_check();
   emit_epoch_check();
+  emit_hotness_count();
 
   llvm::BasicBlock* ret = llvm::BasicBlock::Create(env_.ctx, "return", fn_);
   Control body_control{Op::Block, ret, nullptr, make_phis(ret, type_.results), {}, {}, {}, type_.results, 0};

@@ -111,6 +111,7 @@ class FunctionTranslator {
   void emit_trap_call(llvm::IRBuilder<>& b, vm::TrapCode code);
   void emit_stack_check();
   void emit_epoch_check();
+  void emit_hotness_count();
   llvm::Value* call_intrinsic(llvm::Intrinsic::ID id, llvm::ArrayRef<llvm::Type*> types,
                               llvm::ArrayRef<llvm::Value*> args);
   llvm::Constant* f32_constant(uint32_t bits);
