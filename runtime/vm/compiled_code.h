@@ -52,12 +52,12 @@ struct CompileOptions {
   int opt_level = 2;            // LLVM -O level
   bool epoch_interruption = false;
   // Lazy baseline tier: each function is compiled at O0 on its first call; baseline code counts
-  // its calls and loop iterations, and a function whose count reaches tier_up_threshold is
-  // compiled at opt_level on a background thread and switched in. Eager compilation at
-  // opt_level when false.
+  // the wasm code it runs (each call the body's size in bytes, each loop iteration the loop's),
+  // and a function whose count reaches tier_up_threshold is compiled at opt_level on a
+  // background thread and switched in. Eager compilation at opt_level when false.
   bool lazy = false;
   bool tier_up = true;  // with lazy: false keeps every function in the baseline tier (for tests)
-  uint32_t tier_up_threshold = 1000;
+  uint32_t tier_up_threshold = 100'000;
   // With lazy and tier_up: instead of hot functions, the whole module is compiled at opt_level
   // in the background, switched in at once and stored in the code cache (for a warm next start).
   bool tier_up_whole_module = false;
