@@ -30,6 +30,8 @@ class FunctionTranslator {
     std::vector<wasm::ValType> results;
     size_t height;                          // operand stack height below the parameters
     bool else_seen = false;
+    uint32_t begin = 0;                     // Loop: the module offset of its opcode
+    llvm::BinaryOperator* hotness = nullptr;  // Loop: its hotness count, whose cost end sets
   };
 
   // Stack
@@ -111,6 +113,10 @@ class FunctionTranslator {
   void emit_trap_call(llvm::IRBuilder<>& b, vm::TrapCode code);
   void emit_stack_check();
   void emit_epoch_check();
+  // One count takes at most this much of a budget, so that one call of a huge function does not
+  // wrap the counter around.
+  static constexpr uint32_t kMaxHotnessCost = 1u << 20;
+  llvm::BinaryOperator* emit_hotness_count(uint32_t cost);
   llvm::Value* call_intrinsic(llvm::Intrinsic::ID id, llvm::ArrayRef<llvm::Type*> types,
                               llvm::ArrayRef<llvm::Value*> args);
   llvm::Constant* f32_constant(uint32_t bits);
@@ -131,6 +137,7 @@ class FunctionTranslator {
   std::vector<Control> controls_;
   bool unreachable_ = false;
   uint32_t skip_depth_ = 0;  // blocks opened inside unreachable code
+  uint32_t offset_ = 0;      // of the instruction being translated
   std::vector<llvm::BasicBlock*> trap_blocks_;
 };
 

@@ -73,7 +73,7 @@ llvm::FunctionCallee ModuleEnv::libcall(const char* name) {
   else if (n == "wasmrun_ref_func") type = FunctionType::get(ptr, {ptr, i32}, false);
   else if (n == "wasmrun_table_lazy_get") type = FunctionType::get(ptr, {ptr, i32, i32}, false);
   else if (n == "wasmrun_table_set_null") type = FunctionType::get(void_type, {ptr, i32, i32}, false);
-  else if (n == "wasmrun_epoch_reached") type = FunctionType::get(void_type, {ptr}, false);
+  else if (n == "wasmrun_epoch_reached") type = FunctionType::get(void_type, {ptr, ptr}, false);
   else if (n == "wasmrun_host_call") type = FunctionType::get(void_type, {ptr, ptr, ptr, ptr}, false);
   llvm::FunctionCallee callee = llvm_module.getOrInsertFunction(name, type);
   if (auto* f = llvm::dyn_cast<llvm::Function>(callee.getCallee())) {

@@ -120,9 +120,11 @@ wasmrun::vm::VMFuncRef* wasmrun_ref_func(VMContext* vmctx, uint32_t func_index) 
   return Instance::from(vmctx)->func_ref(func_index);
 }
 
-void wasmrun_epoch_reached(VMContext* vmctx) {
+void wasmrun_epoch_reached(VMContext* vmctx, void* frame) {
   (void)vmctx;
-  wasmrun::vm::raise_trap(TrapCode::Interrupted);
+  // With the interrupted code's frame, so the trap names where the guest was.
+  wasmrun::vm::raise_trap(TrapCode::Interrupted, reinterpret_cast<uintptr_t>(__builtin_return_address(0)),
+                          reinterpret_cast<uintptr_t>(frame));
 }
 
 void wasmrun_host_call(VMContext* callee, VMContext* caller, wasmrun::vm::VMValue* values, void* stub_frame) {

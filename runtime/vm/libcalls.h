@@ -30,7 +30,7 @@ void* wasmrun_table_lazy_get(wasmrun::vm::VMContext* vmctx, uint32_t table, uint
 void wasmrun_table_set_null(wasmrun::vm::VMContext* vmctx, uint32_t table, uint32_t index);
 // ref.func of a defined function whose record is not made yet (instantiation leaves them null).
 wasmrun::vm::VMFuncRef* wasmrun_ref_func(wasmrun::vm::VMContext* vmctx, uint32_t func_index);
-void wasmrun_epoch_reached(wasmrun::vm::VMContext* vmctx);
+void wasmrun_epoch_reached(wasmrun::vm::VMContext* vmctx, void* frame);
 void wasmrun_host_call(wasmrun::vm::VMContext* callee, wasmrun::vm::VMContext* caller, wasmrun::vm::VMValue* values,
                        void* stub_frame);
 }
