@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include <deque>
+
 #include "canonical_abi/resources.h"
 #include "runtime/validate/extern_names.h"
 #include "runtime/vm/invoke.h"
@@ -148,12 +150,39 @@ struct ComponentFrame {
   std::vector<Table*> tables;
   std::vector<LinearMemory*> memories;
   std::vector<GlobalInstance*> globals;
-  std::vector<TypeDef> types;
+  // A deque: an instance's types are many, and one large block per instantiation made malloc
+  // consolidate its free lists every time.
+  std::deque<TypeDef> types;
   std::vector<std::shared_ptr<ComponentFunc>> funcs;
   std::vector<std::shared_ptr<ComponentClosure>> components;
   std::vector<std::shared_ptr<ComponentInstance>> instances;
 
+  // What the host callbacks of lowered functions and resource built-ins use, kept here so that
+  // a callback holds one pointer (no allocation of its own).
+  struct LoweredCall {
+    std::shared_ptr<ComponentFunc> callee;
+    canon::CanonOptions options;
+    canon::Instance* caller;
+    Store* store;
+  };
+  struct ResourceCall {
+    component::ResourceTypePtr type;
+    canon::Instance* instance;
+  };
+  std::deque<LoweredCall> lowered_calls;
+  std::deque<ResourceCall> resource_calls;
+
   Store& store() { return linker->store_; }
+
+  // The signature of a host function the definition at `index` makes: from the plan, or
+  // looked up (and recorded).
+  Engine::HostSignature host_signature(size_t index, const wasm::FuncType& type) {
+    if (plan && plan->steps[index].host) return *plan->steps[index].host;
+    auto s = store().engine().host_signature(type);
+    if (!s) link_error(s.error().message);
+    if (recording) recording->steps[index].host = *s;
+    return *s;
+  }
 
   EntityType runtime(const EntityType& t) { return component::substitute(t, resources.bound); }
   component::FuncTypePtr runtime(const component::FuncTypePtr& f) {
@@ -268,8 +297,8 @@ struct ComponentFrame {
 
   std::shared_ptr<ComponentInstance> run(const std::map<std::string, ComponentItem>* args);
   std::optional<ComponentItem> satisfiable(const EntityType& t);
-  void lower(const Definition& d);
-  void resource_builtin(const Definition& d);
+  void lower(const Definition& d, size_t index);
+  void resource_builtin(const Definition& d, size_t index);
   void instantiate_core(const Definition& d, const ComponentPlan::Step* cached, ComponentPlan::Step* step);
 };
 
@@ -371,31 +400,30 @@ void ComponentFrame::instantiate_core(const Definition& d, const ComponentPlan::
   core_instances.push_back(CoreInstanceItems{*inst, {}});
 }
 
-void ComponentFrame::lower(const Definition& d) {
-  std::shared_ptr<ComponentFunc> callee = funcs[d.index];
+void ComponentFrame::lower(const Definition& d, size_t index) {
   // The callee's own ABI: every ComponentFunc carries compute_abi of its type, which lowering
   // shares (the callee lives as long as this function).
-  const canon::FuncAbi* abi = &callee->abi;
-  auto opts = std::make_shared<canon::CanonOptions>(options(d.options));
-  canon::Instance* caller = canon.get();
-  Store* st = &store();
-  wasm::FuncType sig = core_signature(abi->lower_core_params(), abi->lower_core_results());
-  auto f = st->create_host_func(sig, [callee, abi, opts, caller, st](Caller& caller_context, std::span<VMValue> values) -> Expected<void> {
-    size_t np = abi->lower_param_count(), nr = abi->lower_result_count();
+  LoweredCall& call = lowered_calls.emplace_back(LoweredCall{funcs[d.index], options(d.options), canon.get(), &store()});
+  const canon::FuncAbi& abi = call.callee->abi;
+  Engine::HostSignature sig = host_signature(index, core_signature(abi.lower_core_params(), abi.lower_core_results()));
+  FuncInstance* f = store().create_host_func(sig, [c = &call](Caller& caller_context, std::span<VMValue> values) -> Expected<void> {
+    const ComponentFunc& callee = *c->callee;
+    const canon::FuncAbi& abi = callee.abi;
+    size_t np = abi.lower_param_count(), nr = abi.lower_result_count();
     // At most MAX_FLAT_PARAMS values and a return pointer; one result.
     std::array<canon::FlatValue, canon::kMaxFlatParams + 1> arg_slots;
     std::array<canon::FlatValue, canon::kMaxFlatResults> result_slots{};
     std::span<canon::FlatValue> args(arg_slots.data(), np), results(result_slots.data(), nr);
     for (size_t i = 0; i < np; ++i) std::memcpy(&args[i], values[i].bytes, sizeof(canon::FlatValue));
     auto call = [&](std::span<Val> a, canon::ResultSink sink, canon::Instance& from) -> TrapOr<void> {
-      if (callee->host) return callee->host(a, sink, &from);
+      if (callee.host) return callee.host(a, sink, &from);
       auto core = [&](std::span<const canon::FlatValue> ca, std::span<canon::FlatValue> cr) {
-        return call_core(*st, callee->core, ca, cr);
+        return call_core(*c->store, callee.core, ca, cr);
       };
-      return canon::canon_lift(callee->abi, callee->options, *callee->instance, &from, a, core, sink);
+      return canon::canon_lift(callee.abi, callee.options, *callee.instance, &from, a, core, sink);
     };
-    auto r = callee->host_lowered ? callee->host_lowered(*abi, *opts, *caller, args, results)
-                                  : canon::canon_lower(*abi, *opts, *caller, args, results, call, callee->is_host());
+    auto r = callee.host_lowered ? callee.host_lowered(abi, c->options, *c->caller, args, results)
+                                 : canon::canon_lower(abi, c->options, *c->caller, args, results, call, callee.is_host());
     if (!r) {
       // A guest's exit (WASI) unwinds its caller as an exit too.
       if (const auto& core = r.trap().core; core && core->code == TrapCode::Exit) {
@@ -404,7 +432,7 @@ void ComponentFrame::lower(const Definition& d) {
       }
       // Between components the adapter traps, as Wasmtime's fused adapters do.
       const std::string& m = r.trap().message;
-      if (callee->is_host() || m.starts_with("wasm trap: ")) return Error{m};
+      if (callee.is_host() || m.starts_with("wasm trap: ")) return Error{m};
       return Error{"wasm trap: " + m};
     }
     for (size_t i = 0; i < nr; ++i) {
@@ -413,21 +441,19 @@ void ComponentFrame::lower(const Definition& d) {
     }
     return {};
   });
-  if (!f) link_error(f.error().message);
-  core_funcs.push_back(*f);
+  core_funcs.push_back(f);
 }
 
-void ComponentFrame::resource_builtin(const Definition& d) {
-  component::ResourceTypePtr type = runtime_resource(d.type.resource);
-  canon::Instance* inst = canon.get();
+void ComponentFrame::resource_builtin(const Definition& d, size_t index) {
+  ResourceCall& call = resource_calls.emplace_back(ResourceCall{runtime_resource(d.type.resource), canon.get()});
   using V = wasm::ValType;
-  Expected<FuncInstance*> f = Error{};
+  FuncInstance* f = nullptr;
   switch (d.kind) {
     case Definition::Kind::ResourceNew:
-      f = store().create_host_func({{V::I32}, {V::I32}}, [type, inst](Caller&, std::span<VMValue> v) -> Expected<void> {
+      f = store().create_host_func(host_signature(index, {{V::I32}, {V::I32}}), [c = &call](Caller&, std::span<VMValue> v) -> Expected<void> {
         uint32_t rep;
         std::memcpy(&rep, v[0].bytes, 4);
-        auto r = canon::resource_new(*inst, *type, rep);
+        auto r = canon::resource_new(*c->instance, *c->type, rep);
         if (!r) return Error{r.trap().message};
         uint32_t h = *r;
         std::memcpy(v[0].bytes, &h, 4);
@@ -435,10 +461,10 @@ void ComponentFrame::resource_builtin(const Definition& d) {
       });
       break;
     case Definition::Kind::ResourceRep:
-      f = store().create_host_func({{V::I32}, {V::I32}}, [type, inst](Caller&, std::span<VMValue> v) -> Expected<void> {
+      f = store().create_host_func(host_signature(index, {{V::I32}, {V::I32}}), [c = &call](Caller&, std::span<VMValue> v) -> Expected<void> {
         uint32_t h;
         std::memcpy(&h, v[0].bytes, 4);
-        auto r = canon::resource_rep(*inst, *type, h);
+        auto r = canon::resource_rep(*c->instance, *c->type, h);
         if (!r) return Error{r.trap().message};
         uint32_t rep = *r;
         std::memcpy(v[0].bytes, &rep, 4);
@@ -446,17 +472,16 @@ void ComponentFrame::resource_builtin(const Definition& d) {
       });
       break;
     default:
-      f = store().create_host_func({{V::I32}, {}}, [type, inst](Caller&, std::span<VMValue> v) -> Expected<void> {
+      f = store().create_host_func(host_signature(index, {{V::I32}, {}}), [c = &call](Caller&, std::span<VMValue> v) -> Expected<void> {
         uint32_t h;
         std::memcpy(&h, v[0].bytes, 4);
-        auto r = canon::resource_drop(*inst, *type, h);
+        auto r = canon::resource_drop(*c->instance, *c->type, h);
         if (!r) return Error{r.trap().message};
         return {};
       });
       break;
   }
-  if (!f) link_error(f.error().message);
-  core_funcs.push_back(*f);
+  core_funcs.push_back(f);
 }
 
 std::shared_ptr<ComponentInstance> ComponentFrame::run(const std::map<std::string, ComponentItem>* args) {
@@ -466,7 +491,6 @@ std::shared_ptr<ComponentInstance> ComponentFrame::run(const std::map<std::strin
   if (plan) {
     core_instances.reserve(plan->core_instances);
     core_funcs.reserve(plan->core_funcs);
-    types.reserve(plan->types);
     funcs.reserve(plan->funcs);
     instances.reserve(plan->instances);
   }
@@ -607,10 +631,10 @@ std::shared_ptr<ComponentInstance> ComponentFrame::run(const std::map<std::strin
         funcs.push_back(std::move(f));
         break;
       }
-      case Definition::Kind::CanonLower: lower(d); break;
+      case Definition::Kind::CanonLower: lower(d, index); break;
       case Definition::Kind::ResourceNew:
       case Definition::Kind::ResourceDrop:
-      case Definition::Kind::ResourceRep: resource_builtin(d); break;
+      case Definition::Kind::ResourceRep: resource_builtin(d, index); break;
       case Definition::Kind::Import: {
         const ComponentItem* given = nullptr;
         if (args) {

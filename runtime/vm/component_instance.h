@@ -98,6 +98,8 @@ struct ComponentPlan {
     // CoreInstantiate: per import of the module, the core instance that gives it and the
     // position of the item there; AliasCoreExport: the one item.
     std::vector<std::pair<uint32_t, uint32_t>> core_items;
+    // CanonLower and the resource built-ins: the core function's signature and host stub.
+    std::optional<Engine::HostSignature> host;
   };
   std::vector<Step> steps;  // by definition
   // How many items each index space ends with, to reserve.
