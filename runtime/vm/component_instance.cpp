@@ -139,6 +139,9 @@ struct ComponentFrame {
   // the same items in every instantiation (the linker's).
   std::unordered_set<const component::ResourceType*> per_instance;
   std::vector<bool> instance_fixed;
+  // Recording: the resource types this instantiation created (in any frame), which make an
+  // argument of a nested instantiation differ from one instantiation to the next.
+  std::shared_ptr<std::unordered_set<const component::ResourceType*>> fresh;
 
   struct ModuleItem {
     std::shared_ptr<const wasm::Module> module;
@@ -294,8 +297,17 @@ struct ComponentFrame {
     for (const auto& [k, v] : step.bindings) resources.bound.emplace(k, v);
   }
   bool fixed_type(const EntityType& t) const { return !component::mentions_any(t, per_instance); }
+  // Whether an item's type (a runtime type) is the same in every instantiation.
+  bool fixed_item(const ComponentItem& item) const { return !component::mentions_any(item.type, *fresh); }
 
   std::shared_ptr<ComponentInstance> run(const std::map<std::string, ComponentItem>* args);
+  // The plan recorded by run, with the sizes its index spaces reached.
+  std::shared_ptr<ComponentPlan> finish_recording() {
+    auto r = std::move(recording);
+    r->core_instances = core_instances.size(), r->core_funcs = core_funcs.size();
+    r->types = types.size(), r->funcs = funcs.size(), r->instances = instances.size();
+    return r;
+  }
   std::optional<ComponentItem> satisfiable(const EntityType& t);
   void lower(const Definition& d, size_t index);
   void resource_builtin(const Definition& d, size_t index);
@@ -530,19 +542,28 @@ std::shared_ptr<ComponentInstance> ComponentFrame::run(const std::map<std::strin
         frame->env = closure->env;
         frame->canon = std::make_unique<canon::Instance>(canon.get(), linker->max_resource_handles());
         frame->canon->host_context = &linker->store();
+        if (plan) frame->plan = plan->steps[index].nested;
+        if (recording) {
+          frame->recording = std::make_shared<ComponentPlan>();
+          frame->recording->steps.resize(frame->comp->definitions.size());
+          frame->fresh = fresh;
+        }
         linker->frames_.push_back(frame);
         std::shared_ptr<ComponentInstance> inst = frame->run(&given);
-        ComponentItem it;
-        it.type.sort = Sort::Instance;
-        it.instance = inst;
-        auto t = std::make_shared<component::InstanceType>();
-        for (const auto& [name, e] : inst->exports) t->exports.push_back({name, e.type});
-        check(step, false, [&] {
-          if (auto r = resources.entity(EntityType{Sort::Instance, nullptr, nullptr, nullptr, {}, nullptr, t}, d.entity); !r)
-            link_error("instance type mismatch: " + r.error().message);
-        });
+        if (recording) step->nested = frame->finish_recording();
         instances.push_back(inst);
         if (recording) instance_fixed.push_back(false);
+        if (cached) {
+          replay_bindings(*cached);
+          break;
+        }
+        auto t = std::make_shared<component::InstanceType>();
+        for (const auto& [name, e] : inst->exports) t->exports.push_back({name, e.type});
+        EntityType type{Sort::Instance, nullptr, nullptr, nullptr, {}, nullptr, t};
+        bool fixed = recording && fixed_type(d.entity) && !component::mentions_any(type, *fresh);
+        check(step, fixed, [&] {
+          if (auto r = resources.entity(type, d.entity); !r) link_error("instance type mismatch: " + r.error().message);
+        });
         break;
       }
       case Definition::Kind::InlineInstance: {
@@ -600,7 +621,7 @@ std::shared_ptr<ComponentInstance> ComponentFrame::run(const std::map<std::strin
             };
           }
           resources.bound[d.type.resource.get()] = r;
-          if (recording) per_instance.insert(d.type.resource.get());
+          if (recording) per_instance.insert(d.type.resource.get()), fresh->insert(r.get());
         }
         if (cached) {
           types.push_back(cached->entity.type);
@@ -653,7 +674,7 @@ std::shared_ptr<ComponentInstance> ComponentFrame::run(const std::map<std::strin
         if (!given) link_error(fmt::format("import `{}` was not found", d.name));
         // The linker's item checks the same way every time, unless the expected type mentions
         // something made per instance.
-        bool fixed = recording && !synthesized && fixed_type(d.entity);
+        bool fixed = recording && !synthesized && fixed_type(d.entity) && fixed_item(*given);
         check(step, fixed, [&] {
           if (auto r = resources.entity(given->type, d.entity); !r)
             link_error(fmt::format("import `{}` has the wrong type: {}", d.name, r.error().message));
@@ -695,16 +716,13 @@ std::variant<std::shared_ptr<ComponentInstance>, ComponentInstantiationError> Co
     if (!frame->plan) {
       frame->recording = std::make_shared<ComponentPlan>();
       frame->recording->steps.resize(frame->comp->definitions.size());
+      frame->fresh = std::make_shared<std::unordered_set<const component::ResourceType*>>();
     }
   }
   frames_.push_back(frame);
   try {
     auto instance = frame->run(nullptr);
-    if (auto& r = frame->recording) {
-      r->core_instances = frame->core_instances.size(), r->core_funcs = frame->core_funcs.size();
-      r->types = frame->types.size(), r->funcs = frame->funcs.size(), r->instances = frame->instances.size();
-      templates_->publish(std::move(r));
-    }
+    if (frame->recording) templates_->publish(frame->finish_recording());
     return instance;
   } catch (InstantiationFailed& f) {
     return std::move(f.error);

@@ -84,9 +84,11 @@ struct ComponentInstantiationError {
 // What instantiating a root component works out the same way every time from the same linker
 // items, recorded by the first instantiation from a ComponentTemplates and replayed by the next:
 // per definition, the type checks already passed (with the resource bindings they made) and the
-// types already substituted. Only what mentions no per-instance resource is recorded — a
-// resource the component defines (fresh per instance, Explainer "Resource types") or one bound
-// through a nested instance — so an instantiation substitutes only types that mention those.
+// types already substituted; for each nested component instantiated, a plan of its own. Only
+// what mentions no per-instance resource is recorded — a resource a component defines (fresh
+// per instance, Explainer "Resource types") or one bound through a nested instance, or an
+// argument of a nested instantiation whose type mentions one — so an instantiation substitutes
+// and checks only types that mention those.
 struct ComponentPlan {
   struct Step {
     bool cached = false;
@@ -100,6 +102,8 @@ struct ComponentPlan {
     std::vector<std::pair<uint32_t, uint32_t>> core_items;
     // CanonLower and the resource built-ins: the core function's signature and host stub.
     std::optional<Engine::HostSignature> host;
+    // Instantiate: the plan of the nested component's instantiation.
+    std::shared_ptr<const ComponentPlan> nested;
   };
   std::vector<Step> steps;  // by definition
   // How many items each index space ends with, to reserve.
