@@ -574,6 +574,11 @@ std::shared_ptr<ComponentInstance> ComponentFrame::run(const std::map<std::strin
         break;
       }
       case Definition::Kind::AliasExport: {
+        if (cached && cached->item) {
+          replay_bindings(*cached);
+          push(*cached->item, true);
+          break;
+        }
         const ComponentItem* e = instances[d.index]->find(d.name);
         if (!e) link_error(fmt::format("instance has no export `{}`", d.name));
         if (cached) {
@@ -582,11 +587,12 @@ std::shared_ptr<ComponentInstance> ComponentFrame::run(const std::map<std::strin
           break;
         }
         // An export of one of the linker's instances, at a type that mentions nothing made per
-        // instance, checks the same way every time.
+        // instance, checks the same way every time (and, in the root component, is the same item).
         bool fixed = recording && instance_fixed[d.index] && fixed_type(d.entity);
         check(step, fixed, [&] {
           if (auto r = resources.entity(e->type, d.entity); !r) link_error("alias type mismatch: " + r.error().message);
         });
+        if (fixed && !args) step->item = *e;
         push(*e, fixed);
         break;
       }
@@ -657,6 +663,11 @@ std::shared_ptr<ComponentInstance> ComponentFrame::run(const std::map<std::strin
       case Definition::Kind::ResourceDrop:
       case Definition::Kind::ResourceRep: resource_builtin(d, index); break;
       case Definition::Kind::Import: {
+        if (cached && cached->item) {
+          replay_bindings(*cached);
+          push(*cached->item, true);
+          break;
+        }
         const ComponentItem* given = nullptr;
         if (args) {
           auto it = args->find(d.name);
@@ -679,6 +690,7 @@ std::shared_ptr<ComponentInstance> ComponentFrame::run(const std::map<std::strin
           if (auto r = resources.entity(given->type, d.entity); !r)
             link_error(fmt::format("import `{}` has the wrong type: {}", d.name, r.error().message));
         });
+        if (fixed && !args) step->item = *given;
         push(*given, fixed);
         break;
       }

@@ -104,6 +104,8 @@ struct ComponentPlan {
     std::optional<Engine::HostSignature> host;
     // Instantiate: the plan of the nested component's instantiation.
     std::shared_ptr<const ComponentPlan> nested;
+    // Import, AliasExport of the root component: the linker's item, found by name once.
+    std::optional<ComponentItem> item;
   };
   std::vector<Step> steps;  // by definition
   // How many items each index space ends with, to reserve.
