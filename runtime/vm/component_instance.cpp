@@ -346,15 +346,24 @@ void ComponentLinker::define(const std::string& name, ComponentItem item) { defi
 const ComponentItem* ComponentLinker::lookup(std::string_view name) const {
   auto it = defined_.find(name);
   if (it != defined_.end()) return &it->second;
-  // Semver-compatible match of a versioned interface name: the newest compatible provider.
+  if (items_)
+    for (const auto& [have_name, item] : *items_)
+      if (have_name == name) return &item;
+  // Semver-compatible match of a versioned interface name: the newest compatible provider (of
+  // those compatible, the greatest name).
   auto wanted = component::parse_extern_name(name, true);
   if (!wanted || wanted->kind != component::ExternName::Kind::Interface || wanted->version.empty()) return nullptr;
   const ComponentItem* best = nullptr;
-  for (const auto& [have_name, item] : defined_) {
+  const std::string* best_name = nullptr;
+  auto consider = [&](const std::string& have_name, const ComponentItem& item) {
     auto have = component::parse_extern_name(have_name, true);
-    if (!have || have->unversioned != wanted->unversioned || have->version.empty()) continue;
-    if (component::semver_compatible(have->version, wanted->version)) best = &item;
-  }
+    if (!have || have->unversioned != wanted->unversioned || have->version.empty()) return;
+    if (!component::semver_compatible(have->version, wanted->version)) return;
+    if (!best_name || *best_name < have_name) best = &item, best_name = &have_name;
+  };
+  for (const auto& [have_name, item] : defined_) consider(have_name, item);
+  if (items_)
+    for (const auto& [have_name, item] : *items_) consider(have_name, item);
   return best;
 }
 
@@ -380,6 +389,9 @@ Expected<std::shared_ptr<const ComponentTemplates>> make_component_templates(
 std::shared_ptr<const CompiledModule> ComponentLinker::compiled(const std::shared_ptr<const wasm::Module>& m) {
   auto it = compiled_.find(m.get());
   if (it != compiled_.end()) return it->second;
+  if (compiled_list_)
+    for (const auto& [module, code] : *compiled_list_)
+      if (module == m.get()) return code;
   auto c = compile_module(store_.engine(), *m);
   if (!c) link_error("core module failed to compile: " + c.error().message);
   compiled_[m.get()] = *c;

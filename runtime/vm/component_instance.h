@@ -158,6 +158,14 @@ class ComponentLinker {
   // Machine code compiled beforehand for a core module of the components instantiated here
   // (otherwise each module is compiled on first use by this linker).
   void add_compiled(const wasm::Module* m, std::shared_ptr<const CompiledModule> code) { compiled_[m] = std::move(code); }
+  // The same two, as lists the caller keeps alive while this linker instantiates (an
+  // InstancePre's resolved imports and its component's code): nothing copied per instance.
+  using NamedItems = std::vector<std::pair<std::string, ComponentItem>>;
+  using CompiledModules = std::vector<std::pair<const wasm::Module*, std::shared_ptr<const CompiledModule>>>;
+  void use_items(const NamedItems* items, const CompiledModules* compiled) {
+    items_ = items;
+    compiled_list_ = compiled;
+  }
   // Core instances from these templates where they have the module (else compiled code alone).
   void use_templates(std::shared_ptr<const ComponentTemplates> t) { templates_ = std::move(t); }
   const ComponentItem* lookup(std::string_view name) const;
@@ -178,6 +186,8 @@ class ComponentLinker {
   Store& store_;
   std::map<std::string, ComponentItem, std::less<>> defined_;
   std::unordered_map<const wasm::Module*, std::shared_ptr<const CompiledModule>> compiled_;
+  const NamedItems* items_ = nullptr;
+  const CompiledModules* compiled_list_ = nullptr;
   std::shared_ptr<const ComponentTemplates> templates_;
   // Every frame and canonical-ABI instance lives as long as the linker: functions, resource
   // types and handles refer to them.
