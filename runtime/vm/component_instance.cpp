@@ -419,7 +419,8 @@ void ComponentFrame::instantiate_core(const Definition& d, const ComponentPlan::
     }
     if (step) step->cached = true;
   }
-  auto inst = core ? vm::instantiate(store(), core->pre, imports) : vm::instantiate(store(), module, imports);
+  auto inst = core ? vm::instantiate(store(), core->pre, imports, cached != nullptr)
+                   : vm::instantiate(store(), module, imports);
   if (!inst) trap_error(inst.error().message);
   core_instances.push_back(CoreInstanceItems{*inst, {}});
 }
