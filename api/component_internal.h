@@ -41,6 +41,7 @@ struct Resolved {
 
 struct InstanceState {
   std::shared_ptr<const CompiledComponent> component;
+  std::shared_ptr<const Resolved> resolved;  // the items its linker refers to
   std::unique_ptr<vm::ComponentLinker> linker;  // its frames back every function and resource
   std::shared_ptr<vm::ComponentInstance> instance;
 };

@@ -278,8 +278,8 @@ Expected<Instance> InstancePre::instantiate(Store& store) const {
   auto state = std::make_shared<detail::InstanceState>();
   state->component = compiled;
   state->linker = std::make_unique<vm::ComponentLinker>(store.impl());
-  for (const auto& [module, code] : compiled->compiled) state->linker->add_compiled(module, code);
-  for (const auto& [name, item] : resolved_->items) state->linker->define(name, item);
+  state->resolved = resolved_;
+  state->linker->use_items(&resolved_->items, &compiled->compiled);
   if (resolved_->templates) state->linker->use_templates(resolved_->templates);
   auto made = state->linker->instantiate(compiled->ir);
   if (auto* error = std::get_if<vm::ComponentInstantiationError>(&made)) {

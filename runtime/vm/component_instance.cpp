@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <deque>
 #include <exception>
 
 #include "canonical_abi/error_context.h"
@@ -165,6 +166,9 @@ struct ComponentFrame {
   // the same items in every instantiation (the linker's).
   std::unordered_set<const component::ResourceType*> per_instance;
   std::vector<bool> instance_fixed;
+  // Recording: the resource types this instantiation created (in any frame), which make an
+  // argument of a nested instantiation differ from one instantiation to the next.
+  std::shared_ptr<std::unordered_set<const component::ResourceType*>> fresh;
 
   struct ModuleItem {
     std::shared_ptr<const wasm::Module> module;
@@ -176,12 +180,39 @@ struct ComponentFrame {
   std::vector<Table*> tables;
   std::vector<LinearMemory*> memories;
   std::vector<GlobalInstance*> globals;
-  std::vector<TypeDef> types;
+  // A deque: an instance's types are many, and one large block per instantiation made malloc
+  // consolidate its free lists every time.
+  std::deque<TypeDef> types;
   std::vector<std::shared_ptr<ComponentFunc>> funcs;
   std::vector<std::shared_ptr<ComponentClosure>> components;
   std::vector<std::shared_ptr<ComponentInstance>> instances;
 
+  // What the host callbacks of lowered functions and resource built-ins use, kept here so that
+  // a callback holds one pointer (no allocation of its own).
+  struct LoweredCall {
+    std::shared_ptr<ComponentFunc> callee;
+    canon::CanonOptions options;
+    canon::Instance* caller;
+    Store* store;
+  };
+  struct ResourceCall {
+    component::ResourceTypePtr type;
+    canon::Instance* instance;
+  };
+  std::deque<LoweredCall> lowered_calls;
+  std::deque<ResourceCall> resource_calls;
+
   Store& store() { return linker->store_; }
+
+  // The signature of a host function the definition at `index` makes: from the plan, or
+  // looked up (and recorded).
+  Engine::HostSignature host_signature(size_t index, const wasm::FuncType& type) {
+    if (plan && plan->steps[index].host) return *plan->steps[index].host;
+    auto s = store().engine().host_signature(type);
+    if (!s) link_error(s.error().message);
+    if (recording) recording->steps[index].host = *s;
+    return *s;
+  }
 
   EntityType runtime(const EntityType& t) { return component::substitute(t, resources.bound); }
   component::FuncTypePtr runtime(const component::FuncTypePtr& f) {
@@ -293,12 +324,21 @@ struct ComponentFrame {
     for (const auto& [k, v] : step.bindings) resources.bound.emplace(k, v);
   }
   bool fixed_type(const EntityType& t) const { return !component::mentions_any(t, per_instance); }
+  // Whether an item's type (a runtime type) is the same in every instantiation.
+  bool fixed_item(const ComponentItem& item) const { return !component::mentions_any(item.type, *fresh); }
 
   std::shared_ptr<ComponentInstance> run(const std::map<std::string, ComponentItem>* args);
+  // The plan recorded by run, with the sizes its index spaces reached.
+  std::shared_ptr<ComponentPlan> finish_recording() {
+    auto r = std::move(recording);
+    r->core_instances = core_instances.size(), r->core_funcs = core_funcs.size();
+    r->types = types.size(), r->funcs = funcs.size(), r->instances = instances.size();
+    return r;
+  }
   std::optional<ComponentItem> satisfiable(const EntityType& t);
-  void lower(const Definition& d);
-  void resource_builtin(const Definition& d);
-  void error_context_builtin(const Definition& d);
+  void lower(const Definition& d, size_t index);
+  void resource_builtin(const Definition& d, size_t index);
+  void error_context_builtin(const Definition& d, size_t index);
   void instantiate_core(const Definition& d, const ComponentPlan::Step* cached, ComponentPlan::Step* step);
 };
 
@@ -334,15 +374,24 @@ void ComponentLinker::define(const std::string& name, ComponentItem item) { defi
 const ComponentItem* ComponentLinker::lookup(std::string_view name) const {
   auto it = defined_.find(name);
   if (it != defined_.end()) return &it->second;
-  // Semver-compatible match of a versioned interface name: the newest compatible provider.
+  if (items_)
+    for (const auto& [have_name, item] : *items_)
+      if (have_name == name) return &item;
+  // Semver-compatible match of a versioned interface name: the newest compatible provider (of
+  // those compatible, the greatest name).
   auto wanted = component::parse_extern_name(name, true);
   if (!wanted || wanted->kind != component::ExternName::Kind::Interface || wanted->version.empty()) return nullptr;
   const ComponentItem* best = nullptr;
-  for (const auto& [have_name, item] : defined_) {
+  const std::string* best_name = nullptr;
+  auto consider = [&](const std::string& have_name, const ComponentItem& item) {
     auto have = component::parse_extern_name(have_name, true);
-    if (!have || have->unversioned != wanted->unversioned || have->version.empty()) continue;
-    if (component::semver_compatible(have->version, wanted->version)) best = &item;
-  }
+    if (!have || have->unversioned != wanted->unversioned || have->version.empty()) return;
+    if (!component::semver_compatible(have->version, wanted->version)) return;
+    if (!best_name || *best_name < have_name) best = &item, best_name = &have_name;
+  };
+  for (const auto& [have_name, item] : defined_) consider(have_name, item);
+  if (items_)
+    for (const auto& [have_name, item] : *items_) consider(have_name, item);
   return best;
 }
 
@@ -368,6 +417,9 @@ Expected<std::shared_ptr<const ComponentTemplates>> make_component_templates(
 std::shared_ptr<const CompiledModule> ComponentLinker::compiled(const std::shared_ptr<const wasm::Module>& m) {
   auto it = compiled_.find(m.get());
   if (it != compiled_.end()) return it->second;
+  if (compiled_list_)
+    for (const auto& [module, code] : *compiled_list_)
+      if (module == m.get()) return code;
   auto c = compile_module(store_.engine(), *m);
   if (!c) link_error("core module failed to compile: " + c.error().message);
   compiled_[m.get()] = *c;
@@ -395,36 +447,36 @@ void ComponentFrame::instantiate_core(const Definition& d, const ComponentPlan::
     }
     if (step) step->cached = true;
   }
-  auto inst = core ? vm::instantiate(store(), core->pre, imports) : vm::instantiate(store(), module, imports);
+  auto inst = core ? vm::instantiate(store(), core->pre, imports, cached != nullptr)
+                   : vm::instantiate(store(), module, imports);
   if (!inst) trap_error(inst.error().message);
   core_instances.push_back(CoreInstanceItems{*inst, {}});
 }
 
-void ComponentFrame::lower(const Definition& d) {
-  std::shared_ptr<ComponentFunc> callee = funcs[d.index];
+void ComponentFrame::lower(const Definition& d, size_t index) {
   // The callee's own ABI: every ComponentFunc carries compute_abi of its type, which lowering
   // shares (the callee lives as long as this function).
-  const canon::FuncAbi* abi = &callee->abi;
-  auto opts = std::make_shared<canon::CanonOptions>(options(d.options));
-  canon::Instance* caller = canon.get();
-  Store* st = &store();
-  wasm::FuncType sig = core_signature(abi->lower_core_params(), abi->lower_core_results());
-  auto f = st->create_host_func(sig, [callee, abi, opts, caller, st](Caller& caller_context, std::span<VMValue> values) -> Expected<void> {
-    size_t np = abi->lower_param_count(), nr = abi->lower_result_count();
+  LoweredCall& call = lowered_calls.emplace_back(LoweredCall{funcs[d.index], options(d.options), canon.get(), &store()});
+  const canon::FuncAbi& abi = call.callee->abi;
+  Engine::HostSignature sig = host_signature(index, core_signature(abi.lower_core_params(), abi.lower_core_results()));
+  FuncInstance* f = store().create_host_func(sig, [c = &call](Caller& caller_context, std::span<VMValue> values) -> Expected<void> {
+    const ComponentFunc& callee = *c->callee;
+    const canon::FuncAbi& abi = callee.abi;
+    size_t np = abi.lower_param_count(), nr = abi.lower_result_count();
     // At most MAX_FLAT_PARAMS values and a return pointer; one result.
     std::array<canon::FlatValue, canon::kMaxFlatParams + 1> arg_slots;
     std::array<canon::FlatValue, canon::kMaxFlatResults> result_slots{};
     std::span<canon::FlatValue> args(arg_slots.data(), np), results(result_slots.data(), nr);
     for (size_t i = 0; i < np; ++i) std::memcpy(&args[i], values[i].bytes, sizeof(canon::FlatValue));
     auto call = [&](std::span<Val> a, canon::ResultSink sink, canon::Instance& from) -> TrapOr<void> {
-      if (callee->host) return callee->host(a, sink, &from);
+      if (callee.host) return callee.host(a, sink, &from);
       auto core = [&](std::span<const canon::FlatValue> ca, std::span<canon::FlatValue> cr) {
-        return call_core(*st, callee->core, ca, cr);
+        return call_core(*c->store, callee.core, ca, cr);
       };
-      return canon::canon_lift(callee->abi, callee->options, *callee->instance, &from, a, core, sink);
+      return canon::canon_lift(callee.abi, callee.options, *callee.instance, &from, a, core, sink);
     };
-    auto r = callee->host_lowered ? callee->host_lowered(*abi, *opts, *caller, args, results)
-                                  : canon::canon_lower(*abi, *opts, *caller, args, results, call, callee->is_host());
+    auto r = callee.host_lowered ? callee.host_lowered(abi, c->options, *c->caller, args, results)
+                                 : canon::canon_lower(abi, c->options, *c->caller, args, results, call, callee.is_host());
     if (!r) {
       // A guest's exit (WASI) unwinds its caller as an exit too.
       if (const auto& core = r.trap().core; core && core->code == TrapCode::Exit) {
@@ -433,7 +485,7 @@ void ComponentFrame::lower(const Definition& d) {
       }
       // Between components the adapter traps, as Wasmtime's fused adapters do.
       const std::string& m = r.trap().message;
-      if (callee->is_host() || m.starts_with("wasm trap: ")) return Error{m};
+      if (callee.is_host() || m.starts_with("wasm trap: ")) return Error{m};
       return Error{"wasm trap: " + m};
     }
     for (size_t i = 0; i < nr; ++i) {
@@ -442,21 +494,19 @@ void ComponentFrame::lower(const Definition& d) {
     }
     return {};
   });
-  if (!f) link_error(f.error().message);
-  core_funcs.push_back(*f);
+  core_funcs.push_back(f);
 }
 
-void ComponentFrame::resource_builtin(const Definition& d) {
-  component::ResourceTypePtr type = runtime_resource(d.type.resource);
-  canon::Instance* inst = canon.get();
+void ComponentFrame::resource_builtin(const Definition& d, size_t index) {
+  ResourceCall& call = resource_calls.emplace_back(ResourceCall{runtime_resource(d.type.resource), canon.get()});
   using V = wasm::ValType;
-  Expected<FuncInstance*> f = Error{};
+  FuncInstance* f = nullptr;
   switch (d.kind) {
     case Definition::Kind::ResourceNew:
-      f = store().create_host_func({{V::I32}, {V::I32}}, [type, inst](Caller&, std::span<VMValue> v) -> Expected<void> {
+      f = store().create_host_func(host_signature(index, {{V::I32}, {V::I32}}), [c = &call](Caller&, std::span<VMValue> v) -> Expected<void> {
         uint32_t rep;
         std::memcpy(&rep, v[0].bytes, 4);
-        auto r = canon::resource_new(*inst, *type, rep);
+        auto r = canon::resource_new(*c->instance, *c->type, rep);
         if (!r) return Error{r.trap().message};
         uint32_t h = *r;
         std::memcpy(v[0].bytes, &h, 4);
@@ -464,10 +514,10 @@ void ComponentFrame::resource_builtin(const Definition& d) {
       });
       break;
     case Definition::Kind::ResourceRep:
-      f = store().create_host_func({{V::I32}, {V::I32}}, [type, inst](Caller&, std::span<VMValue> v) -> Expected<void> {
+      f = store().create_host_func(host_signature(index, {{V::I32}, {V::I32}}), [c = &call](Caller&, std::span<VMValue> v) -> Expected<void> {
         uint32_t h;
         std::memcpy(&h, v[0].bytes, 4);
-        auto r = canon::resource_rep(*inst, *type, h);
+        auto r = canon::resource_rep(*c->instance, *c->type, h);
         if (!r) return Error{r.trap().message};
         uint32_t rep = *r;
         std::memcpy(v[0].bytes, &rep, 4);
@@ -475,25 +525,24 @@ void ComponentFrame::resource_builtin(const Definition& d) {
       });
       break;
     default:
-      f = store().create_host_func({{V::I32}, {}}, [type, inst](Caller&, std::span<VMValue> v) -> Expected<void> {
+      f = store().create_host_func(host_signature(index, {{V::I32}, {}}), [c = &call](Caller&, std::span<VMValue> v) -> Expected<void> {
         uint32_t h;
         std::memcpy(&h, v[0].bytes, 4);
-        auto r = canon::resource_drop(*inst, *type, h);
+        auto r = canon::resource_drop(*c->instance, *c->type, h);
         if (!r) return Error{r.trap().message};
         return {};
       });
       break;
   }
-  if (!f) link_error(f.error().message);
-  core_funcs.push_back(*f);
+  core_funcs.push_back(f);
 }
 
 // `canon error-context.new`, `.debug-message` and `.drop` (CanonicalABI.md), on this instance's
 // handle table.
-void ComponentFrame::error_context_builtin(const Definition& d) {
+void ComponentFrame::error_context_builtin(const Definition& d, size_t index) {
   canon::Instance* inst = canon.get();
   using V = wasm::ValType;
-  Expected<FuncInstance*> f = Error{};
+  FuncInstance* f = nullptr;
   auto i32 = [](const VMValue& v) {
     uint32_t x;
     std::memcpy(&x, v.bytes, 4);
@@ -501,7 +550,7 @@ void ComponentFrame::error_context_builtin(const Definition& d) {
   };
   switch (d.kind) {
     case Definition::Kind::ErrorContextNew:
-      f = store().create_host_func({{V::I32, V::I32}, {V::I32}}, [inst, i32, opts = options(d.options)](Caller&, std::span<VMValue> v) -> Expected<void> {
+      f = store().create_host_func(host_signature(index, {{V::I32, V::I32}, {V::I32}}), [inst, i32, opts = options(d.options)](Caller&, std::span<VMValue> v) -> Expected<void> {
         auto r = canon::error_context_new(*inst, opts, i32(v[0]), i32(v[1]));
         if (!r) return Error{r.trap().message};
         uint32_t h = *r;
@@ -510,22 +559,21 @@ void ComponentFrame::error_context_builtin(const Definition& d) {
       });
       break;
     case Definition::Kind::ErrorContextDebugMessage:
-      f = store().create_host_func({{V::I32, V::I32}, {}}, [inst, i32, opts = options(d.options)](Caller&, std::span<VMValue> v) -> Expected<void> {
+      f = store().create_host_func(host_signature(index, {{V::I32, V::I32}, {}}), [inst, i32, opts = options(d.options)](Caller&, std::span<VMValue> v) -> Expected<void> {
         auto r = canon::error_context_debug_message(*inst, opts, i32(v[0]), i32(v[1]));
         if (!r) return Error{r.trap().message};
         return {};
       });
       break;
     default:
-      f = store().create_host_func({{V::I32}, {}}, [inst, i32](Caller&, std::span<VMValue> v) -> Expected<void> {
+      f = store().create_host_func(host_signature(index, {{V::I32}, {}}), [inst, i32](Caller&, std::span<VMValue> v) -> Expected<void> {
         auto r = canon::error_context_drop(*inst, i32(v[0]));
         if (!r) return Error{r.trap().message};
         return {};
       });
       break;
   }
-  if (!f) link_error(f.error().message);
-  core_funcs.push_back(*f);
+  core_funcs.push_back(f);
 }
 
 std::shared_ptr<ComponentInstance> ComponentFrame::run(const std::map<std::string, ComponentItem>* args) {
@@ -535,7 +583,6 @@ std::shared_ptr<ComponentInstance> ComponentFrame::run(const std::map<std::strin
   if (plan) {
     core_instances.reserve(plan->core_instances);
     core_funcs.reserve(plan->core_funcs);
-    types.reserve(plan->types);
     funcs.reserve(plan->funcs);
     instances.reserve(plan->instances);
   }
@@ -575,19 +622,28 @@ std::shared_ptr<ComponentInstance> ComponentFrame::run(const std::map<std::strin
         frame->env = closure->env;
         frame->canon = std::make_unique<canon::Instance>(canon.get(), linker->max_resource_handles());
         frame->canon->host_context = &linker->store();
+        if (plan) frame->plan = plan->steps[index].nested;
+        if (recording) {
+          frame->recording = std::make_shared<ComponentPlan>();
+          frame->recording->steps.resize(frame->comp->definitions.size());
+          frame->fresh = fresh;
+        }
         linker->frames_.push_back(frame);
         std::shared_ptr<ComponentInstance> inst = frame->run(&given);
-        ComponentItem it;
-        it.type.sort = Sort::Instance;
-        it.instance = inst;
-        auto t = std::make_shared<component::InstanceType>();
-        for (const auto& [name, e] : inst->exports) t->exports.push_back({name, e.type});
-        check(step, false, [&] {
-          if (auto r = resources.entity(EntityType{Sort::Instance, nullptr, nullptr, nullptr, {}, nullptr, t}, d.entity); !r)
-            link_error("instance type mismatch: " + r.error().message);
-        });
+        if (recording) step->nested = frame->finish_recording();
         instances.push_back(inst);
         if (recording) instance_fixed.push_back(false);
+        if (cached) {
+          replay_bindings(*cached);
+          break;
+        }
+        auto t = std::make_shared<component::InstanceType>();
+        for (const auto& [name, e] : inst->exports) t->exports.push_back({name, e.type});
+        EntityType type{Sort::Instance, nullptr, nullptr, nullptr, {}, nullptr, t};
+        bool fixed = recording && fixed_type(d.entity) && !component::mentions_any(type, *fresh);
+        check(step, fixed, [&] {
+          if (auto r = resources.entity(type, d.entity); !r) link_error("instance type mismatch: " + r.error().message);
+        });
         break;
       }
       case Definition::Kind::InlineInstance: {
@@ -598,6 +654,11 @@ std::shared_ptr<ComponentInstance> ComponentFrame::run(const std::map<std::strin
         break;
       }
       case Definition::Kind::AliasExport: {
+        if (cached && cached->item) {
+          replay_bindings(*cached);
+          push(*cached->item, true);
+          break;
+        }
         const ComponentItem* e = instances[d.index]->find(d.name);
         if (!e) link_error(fmt::format("instance has no export `{}`", d.name));
         if (cached) {
@@ -606,11 +667,12 @@ std::shared_ptr<ComponentInstance> ComponentFrame::run(const std::map<std::strin
           break;
         }
         // An export of one of the linker's instances, at a type that mentions nothing made per
-        // instance, checks the same way every time.
+        // instance, checks the same way every time (and, in the root component, is the same item).
         bool fixed = recording && instance_fixed[d.index] && fixed_type(d.entity);
         check(step, fixed, [&] {
           if (auto r = resources.entity(e->type, d.entity); !r) link_error("alias type mismatch: " + r.error().message);
         });
+        if (fixed && !args) step->item = *e;
         push(*e, fixed);
         break;
       }
@@ -645,7 +707,7 @@ std::shared_ptr<ComponentInstance> ComponentFrame::run(const std::map<std::strin
             };
           }
           resources.bound[d.type.resource.get()] = r;
-          if (recording) per_instance.insert(d.type.resource.get());
+          if (recording) per_instance.insert(d.type.resource.get()), fresh->insert(r.get());
         }
         if (cached) {
           types.push_back(cached->entity.type);
@@ -676,14 +738,19 @@ std::shared_ptr<ComponentInstance> ComponentFrame::run(const std::map<std::strin
         funcs.push_back(std::move(f));
         break;
       }
-      case Definition::Kind::CanonLower: lower(d); break;
+      case Definition::Kind::CanonLower: lower(d, index); break;
       case Definition::Kind::ResourceNew:
       case Definition::Kind::ResourceDrop:
-      case Definition::Kind::ResourceRep: resource_builtin(d); break;
+      case Definition::Kind::ResourceRep: resource_builtin(d, index); break;
       case Definition::Kind::ErrorContextNew:
       case Definition::Kind::ErrorContextDebugMessage:
-      case Definition::Kind::ErrorContextDrop: error_context_builtin(d); break;
+      case Definition::Kind::ErrorContextDrop: error_context_builtin(d, index); break;
       case Definition::Kind::Import: {
+        if (cached && cached->item) {
+          replay_bindings(*cached);
+          push(*cached->item, true);
+          break;
+        }
         const ComponentItem* given = nullptr;
         if (args) {
           auto it = args->find(d.name);
@@ -701,11 +768,12 @@ std::shared_ptr<ComponentInstance> ComponentFrame::run(const std::map<std::strin
         if (!given) link_error(fmt::format("import `{}` was not found", d.name));
         // The linker's item checks the same way every time, unless the expected type mentions
         // something made per instance.
-        bool fixed = recording && !synthesized && fixed_type(d.entity);
+        bool fixed = recording && !synthesized && fixed_type(d.entity) && fixed_item(*given);
         check(step, fixed, [&] {
           if (auto r = resources.entity(given->type, d.entity); !r)
             link_error(fmt::format("import `{}` has the wrong type: {}", d.name, r.error().message));
         });
+        if (fixed && !args) step->item = *given;
         push(*given, fixed);
         break;
       }
@@ -743,16 +811,13 @@ std::variant<std::shared_ptr<ComponentInstance>, ComponentInstantiationError> Co
     if (!frame->plan) {
       frame->recording = std::make_shared<ComponentPlan>();
       frame->recording->steps.resize(frame->comp->definitions.size());
+      frame->fresh = std::make_shared<std::unordered_set<const component::ResourceType*>>();
     }
   }
   frames_.push_back(frame);
   try {
     auto instance = frame->run(nullptr);
-    if (auto& r = frame->recording) {
-      r->core_instances = frame->core_instances.size(), r->core_funcs = frame->core_funcs.size();
-      r->types = frame->types.size(), r->funcs = frame->funcs.size(), r->instances = frame->instances.size();
-      templates_->publish(std::move(r));
-    }
+    if (frame->recording) templates_->publish(frame->finish_recording());
     return instance;
   } catch (InstantiationFailed& f) {
     return std::move(f.error);

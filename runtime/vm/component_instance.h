@@ -91,9 +91,11 @@ struct ComponentInstantiationError {
 // What instantiating a root component works out the same way every time from the same linker
 // items, recorded by the first instantiation from a ComponentTemplates and replayed by the next:
 // per definition, the type checks already passed (with the resource bindings they made) and the
-// types already substituted. Only what mentions no per-instance resource is recorded — a
-// resource the component defines (fresh per instance, Explainer "Resource types") or one bound
-// through a nested instance — so an instantiation substitutes only types that mention those.
+// types already substituted; for each nested component instantiated, a plan of its own. Only
+// what mentions no per-instance resource is recorded — a resource a component defines (fresh
+// per instance, Explainer "Resource types") or one bound through a nested instance, or an
+// argument of a nested instantiation whose type mentions one — so an instantiation substitutes
+// and checks only types that mention those.
 struct ComponentPlan {
   struct Step {
     bool cached = false;
@@ -105,6 +107,12 @@ struct ComponentPlan {
     // CoreInstantiate: per import of the module, the core instance that gives it and the
     // position of the item there; AliasCoreExport: the one item.
     std::vector<std::pair<uint32_t, uint32_t>> core_items;
+    // CanonLower and the resource built-ins: the core function's signature and host stub.
+    std::optional<Engine::HostSignature> host;
+    // Instantiate: the plan of the nested component's instantiation.
+    std::shared_ptr<const ComponentPlan> nested;
+    // Import, AliasExport of the root component: the linker's item, found by name once.
+    std::optional<ComponentItem> item;
   };
   std::vector<Step> steps;  // by definition
   // How many items each index space ends with, to reserve.
@@ -157,6 +165,14 @@ class ComponentLinker {
   // Machine code compiled beforehand for a core module of the components instantiated here
   // (otherwise each module is compiled on first use by this linker).
   void add_compiled(const wasm::Module* m, std::shared_ptr<const CompiledModule> code) { compiled_[m] = std::move(code); }
+  // The same two, as lists the caller keeps alive while this linker instantiates (an
+  // InstancePre's resolved imports and its component's code): nothing copied per instance.
+  using NamedItems = std::vector<std::pair<std::string, ComponentItem>>;
+  using CompiledModules = std::vector<std::pair<const wasm::Module*, std::shared_ptr<const CompiledModule>>>;
+  void use_items(const NamedItems* items, const CompiledModules* compiled) {
+    items_ = items;
+    compiled_list_ = compiled;
+  }
   // Core instances from these templates where they have the module (else compiled code alone).
   void use_templates(std::shared_ptr<const ComponentTemplates> t) { templates_ = std::move(t); }
   const ComponentItem* lookup(std::string_view name) const;
@@ -177,6 +193,8 @@ class ComponentLinker {
   Store& store_;
   std::map<std::string, ComponentItem, std::less<>> defined_;
   std::unordered_map<const wasm::Module*, std::shared_ptr<const CompiledModule>> compiled_;
+  const NamedItems* items_ = nullptr;
+  const CompiledModules* compiled_list_ = nullptr;
   std::shared_ptr<const ComponentTemplates> templates_;
   // Every frame and canonical-ABI instance lives as long as the linker: functions, resource
   // types and handles refer to them.

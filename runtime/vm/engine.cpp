@@ -4,9 +4,19 @@ namespace wasmrun::vm {
 
 uint32_t Engine::signature_id(const wasm::FuncType& type) {
   std::lock_guard lock(mutex_);
-  auto [it, added] = ids_.emplace(type, uint32_t(types_.size()));
-  if (added) types_.push_back(type);
-  return it->second;
+  // Looked up before inserting: emplace would copy the type into a node every time.
+  if (auto it = ids_.find(type); it != ids_.end()) return it->second;
+  uint32_t id = uint32_t(types_.size());
+  ids_.emplace(type, id);
+  types_.push_back(type);
+  return id;
+}
+
+Expected<Engine::HostSignature> Engine::host_signature(const wasm::FuncType& type) {
+  uint32_t sig = signature_id(type);
+  auto stub = host_stub(sig);
+  if (!stub) return stub.error();
+  return HostSignature{sig, &signature(sig), *stub};
 }
 
 const wasm::FuncType& Engine::signature(uint32_t id) const {

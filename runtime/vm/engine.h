@@ -31,6 +31,13 @@ class Engine {
 
   // Host stubs and entry trampolines, generated once per signature.
   Expected<void*> host_stub(uint32_t sig);
+  // What a host function of `type` needs, looked up once (its caller keeps it for later ones).
+  struct HostSignature {
+    uint32_t sig;
+    const wasm::FuncType* type;  // stable for the engine's life
+    void* stub;
+  };
+  Expected<HostSignature> host_signature(const wasm::FuncType& type);
   Expected<EntryTrampoline> entry_trampoline(uint32_t sig);
 
   // Epoch-based interruption: guests compiled with epoch checks trap once the epoch reaches their

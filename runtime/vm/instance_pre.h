@@ -70,7 +70,9 @@ class InstancePre {
 
 // Instantiates the template in `store`, with `open_imports` for its open imports in order. With a
 // pool, fails with a message starting with kPoolExhausted when every slot is in use.
+// `imports_checked`: the caller vouches that the open imports have the types an earlier
+// instantiation checked (a component's replayed plan gives them from the same places).
 Expected<Instance*> instantiate(Store& store, const std::shared_ptr<const InstancePre>& pre,
-                                std::span<const Extern> open_imports = {});
+                                std::span<const Extern> open_imports = {}, bool imports_checked = false);
 
 }  // namespace wasmrun::vm

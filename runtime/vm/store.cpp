@@ -29,14 +29,17 @@ Store::~Store() {
 }
 
 Expected<FuncInstance*> Store::create_host_func(const wasm::FuncType& type, HostCallback callback) {
-  uint32_t sig = engine_.signature_id(type);
-  auto stub = engine_.host_stub(sig);
-  if (!stub) return stub.error();
+  auto signature = engine_.host_signature(type);
+  if (!signature) return signature.error();
+  return create_host_func(*signature, std::move(callback));
+}
+
+FuncInstance* Store::create_host_func(const Engine::HostSignature& signature, HostCallback callback) {
   auto f = std::make_unique<FuncInstance>();
-  f->type = &engine_.signature(sig);
+  f->type = signature.type;
   f->host = std::move(callback);
   // The stub receives the FuncInstance itself as its callee context.
-  f->ref = VMFuncRef{*stub, reinterpret_cast<VMContext*>(f.get()), sig};
+  f->ref = VMFuncRef{signature.stub, reinterpret_cast<VMContext*>(f.get()), signature.sig};
   return adopt_func(std::move(f));
 }
 

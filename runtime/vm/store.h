@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "runtime/vm/compiled_module.h"
+#include "runtime/vm/engine.h"
 #include "runtime/vm/memory.h"
 #include "runtime/vm/table.h"
 
@@ -75,6 +76,7 @@ class Store {
   VMStoreContext* context() { return &context_; }
 
   Expected<FuncInstance*> create_host_func(const wasm::FuncType& type, HostCallback callback);
+  FuncInstance* create_host_func(const Engine::HostSignature& signature, HostCallback callback);
   Expected<LinearMemory*> create_memory(const wasm::MemoryType& type);
   Expected<Table*> create_table(const wasm::TableType& type, void* init);
   GlobalInstance* create_global(const wasm::GlobalType& type);
