@@ -145,6 +145,9 @@ int serve_command(Args args) {
   proxy.limits.max_memory_size = limits.max_memory_size;
   proxy.limits.max_table_elements = limits.max_table_elements;
   proxy.cli = wasi_flags.cli.value_or(false);
+  if (!proxy.cli && (!proxy.wasi.env.empty() || !proxy.wasi.preopens.empty()))
+    fmt::print(stderr, "wasmrun serve: note: --env and --dir reach a guest through wasi:cli/environment and "
+                       "wasi:filesystem, which are not in the proxy world: add -S cli to give them\n");
   proxy.wasi.sockets = wasi_flags.sockets();
   if (wasi_flags.max_resources) {
     proxy.wasi.max_resources = *wasi_flags.max_resources;

@@ -19,7 +19,8 @@
 //                 answers with the upstream's status and body; a refused request: 502 with
 //                 "error-code N" (the case's index) or "set-X refused"; x-connect-timeout-ms,
 //                 x-first-byte-timeout-ms and x-between-bytes-timeout-ms set those request
-//                 options; a response body that fails midway ends with "\nerror-code N" (the
+//                 options; x-upstream-method sets another method, x-upstream-content-length a
+//                 content-length (a body that breaks it: "request body: error-code N"); a response body that fails midway ends with "\nerror-code N" (the
 //                 http-error-code of the stream's error)
 // The echo also sends the request's trailers back as the response's.
 #include <stddef.h>
@@ -214,6 +215,15 @@ static int finish_with(handle_t out, handle_t body, int has_trailers, handle_t t
 }
 static int finish(handle_t out, handle_t body) { return finish_with(out, body, 0, 0); }
 
+// The http-error-code of a stream-error's io error (its case's index), or 99 when it has none.
+static int stream_error_code(handle_t err) {
+  // option<error-code>: 0, 8 (the case)
+  _Alignas(8) uint8_t code[40];
+  http_error_code(err, code);
+  io_error_drop(err);
+  return code[0] == 1 ? code[8] : 99;
+}
+
 // Copies an input stream into an output stream until it ends: -1 when it closed, else it failed:
 // the http-error-code of its error (its case's index), or 99 when it has none.
 static int copy_stream(handle_t in, handle_t out) {
@@ -224,14 +234,42 @@ static int copy_stream(handle_t in, handle_t out) {
     use_scratch = 0;
     // result<list<u8>, stream-error>: 0, 4 (stream-error's case: 0 last-operation-failed, 1 closed), 8 (error)
     if ((uint8_t)ret[0] != 0) {
-      if ((uint8_t)ret[1] == 1) return -1;
-      // option<error-code>: 0, 8 (the case)
-      _Alignas(8) uint8_t code[40];
-      http_error_code(ret[2], code);
-      io_error_drop(ret[2]);
-      return code[0] == 1 ? code[8] : 99;
+      return (uint8_t)ret[1] == 1 ? -1 : stream_error_code(ret[2]);
     }
     write_all(out, (const uint8_t *)(uintptr_t)ret[1], (size_t)ret[2]);
+  }
+}
+
+// Copies an input stream into an outgoing request body until the input ends: -1, or the
+// error-code (as stream_error_code) of the write that failed (content-length exceeded, say).
+static int copy_upload(handle_t in, handle_t out) {
+  int32_t ret[3];
+  for (;;) {
+    use_scratch = 1;
+    input_stream_blocking_read(in, READ_CHUNK, ret);
+    use_scratch = 0;
+    if ((uint8_t)ret[0] != 0) return -1;
+    const uint8_t *p = (const uint8_t *)(uintptr_t)ret[1];
+    size_t n = (size_t)ret[2];
+    while (n > 0) {
+      int64_t cw[3];
+      output_stream_check_write(out, cw);
+      // result<u64, stream-error>: 0, 8 (stream-error's case), 12 (error)
+      if ((uint8_t)cw[0] != 0) return ((uint8_t *)cw)[8] == 0 ? stream_error_code(((int32_t *)cw)[3]) : 99;
+      if (cw[1] == 0) {
+        handle_t ready = output_stream_subscribe(out);
+        pollable_block(ready);
+        pollable_drop(ready);
+        continue;
+      }
+      size_t chunk = n < (uint64_t)cw[1] ? n : (size_t)cw[1];
+      int32_t wret[3];
+      output_stream_write(out, p, chunk, wret);
+      // result<_, stream-error>: 0, 4 (stream-error's case), 8 (error)
+      if ((uint8_t)wret[0] != 0) return (uint8_t)wret[1] == 0 ? stream_error_code(wret[2]) : 99;
+      p += chunk;
+      n -= chunk;
+    }
   }
 }
 
@@ -354,8 +392,15 @@ static void proxy(handle_t request, handle_t outparam, uint8_t method) {
   const char *authority = header_value(request, "x-upstream", &alen);
   const char *path = header_value(request, "x-upstream-path", &plen);
   const char *scheme = header_value(request, "x-upstream-scheme", &slen_);
-  handle_t req = outgoing_request_new(fields_new());
-  if (outgoing_request_set_method(req, method, 0, 0) != 0) return refuse(outparam, "set-method refused");
+  size_t mlen = 0, clen = 0;
+  const char *other_method = header_value(request, "x-upstream-method", &mlen);
+  const char *content_length = header_value(request, "x-upstream-content-length", &clen);
+  handle_t up_headers = fields_new();
+  if (content_length) add_header(up_headers, "content-length", 14, (const uint8_t *)content_length, clen);
+  handle_t req = outgoing_request_new(up_headers);
+  int32_t method_set = other_method ? outgoing_request_set_method(req, 9, other_method, mlen)
+                                    : outgoing_request_set_method(req, method, 0, 0);
+  if (method_set != 0) return refuse(outparam, "set-method refused");
   if (scheme) {
     if (outgoing_request_set_scheme(req, 1, 2, scheme, slen_) != 0) return refuse(outparam, "set-scheme refused");
   } else {
@@ -400,10 +445,20 @@ static void proxy(handle_t request, handle_t outparam, uint8_t method) {
   handle_t in = ret[1];
   outgoing_body_write(up_body, ret);
   handle_t up_out = ret[1];
-  copy_stream(in, up_out);
+  int upload_failure = copy_upload(in, up_out);
   input_stream_drop(in);
   incoming_body_drop(in_body);
-  finish(up_out, up_body);
+  output_stream_drop(up_out);
+  // result<_, error-code>: 0, 8 (the case)
+  _Alignas(8) uint8_t fin[40];
+  outgoing_body_finish(up_body, 0, 0, fin);
+  if (upload_failure < 0 && fin[0] != 0) upload_failure = fin[8];
+  if (upload_failure >= 0) {
+    char msg[] = "request body: error-code 00";
+    msg[25] = (char)('0' + upload_failure / 10);
+    msg[26] = (char)('0' + upload_failure % 10);
+    return refuse(outparam, msg);
+  }
 
   handle_t ready = future_response_subscribe(future);
   pollable_block(ready);
