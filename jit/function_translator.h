@@ -75,12 +75,14 @@ class FunctionTranslator {
   llvm::Value* global_cell(uint32_t index);
 
   // Memory (emit_memory.cpp)
-  llvm::Value* effective_address(llvm::Value* index, uint64_t offset);
+  llvm::Value* effective_address(llvm::Value* index, uint64_t offset, uint32_t memory);
+  llvm::Value* memory_base(uint32_t memory);
+  llvm::Value* memory_record(uint32_t memory);  // the memory's VMMemory
   llvm::LoadInst* memory_load(llvm::Type* type, llvm::Value* address);
   void emit_load(const wasm::Instr& in);
   void emit_store(const wasm::Instr& in);
   void emit_memory_op(const wasm::Instr& in);
-  llvm::Value* memory_size_bytes();
+  llvm::Value* memory_size_bytes(uint32_t memory);
 
   // Tables and references (emit_table.cpp)
   void emit_table_op(const wasm::Instr& in);
@@ -130,7 +132,7 @@ class FunctionTranslator {
   llvm::DISubprogram* subprogram_;
   llvm::IRBuilder<> b_;
   llvm::Value* vmctx_;
-  llvm::Value* memory_base_ = nullptr;  // loaded once in the entry block
+  llvm::Value* memory_base_ = nullptr;  // memory 0's, loaded once in the entry block
   std::vector<llvm::AllocaInst*> locals_;  // null until first used (local_slot)
   std::vector<wasm::ValType> local_types_;
   std::vector<llvm::Value*> stack_;

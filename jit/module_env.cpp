@@ -63,8 +63,8 @@ llvm::FunctionCallee ModuleEnv::libcall(const char* name) {
   std::string_view n = name;
   if (n == "wasmrun_trap" || n == "wasmrun_trap_uninitialized_element")
     type = FunctionType::get(void_type, {i32, ptr}, false);
-  else if (n == "wasmrun_memory_grow") type = FunctionType::get(i32, {ptr, i32}, false);
-  else if (n == "wasmrun_memory_init") type = FunctionType::get(void_type, {ptr, i32, i32, i32, i32}, false);
+  else if (n == "wasmrun_memory_grow") type = FunctionType::get(i32, {ptr, i32, i32}, false);
+  else if (n == "wasmrun_memory_init") type = FunctionType::get(void_type, {ptr, i32, i32, i32, i32, i32}, false);
   else if (n == "wasmrun_data_drop" || n == "wasmrun_elem_drop") type = FunctionType::get(void_type, {ptr, i32}, false);
   else if (n == "wasmrun_table_grow") type = FunctionType::get(i32, {ptr, i32, ptr, i32}, false);
   else if (n == "wasmrun_table_fill") type = FunctionType::get(void_type, {ptr, i32, i32, ptr, i32}, false);

@@ -128,7 +128,14 @@ WastRunner::Outcome WastRunner::component_command(const WastCommand& c) {
     ++counts_->skipped_execution;
     return Outcome::Skip;
   };
-  auto decode = [&](const WastCommand& m) { return component::decode_component(m.binary, s.features); };
+  // Decoded and validated, then held to the embedding's restrictions on root components.
+  auto decode = [&](const WastCommand& m) {
+    auto d = component::decode_component(m.binary, s.features);
+    if (d.component) {
+      if (auto r = vm::check_root_imports(*d.component); !r) return component::ComponentDecodeResult{nullptr, r.error()};
+    }
+    return d;
+  };
   auto linker = [&]() -> vm::ComponentLinker& {
     if (!s.linker) {
       s.linker = std::make_unique<vm::ComponentLinker>(*store_);

@@ -172,7 +172,6 @@ void ComponentDecoder::core_module(Reader& r) {
   auto decoded = wasm::decode_module(bytes, {.validate = v_ != nullptr});
   if (!decoded) {
     const std::string& m = decoded.error().message;
-    if (m.starts_with("multiple memories")) unsupported("core modules with several memories need Wasm 3.0 multi-memory", offset);
     if (m.find("malformed limits flags 0x03") != std::string::npos)
       unsupported("shared memories need the threads proposal", offset);
     if (m.find("malformed limits flags 0x05") != std::string::npos || m.find("malformed limits flags 0x04") != std::string::npos)

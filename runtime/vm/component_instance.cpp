@@ -845,4 +845,11 @@ TrapOr<std::optional<Val>> ComponentLinker::call(ComponentFunc& f, std::span<con
   return std::move(*result);
 }
 
+Expected<void> check_root_imports(const component::Component& c) {
+  for (const auto& import : c.type->imports) {
+    if (import.type.sort == Sort::Component) return Error{"root-level component imports are not supported"};
+  }
+  return {};
+}
+
 }  // namespace wasmrun::vm

@@ -154,6 +154,13 @@ Expected<std::shared_ptr<const ComponentTemplates>> make_component_templates(
 // components it instantiates, by name; a versioned interface name also matches imports of an
 // older compatible version (Wasmtime's semver rule: a provider of `a:b/c@0.2.12` satisfies
 // `a:b/c@0.2.0`).
+// What a root component may import, as Wasmtime's embedding restricts it: a host cannot define a
+// component (neither the public Linker nor Wasmtime's has a way to), so a root-level component
+// import could never be satisfied and is rejected when the component is compiled, with
+// Wasmtime's message. (Root exports of components and re-exported imported functions, which
+// Wasmtime also rejects, work here and stay accepted.)
+Expected<void> check_root_imports(const component::Component& c);
+
 class ComponentLinker {
  public:
   explicit ComponentLinker(Store& store);

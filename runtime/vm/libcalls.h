@@ -14,8 +14,9 @@ extern "C" {
 // `frame` is the trapping JIT function's frame address (its saved-frame-pointer chain starts there).
 [[noreturn]] void wasmrun_trap(uint32_t code, void* frame);
 [[noreturn]] void wasmrun_trap_uninitialized_element(uint32_t index, void* frame);
-int32_t wasmrun_memory_grow(wasmrun::vm::VMContext* vmctx, uint32_t delta_pages);
-void wasmrun_memory_init(wasmrun::vm::VMContext* vmctx, uint32_t segment, uint32_t dst, uint32_t src, uint32_t n);
+int32_t wasmrun_memory_grow(wasmrun::vm::VMContext* vmctx, uint32_t memory, uint32_t delta_pages);
+void wasmrun_memory_init(wasmrun::vm::VMContext* vmctx, uint32_t memory, uint32_t segment, uint32_t dst, uint32_t src,
+                         uint32_t n);
 void wasmrun_data_drop(wasmrun::vm::VMContext* vmctx, uint32_t segment);
 int32_t wasmrun_table_grow(wasmrun::vm::VMContext* vmctx, uint32_t table, void* init, uint32_t delta);
 void wasmrun_table_fill(wasmrun::vm::VMContext* vmctx, uint32_t table, uint32_t i, void* value, uint32_t n);

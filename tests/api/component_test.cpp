@@ -318,6 +318,19 @@ TEST_CASE("component API: Component names its imports and exports; bad binaries 
   CHECK(!Component::from_file(host.engine, "/nonexistent.wasm").ok());
 }
 
+TEST_CASE("component API: a root-level component import, which no host can define, is refused at compile time") {
+  Engine engine = Engine::create().take();
+  auto as_bytes = [](std::string_view text) {  // component text: from_binary takes it as well
+    return std::span<const uint8_t>(reinterpret_cast<const uint8_t*>(text.data()), text.size());
+  };
+  auto imports = Component::from_binary(engine, as_bytes(R"((component (import "c" (component))))"));
+  REQUIRE(!imports.ok());
+  CHECK(imports.error().message == "root-level component imports are not supported");
+  // Nested components may import components; the root may import instances that the host defines.
+  CHECK(Component::from_binary(engine, as_bytes(R"((component (component (import "c" (component)))))")).ok());
+  CHECK(Component::from_binary(engine, as_bytes(R"((component (import "i" (instance))))")).ok());
+}
+
 TEST_CASE("ResourceTable: push, get by type, remove, reuse, capacity") {
   ResourceTable table(2);
   auto a = table.push(Counter{1}).take();
