@@ -36,8 +36,8 @@ unsigned tier_up_threads() { return std::clamp(std::thread::hardware_concurrency
 
 // Callees offered to the inliner with a hot function (as eager code has them at hand): small
 // defined functions it calls directly, and theirs, up to a depth and a count.
-constexpr size_t kInlineCandidateBytes = 512;
-constexpr int kInlineDepth = 2;
+constexpr size_t kInlineCandidateBytes = 2048;
+constexpr int kInlineDepth = 3;
 constexpr size_t kMaxInlineCandidates = 64;
 
 std::vector<uint32_t> direct_callees(const wasm::Module& module, uint32_t func_index) {
