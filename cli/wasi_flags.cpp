@@ -37,10 +37,11 @@ Expected<void> WasiFlags::parse(std::string_view spec) {
                                   : name == "allow-ip-name-lookup" ? &allow_ip_name_lookup
                                   : name == "tcp"                  ? &tcp
                                   : name == "udp"                  ? &udp
+                                  : name == "cli"                  ? &cli
                                                                    : nullptr;
     if (!target)
-      return Error{fmt::format("-S: unknown option '{}' (wasmrun has inherit-network, allow-ip-name-lookup, tcp, udp, "
-                               "max-resources)",
+      return Error{fmt::format("-S: unknown option '{}' (wasmrun has cli, inherit-network, allow-ip-name-lookup, tcp, "
+                               "udp, max-resources)",
                                name)};
     if (!value) return Error{fmt::format("-S {}: '{}' is not y, yes, true, n, no or false", name, item.substr(eq + 1))};
     *target = value;

@@ -40,6 +40,8 @@ component::ComponentDecodeOptions script_features(const std::string& file) {
     if (value != "true" && value != "false") continue;
     if (name == "component_model_implements") features.implements = value == "true";
     if (name == "component_model_fixed_length_lists") features.fixed_length_lists = value == "true";
+    if (name == "component_model_error_context") features.error_context = value == "true";
+    if (name == "component_model_map") features.map = value == "true";
   }
   return features;
 }

@@ -32,7 +32,7 @@ struct PoolingConfig {
   uint32_t max_tables = 1;                        // tables an instance defines
   uint32_t max_table_elements = 20'000;           // elements per table
   size_t instance_bytes = size_t(1) << 20;        // instance context (grows with the function count)
-  size_t keep_resident_bytes = 0;                 // of each memory, reset with memset, not madvise
+  size_t keep_resident_bytes = 0;                 // of each memory, reset in place, not madvise
 };
 
 class PoolingAllocator {

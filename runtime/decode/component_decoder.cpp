@@ -467,7 +467,10 @@ ValTypeRef ComponentDecoder::valtype(Reader& r) {
     t.primitive = ValueKind(kPrimitiveFirst - code);
     return t;
   }
-  if (code == type_code::ErrorContext) unsupported("error-context requires the component-model-error-context feature", offset);
+  if (code == type_code::ErrorContext) {
+    t.primitive = ValueKind::ErrorContext;
+    return t;
+  }
   Reader::fail_at(fmt::format("invalid leading byte (0x{:x}) for valtype", code), offset);
 }
 
@@ -606,6 +609,9 @@ void ComponentDecoder::deftype(Reader& r, size_t depth) {
   if (code >= kPrimitiveLast && code <= kPrimitiveFirst) {
     t.code = 0;
     t.primitive = ValueKind(kPrimitiveFirst - code);
+  } else if (code == type_code::ErrorContext) {
+    t.code = 0;
+    t.primitive = ValueKind::ErrorContext;
   } else {
     switch (code) {
       case type_code::Record:
@@ -637,11 +643,7 @@ void ComponentDecoder::deftype(Reader& r, size_t depth) {
       case type_code::Stream: case type_code::Future:
         optional_valtype(r);
         unsupported("streams and futures need the component-model-async feature", offset);
-      case type_code::ErrorContext:
-        unsupported("error-context needs the component-model-error-context feature", offset);
-      case type_code::Map:
-        valtype(r), valtype(r);
-        unsupported("map types need the component-model-map feature", offset);
+      case type_code::Map: t.a = valtype(r), t.b = valtype(r); break;
       default:
         Reader::fail_at(fmt::format("invalid leading byte (0x{:x}) for component defined type", code), offset);
     }
@@ -694,6 +696,8 @@ void ComponentDecoder::canon(Reader& r) {
       s.func = r.u32();
       options();
       break;
+    case CanonShape::Options: options(); break;
+    case CanonShape::Plain: break;
     default:
       s.type = r.u32();
       break;
@@ -750,7 +754,7 @@ bool is_component_binary(std::span<const uint8_t> bytes) {
 ComponentDecodeResult decode_component(std::span<const uint8_t> bytes, ComponentDecodeOptions options) {
   ComponentDecodeResult result;
   try {
-    ComponentValidator validator(options.fixed_length_lists, options.implements);
+    ComponentValidator validator(options);
     Reader r(bytes.data(), bytes.data() + bytes.size());
     result.component = ComponentDecoder(&validator).component(r, 0);
     return result;

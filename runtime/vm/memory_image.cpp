@@ -43,7 +43,7 @@ Expected<std::shared_ptr<const MemoryImage>> MemoryImage::build(const wasm::Modu
   // a slot over one mapping is measurably cheaper than over an anonymous-file-anonymous sandwich.
   int fd = memfd_create("wasmrun-memory-image", MFD_CLOEXEC);
   if (fd < 0) return system_error("memfd_create");
-  std::shared_ptr<const MemoryImage> image(new MemoryImage(fd, 0, memory_bytes));
+  std::shared_ptr<MemoryImage> image(new MemoryImage(fd, 0, memory_bytes));
   if (ftruncate(fd, off_t(memory_bytes)) != 0) return system_error("ftruncate");
   // Segments in order: a later one overwrites an earlier one, as copying them would.
   for (const Placed& p : placed) {
@@ -61,10 +61,16 @@ Expected<std::shared_ptr<const MemoryImage>> MemoryImage::build(const wasm::Modu
       at += written;
     }
   }
-  return image;
+  void* bytes = mmap(nullptr, memory_bytes, PROT_READ, MAP_SHARED, fd, 0);
+  if (bytes == MAP_FAILED) return system_error("mmap");
+  image->bytes_ = static_cast<const uint8_t*>(bytes);
+  return std::shared_ptr<const MemoryImage>(std::move(image));
 }
 
-MemoryImage::~MemoryImage() { close(fd_); }
+MemoryImage::~MemoryImage() {
+  if (bytes_) munmap(const_cast<uint8_t*>(bytes_), length_);
+  close(fd_);
+}
 
 Expected<void> MemoryImage::map_at(uint8_t* base) const {
   void* p = mmap(base + offset_, length_, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_FIXED, fd_, 0);

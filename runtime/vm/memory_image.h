@@ -33,12 +33,17 @@ class MemoryImage {
   // Maps the image read-write and private at base + offset(), replacing what was there.
   Expected<void> map_at(uint8_t* base) const;
 
+  // The image's bytes (length() of them), read-only: the file's pages, shared with the mappings
+  // that have not written them. What a pool slot copies back over the pages an instance wrote.
+  const uint8_t* bytes() const { return bytes_; }
+
  private:
   MemoryImage(int fd, size_t offset, size_t length) : fd_(fd), offset_(offset), length_(length) {}
 
   int fd_;
   size_t offset_;
   size_t length_;
+  const uint8_t* bytes_ = nullptr;
 };
 
 }  // namespace wasmrun::vm

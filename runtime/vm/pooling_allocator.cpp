@@ -4,8 +4,10 @@
 #include <sys/mman.h>
 
 #include <cerrno>
+#include <algorithm>
 #include <cstring>
 
+#include "runtime/vm/dirty_pages.h"
 #include "runtime/vm/memory.h"
 #include "runtime/vm/region.h"
 #include "runtime/vm/trap.h"
@@ -123,18 +125,41 @@ Expected<void> PoolingAllocator::prepare_memory(const Slot& s, std::shared_ptr<c
   return {};
 }
 
+void PoolingAllocator::reset_memory(const Slot& s, const SlotState& state, uint64_t memory_bytes) {
+  const MemoryImage* image = state.image.get();
+  size_t keep = config_.keep_resident_bytes & ~(host_page_size() - 1);
+  uint8_t* end = s.memory + memory_bytes;
+  // The pages the instance wrote, up to `keep` bytes of them, get their first contents back in
+  // place: the image's bytes where it lies, zeros elsewhere.
+  uint8_t* reset_to = s.memory;
+  if (keep > 0 && dirty_page_scan_available()) {
+    reset_to = reset_dirty_pages(s.memory, end, keep, host_page_size(), [&](DirtyRun run) {
+      size_t from = size_t(run.begin - s.memory), to = size_t(run.end - s.memory);
+      size_t image_begin = image ? image->offset() : 0, image_end = image ? image->offset() + image->length() : 0;
+      size_t copy_begin = std::clamp(image_begin, from, to), copy_end = std::clamp(image_end, copy_begin, to);
+      std::memset(run.begin, 0, copy_begin - from);
+      if (copy_end > copy_begin)
+        std::memcpy(s.memory + copy_begin, image->bytes() + (copy_begin - image_begin), copy_end - copy_begin);
+      std::memset(s.memory + copy_end, 0, to - copy_end);
+    });
+  } else {
+    // Without the scan, the first `keep` bytes are cleared with memset (only where no image lies
+    // under them: they would need its bytes back).
+    if (image) keep = std::min(keep, image->offset());
+    keep = std::min<size_t>(keep, memory_bytes);
+    std::memset(s.memory, 0, keep);
+    reset_to = s.memory + keep;
+  }
+  // Over the image, MADV_DONTNEED brings back the image's pages; past it, zeros.
+  if (reset_to < end) madvise(reset_to, size_t(end - reset_to), MADV_DONTNEED);
+}
+
 void PoolingAllocator::release(const Slot& s, uint64_t memory_bytes, size_t instance_bytes,
                                const uint32_t* table_elements, uint32_t tables) {
   SlotState& state = states_[s.index];
   if (memory_bytes > 0) {
     state.accessible = std::max(state.accessible, memory_bytes);
-    // Over the image, MADV_DONTNEED brings back the image's pages; past it, zeros. The resident
-    // part is cleared with memset, so only where no image lies under it.
-    size_t keep = config_.keep_resident_bytes & ~(host_page_size() - 1);
-    if (state.image) keep = std::min(keep, state.image->offset());
-    keep = std::min<size_t>(keep, memory_bytes);
-    std::memset(s.memory, 0, keep);
-    if (memory_bytes > keep) madvise(s.memory + keep, memory_bytes - keep, MADV_DONTNEED);
+    reset_memory(s, state, memory_bytes);
   }
   // The instance context keeps its first kContextResident bytes resident (cleared in place); a
   // table that small is cleared in place, a larger one entirely handed back. What is handed back

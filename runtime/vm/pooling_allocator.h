@@ -2,7 +2,7 @@
 // is reserved once, as slots. A slot holds one instance context (the Instance, its vmctx and its
 // per-function, per-global and per-table arrays) followed by the elements of its tables, and its
 // linear memory with the guard region the JIT relies on. Instantiation takes a free slot and
-// teardown gives it back, reset with madvise (or memset for a bounded resident part): the hot
+// teardown gives it back, reset with madvise (or in place for a bounded resident part): the hot
 // path makes no mmap or munmap, and a slot last used by the same module keeps its memory image
 // mapped, so taking it makes no system call at all.
 #pragma once
@@ -25,8 +25,11 @@ struct PoolingConfig {
   uint32_t max_table_elements = 20'000;           // per table
   size_t instance_bytes = size_t(1) << 20;        // instance context per slot
   // Bytes of each memory (and at least 16 KiB of each instance context, and tables that small)
-  // reset with memset, so their pages stay resident and the next instance takes no page fault on
-  // them, rather than returned with madvise (Wasmtime's `linear_memory_keep_resident`).
+  // reset in place, so their pages stay resident and the next instance takes no page fault on
+  // them, rather than returned with madvise (Wasmtime's `linear_memory_keep_resident`). Where
+  // the kernel tells which pages an instance wrote (dirty_pages.h), these are the first
+  // written pages, given back their image's bytes or zeros; elsewhere the memory's first bytes,
+  // cleared with memset where no image lies.
   size_t keep_resident_bytes = 0;
 };
 
@@ -81,6 +84,8 @@ class PoolingAllocator {
   };
 
   explicit PoolingAllocator(const PoolingConfig& config) : config_(config) {}
+  // Brings the first `memory_bytes` of the slot's memory back to its image (or zeros).
+  void reset_memory(const Slot& slot, const SlotState& state, uint64_t memory_bytes);
   Slot slot(uint32_t index) const;
 
   PoolingConfig config_;

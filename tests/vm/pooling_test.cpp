@@ -4,9 +4,13 @@
 // writes; host functions made once see each caller's store.
 #include <doctest/doctest.h>
 
+#include <sys/mman.h>
+#include <unistd.h>
+
 #include <optional>
 #include <string>
 
+#include "runtime/vm/dirty_pages.h"
 #include "runtime/vm/instance.h"
 #include "runtime/vm/instance_pre.h"
 #include "text/wat.h"
@@ -132,6 +136,43 @@ TEST_CASE("a reused slot shows nothing of its previous instance") {
       dirty(inst);
     }
     CHECK(pool.in_use() == 0);
+  }
+}
+
+// Whether each host page of [begin, begin + bytes) is in memory.
+std::vector<bool> resident(const uint8_t* begin, size_t bytes) {
+  size_t page = size_t(sysconf(_SC_PAGESIZE));
+  std::vector<unsigned char> v((bytes + page - 1) / page);
+  REQUIRE(mincore(const_cast<uint8_t*>(begin), bytes, v.data()) == 0);
+  std::vector<bool> out;
+  for (unsigned char c : v) out.push_back(c & 1);
+  return out;
+}
+
+TEST_CASE("the pages an instance wrote are reset in place within keep_resident, by madvise past it") {
+  REQUIRE_MESSAGE(vm::dirty_page_scan_available(), "PAGEMAP_SCAN is missing (Linux 6.7 or later has it)");
+  Module module = compile(kDirtyable);
+  Linker linker(engine());
+  size_t page = size_t(sysconf(_SC_PAGESIZE));
+  for (size_t keep : {size_t(0), page, 2 * page, size_t(4 * 65536)}) {
+    CAPTURE(keep);
+    PoolingAllocator pool = make_pool(1, keep);
+    InstancePre pre = make_pre(linker, module, &pool);
+    uint8_t* base = nullptr;
+    for (int round = 0; round < 3; ++round) {
+      CAPTURE(round);
+      {
+        Store store(engine());
+        Instance inst = instantiate(pre, store);
+        base = inst.get_memory("memory")->data();
+        check_fresh(inst);
+        dirty(inst);  // writes the image's first page and a page of the grown part
+      }
+      // Written pages within the budget stay resident, the rest is handed back. The budget counts
+      // the image's page first, then the grown one (mincore tells only of the latter: the
+      // image's page is the file's, in memory whether mapped or not).
+      CHECK(resident(base + 2 * 65536, page)[0] == (keep >= 2 * page));
+    }
   }
 }
 

@@ -3,6 +3,8 @@
 #include <doctest/doctest.h>
 
 #include <chrono>
+#include <fstream>
+#include <iterator>
 
 #include "http/client.h"
 #include "text/wat.h"
@@ -114,4 +116,57 @@ TEST_CASE("serve: a component that is no wasi:http/proxy is refused before servi
   auto server = wasi::http::ProxyServer::start(engine, component, loopback_config());
   REQUIRE_FALSE(server.ok());
   CHECK(server.error().message.find("incoming-handler") != std::string::npos);
+}
+
+namespace {
+
+// examples/http/hello.wat with another `handle`: it answers with 8 bytes — the i32 at 60000 and
+// memory.size as it found them — then leaves a secret at 60000, grows the memory by two pages
+// and writes the secret there too. A fresh instance must find 0 and 1 page every time, though
+// its loop reuses the previous request's pool slot.
+std::string grow_and_leave_secret() {
+  std::ifstream in(std::string(EXAMPLES_HTTP_DIR) + "/hello.wat");
+  std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  size_t begin = text.find("    (func (export \"handle\")");
+  size_t end = text.find("  (core instance $main");
+  REQUIRE(begin != std::string::npos);
+  REQUIRE(end != std::string::npos);
+  return text.substr(0, begin) + R"(
+    (func (export "handle") (param $req i32) (param $outparam i32)
+      (local $resp i32) (local $body i32) (local $out i32)
+      (call $drop-req (local.get $req))
+      (i32.store (i32.const 200) (i32.load (i32.const 60000)))
+      (i32.store (i32.const 204) (memory.size))
+      (i32.store (i32.const 60000) (i32.const 0x52434553))
+      (if (i32.ne (memory.grow (i32.const 2)) (i32.const 1)) (then unreachable))
+      (i32.store (i32.const 131080) (i32.const 0x52434553))
+      (local.set $resp (call $resp-new (call $fields-new)))
+      (call $resp-body (local.get $resp) (i32.const 64))
+      (local.set $body (i32.load (i32.const 68)))
+      (call $outparam-set (local.get $outparam) (i32.const 0) (local.get $resp)
+            (i32.const 0) (i64.const 0) (i32.const 0) (i32.const 0) (i32.const 0) (i32.const 0))
+      (call $body-write (local.get $body) (i32.const 64))
+      (local.set $out (i32.load (i32.const 68)))
+      (call $write (local.get $out) (i32.const 200) (i32.const 8))
+      (call $drop-out (local.get $out))
+      (call $body-finish (local.get $body) (i32.const 0) (i32.const 0) (i32.const 64))))
+)" + text.substr(end);
+}
+
+}  // namespace
+
+TEST_CASE("serve: a request sees nothing a previous one wrote or grew in the reused memory") {
+  auto engine = Engine::create({}).take();
+  std::string text = grow_and_leave_secret();
+  auto component = component_from_text(engine, text.c_str());
+  auto server = wasi::http::ProxyServer::start(engine, component, loopback_config());
+  REQUIRE_MESSAGE(server.ok(), (server ? "" : server.error().message));
+  const std::string fresh("\0\0\0\0\1\0\0\0", 8);
+  for (int i = 0; i < 4; ++i) {
+    CAPTURE(i);
+    auto f = fetch((*server)->port(), "/");
+    CHECK(f.status == 200);
+    CHECK(f.body == fresh);
+  }
+  CHECK((*server)->stats().traps == 0);
 }

@@ -25,13 +25,16 @@ constexpr auto kEpochTick = std::chrono::milliseconds(10);
 // A guest's fiber stack: the default wasm stack budget (1 MiB) and the host's reserve, with room.
 constexpr size_t kFiberStack = size_t(2) << 20;
 constexpr const char* kHandlerInterface = "wasi:http/incoming-handler@0.2.0";
+// The most core instances one instantiation of a served component may take from its loop's pool
+// (a C component has one to three, componentize-js's four).
+constexpr uint32_t kProbeSlots = 64;
 
 class LoopHost;
 
 // One request's guest: its store, its resource table and the fiber it runs on.
 struct RequestRun : std::enable_shared_from_this<RequestRun> {
-  RequestRun(std::shared_ptr<ServerExchange> ex, const Engine& engine)
-      : exchange(std::move(ex)), store(engine), start(Clock::now()) {}
+  RequestRun(std::shared_ptr<ServerExchange> ex, const Engine& engine, uint32_t max_resources)
+      : exchange(std::move(ex)), table(max_resources), store(engine), start(Clock::now()) {}
   std::shared_ptr<ServerExchange> exchange;
   component::ResourceTable table;
   Store store;
@@ -96,14 +99,17 @@ class LoopHost {
     h->wasi_->set_waiter(&h->waiter_);
     h->http_ = std::make_unique<WasiHttp>(*h->wasi_, loop, shared.config.http);
     h->linker_.emplace(shared.engine);
-    if (auto ok = h->wasi_->add_to_linker(*h->linker_); !ok) return ok.error();
+    auto wasi_added = shared.config.cli ? h->wasi_->add_to_linker(*h->linker_)
+                                        : h->wasi_->add_proxy_interfaces_to_linker(*h->linker_);
+    if (!wasi_added) return wasi_added.error();
     if (auto ok = h->http_->add_to_linker(*h->linker_); !ok) return ok.error();
-    // What the host does not offer (wasi:sockets) traps when called, as in Wasmtime.
+    // What the host does not offer (wasi:sockets, or wasi:cli's without `cli`) traps when called.
     if (auto ok = h->linker_->define_unknown_imports_as_traps(*shared.component); !ok) return ok.error();
     // Core instances come from a pool of slots (memories reset, not unmapped); a component the
     // pool cannot hold (a table or an instance context past its bounds) goes without. A probe
-    // pool finds how many slots one instance of the component takes.
-    if (auto probe = PoolingAllocator::create(pool_config(shared.config, 1, 1))) {
+    // pool, with room for any component's core instances, finds how many slots one instance of
+    // the component takes.
+    if (auto probe = PoolingAllocator::create(pool_config(shared.config, kProbeSlots, 1))) {
       auto probe_pre = h->linker_->instantiate_pre(*shared.component, &*probe);
       if (!probe_pre) return probe_pre.error();
       if (auto slots = h->try_instantiate(*probe_pre, &*probe); slots && *slots > 0) {
@@ -137,6 +143,9 @@ class LoopHost {
     p.max_tables = 4;
     p.max_table_elements = 1u << 20;
     p.instance_bytes = size_t(4) << 20;
+    // The pages a request's guest wrote are reset in place, so the next request in the slot
+    // takes no page fault on them (a C guest writes a few pages, a JavaScript one some hundreds).
+    p.keep_resident_bytes = size_t(4) << 20;
     return p;
   }
 
@@ -156,7 +165,7 @@ class LoopHost {
 
   // Starts a request's guest on a fiber of its own.
   void serve(std::shared_ptr<ServerExchange> exchange) {
-    auto run = std::make_shared<RequestRun>(std::move(exchange), shared_.engine);
+    auto run = std::make_shared<RequestRun>(std::move(exchange), shared_.engine, shared_.config.wasi.max_resources);
     run->store.set_limits(shared_.config.limits);
     std::weak_ptr<RequestRun> weak = run;
     if (shared_.config.request_timeout) {
