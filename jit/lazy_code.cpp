@@ -14,12 +14,14 @@
 #include <cstdlib>
 #include <deque>
 #include <mutex>
+#include <set>
 #include <thread>
 
 #include "jit/debug_frames.h"
 #include "jit/function_translator.h"
 #include "jit/perf_map.h"
 #include "jit/trampolines.h"
+#include "runtime/decode/instruction_reader.h"
 #include "runtime/vm/code_registry.h"
 
 namespace wasmrun::jit {
@@ -31,6 +33,44 @@ std::string body_symbol(uint32_t func_index) { return function_symbol(func_index
 // Background compiles of hot functions run on at most this many threads per module, at the
 // lowest priority, so that they take only what the guests and the host leave of the CPUs.
 unsigned tier_up_threads() { return std::clamp(std::thread::hardware_concurrency() / 2, 1u, 4u); }
+
+// Callees offered to the inliner with a hot function (as eager code has them at hand): small
+// defined functions it calls directly, and theirs, up to a depth and a count.
+constexpr size_t kInlineCandidateBytes = 2048;
+constexpr int kInlineDepth = 3;
+constexpr size_t kMaxInlineCandidates = 64;
+
+std::vector<uint32_t> direct_callees(const wasm::Module& module, uint32_t func_index) {
+  const wasm::FunctionBody& body = module.bodies[func_index - module.imported_funcs];
+  wasm::Reader reader(module.data(body.code), module.data(body.code) + body.code.size(), body.code.begin);
+  wasm::InstructionReader instructions(reader);
+  std::vector<uint32_t> callees;
+  for (int depth = 1; depth > 0;) {  // the module was validated: every block ends
+    wasm::Instr in = instructions.next();
+    if (in.op == wasm::Op::Block || in.op == wasm::Op::Loop || in.op == wasm::Op::If) ++depth;
+    else if (in.op == wasm::Op::End) --depth;
+    else if (in.op == wasm::Op::Call && in.index >= module.imported_funcs) callees.push_back(in.index);
+  }
+  return callees;
+}
+
+std::vector<uint32_t> inline_candidates(const wasm::Module& module, uint32_t func_index) {
+  std::vector<uint32_t> found, frontier{func_index};
+  std::set<uint32_t> seen{func_index};
+  for (int depth = 0; depth < kInlineDepth && !frontier.empty(); ++depth) {
+    std::vector<uint32_t> next;
+    for (uint32_t caller : frontier)
+      for (uint32_t callee : direct_callees(module, caller)) {
+        if (found.size() == kMaxInlineCandidates) return found;
+        if (module.bodies[callee - module.imported_funcs].code.size() > kInlineCandidateBytes) continue;
+        if (!seen.insert(callee).second) continue;
+        found.push_back(callee);
+        next.push_back(callee);
+      }
+    frontier = std::move(next);
+  }
+  return found;
+}
 
 void lower_thread_priority() {
   // On Linux a thread's nice value is its own (setpriority with its thread id).
@@ -345,12 +385,18 @@ void LazyCode::compile_hot_functions() {
   }
 }
 
-// Function i alone at opt_level, as eager code translates it; its calls to functions already
-// optimized go straight to their code, the others through their stubs.
+// Function i at opt_level, as eager code translates it, with copies of its small callees the
+// inliner may inline (available_externally: never emitted on their own). Its calls that are not
+// inlined go straight to the functions already optimized, to the others through their stubs.
 Expected<void*> LazyCode::compile_hot(uint32_t func_index) {
   std::string symbol = function_symbol(func_index);
+  std::vector<uint32_t> callees = inline_candidates(module_, func_index);
   auto object = pipeline_.emit_object(module_, options_, symbol + ".opt", [&](ModuleEnv& env) {
     FunctionTranslator(env, func_index).translate();
+    for (uint32_t callee : callees) {
+      FunctionTranslator(env, callee).translate();
+      env.function(callee)->setLinkage(llvm::GlobalValue::AvailableExternallyLinkage);
+    }
   });
   if (!object) return object.error();
   if (cancel_) return nullptr;

@@ -6,9 +6,11 @@
 // kernel is instantiated once and `run(N)` timed per call. Before the timed iterations, warm-up
 // runs repeat (each followed by waiting for the background compiles it started) until one
 // switches no further function to optimized code, in both modes, so eager code is warmed alike.
-// Prints {"ready_ms": R, "warmups": W, "optimized": F, "runs_ms": [...]}, R the time from the
-// compile's start until the warm-up ended, F the functions then running optimized code.
+// Prints {"ready_ms": R, "warmups": W, "optimized": F, "runs_ms": [...], "cpu_ms": [...]}, R the
+// time from the compile's start until the warm-up ended, F the functions then running optimized
+// code, cpu_ms the running thread's CPU time of each timed run.
 #include <fcntl.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <chrono>
@@ -26,6 +28,15 @@ using Clock = std::chrono::steady_clock;
 
 namespace {
 double ms(Clock::duration d) { return std::chrono::duration<double, std::milli>(d).count(); }
+// This thread's CPU time: less skewed than the wall time by other work on a loaded machine.
+double thread_cpu_ms() {
+  timespec t{};
+  clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t);
+  return double(t.tv_sec) * 1e3 + double(t.tv_nsec) / 1e6;
+}
+struct Timing {
+  double wall_ms, cpu_ms;
+};
 int fail(const std::string& message) {
   std::fprintf(stderr, "error: %s\n", message.c_str());
   return 1;
@@ -57,7 +68,7 @@ int main(int argc, char** argv) {
   vm::CompiledCode& code = *module->impl()->code;
 
   int null_fd = open("/dev/null", O_WRONLY | O_CLOEXEC);
-  std::function<Expected<double>()> run_once;
+  std::function<Expected<Timing>()> run_once;
   std::optional<Store> kernel_store;
   std::optional<Instance> kernel_instance;
   std::optional<TypedFunc<uint32_t(uint32_t)>> run;
@@ -69,14 +80,15 @@ int main(int argc, char** argv) {
     auto f = kernel_instance->typed_func<uint32_t(uint32_t)>("run");
     if (!f) return fail(f.error().message);
     run.emplace(*f);
-    run_once = [&]() -> Expected<double> {
+    run_once = [&]() -> Expected<Timing> {
       auto t = Clock::now();
+      double cpu = thread_cpu_ms();
       auto r = (*run)(kernel_n);
       if (!r) return r.error();
-      return ms(Clock::now() - t);
+      return Timing{ms(Clock::now() - t), thread_cpu_ms() - cpu};
     };
   } else {
-    run_once = [&]() -> Expected<double> {
+    run_once = [&]() -> Expected<Timing> {
       WasiConfig wasi_config;
       wasi_config.args = {argv[1]};
       wasi_config.preopens = {{".", "."}};
@@ -88,15 +100,22 @@ int main(int argc, char** argv) {
       Linker linker(*engine);
       if (auto ok = wasi->add_to_linker(linker); !ok) return ok.error();
       Clock::time_point bench_start{}, bench_end{};
-      (void)linker.func_wrap("bench", "start", [&] { bench_start = Clock::now(); });
-      (void)linker.func_wrap("bench", "end", [&] { bench_end = Clock::now(); });
+      double cpu_start = 0, cpu_end = 0;
+      (void)linker.func_wrap("bench", "start", [&] {
+        bench_start = Clock::now();
+        cpu_start = thread_cpu_ms();
+      });
+      (void)linker.func_wrap("bench", "end", [&] {
+        bench_end = Clock::now();
+        cpu_end = thread_cpu_ms();
+      });
       Store store(*engine);
       auto instance = linker.instantiate(store, *module);
       if (!instance) return instance.error();
       auto status = wasi->run_command(*instance);
       if (!status) return Error{"wasm trap: " + status.error().message};
       if (*status != 0) return Error{"the benchmark exited with status " + std::to_string(*status)};
-      return ms(bench_end - bench_start);
+      return Timing{ms(bench_end - bench_start), cpu_end - cpu_start};
     };
   }
 
@@ -108,15 +127,17 @@ int main(int argc, char** argv) {
   }
   double ready_ms = ms(Clock::now() - start);
 
-  std::string runs;
+  std::string runs, cpu;
   for (int i = 0; i < iterations; ++i) {
     auto elapsed = run_once();
     if (!elapsed) return fail(elapsed.error().message);
     char number[64];
-    std::snprintf(number, sizeof number, "%s%.3f", i ? ", " : "", *elapsed);
+    std::snprintf(number, sizeof number, "%s%.3f", i ? ", " : "", elapsed->wall_ms);
     runs += number;
+    std::snprintf(number, sizeof number, "%s%.3f", i ? ", " : "", elapsed->cpu_ms);
+    cpu += number;
   }
-  std::printf("{\"ready_ms\": %.1f, \"warmups\": %d, \"optimized\": %zu, \"runs_ms\": [%s]}\n", ready_ms, warmups,
-              code.optimized_functions(), runs.c_str());
+  std::printf("{\"ready_ms\": %.1f, \"warmups\": %d, \"optimized\": %zu, \"runs_ms\": [%s], \"cpu_ms\": [%s]}\n",
+              ready_ms, warmups, code.optimized_functions(), runs.c_str(), cpu.c_str());
   return 0;
 }
