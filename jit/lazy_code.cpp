@@ -107,7 +107,8 @@ class LazyCode final : public vm::CompiledCode {
   LazyCode(LazyPipeline& pipeline, const wasm::Module& module, const vm::CompileOptions& options,
            std::shared_ptr<CodeCache> cache)
       : pipeline_(pipeline), module_(module), options_(options), cache_(std::move(cache)),
-        tier_up_enabled_(options.tier_up), whole_module_(options.tier_up && options.tier_up_whole_module),
+        hot_tier_(options.tier_up && !options.tier_up_whole_module),
+        whole_module_(options.tier_up && (options.tier_up_whole_module || cache_)),
         counters_(module.bodies.size(), int32_t(std::min<uint32_t>(options.tier_up_threshold, INT32_MAX))),
         tiers_(module.bodies.size(), Tier::Baseline) {
     options_.lazy = false;
@@ -135,10 +136,9 @@ class LazyCode final : public vm::CompiledCode {
 
   void wait_for_tier_up() override {
     std::unique_lock lock(mutex_);
-    if (whole_module_)
-      tiered_up_changed_.wait(lock, [&] { return tier_up_finished_; });
-    else
-      tiered_up_changed_.wait(lock, [&] { return queue_.empty() && compiling_ == 0; });
+    tiered_up_changed_.wait(lock, [&] {
+      return whole_module_ ? tier_up_finished_ : queue_.empty() && compiling_ == 0;
+    });
   }
 
   bool runs_optimized(uint32_t func_index) const override {
@@ -173,7 +173,7 @@ class LazyCode final : public vm::CompiledCode {
 
   bool epoch_interruption() const { return options_.epoch_interruption; }
   // What baseline code counts with; null when it does not count (no hot tier-up).
-  const HotnessCounting* hotness() const { return tier_up_enabled_ && !whole_module_ ? &hotness_ : nullptr; }
+  const HotnessCounting* hotness() const { return hot_tier_ ? &hotness_ : nullptr; }
 
   LazyPipeline& pipeline_;
   const wasm::Module& module_;
@@ -192,7 +192,9 @@ class LazyCode final : public vm::CompiledCode {
 
   vm::CompileOptions options_;  // of the optimized code
   std::shared_ptr<CodeCache> cache_;
-  bool tier_up_enabled_;
+  bool hot_tier_;      // hot functions compiled one by one
+  // The whole module compiled in the background, stored in the code cache and switched in: asked
+  // for, or for the next start's warm cache (beside the hot tier, which serves this run).
   bool whole_module_;
   llvm::orc::JITDylib* stubs_ = nullptr;   // "w<i>" stubs and the entry trampolines
   llvm::orc::JITDylib* bodies_ = nullptr;  // "w<i>.body", compiled on first call

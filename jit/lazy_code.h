@@ -14,7 +14,9 @@
 // optimized before it directly and the others through their stubs. Each code range is registered
 // with its object's DWARF, so traps in either tier report wasm frames with offsets. Whole-module
 // tier-up (CompileOptions::tier_up_whole_module) compiles the whole module in the background
-// instead, switches every stub at once and stores the result in the code cache.
+// instead, switches every stub at once and stores the result in the code cache. With a code cache
+// the whole module is compiled so as well, beside the hot tier: this run's hot functions tier up
+// one by one, the next start loads the whole module warm.
 #pragma once
 
 #include <llvm/ExecutionEngine/Orc/LLJIT.h>

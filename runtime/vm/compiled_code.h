@@ -59,7 +59,9 @@ struct CompileOptions {
   bool tier_up = true;  // with lazy: false keeps every function in the baseline tier (for tests)
   uint32_t tier_up_threshold = 100'000;
   // With lazy and tier_up: instead of hot functions, the whole module is compiled at opt_level
-  // in the background, switched in at once and stored in the code cache (for a warm next start).
+  // in the background, switched in at once and stored in the code cache. With a code cache the
+  // whole module is compiled in the background anyway (for a warm next start), hot functions
+  // tiering up one by one meanwhile.
   bool tier_up_whole_module = false;
   // With lazy: modules with fewer bytes of function code are compiled eagerly (and so stored in
   // the code cache at once), their compile being short anyway.

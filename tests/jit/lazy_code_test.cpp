@@ -1,7 +1,8 @@
 // The lazy baseline tier (jit/lazy_code.h): functions compiled on first call give the same
 // results, traps with backtraces, stack exhaustion and epoch interruption as eager code; hot
 // functions are switched to optimized code one at a time, and the same holds across the switch;
-// whole-module tier-up switches everything at once and lands in the code cache.
+// whole-module tier-up switches everything at once and lands in the code cache, as it does
+// beside the hot tier when there is a cache.
 #include <atomic>
 #include <cstring>
 #include <thread>
@@ -129,6 +130,27 @@ TEST_CASE("whole-module tier-up stores the optimized code in the cache, where th
   auto eager = test::make_engine(eager_cache);
   REQUIRE(vm::compile_module(*eager, bytes));
   CHECK(eager_cache->stats().hits == 1);
+}
+
+TEST_CASE("with a code cache, the hot tier's module is still compiled whole for the next start") {
+  test::TempDir dir;
+  std::vector<uint8_t> bytes = test::wat(kFib);
+  auto cache = std::make_shared<CodeCache>(CodeCacheConfig{dir.path});
+  auto engine = test::make_engine(cache, hot_tier_up(20));
+  auto m = vm::compile_module(*engine, bytes);
+  REQUIRE(m);
+  CHECK(test::call_i32(*engine, *m, "fib", 15) == 610);
+  (*m)->code->wait_for_tier_up();
+  CHECK(cache->stats().stores == 1);
+  CHECK((*m)->code->optimized_functions() == (*m)->module.bodies.size());
+  CHECK(test::call_i32(*engine, *m, "fib", 16) == 987);
+
+  auto next_cache = std::make_shared<CodeCache>(CodeCacheConfig{dir.path});
+  auto next = test::make_engine(next_cache, hot_tier_up(20));
+  auto warm = vm::compile_module(*next, bytes);
+  REQUIRE(warm);
+  CHECK(next_cache->stats().hits == 1);
+  CHECK(test::call_i32(*next, *warm, "fib", 15) == 610);
 }
 
 TEST_CASE("freeing a module while its whole-module tier-up runs waits for it safely") {
