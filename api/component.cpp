@@ -44,6 +44,7 @@ Expected<Component> Component::from_binary(const Engine& engine, std::span<const
   }
   auto decoded = component::decode_component(bytes);
   if (!decoded.component) return decoded.error;
+  if (auto r = vm::check_root_imports(*decoded.component); !r) return r.error();
   auto impl = std::make_shared<component::CompiledComponent>(component::CompiledComponent{engine, decoded.component, {}});
   if (auto r = compile_all(engine.impl(), *decoded.component, *impl); !r) return r.error();
   return Component(std::move(impl));

@@ -42,7 +42,7 @@ TrapOr<void> finish_call(Instance& callee, Instance* caller, CallScope* scope, T
 void drop_scope_borrows(Instance& inst, CallScope* scope) {
   std::vector<uint32_t> stale;
   inst.handles.for_each([&](uint32_t index, const ResourceHandle& h) {
-    if (!h.own && h.borrow_scope == scope) stale.push_back(index);
+    if (h.type && !h.own && h.borrow_scope == scope) stale.push_back(index);
   });
   for (uint32_t index : stale) inst.handles.remove(index);
 }

@@ -20,7 +20,7 @@ uint32_t HandleTable::add(const ResourceHandle& h) {
 }
 
 ResourceHandle& HandleTable::get(uint32_t index) {
-  if (index >= entries_.size() || !entries_[index].type) {
+  if (index >= entries_.size() || !entries_[index].live()) {
     raise(TrapKind::UnknownHandle, fmt::format("unknown handle index {}", index));
   }
   return entries_[index];

@@ -3,6 +3,8 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
+#include <string>
 #include <vector>
 
 #include "canonical_abi/trap.h"
@@ -18,12 +20,17 @@ struct CallScope {
   uint32_t num_borrows = 0;
 };
 
+// One slot of an instance's table (CanonicalABI.md "Table State"): a resource handle, or a
+// handle to an error context (CanonicalABI.md `ErrorContext`); neither marks a free slot.
 struct ResourceHandle {
-  const ResourceType* type = nullptr;  // null marks a free slot
+  const ResourceType* type = nullptr;  // the resource type of a resource handle
   uint32_t rep = 0;
   bool own = false;
   uint32_t num_lends = 0;              // borrows of this handle passed to calls in flight
   CallScope* borrow_scope = nullptr;   // for a borrow: the call it was lent to
+  std::shared_ptr<const std::string> error_context;  // the debug message of an error-context handle
+
+  bool live() const { return type || error_context; }
 };
 
 // Handles by index; index 0 is never used, freed indices are reused last-in first-out.
@@ -42,7 +49,7 @@ class HandleTable {
   template <class F>
   void for_each(F&& f) {
     for (uint32_t i = 1; i < entries_.size(); ++i) {
-      if (entries_[i].type) f(i, entries_[i]);
+      if (entries_[i].live()) f(i, entries_[i]);
     }
   }
 

@@ -67,7 +67,7 @@ uint32_t alignment(const ValueType& t) {
     case ValueKind::S16: case ValueKind::U16: return 2;
     case ValueKind::S32: case ValueKind::U32: case ValueKind::F32: case ValueKind::Char: return 4;
     case ValueKind::S64: case ValueKind::U64: case ValueKind::F64: return 8;
-    case ValueKind::String: case ValueKind::List: return kPtrSize;
+    case ValueKind::String: case ValueKind::List: case ValueKind::Map: return kPtrSize;
     case ValueKind::FixedList: return alignment(*t.element);
     case ValueKind::Record:
     case ValueKind::Tuple: {
@@ -78,7 +78,7 @@ uint32_t alignment(const ValueType& t) {
     case ValueKind::Variant: case ValueKind::Enum: case ValueKind::Option: case ValueKind::Result:
       return std::max(discriminant_size(case_count(t)), max_case_alignment(t));
     case ValueKind::Flags: return flags_size(t.names.size());
-    case ValueKind::Own: case ValueKind::Borrow: return 4;
+    case ValueKind::Own: case ValueKind::Borrow: case ValueKind::ErrorContext: return 4;
   }
   return 1;
 }
@@ -89,7 +89,7 @@ uint32_t elem_size(const ValueType& t) {
     case ValueKind::S16: case ValueKind::U16: return 2;
     case ValueKind::S32: case ValueKind::U32: case ValueKind::F32: case ValueKind::Char: return 4;
     case ValueKind::S64: case ValueKind::U64: case ValueKind::F64: return 8;
-    case ValueKind::String: case ValueKind::List: return 2 * kPtrSize;
+    case ValueKind::String: case ValueKind::List: case ValueKind::Map: return 2 * kPtrSize;
     case ValueKind::FixedList: return t.length * elem_size(*t.element);
     case ValueKind::Record:
     case ValueKind::Tuple: {
@@ -106,7 +106,7 @@ uint32_t elem_size(const ValueType& t) {
       return align_to(s + payload, alignment(t));
     }
     case ValueKind::Flags: return flags_size(t.names.size());
-    case ValueKind::Own: case ValueKind::Borrow: return 4;
+    case ValueKind::Own: case ValueKind::Borrow: case ValueKind::ErrorContext: return 4;
   }
   return 0;
 }
@@ -121,7 +121,7 @@ void flatten(const ValueType& t, std::vector<FlatType>& out) {
   switch (t.kind) {
     case ValueKind::Bool: case ValueKind::S8: case ValueKind::U8: case ValueKind::S16: case ValueKind::U16:
     case ValueKind::S32: case ValueKind::U32: case ValueKind::Char: case ValueKind::Flags:
-    case ValueKind::Own: case ValueKind::Borrow:
+    case ValueKind::Own: case ValueKind::Borrow: case ValueKind::ErrorContext:
       out.push_back(FlatType::I32);
       return;
     case ValueKind::S64: case ValueKind::U64: out.push_back(FlatType::I64); return;
@@ -129,6 +129,7 @@ void flatten(const ValueType& t, std::vector<FlatType>& out) {
     case ValueKind::F64: out.push_back(FlatType::F64); return;
     case ValueKind::String:
     case ValueKind::List:
+    case ValueKind::Map:
       out.push_back(FlatType::I32);
       out.push_back(FlatType::I32);
       return;
@@ -166,7 +167,7 @@ void flatten(const ValueType& t, std::vector<FlatType>& out) {
 
 bool uses_memory(const ValueType& t) {
   switch (t.kind) {
-    case ValueKind::String: case ValueKind::List: return true;
+    case ValueKind::String: case ValueKind::List: case ValueKind::Map: return true;
     case ValueKind::FixedList: return uses_memory(*t.element);
     case ValueKind::Record: case ValueKind::Tuple:
       for (const auto& f : t.fields) {
@@ -190,7 +191,7 @@ std::vector<FlatType> flatten(const ValueType& t) {
 
 size_t flat_count(const ValueType& t) {
   switch (t.kind) {
-    case ValueKind::String: case ValueKind::List: return 2;
+    case ValueKind::String: case ValueKind::List: case ValueKind::Map: return 2;
     case ValueKind::FixedList: return t.length * flat_count(*t.element);
     case ValueKind::Record:
     case ValueKind::Tuple: {

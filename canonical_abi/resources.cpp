@@ -1,11 +1,17 @@
 #include "canonical_abi/resources.h"
 
+#include <fmt/format.h>
+
 namespace wasmrun::canon {
 
 namespace {
 
 ResourceHandle& checked(Instance& inst, uint32_t index, const ResourceType& type) {
   ResourceHandle& h = inst.handles.get(index);
+  if (!h.type) {
+    raise(TrapKind::WrongHandleType,
+          fmt::format("handle index {} used with the wrong type, expected a resource but found an error-context", index));
+  }
   if (h.type != &type) raise_wrong_type(index, type, *h.type);
   return h;
 }
@@ -44,13 +50,13 @@ uint32_t lift_borrow(Cx& cx, uint32_t index, const ResourceType& type) {
 }
 
 uint32_t lower_own(Cx& cx, uint32_t rep, const ResourceType& type) {
-  return cx.inst.handles.add(ResourceHandle{&type, rep, true, 0, nullptr});
+  return cx.inst.handles.add(ResourceHandle{&type, rep, true, 0, nullptr, {}});
 }
 
 uint32_t lower_borrow(Cx& cx, uint32_t rep, const ResourceType& type) {
   // The implementation gets its own representation back, not a handle.
   if (&cx.inst == type.impl) return rep;
-  uint32_t index = cx.inst.handles.add(ResourceHandle{&type, rep, false, 0, cx.borrow_scope});
+  uint32_t index = cx.inst.handles.add(ResourceHandle{&type, rep, false, 0, cx.borrow_scope, {}});
   if (cx.borrow_scope) ++cx.borrow_scope->num_borrows;
   return index;
 }
@@ -58,7 +64,7 @@ uint32_t lower_borrow(Cx& cx, uint32_t rep, const ResourceType& type) {
 TrapOr<uint32_t> resource_new(Instance& inst, const ResourceType& type, uint32_t rep) {
   return catch_trap([&] {
     if (!inst.may_leave) raise(TrapKind::CannotLeave, "cannot leave component instance");
-    return inst.handles.add(ResourceHandle{&type, rep, true, 0, nullptr});
+    return inst.handles.add(ResourceHandle{&type, rep, true, 0, nullptr, {}});
   });
 }
 

@@ -138,6 +138,13 @@ Val Val::borrow(ResourceAny r) {
   return v;
 }
 
+Val Val::error_context(ErrorContextAny e) {
+  Val v;
+  v.kind_ = Kind::ErrorContext;
+  v.make_body().error_context = std::move(e);
+  return v;
+}
+
 bool Val::operator==(const Val& other) const {
   if (kind_ != other.kind_) return false;
   switch (kind_) {
@@ -152,6 +159,8 @@ bool Val::operator==(const Val& other) const {
     case Kind::Own:
     case Kind::Borrow:
       return resource() == other.resource();
+    case Kind::ErrorContext:
+      return error_context() == other.error_context();
     default: {
       if (bits_ != other.bits_) return false;
       const Body& a = body();

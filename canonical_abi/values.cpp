@@ -5,6 +5,7 @@
 #include <bit>
 #include <cmath>
 
+#include "canonical_abi/error_context.h"
 #include "canonical_abi/resources.h"
 #include "canonical_abi/transcode.h"
 
@@ -43,7 +44,7 @@ Kind val_kind(ValueKind k) {
     case ValueKind::F64: return Kind::F64;
     case ValueKind::Char: return Kind::Char;
     case ValueKind::String: return Kind::String;
-    case ValueKind::List: case ValueKind::FixedList: return Kind::List;
+    case ValueKind::List: case ValueKind::FixedList: case ValueKind::Map: return Kind::List;
     case ValueKind::Record: return Kind::Record;
     case ValueKind::Tuple: return Kind::Tuple;
     case ValueKind::Variant: return Kind::Variant;
@@ -53,6 +54,7 @@ Kind val_kind(ValueKind k) {
     case ValueKind::Result: return Kind::Result;
     case ValueKind::Own: return Kind::Own;
     case ValueKind::Borrow: return Kind::Borrow;
+    case ValueKind::ErrorContext: return Kind::ErrorContext;
   }
   return Kind::Bool;
 }
@@ -246,6 +248,8 @@ std::string describe(const ValueType& t) {
     case ValueKind::Option: return fmt::format("option<{}>", describe(*t.element));
     case ValueKind::Own: return fmt::format("own<{}>", t.resource->name);
     case ValueKind::Borrow: return fmt::format("borrow<{}>", t.resource->name);
+    case ValueKind::Map:
+      return fmt::format("map<{}, {}>", describe(*t.element->fields[0].type), describe(*t.element->fields[1].type));
     default: return component::to_string(t.kind);
   }
 }
@@ -266,7 +270,8 @@ Val load(Cx& cx, uint32_t ptr, const ValueType& t) {
     case ValueKind::F64: return Val::f64(std::bit_cast<double>(canonical_f64_bits(load_le<uint64_t>(p))));
     case ValueKind::Char: return Val::character(to_char(load_le<uint32_t>(p)));
     case ValueKind::String: return lift_string(cx, load_le<uint32_t>(p), load_le<uint32_t>(p + 4));
-    case ValueKind::List: return load_list_from_range(cx, load_le<uint32_t>(p), load_le<uint32_t>(p + 4), *t.element);
+    case ValueKind::List:
+    case ValueKind::Map: return load_list_from_range(cx, load_le<uint32_t>(p), load_le<uint32_t>(p + 4), *t.element);
     case ValueKind::FixedList: {
       uint32_t size = elem_size(*t.element);
       std::vector<Val> elements;
@@ -301,6 +306,7 @@ Val load(Cx& cx, uint32_t ptr, const ValueType& t) {
     }
     case ValueKind::Own:
     case ValueKind::Borrow: return lift_resource(cx, load_le<uint32_t>(p), t);
+    case ValueKind::ErrorContext: return Val::error_context(lift_error_context(cx, load_le<uint32_t>(p)));
   }
   return {};
 }
@@ -341,7 +347,8 @@ void store(Cx& cx, const Val& v, const ValueType& t, uint32_t ptr) {
       store_le<uint32_t>(cx.at(ptr + 4), s.tagged_code_units);
       return;
     }
-    case ValueKind::List: {
+    case ValueKind::List:
+    case ValueKind::Map: {
       expect_kind(t, v);
       GuestList l = store_list_into_range(cx, v, *t.element);
       store_le<uint32_t>(cx.at(ptr), l.ptr);
@@ -398,6 +405,10 @@ void store(Cx& cx, const Val& v, const ValueType& t, uint32_t ptr) {
       store_le<uint32_t>(cx.at(ptr), index);
       return;
     }
+    case ValueKind::ErrorContext:
+      expect_kind(t, v);
+      store_le<uint32_t>(cx.at(ptr), lower_error_context(cx, v.error_context()));
+      return;
   }
 }
 
@@ -419,7 +430,8 @@ Val lift_flat(Cx& cx, FlatReader& in, const ValueType& t) {
       uint32_t ptr = uint32_t(in.next());
       return lift_string(cx, ptr, uint32_t(in.next()));
     }
-    case ValueKind::List: {
+    case ValueKind::List:
+    case ValueKind::Map: {
       uint32_t ptr = uint32_t(in.next());
       return load_list_from_range(cx, ptr, uint32_t(in.next()), *t.element);
     }
@@ -449,6 +461,7 @@ Val lift_flat(Cx& cx, FlatReader& in, const ValueType& t) {
     case ValueKind::Flags: return unpack_flags(t, uint32_t(in.next()));
     case ValueKind::Own:
     case ValueKind::Borrow: return lift_resource(cx, uint32_t(in.next()), t);
+    case ValueKind::ErrorContext: return Val::error_context(lift_error_context(cx, uint32_t(in.next())));
   }
   return {};
 }
@@ -482,7 +495,8 @@ void lower_flat(Cx& cx, const Val& v, const ValueType& t, FlatWriter& out) {
       out.push(s.tagged_code_units);
       return;
     }
-    case ValueKind::List: {
+    case ValueKind::List:
+    case ValueKind::Map: {
       expect_kind(t, v);
       GuestList l = store_list_into_range(cx, v, *t.element);
       out.push(l.ptr);
@@ -510,6 +524,10 @@ void lower_flat(Cx& cx, const Val& v, const ValueType& t, FlatWriter& out) {
     case ValueKind::Flags: out.push(pack_flags(t, v)); return;
     case ValueKind::Own:
     case ValueKind::Borrow: out.push(lower_resource(cx, v, t)); return;
+    case ValueKind::ErrorContext:
+      expect_kind(t, v);
+      out.push(lower_error_context(cx, v.error_context()));
+      return;
   }
 }
 

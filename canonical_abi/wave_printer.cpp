@@ -181,6 +181,12 @@ void print_value(std::string& out, const Val& v) {
     // representation is shown.
     case K::Own: out += fmt::format("own({})", v.resource().rep); return;
     case K::Borrow: out += fmt::format("borrow({})", v.resource().rep); return;
+    // Nor for error contexts: the debug message is shown.
+    case K::ErrorContext:
+      out += "error-context(";
+      print_value(out, Val::string(v.error_context().debug_message ? *v.error_context().debug_message : ""));
+      out += ")";
+      return;
   }
 }
 

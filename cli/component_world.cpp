@@ -73,6 +73,7 @@ wit::Prim prim_of(ValueKind k) {
     case ValueKind::F32: return wit::Prim::F32;
     case ValueKind::F64: return wit::Prim::F64;
     case ValueKind::Char: return wit::Prim::Char;
+    case ValueKind::ErrorContext: return wit::Prim::ErrorContext;
     default: return wit::Prim::String;
   }
 }
@@ -139,6 +140,10 @@ wit::TypeRef WorldBuilder::type_ref(const component::ValueTypePtr& t, wit::Owner
     case ValueKind::Tuple:
       def.kind = wit::TypeKind::Tuple;
       for (const auto& f : t->fields) def.elements.push_back(type_ref(f.type, owner));
+      break;
+    case ValueKind::Map:  // key then value, from the entry tuple
+      def.kind = wit::TypeKind::Map;
+      for (const auto& f : t->element->fields) def.elements.push_back(type_ref(f.type, owner));
       break;
     case ValueKind::Result:
       def.kind = wit::TypeKind::Result;

@@ -11,6 +11,13 @@ std::optional<std::string> flag_value(Args args, size_t& i, std::string_view fla
   return std::nullopt;
 }
 
+std::optional<std::string> option_list_value(Args args, size_t& i, std::string_view short_flag, std::string_view long_flag) {
+  std::string_view a = args[i];
+  if (a.size() > short_flag.size() && a.starts_with(short_flag)) return std::string(a.substr(short_flag.size()));
+  if (auto v = flag_value(args, i, short_flag)) return v;
+  return flag_value(args, i, long_flag);
+}
+
 std::optional<std::pair<std::string, std::string>> parse_dir(std::string_view value) {
   size_t sep = value.find("::");
   std::string host(sep == std::string_view::npos ? value : value.substr(0, sep));

@@ -15,6 +15,10 @@ namespace wasmrun::cli {
 // another flag.
 std::optional<std::string> flag_value(Args args, size_t& i, std::string_view flag);
 
+// The list of `-S LIST`, `-SLIST`, `--wasi LIST` or `--wasi=LIST` (as wasmtime spells -S/--wasi
+// and -W/--wasm), or none when args[i] is another flag.
+std::optional<std::string> option_list_value(Args args, size_t& i, std::string_view short_flag, std::string_view long_flag);
+
 // --dir HOST[::GUEST]: without ::GUEST the guest sees the host path as written. None when a part
 // is empty.
 std::optional<std::pair<std::string, std::string>> parse_dir(std::string_view value);

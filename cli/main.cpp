@@ -62,6 +62,7 @@ commands:
       --parse-only            only parse and encode every module and command
       --validate-only         only decode and validate; skip what needs execution
       --strict-messages       fail expected errors whose message differs from the script's
+      --multi-memory          core modules under Wasm 3.0 multi-memory (default: Wasm 2.0's one memory)
       --cache-dir DIR         compile through the code cache in DIR; print its use
       --lazy[=baseline]       compile functions on first call (=baseline: never tier up)
       -v, --verbose           print every failure in detail

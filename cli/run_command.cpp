@@ -134,14 +134,11 @@ int run_guest(Args args) {
       auto env = parse_env(*v);
       if (!env) return fail(fmt::format("run: --env wants NAME=VALUE, not '{}'", *v));
       if (*env) wasi_config.env.push_back(std::move(**env));
-    } else if (auto v = args[i].starts_with("-W") && args[i] != "-W" ? std::optional<std::string>(args[i].substr(2))
-                                                                       : value_of("-W")) {
+    } else if (auto v = option_list_value(args, i, "-W", "--wasm")) {
       if (auto ok = limits.set_all(*v); !ok) return fail(ok.error().message);
-    } else if (auto v = args[i].starts_with("-S") && args[i] != "-S" ? std::optional<std::string>(args[i].substr(2))
-                                                                       : value_of("-S")) {
+    } else if (auto v = option_list_value(args, i, "-S", "--wasi")) {
       if (auto ok = wasi_flags.parse(*v); !ok) return fail("run: " + ok.error().message);
-    } else if (auto v = value_of("--wasm")) {
-      if (auto ok = limits.set_all(*v); !ok) return fail(ok.error().message);
+      if (wasi_flags.cli == false) return fail("run: -S cli=n: a command is run with wasi:cli");
     } else {
       bool known = false;
       for (std::string_view name : {"timeout", "max-memory-size", "max-table-elements", "max-wasm-stack"}) {

@@ -30,7 +30,9 @@ std::optional<uint64_t> parse_size(std::string_view text) {
   return parse_scaled(text, kUnits, 1);
 }
 
-// A duration: a number with ns, us, ms, s, m or h; a bare number is seconds.
+
+}  // namespace
+
 std::optional<std::chrono::nanoseconds> parse_duration(std::string_view text) {
   static constexpr std::pair<std::string_view, uint64_t> kUnits[] = {
       {"ns", 1}, {"us", 1'000}, {"ms", 1'000'000}, {"s", 1'000'000'000}, {"m", 60'000'000'000},
@@ -39,8 +41,6 @@ std::optional<std::chrono::nanoseconds> parse_duration(std::string_view text) {
   if (!ns || *ns > uint64_t(INT64_MAX)) return std::nullopt;
   return std::chrono::nanoseconds(int64_t(*ns));
 }
-
-}  // namespace
 
 Expected<bool> RunLimits::set(std::string_view name, std::string_view value) {
   auto bad = [&](std::string_view what) {

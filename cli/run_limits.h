@@ -16,6 +16,9 @@
 
 namespace wasmrun::cli {
 
+// A duration as the limits take it: a number with ns, us, ms, s, m or h; a bare number is seconds.
+std::optional<std::chrono::nanoseconds> parse_duration(std::string_view text);
+
 // Exit status of a guest stopped by --timeout (that of timeout(1)).
 inline constexpr int kTimeoutExitStatus = 124;
 

@@ -1,7 +1,7 @@
 // wasmrun serve [OPTIONS] COMPONENT
 // Serves HTTP with a wasi:http/proxy component, a fresh instance per request (the driver is
 // wasi/http/proxy_server.h); this file only reads flags. Flags are wasmtime serve's where it has
-// them (--addr, --dir, --env, -O, --cache-dir); the rest are ours.
+// them (--addr, --dir, --env, -S, -W, -O, --cache-dir); the rest are ours.
 #include <fmt/format.h>
 
 #include <signal.h>
@@ -16,6 +16,7 @@
 #include "cli/flag_parsing.h"
 #include "cli/load_binary.h"
 #include "cli/run_limits.h"
+#include "cli/wasi_flags.h"
 #include "http/syntax.h"
 #include "wasi/http/proxy_server.h"
 #include "wasi/http/request_parts.h"
@@ -27,10 +28,10 @@ namespace {
 
 constexpr const char* kUsage =
     "usage: wasmrun serve [--addr HOST:PORT] [--threads N] [--tls-cert FILE --tls-key FILE]\n"
-    "                     [--dir HOST[::GUEST]]... [--env NAME[=VALUE]]...\n"
-    "                     [--max-concurrent-requests N] [--request-timeout DUR]\n"
-    "                     [--max-request-body-size SIZE] [--max-memory-size SIZE]\n"
-    "                     [--allow-outbound HOST[:PORT]]... [--access-log FILE|-] COMPONENT";
+    "                     [--dir HOST[::GUEST]]... [--env NAME[=VALUE]]... [-S OPTION[=y|n]]...\n"
+    "                     [-W LIMIT=VALUE]... [--max-concurrent-requests N] [--request-timeout DUR]\n"
+    "                     [--header-read-timeout DUR] [--max-request-body-size SIZE] [--max-memory-size SIZE]\n"
+    "                     [--allow-outbound HOST[:PORT]]... [--outbound-h2c] [--access-log FILE|-] COMPONENT";
 
 std::optional<uint64_t> parse_count(std::string_view text) {
   uint64_t n = 0;
@@ -59,7 +60,8 @@ int serve_command(Args args) {
   proxy.server.port = 8080;
   proxy.server.threads = int(std::max(1u, std::thread::hardware_concurrency()));
   EngineFlags engine_flags;
-  RunLimits limits;  // --request-timeout and --max-memory-size are read as run's limits are
+  RunLimits limits;  // -W, --request-timeout and --max-memory-size are read as run's limits are
+  WasiFlags wasi_flags;
   std::string tls_cert, tls_key, access_log;
   size_t i = 0;
   auto value_of = [&](std::string_view flag) { return flag_value(args, i, flag); };
@@ -90,6 +92,16 @@ int serve_command(Args args) {
       auto env = parse_env(*v);
       if (!env) return fail(fmt::format("serve: --env wants NAME=VALUE, not '{}'", *v));
       if (*env) proxy.wasi.env.push_back(std::move(**env));
+    } else if (auto v = option_list_value(args, i, "-S", "--wasi")) {
+      if (auto ok = wasi_flags.parse(*v); !ok) return fail("serve: " + ok.error().message);
+    } else if (auto v = option_list_value(args, i, "-W", "--wasm")) {
+      // As wasmtime serve: -W timeout is each request's deadline.
+      if (auto ok = limits.set_all(*v); !ok) return fail("serve: " + ok.error().message.substr(5));
+    } else if (auto v = value_of("--header-read-timeout")) {
+      auto d = parse_duration(*v);
+      if (!d || d->count() == 0)
+        return fail(fmt::format("serve: --header-read-timeout wants a duration (e.g. 500ms, 10s), not '{}'", *v));
+      proxy.server.header_timeout = std::chrono::duration_cast<::wasmrun::http::Duration>(*d);
     } else if (auto v = value_of("--max-concurrent-requests")) {
       auto n = parse_count(*v);
       if (!n || *n == 0) return fail(fmt::format("serve: --max-concurrent-requests wants a number above 0, not '{}'", *v));
@@ -97,18 +109,18 @@ int serve_command(Args args) {
     } else if (auto v = value_of("--request-timeout")) {
       if (auto ok = limits.set("timeout", *v); !ok)
         return fail(fmt::format("serve: --request-timeout wants a duration (e.g. 500ms, 10s), not '{}'", *v));
-      proxy.request_timeout = limits.timeout;
     } else if (auto v = value_of("--max-request-body-size")) {
       auto n = parse_bytes(*v);
       if (!n) return fail(fmt::format("serve: --max-request-body-size wants a size (e.g. 1M), not '{}'", *v));
       proxy.server.limits.max_body = *n;
     } else if (auto v = value_of("--max-memory-size")) {
       if (auto ok = limits.set("max-memory-size", *v); !ok) return fail("serve: " + ok.error().message.substr(5));
-      proxy.limits.max_memory_size = limits.max_memory_size;
     } else if (auto v = value_of("--allow-outbound")) {
       auto dest = wasi::http::split_authority(*v);
       if (!dest) return fail(fmt::format("serve: --allow-outbound wants HOST[:PORT], not '{}'", *v));
       proxy.http.allow_outbound.push_back({dest->host, dest->port});
+    } else if (args[i] == "--outbound-h2c") {
+      proxy.http.client.h2c_prior_knowledge = true;
     } else if (auto v = value_of("--access-log")) {
       access_log = *v;
     } else {
@@ -129,8 +141,21 @@ int serve_command(Args args) {
     proxy.access_log = log_file;
   }
 
+  proxy.request_timeout = limits.timeout;
+  proxy.limits.max_memory_size = limits.max_memory_size;
+  proxy.limits.max_table_elements = limits.max_table_elements;
+  proxy.cli = wasi_flags.cli.value_or(false);
+  if (!proxy.cli && (!proxy.wasi.env.empty() || !proxy.wasi.preopens.empty()))
+    fmt::print(stderr, "wasmrun serve: note: --env and --dir reach a guest through wasi:cli/environment and "
+                       "wasi:filesystem, which are not in the proxy world: add -S cli to give them\n");
+  proxy.wasi.sockets = wasi_flags.sockets();
+  if (wasi_flags.max_resources) {
+    proxy.wasi.max_resources = *wasi_flags.max_resources;
+    proxy.limits.max_resource_handles = *wasi_flags.max_resources;
+  }
+
   Config config = engine_flags.resolved();
-  config.epoch_interruption = proxy.request_timeout.has_value();
+  limits.configure(config);  // epoch interruption for the request timeout, max-wasm-stack
   auto engine = Engine::create(config);
   if (!engine) return fail(engine.error().message);
   auto bytes = load_binary(path);

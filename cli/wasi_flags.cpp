@@ -33,14 +33,16 @@ Expected<void> WasiFlags::parse(std::string_view spec) {
       continue;
     }
     std::optional<bool> value = eq == std::string_view::npos ? std::optional<bool>(true) : parse_bool(item.substr(eq + 1));
-    std::optional<bool>* target = name == "inherit-network"        ? &inherit_network
-                                  : name == "allow-ip-name-lookup" ? &allow_ip_name_lookup
-                                  : name == "tcp"                  ? &tcp
-                                  : name == "udp"                  ? &udp
-                                                                   : nullptr;
+    // `common` is Wasmtime's older name for `cli`.
+    std::optional<bool>* target = name == "inherit-network"          ? &inherit_network
+                                  : name == "allow-ip-name-lookup"   ? &allow_ip_name_lookup
+                                  : name == "tcp"                    ? &tcp
+                                  : name == "udp"                    ? &udp
+                                  : name == "cli" || name == "common" ? &cli
+                                                                      : nullptr;
     if (!target)
-      return Error{fmt::format("-S: unknown option '{}' (wasmrun has inherit-network, allow-ip-name-lookup, tcp, udp, "
-                               "max-resources)",
+      return Error{fmt::format("-S: unknown option '{}' (wasmrun has cli, inherit-network, allow-ip-name-lookup, tcp, "
+                               "udp, max-resources)",
                                name)};
     if (!value) return Error{fmt::format("-S {}: '{}' is not y, yes, true, n, no or false", name, item.substr(eq + 1))};
     *target = value;

@@ -25,6 +25,7 @@ int wast_command(Args args) {
     else if (a == "--validate-only") options.validate_only = true;
     else if (a == "--parse-only") options.parse_only = true;
     else if (a == "--strict-messages") options.strict_messages = true;
+    else if (a == "--multi-memory") options.multi_memory = true;
     else if (a == "-v" || a == "--verbose") options.verbose = true;
     else if (a.starts_with("-")) return fail(fmt::format("wast: unknown option '{}'", a));
     else files.emplace_back(a);

@@ -48,6 +48,11 @@ struct ServerConfig {
   Duration write_timeout = std::chrono::seconds(30);   // the peer reads nothing we send
   Duration linger_timeout = std::chrono::seconds(2);   // reading after our FIN before closing
   size_t body_high_water = BodyPipe::kDefaultHighWater;
+  // HTTP/1.1: whether a client that shuts its write side while its request is in flight still
+  // gets the response (a half-close). Off, as hyper's default (half_close) and nginx's: the end
+  // of the client's stream then means it went away, and the exchange is cancelled (as an HTTP/2
+  // RST_STREAM cancels a stream), so a handler waiting for something is stopped.
+  bool half_close = false;
 
   uint32_t h2_max_concurrent_streams = 128;
   uint32_t h2_stream_window = 256 * 1024;     // initial per-stream receive window

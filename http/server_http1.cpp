@@ -65,7 +65,13 @@ void Http1ServerConnection::on_io(uint32_t events) {
   }
   // Edge-triggered: EPOLLIN is in the mask exactly when there is something to read. A write-space
   // event alone (the peer ACKed our response) must not cost a recv() that says EAGAIN.
+  // The peer's FIN may come with its last bytes, in the same edge: reading then goes on to the
+  // end of the stream instead of stopping at a short read.
+  if (events & (EPOLLRDHUP | EPOLLHUP)) peer_shut_seen_ = true;
   if (just_handshaked || (events & (EPOLLIN | EPOLLRDHUP | EPOLLHUP | EPOLLERR))) read_some();
+  // Reset (or shut both ways) while reading waits for the handler to take the body: nothing
+  // more can be read or sent, so the exchange ends now rather than at its timeout.
+  if (!closed_ && (events & (EPOLLHUP | EPOLLERR))) close_now();
   if (!closed_) update_timer();
 }
 
@@ -101,7 +107,7 @@ void Http1ServerConnection::read_some() {
         pump();  // in_read_ stays set: this loop goes on reading, pump() need not
         if (closed_) break;
       }
-      if (r.bytes < kReadSize && transport_ && transport_->short_read_drains()) break;
+      if (r.bytes < kReadSize && transport_ && transport_->short_read_drains() && !peer_shut_seen_) break;
       continue;
     }
     if (r.status == IoStatus::would_block) break;
@@ -425,9 +431,11 @@ void Http1ServerConnection::on_peer_eof() {
     return;
   }
   if (exchange_) {
-    if (!parser_.message_complete()) {
-      // The request body was cut short: the handler sees the failure; nothing more to send.
+    // The request body was cut short, or the client went away waiting for its response (unless
+    // half-closes are allowed): the handler is cancelled; nothing more to send.
+    if (!parser_.message_complete() || (!response_done_ && !config_.half_close)) {
       close_now();
+      return;
     }
     // A complete request with the peer's write side closed: answer it, then close.
     keep_alive_ = false;

@@ -75,6 +75,7 @@ class Http1ServerConnection final : public ServerConnection,
   bool handshake_done_ = false;
   bool closed_ = false;
   bool peer_closed_ = false;
+  bool peer_shut_seen_ = false;  // epoll reported EPOLLRDHUP: the end of the stream is there to read
   bool closing_ = false;      // no more requests: finish, send FIN, linger
   bool fin_sent_ = false;
   bool draining_ = false;

@@ -204,6 +204,8 @@ void Http2ServerConnection::on_io(uint32_t events) {
     if (out_.empty()) send();
     if (closed_) return;
   }
+  // The peer's FIN may come with its last frames, in the same edge: then read to the end.
+  if (events & (EPOLLRDHUP | EPOLLHUP)) peer_shut_seen_ = true;
   if (events & (EPOLLIN | EPOLLRDHUP | EPOLLHUP | EPOLLERR)) read_some();
   if (closed_) return;
   send();
@@ -217,7 +219,7 @@ void Http2ServerConnection::read_some() {
     if (r.status == IoStatus::ok) {
       last_activity_ = loop_.now();
       receive(buf, r.bytes);
-      if (r.bytes < sizeof buf && transport_ && transport_->short_read_drains()) return;
+      if (r.bytes < sizeof buf && transport_ && transport_->short_read_drains() && !peer_shut_seen_) return;
       continue;
     }
     if (r.status == IoStatus::would_block) return;

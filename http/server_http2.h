@@ -67,6 +67,7 @@ class Http2ServerConnection final : public ServerConnection, public ExchangeHost
   std::unordered_map<int32_t, std::unique_ptr<Stream>> streams_;
   ByteBuffer out_;
   bool closed_ = false;
+  bool peer_shut_seen_ = false;  // epoll reported EPOLLRDHUP: the end of the stream is there to read
   bool draining_ = false;
   bool in_send_ = false;
   WriteStall stall_;

@@ -70,7 +70,8 @@ class DwarfInlineResolver final : public vm::InlineResolver {
       if (*section == info->object->section_end() || !name->starts_with("w")) continue;
       uint32_t index = 0;
       auto [end, ec] = std::from_chars(name->data() + 1, name->data() + name->size(), index);
-      if (ec != std::errc() || end != name->data() + name->size()) continue;
+      // "w<i>", or "w<i>.<tier>" for a lazily compiled body (lazy_code.cpp).
+      if (ec != std::errc() || (end != name->data() + name->size() && *end != '.')) continue;
       starts_[index] = {objects_.size(), (*section)->getIndex(), *value};
     }
     info->dwarf = llvm::DWARFContext::create(*info->object);
@@ -165,6 +166,37 @@ std::shared_ptr<const vm::InlineResolver> make_lazy_inline_resolver(std::shared_
                                                                     std::function<bool()> intact,
                                                                     const wasm::Names& names) {
   return std::make_shared<LazyInlineResolver>(std::move(owner), std::move(objects), std::move(intact), names);
+}
+
+namespace {
+
+class Incremental final : public IncrementalInlineResolver {
+ public:
+  explicit Incremental(const wasm::Names& names) : resolver_(names) {}
+
+  void add(const llvm::MemoryBuffer& object) override {
+    auto copy = llvm::MemoryBuffer::getMemBufferCopy(object.getBuffer(), object.getBufferIdentifier());
+    std::lock_guard lock(mutex_);
+    pending_.push_back(std::move(copy));
+  }
+
+  std::vector<Frame> frames_at(const vm::CodeRange& range, uintptr_t pc) const override {
+    std::lock_guard lock(mutex_);
+    for (auto& object : pending_) resolver_.add(std::move(object));
+    pending_.clear();
+    return resolver_.frames_at(range, pc);
+  }
+
+ private:
+  mutable std::mutex mutex_;
+  mutable DwarfInlineResolver resolver_;
+  mutable std::vector<std::unique_ptr<llvm::MemoryBuffer>> pending_;
+};
+
+}  // namespace
+
+std::shared_ptr<IncrementalInlineResolver> make_incremental_inline_resolver(const wasm::Names& names) {
+  return std::make_shared<Incremental>(names);
 }
 
 }  // namespace wasmrun::jit

@@ -46,4 +46,13 @@ std::shared_ptr<const vm::InlineResolver> make_lazy_inline_resolver(std::shared_
                                                                     std::function<bool()> intact,
                                                                     const wasm::Names& names);
 
+// For code compiled one function at a time (the lazy tier): each object is added as it is
+// compiled, holding one function's code (one per function index), and its DWARF is read only
+// when a backtrace first asks. Safe to use from several threads.
+class IncrementalInlineResolver : public vm::InlineResolver {
+ public:
+  virtual void add(const llvm::MemoryBuffer& object) = 0;  // copied
+};
+std::shared_ptr<IncrementalInlineResolver> make_incremental_inline_resolver(const wasm::Names& names);
+
 }  // namespace wasmrun::jit

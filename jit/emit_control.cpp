@@ -1,4 +1,6 @@
 // Structured control (core spec §4.4.8): blocks, loops, if/else, branches, return.
+#include <algorithm>
+
 #include "jit/function_translator.h"
 
 namespace wasmrun::jit {
@@ -64,8 +66,10 @@ void FunctionTranslator::emit_loop(const wasm::Instr& in) {
   b_.SetInsertPoint(c.header);
   stack_.resize(c.height);
   for (llvm::PHINode* phi : c.loop_phis) push(phi);
+  c.begin = offset_;
   controls_.push_back(std::move(c));
   emit_epoch_check();
+  controls_.back().hotness = emit_hotness_count(1);  // the loop's size, once its end is known
 }
 
 void FunctionTranslator::emit_if(const wasm::Instr& in) {
@@ -113,6 +117,8 @@ void FunctionTranslator::emit_end() {
   }
   Control done = std::move(c);
   controls_.pop_back();
+  if (done.hotness)
+    done.hotness->setOperand(1, b_.getInt32(std::clamp<uint32_t>(offset_ - done.begin, 1, kMaxHotnessCost)));
   stack_.resize(done.height);
   if (controls_.empty()) return;  // the function's end: translate() emits the return
   b_.SetInsertPoint(done.end);

@@ -138,7 +138,7 @@ bool FunctionTranslator::emit_simd(const wasm::Instr& in) {
       return is_min ? b_.CreateSelect(b_.CreateFCmpOLT(b, a), b, a) : b_.CreateSelect(b_.CreateFCmpOLT(a, b), b, a);
     });
   };
-  auto load = [&](llvm::Type* t) { return memory_load(t, effective_address(pop(), in.bits)); };
+  auto load = [&](llvm::Type* t) { return memory_load(t, effective_address(pop(), in.bits, in.index2)); };
   auto load_extend = [&](Shape narrow_shape, Shape wide, bool is_signed) {
     llvm::Type* t = llvm::FixedVectorType::get(lane_type(narrow_shape), lanes(wide));
     llvm::Value* v = load(t);
@@ -155,7 +155,7 @@ bool FunctionTranslator::emit_simd(const wasm::Instr& in) {
   };
   auto store_lane = [&](Shape s) {
     llvm::Value* v = pop_as(s);
-    llvm::Value* address = effective_address(pop(), in.bits);
+    llvm::Value* address = effective_address(pop(), in.bits, in.index2);
     ordered_store(b_.CreateExtractElement(v, uint64_t(in.lane)), address, llvm::Align(1));
     return true;
   };
@@ -200,7 +200,7 @@ bool FunctionTranslator::emit_simd(const wasm::Instr& in) {
     case Op::V128Load64Zero: return load_zero(Shape::I64x2);
     case Op::V128Store: {
       llvm::Value* v = pop();
-      ordered_store(v, effective_address(pop(), in.bits), llvm::Align(1));
+      ordered_store(v, effective_address(pop(), in.bits, in.index2), llvm::Align(1));
       return true;
     }
     case Op::V128Load8Lane: return load_lane(Shape::I8x16);

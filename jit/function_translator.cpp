@@ -4,6 +4,8 @@
 #include <llvm/IR/MDBuilder.h>
 #include <llvm/TargetParser/Triple.h>
 
+#include <algorithm>
+
 #include "jit/precise_traps.h"
 #include "runtime/vm/vmcontext.h"
 
@@ -113,9 +115,41 @@ void FunctionTranslator::emit_epoch_check() {
   llvm::MDBuilder md(env_.ctx);
   b_.CreateCondBr(b_.CreateICmpUGE(epoch, deadline), reached, next, md.createUnlikelyBranchWeights());
   b_.SetInsertPoint(reached);
-  b_.CreateCall(env_.libcall("wasmrun_epoch_reached"), {vmctx_});
+  b_.CreateCall(env_.libcall("wasmrun_epoch_reached"), {vmctx_, frame_address(b_)});
   b_.CreateBr(next);
   b_.SetInsertPoint(next);
+}
+
+// Tier-up (lazy_code.h): the baseline code takes from its function's budget what it is about to
+// run, in bytes of wasm code: the body's size at entry, the loop's at each loop iteration (as
+// V8's Liftoff code does), so a large function called a few times is as hot as a small one
+// called often. The count that empties the budget reports the function hot. A relaxed load and
+// store, not an atomic decrement: a count lost to a race between threads only delays the report.
+llvm::BinaryOperator* FunctionTranslator::emit_hotness_count(uint32_t cost) {
+  const HotnessCounting* hotness = env_.hotness;
+  if (!hotness) return nullptr;
+  llvm::Value* counter = b_.CreateIntToPtr(
+      b_.getInt64(reinterpret_cast<uintptr_t>(&hotness->counters[func_index_ - wasm_.imported_funcs])), env_.ptr);
+  llvm::LoadInst* budget = b_.CreateLoad(env_.i32, counter, "budget");
+  budget->setAtomic(llvm::AtomicOrdering::Monotonic);
+  budget->setAlignment(llvm::Align(4));
+  auto* left = llvm::BinaryOperator::CreateSub(budget, b_.getInt32(std::clamp<uint32_t>(cost, 1, kMaxHotnessCost)));
+  b_.Insert(left);
+  llvm::StoreInst* store = b_.CreateStore(left, counter);
+  store->setAtomic(llvm::AtomicOrdering::Monotonic);
+  store->setAlignment(llvm::Align(4));
+  llvm::BasicBlock* hot = llvm::BasicBlock::Create(env_.ctx, "hot", fn_);
+  llvm::BasicBlock* next = llvm::BasicBlock::Create(env_.ctx, "", fn_);
+  llvm::MDBuilder md(env_.ctx);
+  b_.CreateCondBr(b_.CreateICmpSLE(left, b_.getInt32(0)), hot, next, md.createUnlikelyBranchWeights());
+  b_.SetInsertPoint(hot);
+  llvm::FunctionType* type = llvm::FunctionType::get(env_.void_type, {env_.ptr, env_.i32}, false);
+  llvm::Value* callee = b_.CreateIntToPtr(b_.getInt64(reinterpret_cast<uintptr_t>(hotness->hot)), env_.ptr);
+  llvm::Value* owner = b_.CreateIntToPtr(b_.getInt64(reinterpret_cast<uintptr_t>(hotness->owner)), env_.ptr);
+  b_.CreateCall(type, callee, {owner, b_.getInt32(func_index_)});
+  b_.CreateBr(next);
+  b_.SetInsertPoint(next);
+  return left;
 }
 
 llvm::AllocaInst* FunctionTranslator::local_slot(uint32_t index) {
@@ -158,6 +192,7 @@ void FunctionTranslator::translate() {
   if (!wasm_.memories.empty()) memory_base_ = vmctx_field(offsets::kMemory0Base, env_.ptr, "memory_base");
   emit_stack_check();
   emit_epoch_check();
+  emit_hotness_count(uint32_t(body.code.size()));
 
   llvm::BasicBlock* ret = llvm::BasicBlock::Create(env_.ctx, "return", fn_);
   Control body_control{Op::Block, ret, nullptr, make_phis(ret, type_.results), {}, {}, {}, type_.results, 0};
@@ -167,6 +202,7 @@ void FunctionTranslator::translate() {
   wasm::InstructionReader instructions(reader);
   while (!controls_.empty()) {
     wasm::Instr in = instructions.next();
+    offset_ = in.offset;
     b_.SetCurrentDebugLocation(DebugLocations::at(subprogram_, in.offset));
     if (unreachable_) skip_unreachable(in);
     else step(in);

@@ -30,6 +30,8 @@ class FunctionTranslator {
     std::vector<wasm::ValType> results;
     size_t height;                          // operand stack height below the parameters
     bool else_seen = false;
+    uint32_t begin = 0;                     // Loop: the module offset of its opcode
+    llvm::BinaryOperator* hotness = nullptr;  // Loop: its hotness count, whose cost end sets
   };
 
   // Stack
@@ -73,12 +75,14 @@ class FunctionTranslator {
   llvm::Value* global_cell(uint32_t index);
 
   // Memory (emit_memory.cpp)
-  llvm::Value* effective_address(llvm::Value* index, uint64_t offset);
+  llvm::Value* effective_address(llvm::Value* index, uint64_t offset, uint32_t memory);
+  llvm::Value* memory_base(uint32_t memory);
+  llvm::Value* memory_record(uint32_t memory);  // the memory's VMMemory
   llvm::LoadInst* memory_load(llvm::Type* type, llvm::Value* address);
   void emit_load(const wasm::Instr& in);
   void emit_store(const wasm::Instr& in);
   void emit_memory_op(const wasm::Instr& in);
-  llvm::Value* memory_size_bytes();
+  llvm::Value* memory_size_bytes(uint32_t memory);
 
   // Tables and references (emit_table.cpp)
   void emit_table_op(const wasm::Instr& in);
@@ -111,6 +115,10 @@ class FunctionTranslator {
   void emit_trap_call(llvm::IRBuilder<>& b, vm::TrapCode code);
   void emit_stack_check();
   void emit_epoch_check();
+  // One count takes at most this much of a budget, so that one call of a huge function does not
+  // wrap the counter around.
+  static constexpr uint32_t kMaxHotnessCost = 1u << 20;
+  llvm::BinaryOperator* emit_hotness_count(uint32_t cost);
   llvm::Value* call_intrinsic(llvm::Intrinsic::ID id, llvm::ArrayRef<llvm::Type*> types,
                               llvm::ArrayRef<llvm::Value*> args);
   llvm::Constant* f32_constant(uint32_t bits);
@@ -124,13 +132,14 @@ class FunctionTranslator {
   llvm::DISubprogram* subprogram_;
   llvm::IRBuilder<> b_;
   llvm::Value* vmctx_;
-  llvm::Value* memory_base_ = nullptr;  // loaded once in the entry block
+  llvm::Value* memory_base_ = nullptr;  // memory 0's, loaded once in the entry block
   std::vector<llvm::AllocaInst*> locals_;  // null until first used (local_slot)
   std::vector<wasm::ValType> local_types_;
   std::vector<llvm::Value*> stack_;
   std::vector<Control> controls_;
   bool unreachable_ = false;
   uint32_t skip_depth_ = 0;  // blocks opened inside unreachable code
+  uint32_t offset_ = 0;      // of the instruction being translated
   std::vector<llvm::BasicBlock*> trap_blocks_;
 };
 

@@ -1,11 +1,20 @@
 // The lazy baseline tier (DESIGN §5): a module starts with one stub per defined function and no
 // compiled body. A stub's first call compiles that function alone at O0 (FastISel) on the
-// calling thread and points the stub at it; meanwhile a background thread compiles the whole
-// module at the configured level, stores it in the code cache, and points every stub at the
-// optimized code — running frames finish in the code they are in, later calls take the new one.
-// Stubs, first-call resolution and stub updates are ORC's lazy re-exports (a jump through a
-// pointer per function); calls between functions go through the stubs, calls from host code and
-// tables too (VMFuncRef::code is the stub).
+// calling thread and points the stub at it. Stubs, first-call resolution and stub updates are
+// ORC's lazy re-exports (a jump through a pointer per function); calls between functions go
+// through the stubs, calls from host code and tables too (VMFuncRef::code is the stub).
+//
+// Tier-up, per function (as V8 from Liftoff to TurboFan): baseline code counts down a budget per
+// function by the bytes of wasm code it runs (the body's size per call, the loop's per
+// iteration; FunctionTranslator::emit_hotness_count). A function whose budget is spent is queued
+// and compiled alone at the configured level on a small pool of background threads at the lowest
+// priority (nice 19), then its stub is pointed at the optimized code: one pointer store, so the
+// guest never stops; frames running baseline code finish in it, every later call (direct, from
+// the host, through a table) takes the optimized code. The optimized function calls the functions
+// optimized before it directly and the others through their stubs. Each code range is registered
+// with its object's DWARF, so traps in either tier report wasm frames with offsets. Whole-module
+// tier-up (CompileOptions::tier_up_whole_module) compiles the whole module in the background
+// instead, switches every stub at once and stores the result in the code cache.
 #pragma once
 
 #include <llvm/ExecutionEngine/Orc/LLJIT.h>

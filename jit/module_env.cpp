@@ -63,8 +63,8 @@ llvm::FunctionCallee ModuleEnv::libcall(const char* name) {
   std::string_view n = name;
   if (n == "wasmrun_trap" || n == "wasmrun_trap_uninitialized_element")
     type = FunctionType::get(void_type, {i32, ptr}, false);
-  else if (n == "wasmrun_memory_grow") type = FunctionType::get(i32, {ptr, i32}, false);
-  else if (n == "wasmrun_memory_init") type = FunctionType::get(void_type, {ptr, i32, i32, i32, i32}, false);
+  else if (n == "wasmrun_memory_grow") type = FunctionType::get(i32, {ptr, i32, i32}, false);
+  else if (n == "wasmrun_memory_init") type = FunctionType::get(void_type, {ptr, i32, i32, i32, i32, i32}, false);
   else if (n == "wasmrun_data_drop" || n == "wasmrun_elem_drop") type = FunctionType::get(void_type, {ptr, i32}, false);
   else if (n == "wasmrun_table_grow") type = FunctionType::get(i32, {ptr, i32, ptr, i32}, false);
   else if (n == "wasmrun_table_fill") type = FunctionType::get(void_type, {ptr, i32, i32, ptr, i32}, false);
@@ -73,7 +73,7 @@ llvm::FunctionCallee ModuleEnv::libcall(const char* name) {
   else if (n == "wasmrun_ref_func") type = FunctionType::get(ptr, {ptr, i32}, false);
   else if (n == "wasmrun_table_lazy_get") type = FunctionType::get(ptr, {ptr, i32, i32}, false);
   else if (n == "wasmrun_table_set_null") type = FunctionType::get(void_type, {ptr, i32, i32}, false);
-  else if (n == "wasmrun_epoch_reached") type = FunctionType::get(void_type, {ptr}, false);
+  else if (n == "wasmrun_epoch_reached") type = FunctionType::get(void_type, {ptr, ptr}, false);
   else if (n == "wasmrun_host_call") type = FunctionType::get(void_type, {ptr, ptr, ptr, ptr}, false);
   llvm::FunctionCallee callee = llvm_module.getOrInsertFunction(name, type);
   if (auto* f = llvm::dyn_cast<llvm::Function>(callee.getCallee())) {

@@ -20,6 +20,15 @@ namespace wasmrun::jit {
 std::string function_symbol(uint32_t func_index);
 std::string trampoline_symbol(uint32_t type_index);
 
+// Baseline code of the lazy tier counts each function's calls and loop iterations down from a
+// budget in `counters` (one per defined function, owned by the lazy code, which outlives the
+// code); at zero it calls `hot(owner, func_index)` (jit/lazy_code.cpp).
+struct HotnessCounting {
+  int32_t* counters;
+  void (*hot)(void* owner, uint32_t func_index);
+  void* owner;
+};
+
 class ModuleEnv {
  public:
   ModuleEnv(llvm::LLVMContext& ctx, llvm::Module& module, const wasm::Module& wasm, const vm::CompileOptions& options);
@@ -29,6 +38,7 @@ class ModuleEnv {
   const wasm::Module& wasm;
   const vm::CompileOptions& options;
   DebugLocations debug;  // wasm offsets as debug locations, for backtraces through inlining
+  const HotnessCounting* hotness = nullptr;  // set: translated functions count their hotness
 
   llvm::Type* i8;
   llvm::Type* i32;

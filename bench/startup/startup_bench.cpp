@@ -1,10 +1,14 @@
 // Time to first call of a large module, in one process (bench/startup/run drives it):
-//   startup_bench [-O N] [--lazy[=baseline]] [--cache-dir DIR] FILE.wasm|FILE.cwasm [EXPORT [I32...]]
+//   startup_bench [-O N] [--lazy[=baseline]] [--tier-up=module] [--cache-dir DIR] [--wait-tier-up]
+//                 [--repeat N] FILE.wasm|FILE.cwasm [EXPORT [I32...]]
 // Loads the module (compiling it, or through the code cache, or from an artifact), instantiates
 // it with every import stubbed (functions trap if called; memories, tables and globals are
 // created to the import's type), and calls EXPORT with i32 arguments. Prints one JSON object with
 // the phases in milliseconds: {"load_ms", "instantiate_ms", "first_call_ms", "cache_hit"}; with
-// --lazy --wait-tier-up, then waits until the optimized code is in ("tier_up_ms", after the call).
+// --lazy --wait-tier-up, then waits until the optimized code is in ("tier_up_ms", after the call;
+// hot functions, or with --tier-up=module the whole module, compiled in the background).
+// --repeat N: after the first call, N more calls ("calls_ms"), the wait for the functions they
+// made hot ("tier_up_ms", "optimized" functions), and N calls again ("steady_calls_ms").
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
@@ -60,6 +64,7 @@ int main(int argc, char** argv) {
   vm::EngineConfig config;
   std::string cache_dir;
   bool wait_tier_up = false;
+  int repeat = 0;
   int i = 1;
   for (; i < argc && argv[i][0] == '-'; ++i) {
     std::string a = argv[i];
@@ -67,10 +72,15 @@ int main(int argc, char** argv) {
     else if (a == "--cache-dir" && i + 1 < argc) cache_dir = argv[++i];
     else if (a == "--lazy") config.compile.lazy = true;
     else if (a == "--wait-tier-up") wait_tier_up = true;
+    else if (a == "--tier-up=module") config.compile.tier_up_whole_module = true;
+    else if (a == "--repeat" && i + 1 < argc) repeat = std::atoi(argv[++i]);
     else if (a == "--lazy=baseline") config.compile.lazy = true, config.compile.tier_up = false;
     else return fail("unknown option " + a);
   }
-  if (i >= argc) return fail("usage: startup_bench [-O N] [--lazy[=baseline]] [--cache-dir DIR] FILE.wasm|FILE.cwasm [EXPORT [I32...]]");
+  if (i >= argc)
+    return fail(
+        "usage: startup_bench [-O N] [--lazy[=baseline]] [--tier-up=module] [--cache-dir DIR] [--wait-tier-up] "
+        "[--repeat N] FILE.wasm|FILE.cwasm [EXPORT [I32...]]");
   std::string path = argv[i++];
   std::string export_name = i < argc ? argv[i++] : "";
   std::vector<vm::VMValue> values(16);
@@ -102,15 +112,38 @@ int main(int argc, char** argv) {
   if (!instance) return fail(instance.error().message);
   auto t2 = Clock::now();
 
+  vm::FuncInstance* function = nullptr;
+  std::vector<vm::VMValue> arguments = values;
+  auto call = [&]() -> Expected<void> {
+    values = arguments;
+    return vm::invoke(store, function, values);
+  };
   if (!export_name.empty()) {
     auto e = (*instance)->find_export(export_name);
     if (!e || !std::holds_alternative<vm::FuncInstance*>(*e)) return fail("no function export " + export_name);
-    if (auto ok = vm::invoke(store, std::get<vm::FuncInstance*>(*e), values); !ok) return fail(ok.error().message);
+    function = std::get<vm::FuncInstance*>(*e);
+    if (auto ok = call(); !ok) return fail(ok.error().message);
   }
   auto t3 = Clock::now();
   std::printf("{\"load_ms\": %.1f, \"instantiate_ms\": %.1f, \"first_call_ms\": %.1f, \"cache_hit\": %s",
               ms(t1 - t0), ms(t2 - t1), ms(t3 - t2), cache && cache->stats().hits ? "true" : "false");
-  if (wait_tier_up) {
+  if (function && repeat > 0) {
+    auto calls = [&]() -> Expected<double> {
+      auto start = Clock::now();
+      for (int k = 0; k < repeat; ++k)
+        if (auto ok = call(); !ok) return ok.error();
+      return ms(Clock::now() - start);
+    };
+    auto before = calls();
+    if (!before) return fail(before.error().message);
+    auto waited = Clock::now();
+    (*module)->code->wait_for_tier_up();
+    double tier_up_ms = ms(Clock::now() - waited);
+    auto after = calls();
+    if (!after) return fail(after.error().message);
+    std::printf(", \"calls_ms\": %.1f, \"tier_up_ms\": %.1f, \"optimized\": %zu, \"steady_calls_ms\": %.1f",
+                *before, tier_up_ms, (*module)->code->optimized_functions(), *after);
+  } else if (wait_tier_up) {
     (*module)->code->wait_for_tier_up();
     std::printf(", \"tier_up_ms\": %.1f", ms(Clock::now() - t3));
   }

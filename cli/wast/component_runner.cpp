@@ -40,6 +40,8 @@ component::ComponentDecodeOptions script_features(const std::string& file) {
     if (value != "true" && value != "false") continue;
     if (name == "component_model_implements") features.implements = value == "true";
     if (name == "component_model_fixed_length_lists") features.fixed_length_lists = value == "true";
+    if (name == "component_model_error_context") features.error_context = value == "true";
+    if (name == "component_model_map") features.map = value == "true";
   }
   return features;
 }
@@ -126,7 +128,14 @@ WastRunner::Outcome WastRunner::component_command(const WastCommand& c) {
     ++counts_->skipped_execution;
     return Outcome::Skip;
   };
-  auto decode = [&](const WastCommand& m) { return component::decode_component(m.binary, s.features); };
+  // Decoded and validated, then held to the embedding's restrictions on root components.
+  auto decode = [&](const WastCommand& m) {
+    auto d = component::decode_component(m.binary, s.features);
+    if (d.component) {
+      if (auto r = vm::check_root_imports(*d.component); !r) return component::ComponentDecodeResult{nullptr, r.error()};
+    }
+    return d;
+  };
   auto linker = [&]() -> vm::ComponentLinker& {
     if (!s.linker) {
       s.linker = std::make_unique<vm::ComponentLinker>(*store_);

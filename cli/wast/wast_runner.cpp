@@ -63,6 +63,9 @@ WastRunner::Outcome WastRunner::wrong_kind(const WastCommand& c, const std::stri
 
 std::variant<vm::Instance*, WastRunner::InstantiationFailure> WastRunner::instantiate(const WastCommand& c) {
   using Failure = InstantiationFailure;
+  if (!options_.multi_memory) {
+    if (auto m = wasm::decode_module(c.binary, decode_options()); !m) return Failure{Failure::Kind::Load, m.error().message};
+  }
   auto compiled = vm::compile_module(*engine_, c.binary);
   if (!compiled) return Failure{Failure::Kind::Load, compiled.error().message};
   const wasm::Module& m = (*compiled)->module;
@@ -107,7 +110,7 @@ WastRunner::Outcome WastRunner::module(const WastCommand& c) {
     // Validated now, instantiated by `module instance`.
     definitions_[c.name.value_or("")] = &c;
     last_definition_ = &c;
-    auto m = wasm::decode_module(c.binary);
+    auto m = wasm::decode_module(c.binary, decode_options());
     if (!m) {
       report(c, "module failed to load: " + m.error().message);
       return Outcome::Fail;
@@ -115,7 +118,7 @@ WastRunner::Outcome WastRunner::module(const WastCommand& c) {
     return Outcome::Pass;
   }
   if (options_.validate_only) {
-    auto m = wasm::decode_module(c.binary);
+    auto m = wasm::decode_module(c.binary, decode_options());
     if (!m) {
       report(c, "module failed to load: " + m.error().message);
       return Outcome::Fail;
@@ -152,7 +155,7 @@ WastRunner::Outcome WastRunner::module_instance(const WastCommand& c) {
 }
 
 WastRunner::Outcome WastRunner::expect_invalid(const WastCommand& c, bool malformed) {
-  wasm::DecodeFailure f = wasm::decode_failure(c.binary);
+  wasm::DecodeFailure f = wasm::decode_failure(c.binary, decode_options());
   if (f.error.message.empty()) {
     report(c, fmt::format("expected \"{}\", but the module is valid", c.text));
     return Outcome::Fail;
@@ -165,7 +168,7 @@ WastRunner::Outcome WastRunner::expect_invalid(const WastCommand& c, bool malfor
 WastRunner::Outcome WastRunner::skip_execution(const WastCommand& c) {
   // Modules that must fail to link or instantiate are still valid: check that much.
   if (c.kind == Kind::AssertUnlinkable || c.kind == Kind::AssertUninstantiable) {
-    auto m = wasm::decode_module(c.binary);
+    auto m = wasm::decode_module(c.binary, decode_options());
     if (!m) {
       report(c, "module failed to load: " + m.error().message);
       return Outcome::Fail;

@@ -10,6 +10,7 @@
 #include <variant>
 
 #include "cli/wast/spectest.h"
+#include "runtime/decode/module_decoder.h"
 #include "runtime/vm/instance.h"
 #include "runtime/vm/trap.h"
 #include "text/wast_script.h"
@@ -21,6 +22,9 @@ struct WastOptions {
   bool validate_only = false;   // decode and validate modules; commands that execute are skipped
   bool strict_messages = false; // documented wording differences (wording_differences.h) fail too
   bool verbose = false;         // print every failure and message difference
+  // Core modules under Wasm 3.0's multi-memory rules; off (the default), Wasm 2.0's: the 2.0 spec
+  // suite asserts one memory and the reserved zero bytes.
+  bool multi_memory = false;
 };
 
 constexpr size_t kCommandKinds = text::WastCommand::kKinds;
@@ -52,6 +56,7 @@ class WastRunner {
   WastCounts run(const text::WastScript& script);
 
  private:
+  wasm::DecodeOptions decode_options() const { return {.multi_memory = options_.multi_memory}; }
   void reset_script_state();
   enum class Outcome { Pass, Fail, Skip, Parsed };
   // Why instantiation failed: the runner tells a link error from a trap by the phase that failed.

@@ -54,7 +54,8 @@ class Reader {
       case ValueKind::Char: return character(n, t);
       case ValueKind::String: return string(n, t);
       case ValueKind::List:
-      case ValueKind::FixedList: return list(n, t);
+      case ValueKind::FixedList:
+      case ValueKind::Map: return list(n, t);  // entries as a list of (key, value) tuples
       case ValueKind::Record: return record(n, t);
       case ValueKind::Tuple: return tuple(n, t);
       case ValueKind::Variant: return variant(n, t);
@@ -64,6 +65,7 @@ class Reader {
       case ValueKind::Flags: return flags(n, t);
       case ValueKind::Own:
       case ValueKind::Borrow:
+      case ValueKind::ErrorContext:
         return error_at(fmt::format("unsupported type: a {} cannot be written in WAVE", canon::describe(t)), n.begin,
                         n.end);
     }

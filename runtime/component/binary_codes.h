@@ -121,7 +121,9 @@ struct CanonCode {
   std::string_view name;
   uint8_t code;
   CanonShape shape;
-  bool sync_mvp;  // part of the synchronous MVP (the rest: async, streams, futures, threads, ...)
+  // Implemented here: the synchronous MVP and the error-context built-ins (the rest: async,
+  // streams, futures, threads, ...).
+  bool sync_mvp;
 };
 
 constexpr CanonCode kCanonCodes[] = {
@@ -152,9 +154,9 @@ constexpr CanonCode kCanonCodes[] = {
     {"future.cancel-write", 0x19, CanonShape::TypeAsync, false},
     {"future.drop-readable", 0x1a, CanonShape::Type, false},
     {"future.drop-writable", 0x1b, CanonShape::Type, false},
-    {"error-context.new", 0x1c, CanonShape::Options, false},
-    {"error-context.debug-message", 0x1d, CanonShape::Options, false},
-    {"error-context.drop", 0x1e, CanonShape::Plain, false},
+    {"error-context.new", 0x1c, CanonShape::Options, true},
+    {"error-context.debug-message", 0x1d, CanonShape::Options, true},
+    {"error-context.drop", 0x1e, CanonShape::Plain, true},
     {"waitable-set.new", 0x1f, CanonShape::Plain, false},
     {"waitable-set.wait", 0x20, CanonShape::CancelMemory, false},
     {"waitable-set.poll", 0x21, CanonShape::CancelMemory, false},

@@ -55,6 +55,9 @@ struct Definition {
     ResourceNew,         // type.resource
     ResourceDrop,        // type.resource
     ResourceRep,         // type.resource
+    ErrorContextNew,           // options
+    ErrorContextDebugMessage,  // options
+    ErrorContextDrop,
     Import,              // name; entity
     Export,              // name; items[0]: what; entity: its (possibly ascribed) type
   };

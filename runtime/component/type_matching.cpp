@@ -413,6 +413,7 @@ Expected<void> Matcher::value(const ValueTypePtr& a, const ValueTypePtr& e) {
     case ValueKind::List:
     case ValueKind::FixedList:
     case ValueKind::Option:
+    case ValueKind::Map:
       if (a->length != e->length) return Error{"mismatch in fixed-length list length"};
       if (auto r = value(a->element, e->element); !r)
         return mismatch(fmt::format("type mismatch in {}", to_string(a->kind)), r.error());

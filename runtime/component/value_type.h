@@ -21,6 +21,8 @@ namespace wasmrun::component {
 enum class ValueKind : uint8_t {
   Bool, S8, U8, S16, U16, S32, U32, S64, U64, F32, F64, Char, String,
   List, FixedList, Record, Tuple, Variant, Enum, Flags, Option, Result, Own, Borrow,
+  ErrorContext,  // a primitive (Binary.md `primvaltype` 0x64), a handle in the instance's table
+  Map,           // map<K, V>: `element` is tuple<K, V>; the ABI treats it as list<tuple<K, V>>
 };
 
 // The identity of a resource type. Each instantiation of a component that defines a resource
@@ -50,7 +52,7 @@ struct ValueType {
   };
 
   ValueKind kind = ValueKind::Bool;
-  ValueTypePtr element;              // List, FixedList, Option
+  ValueTypePtr element;              // List, FixedList, Option; Map: tuple<K, V>
   uint32_t length = 0;               // FixedList
   std::vector<Field> fields;         // Record, Tuple
   std::vector<Case> cases;           // Variant

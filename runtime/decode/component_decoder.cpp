@@ -172,7 +172,6 @@ void ComponentDecoder::core_module(Reader& r) {
   auto decoded = wasm::decode_module(bytes, {.validate = v_ != nullptr});
   if (!decoded) {
     const std::string& m = decoded.error().message;
-    if (m.starts_with("multiple memories")) unsupported("core modules with several memories need Wasm 3.0 multi-memory", offset);
     if (m.find("malformed limits flags 0x03") != std::string::npos)
       unsupported("shared memories need the threads proposal", offset);
     if (m.find("malformed limits flags 0x05") != std::string::npos || m.find("malformed limits flags 0x04") != std::string::npos)
@@ -467,7 +466,10 @@ ValTypeRef ComponentDecoder::valtype(Reader& r) {
     t.primitive = ValueKind(kPrimitiveFirst - code);
     return t;
   }
-  if (code == type_code::ErrorContext) unsupported("error-context requires the component-model-error-context feature", offset);
+  if (code == type_code::ErrorContext) {
+    t.primitive = ValueKind::ErrorContext;
+    return t;
+  }
   Reader::fail_at(fmt::format("invalid leading byte (0x{:x}) for valtype", code), offset);
 }
 
@@ -606,6 +608,9 @@ void ComponentDecoder::deftype(Reader& r, size_t depth) {
   if (code >= kPrimitiveLast && code <= kPrimitiveFirst) {
     t.code = 0;
     t.primitive = ValueKind(kPrimitiveFirst - code);
+  } else if (code == type_code::ErrorContext) {
+    t.code = 0;
+    t.primitive = ValueKind::ErrorContext;
   } else {
     switch (code) {
       case type_code::Record:
@@ -637,11 +642,7 @@ void ComponentDecoder::deftype(Reader& r, size_t depth) {
       case type_code::Stream: case type_code::Future:
         optional_valtype(r);
         unsupported("streams and futures need the component-model-async feature", offset);
-      case type_code::ErrorContext:
-        unsupported("error-context needs the component-model-error-context feature", offset);
-      case type_code::Map:
-        valtype(r), valtype(r);
-        unsupported("map types need the component-model-map feature", offset);
+      case type_code::Map: t.a = valtype(r), t.b = valtype(r); break;
       default:
         Reader::fail_at(fmt::format("invalid leading byte (0x{:x}) for component defined type", code), offset);
     }
@@ -694,6 +695,8 @@ void ComponentDecoder::canon(Reader& r) {
       s.func = r.u32();
       options();
       break;
+    case CanonShape::Options: options(); break;
+    case CanonShape::Plain: break;
     default:
       s.type = r.u32();
       break;
@@ -750,7 +753,7 @@ bool is_component_binary(std::span<const uint8_t> bytes) {
 ComponentDecodeResult decode_component(std::span<const uint8_t> bytes, ComponentDecodeOptions options) {
   ComponentDecodeResult result;
   try {
-    ComponentValidator validator(options.fixed_length_lists, options.implements);
+    ComponentValidator validator(options);
     Reader r(bytes.data(), bytes.data() + bytes.size());
     result.component = ComponentDecoder(&validator).component(r, 0);
     return result;

@@ -8,14 +8,11 @@
 #include <span>
 
 #include "runtime/component/component.h"
+#include "runtime/validate/component_validator.h"
 #include "wasmrun/expected.h"
 
 namespace wasmrun::component {
 
-struct ComponentDecodeOptions {
-  bool fixed_length_lists = true;  // Wasmtime's component-model-fixed-length-lists feature
-  bool implements = true;          // Wasmtime's component-model-implements feature (`implements` names)
-};
 
 // Whether the bytes start like a component (the preamble's layer field is 1) rather than a
 // core module.

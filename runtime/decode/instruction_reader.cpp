@@ -53,9 +53,20 @@ void InstructionReader::read_immediates(Instr& in) {
   auto zero_byte = [&] {
     if (r_.u8() != 0) r_.fail("zero byte expected");
   };
+  // memarg (3.0 §5.4.7): flags below 2^6 are the alignment of memory 0; bit 6 set, a memory
+  // index follows them.
   auto memarg = [&] {
     in.index = r_.u32();
+    if (multi_memory_ && (in.index & 0x40) && in.index < 0x80) {
+      in.index &= ~0x40u;
+      in.index2 = r_.u32();
+    }
     in.bits = r_.u32();
+  };
+  auto memory_index = [&] {
+    if (multi_memory_) return r_.u32();
+    zero_byte();
+    return 0u;
   };
   switch (info(in.op).immediate) {
     case Immediate::None:
@@ -112,7 +123,7 @@ void InstructionReader::read_immediates(Instr& in) {
       break;
     }
     case Immediate::Mem:
-      zero_byte();
+      in.index = memory_index();
       break;
     case Immediate::MemArg:
       memarg();
@@ -148,11 +159,11 @@ void InstructionReader::read_immediates(Instr& in) {
     }
     case Immediate::MemoryInit:
       in.index = r_.u32();
-      zero_byte();
+      in.index2 = memory_index();
       break;
     case Immediate::MemoryCopy:
-      zero_byte();
-      zero_byte();
+      in.index = memory_index();
+      in.index2 = memory_index();
       break;
     case Immediate::TableInit:
       in.index = r_.u32();

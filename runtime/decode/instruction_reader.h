@@ -22,7 +22,7 @@ struct Instr {
   // br_table label count (default excluded); memarg alignment exponent.
   uint32_t index = 0;
   // call_indirect table; table.init table; memory.init memory; table.copy / memory.copy source;
-  // memarg memory.
+  // memarg memory. (memory.size/grow/fill and memory.copy's destination: `index`.)
   uint32_t index2 = 0;
   // i32/i64 constants (sign-extended), f32/f64 raw bits, memarg offset.
   uint64_t bits = 0;
@@ -35,7 +35,10 @@ struct Instr {
 
 class InstructionReader {
  public:
-  explicit InstructionReader(Reader& reader) : r_(reader) {}
+  // multi_memory: Wasm 3.0's encodings with memory indices (memarg flag bit 6, memidx in
+  // memory.size/grow/fill/copy/init); off, Wasm 2.0's reserved zero bytes. Code valid under 2.0
+  // reads the same either way.
+  explicit InstructionReader(Reader& reader, bool multi_memory = true) : r_(reader), multi_memory_(multi_memory) {}
 
   Instr next();
 
@@ -44,6 +47,7 @@ class InstructionReader {
   void read_immediates(Instr& in);
 
   Reader& r_;
+  bool multi_memory_;
 };
 
 // Iterates the label indices of a br_table that InstructionReader has already checked, so the

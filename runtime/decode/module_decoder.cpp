@@ -23,8 +23,8 @@ constexpr int kSectionRank[] = {0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 11, 12, 10};
 class ModuleDecoder {
  public:
   ModuleDecoder(Module& module, DecodeOptions options)
-      : m_(module), validate_(options.validate), read_bodies_(options.validate || options.read_bodies), v_(module),
-        fv_(module) {}
+      : m_(module), validate_(options.validate), read_bodies_(options.validate || options.read_bodies),
+        multi_memory_(options.multi_memory), v_(module, options.multi_memory), fv_(module, options.multi_memory) {}
 
   void run();
 
@@ -58,6 +58,7 @@ class ModuleDecoder {
   Module& m_;
   bool validate_;
   bool read_bodies_;
+  bool multi_memory_;
   ModuleValidator v_;
   FunctionValidator fv_;
   uint32_t declared_functions_ = 0;
@@ -272,7 +273,7 @@ void ModuleDecoder::memory_section(Reader& r) {
 ConstExpr ModuleDecoder::const_expr(Reader& r, ValType expected) {
   ConstExpr e;
   e.code.begin = uint32_t(r.offset());
-  InstructionReader ir(r);
+  InstructionReader ir(r, multi_memory_);
   if (validate_) v_.const_begin();
   for (;;) {
     Instr in = ir.next();
@@ -417,7 +418,7 @@ void ModuleDecoder::function_body(Reader& r, uint32_t func_index) {
 
 // Decode-only walk of a body: checks the encoding and block structure, not types.
 void ModuleDecoder::scan_body(Reader& code) {
-  InstructionReader ir(code);
+  InstructionReader ir(code, multi_memory_);
   uint32_t depth = 1;
   while (depth > 0) {
     if (code.at_end()) code.fail("END opcode expected: unexpected end of section or function");
@@ -470,11 +471,11 @@ Error located(const DecodeError& e) { return Error{fmt::format("{} (at {:#x})", 
 
 }  // namespace
 
-DecodeFailure decode_failure(std::span<const uint8_t> bytes) {
+DecodeFailure decode_failure(std::span<const uint8_t> bytes, DecodeOptions options) {
   Module m;
   m.bytes.assign(bytes.begin(), bytes.end());
   try {
-    ModuleDecoder(m, DecodeOptions{}).run();
+    ModuleDecoder(m, DecodeOptions{.multi_memory = options.multi_memory}).run();
     return {Error{}, false};
   } catch (const DecodeError& invalid) {
     if (invalid.malformed) return {located(invalid), true};
@@ -482,7 +483,7 @@ DecodeFailure decode_failure(std::span<const uint8_t> bytes) {
     Module again;
     again.bytes = std::move(m.bytes);
     try {
-      ModuleDecoder(again, DecodeOptions{.validate = false}).run();
+      ModuleDecoder(again, DecodeOptions{.validate = false, .multi_memory = options.multi_memory}).run();
     } catch (const DecodeError& malformed) {
       return {located(malformed), true};
     }
@@ -497,7 +498,7 @@ Expected<Module> decode_module(std::span<const uint8_t> bytes, DecodeOptions opt
     ModuleDecoder(m, options).run();
     return m;
   } catch (const DecodeError&) {
-    return decode_failure(bytes).error;
+    return decode_failure(bytes, options).error;
   }
 }
 

@@ -15,6 +15,9 @@ struct DecodeOptions {
   // false (with validate false): function bodies are taken as the ranges their sizes give, not
   // read — for binaries validated before, whose code comes from the code cache or an artifact.
   bool read_bodies = true;
+  // Wasm 3.0 multi-memory (on by default, as in Wasmtime); off, Wasm 2.0's rules: one memory,
+  // reserved zero bytes in the memory instructions.
+  bool multi_memory = true;
 };
 
 // On failure the message reads like "type mismatch in i32.add: expected i32, got f32 (at 0x2f3)".
@@ -27,6 +30,6 @@ struct DecodeFailure {
   Error error;
   bool malformed;
 };
-DecodeFailure decode_failure(std::span<const uint8_t> bytes);
+DecodeFailure decode_failure(std::span<const uint8_t> bytes, DecodeOptions options = {});
 
 }  // namespace wasmrun::wasm

@@ -75,7 +75,9 @@ uint64_t alignment64(const ValueType& t) {
     case ValueKind::S16: case ValueKind::U16: return 2;
     case ValueKind::S32: case ValueKind::U32: case ValueKind::F32: case ValueKind::Char:
     case ValueKind::Own: case ValueKind::Borrow: return 4;
-    case ValueKind::S64: case ValueKind::U64: case ValueKind::F64: case ValueKind::String: case ValueKind::List: return 8;
+    case ValueKind::ErrorContext: return 4;
+    case ValueKind::S64: case ValueKind::U64: case ValueKind::F64: case ValueKind::String: case ValueKind::List:
+    case ValueKind::Map: return 8;
     case ValueKind::FixedList: return alignment64(*t.element);
     case ValueKind::Record: case ValueKind::Tuple: {
       uint64_t a = 1;
@@ -104,7 +106,7 @@ uint64_t ComponentValidator::value_bytes(const ValueTypePtr& t) {
   if (it != bytes_.end()) return it->second;
   uint64_t n = 0;
   switch (t->kind) {
-    case ValueKind::List: n = 16; break;
+    case ValueKind::List: case ValueKind::Map: n = 16; break;
     case ValueKind::FixedList: n = value_bytes(t->element) * t->length; break;
     case ValueKind::Record: case ValueKind::Tuple:
       for (const auto& f : t->fields) n = align_up(n, alignment64(*f.type)) + value_bytes(f.type);
@@ -231,8 +233,7 @@ struct ComponentValidator::Scope {
   std::unordered_map<const ResourceType*, std::unordered_set<std::string>> import_resource_names, export_resource_names;
 };
 
-ComponentValidator::ComponentValidator(bool fixed_length_lists, bool implements)
-    : fixed_length_lists_(fixed_length_lists), implements_(implements) {}
+ComponentValidator::ComponentValidator(ComponentDecodeOptions features) : features_(features) {}
 ComponentValidator::~ComponentValidator() = default;
 
 void ComponentValidator::fail(std::string message, size_t offset) {
@@ -335,7 +336,8 @@ void ComponentValidator::count_type(uint64_t size, size_t offset) {
 
 ValueTypePtr ComponentValidator::valtype(const ValTypeRef& r, size_t offset, bool* vis_import, bool* vis_export) {
   if (!r.indexed) {
-    if (r.primitive == ValueKind::Own) unsupported("error-context types are not supported", offset);
+    if (r.primitive == ValueKind::ErrorContext && !features_.error_context)
+      unsupported("error-context requires the component-model-error-context feature", offset);
     return ValueType::primitive(r.primitive);
   }
   const TypeDef& d = type_at(r.index, offset);
@@ -661,7 +663,7 @@ void ComponentValidator::check_annotated_func(const ExternName& n, const EntityT
 
 void ComponentValidator::check_implements(const NameSyntax& ns, const ExternName& n, const EntityType& t) {
   if (!ns.implements) return;
-  if (!implements_) fail("the `cm-implements` feature is not active", ns.offset);
+  if (!features_.implements) fail("the `cm-implements` feature is not active", ns.offset);
   if (t.sort != Sort::Instance) fail("only instances can have an `implements`", ns.offset);
   if (n.kind != ExternName::Kind::Label) fail(fmt::format("name `{}` is not valid with `implements`", ns.name), ns.offset);
   if (ns.implements->empty()) fail("`` is not a valid name", ns.offset);
@@ -945,6 +947,8 @@ void ComponentValidator::defined_type(const DefValTypeSyntax& s, size_t offset) 
   };
   switch (s.code) {
     case 0:
+      if (s.primitive == ValueKind::ErrorContext && !features_.error_context)
+        unsupported("error-context requires the component-model-error-context feature", offset);
       t = std::make_shared<ValueType>(*ValueType::primitive(s.primitive));
       break;
     case type_code::Record:
@@ -964,7 +968,7 @@ void ComponentValidator::defined_type(const DefValTypeSyntax& s, size_t offset) 
       t->element = ref(*s.a);
       break;
     case type_code::FixedList:
-      if (!fixed_length_lists_) unsupported("fixed-length lists require the component-model-fixed-length-lists feature", offset);
+      if (!features_.fixed_length_lists) unsupported("fixed-length lists require the component-model-fixed-length-lists feature", offset);
       if (s.length == 0) fail("Fixed size lists must have more than zero elements", offset);
       t->kind = ValueKind::FixedList;
       t->element = ref(*s.a);
@@ -1007,8 +1011,20 @@ void ComponentValidator::defined_type(const DefValTypeSyntax& s, size_t offset) 
       vi = e.vis.import, ve = e.vis.export_;
       break;
     }
-    case type_code::Map:
-      unsupported("maps require the component-model-map feature", offset);
+    case type_code::Map: {
+      if (!features_.map) unsupported("maps require the component-model-map feature", offset);
+      // Explainer `keytype`: bool, the integers, char or string.
+      ValueTypePtr key = ref(*s.a);
+      bool key_ok = key->kind <= ValueKind::U64 || key->kind == ValueKind::Char || key->kind == ValueKind::String;
+      if (!key_ok) fail(fmt::format("map key type `{}` is not a bool, integer, char or string", describe(key)), offset);
+      // Despecialized as list<tuple<K, V>> (Explainer "Specialized value types").
+      auto entry = std::make_shared<ValueType>();
+      entry->kind = ValueKind::Tuple;
+      entry->fields = {{"", key}, {"", ref(*s.b)}};
+      t->kind = ValueKind::Map;
+      t->element = std::move(entry);
+      break;
+    }
     case type_code::Stream:
     case type_code::Future:
       unsupported("streams and futures require the component-model-async feature", offset);
@@ -1281,6 +1297,32 @@ void ComponentValidator::canon(const CanonSyntax& c, size_t offset) {
         d.kind = Definition::Kind::ResourceRep;
       }
       d.type = t;
+      break;
+    }
+    case CanonShape::Options:
+    case CanonShape::Plain: {
+      if (c.code->code < 0x1c || c.code->code > 0x1e)
+        unsupported(fmt::format("`canon {}` requires a feature beyond the synchronous component model", c.code->name), offset);
+      if (!features_.error_context)
+        unsupported(fmt::format("`canon {}` requires the component-model-error-context feature", c.code->name), offset);
+      // The options are checked as for lowering what the built-in passes (CanonicalABI.md
+      // canon_error_context_new loads a string, debug-message stores one through realloc).
+      using V = wasm::ValType;
+      FuncType shape;
+      if (c.code->code == 0x1c) {
+        shape.params.push_back({"message", ValueType::primitive(ValueKind::String)});
+        check_canon_options(c, shape, false, offset, d.options);
+        sc.core_funcs.push_back({{V::I32, V::I32}, {V::I32}});
+        d.kind = Definition::Kind::ErrorContextNew;
+      } else if (c.code->code == 0x1d) {
+        shape.result = ValueType::primitive(ValueKind::String);
+        check_canon_options(c, shape, false, offset, d.options);
+        sc.core_funcs.push_back({{V::I32, V::I32}, {}});
+        d.kind = Definition::Kind::ErrorContextDebugMessage;
+      } else {
+        sc.core_funcs.push_back({{V::I32}, {}});
+        d.kind = Definition::Kind::ErrorContextDrop;
+      }
       break;
     }
     default:

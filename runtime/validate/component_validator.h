@@ -90,11 +90,21 @@ struct ModuleDeclSyntax {
 
 // --- The validator ----------------------------------------------------------------------------
 
+// The component-model features beyond the MVP that we implement, each one of Wasmtime's
+// switches; all on by default (the spec suite uses them unannounced), and `wasmrun wast` reads
+// Wasmtime's `;;! component_model_... = false` lines.
+struct ComponentDecodeOptions {
+  bool fixed_length_lists = true;  // component-model-fixed-length-lists
+  bool implements = true;          // component-model-implements (`implements` names)
+  bool error_context = true;       // component-model-error-context: the type and its built-ins
+  bool map = true;                 // component-model-map: `map<K, V>`
+};
+
 class ComponentValidator {
  public:
   enum class ScopeKind : uint8_t { Component, ComponentType, InstanceType };
 
-  explicit ComponentValidator(bool fixed_length_lists = true, bool implements = true);
+  explicit ComponentValidator(ComponentDecodeOptions features = {});
   ~ComponentValidator();
 
   // Components (the outermost one and nested ones).
@@ -157,8 +167,7 @@ class ComponentValidator {
   uint64_t value_bytes(const ValueTypePtr& t);  // elem_size with 64-bit pointers
   void count_type(uint64_t size, size_t offset);
 
-  bool fixed_length_lists_;
-  bool implements_;
+  ComponentDecodeOptions features_;
   std::vector<std::unique_ptr<Scope>> scopes_;
   std::unordered_map<const ValueType*, uint64_t> sizes_, bytes_;
   uint64_t total_type_size_ = 0;

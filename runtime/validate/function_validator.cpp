@@ -165,7 +165,7 @@ ValType FunctionValidator::local_type(uint32_t index, const Instr& in) {
 }
 
 void FunctionValidator::check_memarg(const Instr& in) {
-  require_memory(0, in);
+  require_memory(in.index2, in);
   if (in.index > info(in.op).aux) fail("alignment must not be larger than natural", in);
 }
 
@@ -178,7 +178,7 @@ void FunctionValidator::validate(uint32_t func_index, const FunctionBody& body, 
   ctrls_.push_back(Frame{Op::Block, type.params.data(), 0, type.results.data(),
                          uint32_t(type.results.size()), 0, false});
 
-  InstructionReader reader(code);
+  InstructionReader reader(code, multi_memory_);
   while (!ctrls_.empty()) {
     if (code.at_end()) code.fail("END opcode expected: unexpected end of section or function");
     step(reader.next());
@@ -195,7 +195,7 @@ void FunctionValidator::simple(const Instr& in) {
         check_memarg(in);
         if (in.lane >= (16 >> info(in.op).aux)) fail("invalid lane index", in);
         break;
-      default: require_memory(0, in); break;
+      default: require_memory(in.index, in); break;  // memory.size, memory.grow, memory.fill
     }
   } else if (info(in.op).immediate == Immediate::Lane) {
     if (in.lane >= info(in.op).aux) fail("invalid lane index", in);
@@ -391,7 +391,7 @@ void FunctionValidator::step(const Instr& in) {
       require_elem(in.index, in);
       break;
     case Op::MemoryInit:
-      require_memory(0, in);
+      require_memory(in.index2, in);
       require_data(in.index, in);
       pop(I32, in);
       pop(I32, in);
@@ -401,7 +401,8 @@ void FunctionValidator::step(const Instr& in) {
       require_data(in.index, in);
       break;
     case Op::MemoryCopy:
-      require_memory(0, in);
+      require_memory(in.index, in);
+      require_memory(in.index2, in);
       pop(I32, in);
       pop(I32, in);
       pop(I32, in);

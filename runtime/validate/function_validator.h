@@ -14,7 +14,7 @@ namespace wasmrun::wasm {
 
 class FunctionValidator {
  public:
-  explicit FunctionValidator(const Module& module) : m_(module) {}
+  explicit FunctionValidator(const Module& module, bool multi_memory = true) : m_(module), multi_memory_(multi_memory) {}
 
   // Validates the body of defined function `func_index`; `code` covers exactly its instructions.
   // Throws DecodeError (malformed or invalid) at the first problem.
@@ -66,6 +66,7 @@ class FunctionValidator {
   [[noreturn]] void mismatch(Slot expected, Slot actual, const Instr& in) const;
 
   const Module& m_;
+  bool multi_memory_;  // how memory instructions are encoded (InstructionReader)
   std::vector<Slot> vals_;
   std::vector<Frame> ctrls_;
   std::vector<ValType> locals_;

@@ -29,7 +29,7 @@ void ModuleValidator::memory_type(const MemoryType& t, size_t offset) const {
 }
 
 void ModuleValidator::memory_count(size_t offset) const {
-  if (m_.memories.size() > 1) fail("multiple memories", offset);
+  if (!multi_memory_ && m_.memories.size() > 1) fail("multiple memories", offset);
 }
 
 void ModuleValidator::extern_index(ExternKind kind, uint32_t index, size_t offset) const {

@@ -13,7 +13,8 @@ namespace wasmrun::wasm {
 
 class ModuleValidator {
  public:
-  explicit ModuleValidator(const Module& module) : m_(module) {}
+  // multi_memory: Wasm 3.0 allows any number of memories; off, Wasm 2.0's one.
+  explicit ModuleValidator(const Module& module, bool multi_memory = true) : m_(module), multi_memory_(multi_memory) {}
 
   void type_index(uint32_t index, size_t offset) const;
   void table_type(const TableType& t, size_t offset) const;
@@ -37,6 +38,7 @@ class ModuleValidator {
   void extern_index(ExternKind kind, uint32_t index, size_t offset) const;
 
   const Module& m_;
+  bool multi_memory_;
   std::unordered_set<std::string_view> export_names_;
   std::vector<ValType> const_stack_;
 };

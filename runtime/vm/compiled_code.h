@@ -32,8 +32,13 @@ class CompiledCode {
   // Per type index of the module; null for a type no defined function has (the engine's
   // trampoline for the signature serves then). Types of one signature share one.
   std::vector<EntryTrampoline> entry_trampolines;
-  // Lazy code: blocks until the optimized code runs in place of the baseline (or tier-up gave up).
+  // Lazy code: blocks until every function found hot so far runs optimized code (or its
+  // compile gave up); with whole-module tier-up, until the whole module does.
   virtual void wait_for_tier_up() {}
+  // Whether calls to defined function `func_index` run optimized code (eager code always does).
+  virtual bool runs_optimized(uint32_t /*func_index*/) const { return true; }
+  // Lazy code: how many functions were switched to optimized code so far.
+  virtual size_t optimized_functions() const { return functions.size(); }
 };
 
 // How far a compile has come: reported as groups of functions finish, one call at a time (from
@@ -46,11 +51,16 @@ struct CompileProgress {
 struct CompileOptions {
   int opt_level = 2;            // LLVM -O level
   bool epoch_interruption = false;
-  // Lazy baseline tier: each function is compiled at O0 on its first call, while the whole
-  // module is compiled at opt_level in the background and switched in when ready (and stored in
-  // the code cache). Eager compilation at opt_level when false.
+  // Lazy baseline tier: each function is compiled at O0 on its first call; baseline code counts
+  // the wasm code it runs (each call the body's size in bytes, each loop iteration the loop's),
+  // and a function whose count reaches tier_up_threshold is compiled at opt_level on a
+  // background thread and switched in. Eager compilation at opt_level when false.
   bool lazy = false;
   bool tier_up = true;  // with lazy: false keeps every function in the baseline tier (for tests)
+  uint32_t tier_up_threshold = 100'000;
+  // With lazy and tier_up: instead of hot functions, the whole module is compiled at opt_level
+  // in the background, switched in at once and stored in the code cache (for a warm next start).
+  bool tier_up_whole_module = false;
   // With lazy: modules with fewer bytes of function code are compiled eagerly (and so stored in
   // the code cache at once), their compile being short anyway.
   uint64_t lazy_min_code_bytes = 0;

@@ -3,7 +3,9 @@
 #include <fmt/format.h>
 
 #include <deque>
+#include <exception>
 
+#include "canonical_abi/error_context.h"
 #include "canonical_abi/resources.h"
 #include "runtime/validate/extern_names.h"
 #include "runtime/vm/invoke.h"
@@ -84,6 +86,19 @@ wasm::FuncType core_signature(const std::vector<canon::FlatType>& params, const 
 
 }  // namespace
 
+namespace {
+
+component::Trap core_trap(Trap trap) {
+  // A host function's error (a canonical-ABI trap further in) keeps its message; core traps
+  // are worded as Wasmtime words them.
+  std::string message = trap.code == TrapCode::HostError ? trap.message
+                        : trap.code == TrapCode::Unreachable ? "wasm trap: wasm `unreachable` instruction executed"
+                                                             : "wasm trap: " + trap.message;
+  return component::Trap{TrapKind::CoreTrap, std::move(message), std::move(trap)};
+}
+
+}  // namespace
+
 TrapOr<void> call_core(Store& store, FuncInstance* f, std::span<const canon::FlatValue> args,
                        std::span<canon::FlatValue> results) {
   // Lifted functions take at most MAX_FLAT_PARAMS values (the host's calls stay off the heap);
@@ -100,14 +115,7 @@ TrapOr<void> call_core(Store& store, FuncInstance* f, std::span<const canon::Fla
     values = heap_values;
   }
   for (size_t i = 0; i < args.size(); ++i) std::memcpy(values[i].bytes, &args[i], sizeof(canon::FlatValue));
-  if (auto trap = invoke_catching(store, f, values)) {
-    // A host function's error (a canonical-ABI trap further in) keeps its message; core traps
-    // are worded as Wasmtime words them.
-    std::string message = trap->code == TrapCode::HostError ? trap->message
-                          : trap->code == TrapCode::Unreachable ? "wasm trap: wasm `unreachable` instruction executed"
-                                                                 : "wasm trap: " + trap->message;
-    return component::Trap{TrapKind::CoreTrap, std::move(message), std::move(*trap)};
-  }
+  if (auto trap = invoke_catching(store, f, values)) return core_trap(std::move(*trap));
   // Fixed-width loads: a memcpy of a width known only at run time went through libc and stalled
   // on the store it had just made (measured: the largest cost of a string call's core entries).
   for (size_t i = 0; i < results.size(); ++i) {
@@ -123,6 +131,25 @@ TrapOr<void> call_core(Store& store, FuncInstance* f, std::span<const canon::Fla
     }
   }
   return {};
+}
+
+std::optional<Trap> run_in_activation(Store& store, canon::FunctionRef<void()> body) {
+  struct Call {
+    canon::FunctionRef<void()>* body;
+    std::exception_ptr error;
+  } call{&body, nullptr};
+  // No exception may cross the activation's frame: it would leave the activation installed.
+  auto run = [](void* p) {
+    auto* c = static_cast<Call*>(p);
+    try {
+      (*c->body)();
+    } catch (...) {
+      c->error = std::current_exception();
+    }
+  };
+  auto trap = call_with_trap_handler(store.context(), store.engine().config().max_wasm_stack, run, &call);
+  if (call.error) std::rethrow_exception(call.error);
+  return trap;
 }
 
 struct ComponentFrame {
@@ -314,6 +341,7 @@ struct ComponentFrame {
   std::optional<ComponentItem> satisfiable(const EntityType& t);
   void lower(const Definition& d, size_t index);
   void resource_builtin(const Definition& d, size_t index);
+  void error_context_builtin(const Definition& d, size_t index);
   void instantiate_core(const Definition& d, const ComponentPlan::Step* cached, ComponentPlan::Step* step);
 };
 
@@ -512,6 +540,45 @@ void ComponentFrame::resource_builtin(const Definition& d, size_t index) {
   core_funcs.push_back(f);
 }
 
+// `canon error-context.new`, `.debug-message` and `.drop` (CanonicalABI.md), on this instance's
+// handle table.
+void ComponentFrame::error_context_builtin(const Definition& d, size_t index) {
+  canon::Instance* inst = canon.get();
+  using V = wasm::ValType;
+  FuncInstance* f = nullptr;
+  auto i32 = [](const VMValue& v) {
+    uint32_t x;
+    std::memcpy(&x, v.bytes, 4);
+    return x;
+  };
+  switch (d.kind) {
+    case Definition::Kind::ErrorContextNew:
+      f = store().create_host_func(host_signature(index, {{V::I32, V::I32}, {V::I32}}), [inst, i32, opts = options(d.options)](Caller&, std::span<VMValue> v) -> Expected<void> {
+        auto r = canon::error_context_new(*inst, opts, i32(v[0]), i32(v[1]));
+        if (!r) return Error{r.trap().message};
+        uint32_t h = *r;
+        std::memcpy(v[0].bytes, &h, 4);
+        return {};
+      });
+      break;
+    case Definition::Kind::ErrorContextDebugMessage:
+      f = store().create_host_func(host_signature(index, {{V::I32, V::I32}, {}}), [inst, i32, opts = options(d.options)](Caller&, std::span<VMValue> v) -> Expected<void> {
+        auto r = canon::error_context_debug_message(*inst, opts, i32(v[0]), i32(v[1]));
+        if (!r) return Error{r.trap().message};
+        return {};
+      });
+      break;
+    default:
+      f = store().create_host_func(host_signature(index, {{V::I32}, {}}), [inst, i32](Caller&, std::span<VMValue> v) -> Expected<void> {
+        auto r = canon::error_context_drop(*inst, i32(v[0]));
+        if (!r) return Error{r.trap().message};
+        return {};
+      });
+      break;
+  }
+  core_funcs.push_back(f);
+}
+
 std::shared_ptr<ComponentInstance> ComponentFrame::run(const std::map<std::string, ComponentItem>* args) {
   auto result = std::make_shared<ComponentInstance>();
   resources.bind_any = true;
@@ -678,6 +745,9 @@ std::shared_ptr<ComponentInstance> ComponentFrame::run(const std::map<std::strin
       case Definition::Kind::ResourceNew:
       case Definition::Kind::ResourceDrop:
       case Definition::Kind::ResourceRep: resource_builtin(d, index); break;
+      case Definition::Kind::ErrorContextNew:
+      case Definition::Kind::ErrorContextDebugMessage:
+      case Definition::Kind::ErrorContextDrop: error_context_builtin(d, index); break;
       case Definition::Kind::Import: {
         if (cached && cached->item) {
           replay_bindings(*cached);
@@ -772,7 +842,17 @@ TrapOr<std::optional<Val>> ComponentLinker::call(ComponentFunc& f, std::span<con
   auto core = [&](std::span<const canon::FlatValue> a, std::span<canon::FlatValue> r) {
     return call_core(store_, f.core, a, r);
   };
-  return canon::call_lifted(f.abi, f.options, *f.instance, nullptr, args, core);
+  std::optional<TrapOr<std::optional<Val>>> result;
+  auto body = [&] { result.emplace(canon::call_lifted(f.abi, f.options, *f.instance, nullptr, args, core)); };
+  if (auto trap = run_in_activation(store_, body)) return core_trap(std::move(*trap));
+  return std::move(*result);
+}
+
+Expected<void> check_root_imports(const component::Component& c) {
+  for (const auto& import : c.type->imports) {
+    if (import.type.sort == Sort::Component) return Error{"root-level component imports are not supported"};
+  }
+  return {};
 }
 
 }  // namespace wasmrun::vm

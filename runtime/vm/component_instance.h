@@ -54,6 +54,13 @@ struct ComponentFunc {
 component::TrapOr<void> call_core(Store& store, FuncInstance* f, std::span<const canon::FlatValue> args,
                                   std::span<canon::FlatValue> results);
 
+// Runs `body` — one whole canonical call from the host: arguments lowered (realloc), the callee,
+// the result lifted, post-return — under one trap-handler activation of `store`, which the core
+// entries it makes share instead of each setting up its own (runtime/vm/trap.h). Traps inside
+// those entries still come back from them as values; the trap returned here is one raised
+// outside them (none in a correct canonical ABI). An exception `body` throws is rethrown here.
+std::optional<Trap> run_in_activation(Store& store, canon::FunctionRef<void()> body);
+
 // A component together with the instance whose index spaces its outer aliases see. The frame
 // belongs to the linker that instantiated it (a pointer, not a share: frames hold closures).
 struct ComponentClosure {
@@ -147,6 +154,13 @@ Expected<std::shared_ptr<const ComponentTemplates>> make_component_templates(
 // components it instantiates, by name; a versioned interface name also matches imports of an
 // older compatible version (Wasmtime's semver rule: a provider of `a:b/c@0.2.12` satisfies
 // `a:b/c@0.2.0`).
+// What a root component may import, as Wasmtime's embedding restricts it: a host cannot define a
+// component (neither the public Linker nor Wasmtime's has a way to), so a root-level component
+// import could never be satisfied and is rejected when the component is compiled, with
+// Wasmtime's message. (Root exports of components and re-exported imported functions, which
+// Wasmtime also rejects, work here and stay accepted.)
+Expected<void> check_root_imports(const component::Component& c);
+
 class ComponentLinker {
  public:
   explicit ComponentLinker(Store& store);

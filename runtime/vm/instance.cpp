@@ -159,6 +159,7 @@ Expected<Instance*> allocate(Store& store, const std::shared_ptr<const InstanceP
   inst->tables = array_at<Table*>(block, l.tables, m.tables.size());
   inst->vm_tables = array_at<VMTable*>(block, l.vm_tables, m.tables.size());
   inst->memories = array_at<LinearMemory*>(block, l.memories, m.memories.size());
+  inst->vm_memories = array_at<VMMemory*>(block, l.vm_memories, m.memories.size());
   inst->dropped_elems = array_at<uint8_t>(block, l.dropped_elems, m.elems.size());
   inst->dropped_datas = array_at<uint8_t>(block, l.dropped_datas, m.datas.size());
   return inst;
@@ -295,6 +296,8 @@ Expected<Instance*> instantiate(Store& store, const std::shared_ptr<const Instan
   inst->vmctx.tables = inst->vm_tables.data();
   inst->vmctx.sig_ids = cm.sig_ids.data();
   inst->vmctx.instance = inst;
+  for (size_t i = 0; i < m.memories.size(); ++i) inst->vm_memories[i] = inst->memories[i]->vm();
+  inst->vmctx.memories = inst->vm_memories.data();
   if (!inst->memories.empty()) {
     inst->vmctx.memory0 = inst->memories[0]->vm();
     inst->vmctx.memory0_base = inst->memories[0]->base();

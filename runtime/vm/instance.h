@@ -38,6 +38,7 @@ class Instance {
   std::span<Table*> tables;
   std::span<VMTable*> vm_tables;
   std::span<LinearMemory*> memories;
+  std::span<VMMemory*> vm_memories;    // per memory index, what vmctx.memories points at
   // Passive segments dropped by elem.drop / data.drop; the others count as dropped from the start.
   std::span<uint8_t> dropped_elems;
   std::span<uint8_t> dropped_datas;

@@ -35,6 +35,7 @@ InstanceLayout layout_of(const wasm::Module& m) {
   l.vm_tables = place(alignof(VMTable*), tables * sizeof(VMTable*));
   l.defined_tables = place(alignof(Table), defined_tables * sizeof(Table));
   l.memories = place(alignof(LinearMemory*), memories * sizeof(LinearMemory*));
+  l.vm_memories = place(alignof(VMMemory*), memories * sizeof(VMMemory*));
   l.defined_memories = place(alignof(LinearMemory), defined_memories * sizeof(LinearMemory));
   l.dropped_elems = place(1, m.elems.size());
   l.dropped_datas = place(1, m.datas.size());

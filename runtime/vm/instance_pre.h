@@ -31,7 +31,7 @@ struct InstanceLayout {
   size_t funcs = 0, func_refs = 0, defined_refs = 0;
   size_t globals = 0, global_cells = 0, defined_globals = 0;
   size_t tables = 0, vm_tables = 0, defined_tables = 0;
-  size_t memories = 0, defined_memories = 0;
+  size_t memories = 0, vm_memories = 0, defined_memories = 0;
   size_t dropped_elems = 0, dropped_datas = 0;
   size_t size = 0;
 };

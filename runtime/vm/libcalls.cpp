@@ -50,18 +50,18 @@ void wasmrun_trap_uninitialized_element(uint32_t index, void* frame) {
                                            reinterpret_cast<uintptr_t>(frame));
 }
 
-int32_t wasmrun_memory_grow(VMContext* vmctx, uint32_t delta_pages) {
-  return int32_t(Instance::from(vmctx)->memories[0]->grow(delta_pages));
+int32_t wasmrun_memory_grow(VMContext* vmctx, uint32_t memory, uint32_t delta_pages) {
+  return int32_t(Instance::from(vmctx)->memories[memory]->grow(delta_pages));
 }
 
-void wasmrun_memory_init(VMContext* vmctx, uint32_t segment, uint32_t dst, uint32_t src, uint32_t n) {
+void wasmrun_memory_init(VMContext* vmctx, uint32_t memory, uint32_t segment, uint32_t dst, uint32_t src, uint32_t n) {
   Instance* inst = Instance::from(vmctx);
   const wasmrun::wasm::Module& m = inst->module->module;
   const wasmrun::wasm::DataSegment& s = m.datas[segment];
   // Active segments are dropped once instantiation has applied them (§4.5.4 step 13).
   bool dropped = inst->dropped_datas[segment] || s.mode != wasmrun::wasm::SegmentMode::Passive;
   uint64_t available = dropped ? 0 : s.bytes.size();
-  wasmrun::vm::LinearMemory* mem = inst->memories[0];
+  wasmrun::vm::LinearMemory* mem = inst->memories[memory];
   if (out_of_range(src, n, available) || out_of_range(dst, n, mem->size_bytes()))
     wasmrun::vm::raise_trap(TrapCode::MemoryOutOfBounds);
   std::memcpy(mem->base() + dst, m.data(s.bytes) + src, n);
@@ -120,9 +120,11 @@ wasmrun::vm::VMFuncRef* wasmrun_ref_func(VMContext* vmctx, uint32_t func_index) 
   return Instance::from(vmctx)->func_ref(func_index);
 }
 
-void wasmrun_epoch_reached(VMContext* vmctx) {
+void wasmrun_epoch_reached(VMContext* vmctx, void* frame) {
   (void)vmctx;
-  wasmrun::vm::raise_trap(TrapCode::Interrupted);
+  // With the interrupted code's frame, so the trap names where the guest was.
+  wasmrun::vm::raise_trap(TrapCode::Interrupted, reinterpret_cast<uintptr_t>(__builtin_return_address(0)),
+                          reinterpret_cast<uintptr_t>(frame));
 }
 
 void wasmrun_host_call(VMContext* callee, VMContext* caller, wasmrun::vm::VMValue* values, void* stub_frame) {

@@ -14,8 +14,9 @@ extern "C" {
 // `frame` is the trapping JIT function's frame address (its saved-frame-pointer chain starts there).
 [[noreturn]] void wasmrun_trap(uint32_t code, void* frame);
 [[noreturn]] void wasmrun_trap_uninitialized_element(uint32_t index, void* frame);
-int32_t wasmrun_memory_grow(wasmrun::vm::VMContext* vmctx, uint32_t delta_pages);
-void wasmrun_memory_init(wasmrun::vm::VMContext* vmctx, uint32_t segment, uint32_t dst, uint32_t src, uint32_t n);
+int32_t wasmrun_memory_grow(wasmrun::vm::VMContext* vmctx, uint32_t memory, uint32_t delta_pages);
+void wasmrun_memory_init(wasmrun::vm::VMContext* vmctx, uint32_t memory, uint32_t segment, uint32_t dst, uint32_t src,
+                         uint32_t n);
 void wasmrun_data_drop(wasmrun::vm::VMContext* vmctx, uint32_t segment);
 int32_t wasmrun_table_grow(wasmrun::vm::VMContext* vmctx, uint32_t table, void* init, uint32_t delta);
 void wasmrun_table_fill(wasmrun::vm::VMContext* vmctx, uint32_t table, uint32_t i, void* value, uint32_t n);
@@ -30,7 +31,7 @@ void* wasmrun_table_lazy_get(wasmrun::vm::VMContext* vmctx, uint32_t table, uint
 void wasmrun_table_set_null(wasmrun::vm::VMContext* vmctx, uint32_t table, uint32_t index);
 // ref.func of a defined function whose record is not made yet (instantiation leaves them null).
 wasmrun::vm::VMFuncRef* wasmrun_ref_func(wasmrun::vm::VMContext* vmctx, uint32_t func_index);
-void wasmrun_epoch_reached(wasmrun::vm::VMContext* vmctx);
+void wasmrun_epoch_reached(wasmrun::vm::VMContext* vmctx, void* frame);
 void wasmrun_host_call(wasmrun::vm::VMContext* callee, wasmrun::vm::VMContext* caller, wasmrun::vm::VMValue* values,
                        void* stub_frame);
 }

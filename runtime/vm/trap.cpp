@@ -23,6 +23,9 @@ constexpr size_t kMaxFrames = 32;
 
 struct Activation {
   jmp_buf jump;
+  // Where a trap jumps: `jump`, or the jump buffer of a nested entry into the same store that
+  // shares this activation (call_with_trap_handler's fast path).
+  jmp_buf* target;
   Activation* previous;
   VMStoreContext* store;  // the store entered, and the stack limit its prologues check here
   uintptr_t stack_limit;
@@ -104,7 +107,7 @@ void fault_handler(int signal, siginfo_t* info, void* context) {
     record_frames(a, uc->uc_mcontext.pc, uc->uc_mcontext.regs[29]);
 #endif
     // SA_NODEFER keeps the signal unblocked, so a plain longjmp is enough.
-    longjmp(a->jump, 1);
+    longjmp(*a->target, 1);
   }
   // Not ours: restore the previous disposition and let the fault happen again.
   sigaction(signal, signal == SIGSEGV ? &g_previous_segv : &g_previous_bus, nullptr);
@@ -179,14 +182,60 @@ std::vector<Frame> backtrace(const Activation& a) {
 
 }  // namespace
 
+namespace {
+
+// The trap an activation caught, as a value; the activation's trap state is reset, since a
+// nested entry sharing it may be followed by more.
+Trap take_trap(Activation& a) {
+  Trap trap{a.code, a.code == TrapCode::HostError ? std::move(a.host_message) : std::string(trap_message(a.code)),
+            backtrace(a), 0};
+  if (a.element_index) trap.message += " " + std::to_string(*a.element_index);
+  if (a.code == TrapCode::Exit) {
+    trap.exit_status = a.exit_status;
+    trap.message = "exit with status " + std::to_string(a.exit_status);
+  }
+  a.code = TrapCode::Unreachable;
+  a.host_message.clear();
+  a.frame_count = 0;
+  a.fault_pc = false;
+  a.exit_status = 0;
+  a.element_index.reset();
+  return trap;
+}
+
+// A nested entry into the store of the innermost activation (the core entries of one component
+// call — realloc, the callee, post-return — or wasm -> host -> the same store's wasm): the
+// handlers are installed and the stack limit is chosen already, so only the jump target and
+// the backtrace's end move here for the duration of `body`.
+std::optional<Trap> call_in_activation(Activation& a, void (*body)(void*), void* arg) {
+  jmp_buf jump;
+  jmp_buf* saved_target = a.target;
+  uintptr_t saved_entry_frame = a.entry_frame;
+  a.target = &jump;
+  a.entry_frame = reinterpret_cast<uintptr_t>(__builtin_frame_address(0));
+  if (setjmp(jump) == 0) {
+    body(arg);
+    a.target = saved_target;
+    a.entry_frame = saved_entry_frame;
+    return std::nullopt;
+  }
+  a.target = saved_target;
+  a.entry_frame = saved_entry_frame;
+  return take_trap(a);
+}
+
+}  // namespace
+
 std::optional<Trap> call_with_trap_handler(VMStoreContext* store, uintptr_t max_stack_bytes, void (*body)(void*),
                                            void* arg) {
-  install_fault_handlers();
-  ensure_alternate_stack();
   // The stack this entry runs on stays current for its whole life: a fiber that suspends inside
   // takes its ExecutionStack along and brings it back when it resumes.
   ExecutionStack& stack = current_stack();
+  if (stack.innermost && stack.innermost->store == store) return call_in_activation(*stack.innermost, body, arg);
+  install_fault_handlers();
+  ensure_alternate_stack();
   Activation activation;
+  activation.target = &activation.jump;
   activation.previous = stack.innermost;
   activation.store = store;
   activation.code = TrapCode::Unreachable;
@@ -206,15 +255,7 @@ std::optional<Trap> call_with_trap_handler(VMStoreContext* store, uintptr_t max_
   }
   stack.innermost = activation.previous;
   store->stack_limit = saved_limit;
-  Trap trap{activation.code, activation.code == TrapCode::HostError ? std::move(activation.host_message)
-                                                                    : std::string(trap_message(activation.code)),
-            backtrace(activation), 0};
-  if (activation.element_index) trap.message += " " + std::to_string(*activation.element_index);
-  if (activation.code == TrapCode::Exit) {
-    trap.exit_status = activation.exit_status;
-    trap.message = "exit with status " + std::to_string(activation.exit_status);
-  }
-  return trap;
+  return take_trap(activation);
 }
 
 void raise_trap(TrapCode code, uintptr_t pc, uintptr_t frame) {
@@ -226,7 +267,7 @@ void raise_trap(TrapCode code, uintptr_t pc, uintptr_t frame) {
   a->code = code;
   if (frame) record_frames(a, pc, frame);
   else a->frame_count = 0;
-  longjmp(a->jump, 1);
+  longjmp(*a->target, 1);
 }
 
 void raise_uninitialized_element(uint32_t index, uintptr_t pc, uintptr_t frame) {
@@ -245,7 +286,7 @@ void raise_host_error(std::string message, uintptr_t stub_frame) {
   // pcs[0] = 0 names no function; the stub's return address is the calling wasm frame.
   if (stub_frame) record_frames(a, 0, stub_frame);
   // `message` was moved from, so no destructor in this frame owns memory when we jump.
-  longjmp(a->jump, 1);
+  longjmp(*a->target, 1);
 }
 
 void raise_exit(uint32_t status) {
@@ -256,7 +297,7 @@ void raise_exit(uint32_t status) {
   }
   a->code = TrapCode::Exit;
   a->exit_status = status;
-  longjmp(a->jump, 1);
+  longjmp(*a->target, 1);
 }
 
 bool in_wasm_activation() { return innermost_activation() != nullptr; }

@@ -50,6 +50,7 @@ struct VMContext {
   VMFuncRef** func_refs;   // per function index (imports point at the exporter's record)
   uint8_t** globals;       // per global index: a 16-byte cell (imports point at the exporter's)
   VMTable** tables;        // per table index
+  VMMemory** memories;     // per memory index (memory 0 is also memory0 / memory0_base)
   const uint32_t* sig_ids; // per type index of the module: canonical signature id
   void* instance;          // the runtime's Instance
 };
@@ -61,8 +62,10 @@ constexpr uint32_t kMemory0 = offsetof(VMContext, memory0);
 constexpr uint32_t kFuncRefs = offsetof(VMContext, func_refs);
 constexpr uint32_t kGlobals = offsetof(VMContext, globals);
 constexpr uint32_t kTables = offsetof(VMContext, tables);
+constexpr uint32_t kMemories = offsetof(VMContext, memories);
 constexpr uint32_t kSigIds = offsetof(VMContext, sig_ids);
 constexpr uint32_t kMemorySize = offsetof(VMMemory, size);
+constexpr uint32_t kMemoryBase = offsetof(VMMemory, base);
 constexpr uint32_t kTableElements = offsetof(VMTable, elements);
 constexpr uint32_t kTableSize = offsetof(VMTable, size);
 constexpr uint32_t kFuncRefCode = offsetof(VMFuncRef, code);

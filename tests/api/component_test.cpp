@@ -130,6 +130,57 @@ TEST_CASE("component API: traps from the guest and from host functions") {
   CHECK(refused.error().kind == ErrorKind::Trap);
 }
 
+// One trap-handler activation covers a whole call (realloc, the callee, post-return): a trap in
+// any of the three is reported with its own code and frames, and a call that did not trap leaves
+// the instance callable.
+TEST_CASE("component API: a trap in realloc, in the callee or in post-return") {
+  std::ifstream in(COMPONENT_SOURCE_DIR "/traps.wat");
+  std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  auto engine = Engine::create().take();
+  auto bytes = wat2wasm(text, "traps.wat");
+  REQUIRE_MESSAGE(bytes.ok(), (bytes ? "" : bytes.error().message));
+  auto component = Component::from_binary(engine, bytes.take()).take();
+  Linker linker(engine);
+  auto pre = linker.instantiate_pre(component).take();
+
+  struct Case {
+    const char* arg;
+    TrapCode code;
+  };
+  for (auto [arg, code] : {Case{"realloc", TrapCode::Unreachable}, Case{"boom", TrapCode::IntegerDivideByZero},
+                           Case{"crash", TrapCode::MemoryOutOfBounds}}) {
+    for (bool typed : {true, false}) {
+      CAPTURE(arg);
+      CAPTURE(typed);
+      Store store(engine);
+      auto instance = pre.instantiate(store).take();
+      auto echo = instance.get_typed_func<std::string(std::string_view)>("echo").take();
+      auto dynamic = *instance.get_func("echo");
+      auto call = [&](std::string_view s) -> Expected<std::string> {
+        if (typed) return echo(s);
+        Val args[] = {Val::string(std::string(s))};
+        auto r = dynamic.call(args);
+        if (!r) return r.error();
+        return (*r)->as_string();
+      };
+      for (int i = 0; i < 3; ++i) REQUIRE(*call("fine!!") == "fine!!");
+      auto trapped = call(arg);
+      REQUIRE(!trapped.ok());
+      CHECK(trapped.error().kind == ErrorKind::Trap);
+      REQUIRE(trapped.error().trap);
+      CHECK(trapped.error().trap->code == code);
+      CHECK(trapped.error().trap->frames.size() == 1);
+      CHECK(!trapped.error().exit_status());
+      // The trap left the instance unusable (Wasmtime); another instance in the store is not.
+      auto again = call("fine!!");
+      REQUIRE(!again.ok());
+      CHECK(again.error().message == "cannot enter component instance");
+      auto other = pre.instantiate(store).take();
+      CHECK(*other.get_typed_func<std::string(std::string)>("echo").take()("still fine") == "still fine");
+    }
+  }
+}
+
 TEST_CASE("component API: dynamic calls with Val and dynamic host functions") {
   Host host;
   Linker linker(host.engine);
@@ -265,6 +316,19 @@ TEST_CASE("component API: Component names its imports and exports; bad binaries 
   REQUIRE(!bad.ok());
   CHECK(bad.error().message.find("0x") != std::string::npos);
   CHECK(!Component::from_file(host.engine, "/nonexistent.wasm").ok());
+}
+
+TEST_CASE("component API: a root-level component import, which no host can define, is refused at compile time") {
+  Engine engine = Engine::create().take();
+  auto as_bytes = [](std::string_view text) {  // component text: from_binary takes it as well
+    return std::span<const uint8_t>(reinterpret_cast<const uint8_t*>(text.data()), text.size());
+  };
+  auto imports = Component::from_binary(engine, as_bytes(R"((component (import "c" (component))))"));
+  REQUIRE(!imports.ok());
+  CHECK(imports.error().message == "root-level component imports are not supported");
+  // Nested components may import components; the root may import instances that the host defines.
+  CHECK(Component::from_binary(engine, as_bytes(R"((component (component (import "c" (component)))))")).ok());
+  CHECK(Component::from_binary(engine, as_bytes(R"((component (import "i" (instance))))")).ok());
 }
 
 TEST_CASE("ResourceTable: push, get by type, remove, reuse, capacity") {

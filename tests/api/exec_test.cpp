@@ -186,3 +186,44 @@ TEST_CASE("deep recursion traps cleanly on the main thread and on a small second
   CHECK(job.deep == "call stack exhausted");
   CHECK(job.shallow == "100");
 }
+
+TEST_CASE("multi-memory: each memory has its own contents, size, growth and bounds") {
+  Module m = Module::compile(engine(), std::string_view(R"((module
+    (memory $a (export "a") 1)
+    (memory $b (export "b") 1 3)
+    (data (memory $b) (i32.const 16) "from b")
+    (func (export "copy_b_to_a") (param i32 i32 i32) (memory.copy $a $b (local.get 0) (local.get 1) (local.get 2)))
+    (func (export "store_b") (param i32 i32) (i32.store8 $b (local.get 0) (local.get 1)))
+    (func (export "load_a") (param i32) (result i32) (i32.load8_u $a (local.get 0)))
+    (func (export "load_b") (param i32) (result i32) (i32.load8_u $b (local.get 0)))
+    (func (export "grow_b") (param i32) (result i32) (memory.grow $b (local.get 0)))
+    (func (export "size_b") (result i32) (memory.size $b))
+    (func (export "fill_a") (param i32 i32 i32) (memory.fill $a (local.get 0) (local.get 1) (local.get 2))))
+  )")).take();
+  Store store(engine());
+  Instance inst = Linker(engine()).instantiate(store, m).take();
+  auto a = inst.get_memory("a"), b = inst.get_memory("b");
+  REQUIRE(a);
+  REQUIRE(b);
+  CHECK(std::string(reinterpret_cast<const char*>(b->data()) + 16, 6) == "from b");
+  CHECK(a->data()[16] == 0);  // the segment went to memory $b only
+  REQUIRE((*inst.typed_func<void(int32_t, int32_t, int32_t)>("copy_b_to_a"))(100, 16, 6));
+  CHECK(std::string(reinterpret_cast<const char*>(a->data()) + 100, 6) == "from b");
+  REQUIRE((*inst.typed_func<void(int32_t, int32_t)>("store_b"))(7, 42));
+  auto load_a = *inst.typed_func<int32_t(int32_t)>("load_a");
+  auto load_b = *inst.typed_func<int32_t(int32_t)>("load_b");
+  CHECK(*load_b(7) == 42);
+  CHECK(*load_a(7) == 0);
+  // Growing $b leaves $a as it was; an access past $a's end traps though $b is larger.
+  CHECK(*(*inst.typed_func<int32_t(int32_t)>("grow_b"))(2) == 1);
+  CHECK(*(*inst.typed_func<int32_t()>("size_b"))() == 3);
+  CHECK(*(*inst.typed_func<int32_t(int32_t)>("grow_b"))(1) == -1);  // past its maximum
+  CHECK(a->size_pages() == 1);
+  CHECK(*load_b(2 * 65536) == 0);
+  CHECK(trap_of(load_a(2 * 65536)) == "out of bounds memory access");
+  auto fill_a = *inst.typed_func<void(int32_t, int32_t, int32_t)>("fill_a");
+  CHECK(!fill_a(65530, 1, 10));  // bulk operations check the range of their own memory
+  REQUIRE(fill_a(0, 9, 4));
+  CHECK(*load_a(3) == 9);
+  CHECK(*load_b(3) == 0);
+}

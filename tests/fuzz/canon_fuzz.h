@@ -24,7 +24,7 @@ struct Input {
 
 inline ValueTypePtr gen(Input& in, const std::shared_ptr<ResourceType>& rt, int depth) {
   auto t = std::make_shared<ValueType>();
-  uint8_t k = in.byte() % 24;
+  uint8_t k = in.byte() % (uint8_t(ValueKind::Map) + 1);
   if (depth > 3 && k > uint8_t(ValueKind::String)) k %= uint8_t(ValueKind::String) + 1;
   t->kind = ValueKind(k);
   switch (t->kind) {
@@ -53,6 +53,17 @@ inline ValueTypePtr gen(Input& in, const std::shared_ptr<ResourceType>& rt, int 
       break;
     case ValueKind::Own:
     case ValueKind::Borrow: t->resource = rt; break;
+    case ValueKind::Map: {  // a key of the Explainer's `keytype`, and any value
+      constexpr ValueKind kKeys[] = {ValueKind::Bool, ValueKind::S8,  ValueKind::U8,  ValueKind::S16, ValueKind::U16,
+                                     ValueKind::S32,  ValueKind::U32, ValueKind::S64, ValueKind::U64, ValueKind::Char,
+                                     ValueKind::String};
+      auto entry = std::make_shared<ValueType>();
+      entry->kind = ValueKind::Tuple;
+      entry->fields.push_back({"", ValueType::primitive(kKeys[in.byte() % std::size(kKeys)])});
+      entry->fields.push_back({"", gen(in, rt, depth + 1)});
+      t->element = std::move(entry);
+      break;
+    }
     default: return ValueType::primitive(t->kind);
   }
   return t;

@@ -1,5 +1,6 @@
 // libFuzzer target: lift a value of a type drawn from the input out of a guest memory holding
-// the rest of the input (or from flat values read from it), with each string encoding. Bad
+// the rest of the input (or from flat values read from it), with each string encoding; the
+// guest's table holds resource handles and error contexts. Bad
 // memory must trap, never crash; a value that lifts must lower into a second guest (any
 // encoding) and lift back equal.
 #include <cstdio>
@@ -20,6 +21,11 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   StringEncoding src_enc = StringEncoding(in.byte() % 3), dst_enc = StringEncoding(in.byte() % 3);
   Guest src(src_enc);
   for (uint32_t i = 0; i < 4; ++i) (void)resource_new(src.inst, *rt, 100 + i);
+  for (uint32_t i = 0; i < 2; ++i) {  // and error contexts, in the same table
+    ResourceHandle h;
+    h.error_context = std::make_shared<const std::string>("error " + std::to_string(i));
+    (void)catch_trap([&] { return src.inst.handles.add(h); });
+  }
   bool from_flat = in.byte() & 1;
   std::memcpy(src.memory.data(), data + in.at, std::min(size - std::min(size, in.at), src.memory.size()));
 

@@ -1,6 +1,6 @@
 // The server end to end over loopback with exact bytes: keep-alive, pipelining, HTTP/1.0,
-// chunked bodies and trailers, 100-continue, each malformed-request case, the timeouts and
-// graceful shutdown.
+// chunked bodies and trailers, 100-continue, each malformed-request case, the timeouts, a client
+// that goes away mid-request and graceful shutdown.
 #include <doctest/doctest.h>
 
 #include <nghttp2/nghttp2.h>
@@ -194,6 +194,32 @@ TEST_CASE("server: header timeout (slowloris), body timeout and idle timeout") {
   }
 }
 
+TEST_CASE("server: an HTTP/1.1 client that ends its side while its request runs went away, unless half_close") {
+  SUBCASE("half_close off (the default): the exchange is cancelled, nothing is answered") {
+    auto server = start_server();
+    RawConnection c(server->port());
+    c.send("GET /slow?ms=300 HTTP/1.1\r\nHost: t\r\n\r\n");
+    c.shutdown_write();
+    auto start = std::chrono::steady_clock::now();
+    std::string r = c.read_all(5s);
+    CHECK(r.empty());
+    CHECK(c.closed_by_peer());
+    CHECK(std::chrono::steady_clock::now() - start < 250ms);  // at once, not when the handler would answer
+  }
+  SUBCASE("half_close on: the response still comes, then the close") {
+    ServerConfig config;
+    config.half_close = true;
+    auto server = start_server(config);
+    RawConnection c(server->port());
+    c.send("GET /slow?ms=100 HTTP/1.1\r\nHost: t\r\n\r\n");
+    c.shutdown_write();
+    std::string r = c.read_all(5s);
+    CHECK(status_line(r) == "HTTP/1.1 200 OK");
+    CHECK(r.substr(r.size() - 4) == "slow");
+    CHECK(c.closed_by_peer());
+  }
+}
+
 TEST_CASE("server: graceful shutdown finishes in-flight requests and refuses new ones") {
   auto server = start_server();
   uint16_t port = server->port();
@@ -281,6 +307,22 @@ std::string post_header_block(std::string_view path) {
 
 const std::string kPreface = std::string("PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n") + h2_frame(kSettings, 0, 0, "");
 }  // namespace
+
+TEST_CASE("server: an HTTP/2 client whose FIN comes with its request closes the connection at once") {
+  auto server = start_server();
+  RawConnection c(server->port());
+  REQUIRE(c.connected());
+  c.send(kPreface);
+  c.read_until([](const std::string& s) { return !h2_frames(s).empty(); });  // the server's SETTINGS
+  // A request and the FIN right behind it: epoll reports both in one edge.
+  c.send(h2_frame(kHeaders, kEndHeaders | kEndStream, 1, post_header_block("/slow?ms=300")));
+  c.shutdown_write();
+  auto start = std::chrono::steady_clock::now();
+  auto frames = h2_frames(c.read_all(5s));
+  CHECK(c.closed_by_peer());
+  CHECK(std::chrono::steady_clock::now() - start < 250ms);  // not when the handler would answer
+  CHECK_FALSE(find_frame(frames, kHeaders, 1));
+}
 
 TEST_CASE("server: HTTP/2 header and body timeouts per stream") {
   ServerConfig config;

@@ -361,3 +361,23 @@ TEST_CASE("with the implements feature off, an `implements` name is invalid (Was
   CHECK_FALSE(r.malformed);
   CHECK(r.error.message.find("the `cm-implements` feature is not active") != std::string::npos);
 }
+
+TEST_CASE("error-context and map decode with their features on, and are unsupported with them off") {
+  std::vector<uint8_t> ec = encode(R"((component (type (func (param "e" error-context))) (core func (canon error-context.drop))))");
+  std::vector<uint8_t> map = encode(R"((component (type (map string (list u8)))))");
+  CHECK(decode_component(ec).component);
+  CHECK(decode_component(map).component);
+  ComponentDecodeOptions off;
+  off.error_context = false;
+  off.map = false;
+  for (const auto& bytes : {ec, map}) {
+    auto r = decode_component(bytes, off);
+    REQUIRE_FALSE(r.component);
+    CHECK(r.unsupported);
+  }
+  // A map key must be a bool, an integer, a char or a string (Explainer `keytype`).
+  auto bad = decode_component(encode(R"((component (type (map f64 u8))))"));
+  REQUIRE_FALSE(bad.component);
+  CHECK_FALSE(bad.unsupported);
+  CHECK(bad.error.message.find("map key type `f64`") != std::string::npos);
+}

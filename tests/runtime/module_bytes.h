@@ -66,9 +66,11 @@ inline Bytes one_function(const Bytes& type, const Bytes& code, std::initializer
 inline const Bytes kVoidType{0x60, 0x00, 0x00};
 
 // The decode error message, or "" when the module is valid.
-inline std::string error_of(const Bytes& bytes) {
-  auto m = wasm::decode_module(bytes);
+inline std::string error_of(const Bytes& bytes, wasm::DecodeOptions options = {}) {
+  auto m = wasm::decode_module(bytes, options);
   return m ? "" : m.error().message;
 }
+// Under Wasm 2.0's rules (one memory, reserved zero bytes).
+inline std::string error_of_wasm2(const Bytes& bytes) { return error_of(bytes, {.multi_memory = false}); }
 
 }  // namespace wasmrun::test

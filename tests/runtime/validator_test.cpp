@@ -125,7 +125,28 @@ TEST_CASE("memory, table, global and local rules") {
   CHECK(error_of(one_function(kVoidType, {0xD0, 0x70, 0xD0, 0x70, 0x41, 0x01, 0x1C, 0x02, 0x70, 0x70, 0x1A, 0x0B})) .starts_with("invalid result arity"));
   Bytes memory = section(5, vec(1, {0x00, 0x01}));
   CHECK(error_of(one_function(kVoidType, {0x41, 0x00, 0x28, 0x03, 0x00, 0x1A, 0x0B}, {memory})).starts_with("alignment must not be larger than natural"));
-  CHECK(error_of(one_function(kVoidType, {0x3F, 0x01, 0x1A, 0x0B}, {memory})).starts_with("zero byte expected"));
+  CHECK(error_of_wasm2(one_function(kVoidType, {0x3F, 0x01, 0x1A, 0x0B}, {memory})).starts_with("zero byte expected"));
+  CHECK(error_of(one_function(kVoidType, {0x3F, 0x01, 0x1A, 0x0B}, {memory})).starts_with("unknown memory 1"));
+}
+
+TEST_CASE("multi-memory: memory indices in memargs and the memory instructions (Wasm 3.0 §5.4.7)") {
+  Bytes two = section(5, vec(2, {0x00, 0x01, 0x00, 0x01}));
+  // i32.load with flags 0x42 (alignment 2, memory index follows) from memory 1; then memory 2.
+  CHECK(error_of(one_function(kVoidType, {0x41, 0x00, 0x28, 0x42, 0x01, 0x00, 0x1A, 0x0B}, {two})) == "");
+  CHECK(error_of(one_function(kVoidType, {0x41, 0x00, 0x28, 0x42, 0x02, 0x00, 0x1A, 0x0B}, {two})).starts_with("unknown memory 2"));
+  // The alignment still may not pass the natural one with the flag set.
+  CHECK(error_of(one_function(kVoidType, {0x41, 0x00, 0x28, 0x43, 0x01, 0x00, 0x1A, 0x0B}, {two}))
+            .starts_with("alignment must not be larger than natural"));
+  // Under 2.0 the flag is part of an alignment that is too large.
+  CHECK(error_of_wasm2(one_function(kVoidType, {0x41, 0x00, 0x28, 0x42, 0x00, 0x1A, 0x0B}, {section(5, vec(1, {0x00, 0x01}))}))
+            .starts_with("alignment must not be larger than natural"));
+  // memory.size 1, memory.grow 1, memory.fill 1, memory.copy 1 0 (destination 1, source 0).
+  CHECK(error_of(one_function(kVoidType, {0x3F, 0x01, 0x1A, 0x0B}, {two})) == "");
+  CHECK(error_of(one_function(kVoidType, {0x41, 0x01, 0x40, 0x01, 0x1A, 0x0B}, {two})) == "");
+  CHECK(error_of(one_function(kVoidType, {0x41, 0x00, 0x41, 0x00, 0x41, 0x00, 0xFC, 0x0B, 0x01, 0x0B}, {two})) == "");
+  CHECK(error_of(one_function(kVoidType, {0x41, 0x00, 0x41, 0x00, 0x41, 0x00, 0xFC, 0x0A, 0x01, 0x00, 0x0B}, {two})) == "");
+  CHECK(error_of(one_function(kVoidType, {0x41, 0x00, 0x41, 0x00, 0x41, 0x00, 0xFC, 0x0A, 0x00, 0x02, 0x0B}, {two}))
+            .starts_with("unknown memory 2"));
 }
 
 TEST_CASE("a malformed binary reports the format error even after an invalid body") {

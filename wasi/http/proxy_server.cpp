@@ -33,8 +33,8 @@ class LoopHost;
 
 // One request's guest: its store, its resource table and the fiber it runs on.
 struct RequestRun : std::enable_shared_from_this<RequestRun> {
-  RequestRun(std::shared_ptr<ServerExchange> ex, const Engine& engine)
-      : exchange(std::move(ex)), store(engine), start(Clock::now()) {}
+  RequestRun(std::shared_ptr<ServerExchange> ex, const Engine& engine, uint32_t max_resources)
+      : exchange(std::move(ex)), table(max_resources), store(engine), start(Clock::now()) {}
   std::shared_ptr<ServerExchange> exchange;
   component::ResourceTable table;
   Store store;
@@ -99,9 +99,11 @@ class LoopHost {
     h->wasi_->set_waiter(&h->waiter_);
     h->http_ = std::make_unique<WasiHttp>(*h->wasi_, loop, shared.config.http);
     h->linker_.emplace(shared.engine);
-    if (auto ok = h->wasi_->add_to_linker(*h->linker_); !ok) return ok.error();
+    auto wasi_added = shared.config.cli ? h->wasi_->add_to_linker(*h->linker_)
+                                        : h->wasi_->add_proxy_interfaces_to_linker(*h->linker_);
+    if (!wasi_added) return wasi_added.error();
     if (auto ok = h->http_->add_to_linker(*h->linker_); !ok) return ok.error();
-    // What the host does not offer (wasi:sockets) traps when called, as in Wasmtime.
+    // What the host does not offer (wasi:sockets, or wasi:cli's without `cli`) traps when called.
     if (auto ok = h->linker_->define_unknown_imports_as_traps(*shared.component); !ok) return ok.error();
     // Core instances come from a pool of slots (memories reset, not unmapped); a component the
     // pool cannot hold (a table or an instance context past its bounds) goes without. A probe
@@ -163,7 +165,7 @@ class LoopHost {
 
   // Starts a request's guest on a fiber of its own.
   void serve(std::shared_ptr<ServerExchange> exchange) {
-    auto run = std::make_shared<RequestRun>(std::move(exchange), shared_.engine);
+    auto run = std::make_shared<RequestRun>(std::move(exchange), shared_.engine, shared_.config.wasi.max_resources);
     run->store.set_limits(shared_.config.limits);
     std::weak_ptr<RequestRun> weak = run;
     if (shared_.config.request_timeout) {

@@ -28,6 +28,9 @@ struct ProxyConfig {
   ::wasmrun::http::ServerConfig server;
   WasiHttpConfig http;
   p2::WasiP2Config wasi;  // environment, preopens, stdio of every request's guest
+  // Every WASI 0.2 interface (wasi:cli/command's imports), not only the proxy world's
+  // (wasmtime serve -S cli). Imports the host does not give trap when called.
+  bool cli = false;
   uint64_t max_concurrent_requests = 0;  // over all threads; 0: no limit
   std::optional<std::chrono::nanoseconds> request_timeout;
   StoreLimits limits;  // per request's store (--max-memory-size)

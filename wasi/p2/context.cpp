@@ -26,4 +26,11 @@ Expected<void> WasiP2::add_to_linker(component::Linker& linker) {
   return {};
 }
 
+Expected<void> WasiP2::add_proxy_interfaces_to_linker(component::Linker& linker) {
+  for (auto add : {add_io_error, add_io_poll, add_io_streams, add_clocks, add_random_secure, add_cli_stdio}) {
+    if (auto ok = add(linker, *this); !ok) return ok;
+  }
+  return {};
+}
+
 }  // namespace wasmrun::wasi::p2

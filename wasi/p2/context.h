@@ -72,6 +72,9 @@ class WasiP2 {
 
   // Registers every interface at 0.2.12 (imports 0.2.0 ... 0.2.12 match through the linker).
   Expected<void> add_to_linker(component::Linker& linker);
+  // Only the interfaces of the wasi:http/proxy world (wasi:io, wasi:clocks, wasi:random/random,
+  // wasi:cli stdin/stdout/stderr), as Wasmtime's add_to_linker_proxy_interfaces.
+  Expected<void> add_proxy_interfaces_to_linker(component::Linker& linker);
 
   const WasiP2Config& config() const { return config_; }
   const std::vector<Preopen>& preopens() const { return preopens_; }
@@ -127,7 +130,8 @@ Expected<void> add_io_error(component::Linker& linker, WasiP2& wasi);
 Expected<void> add_io_poll(component::Linker& linker, WasiP2& wasi);
 Expected<void> add_io_streams(component::Linker& linker, WasiP2& wasi);
 Expected<void> add_clocks(component::Linker& linker, WasiP2& wasi);
-Expected<void> add_random(component::Linker& linker, WasiP2& wasi);
+Expected<void> add_random(component::Linker& linker, WasiP2& wasi);         // random, insecure, insecure-seed
+Expected<void> add_random_secure(component::Linker& linker, WasiP2& wasi);  // wasi:random/random alone
 Expected<void> add_cli_environment(component::Linker& linker, WasiP2& wasi);
 Expected<void> add_cli_exit(component::Linker& linker, WasiP2& wasi);
 Expected<void> add_cli_stdio(component::Linker& linker, WasiP2& wasi);

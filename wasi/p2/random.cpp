@@ -77,8 +77,12 @@ class SeedHost final : public seed::Host {
 
 }  // namespace
 
+Expected<void> add_random_secure(component::Linker& linker, WasiP2& wasi) {
+  return secure::add_to_linker(linker, wasi.keep(std::make_unique<SecureHost>()));
+}
+
 Expected<void> add_random(component::Linker& linker, WasiP2& wasi) {
-  if (auto ok = secure::add_to_linker(linker, wasi.keep(std::make_unique<SecureHost>())); !ok) return ok;
+  if (auto ok = add_random_secure(linker, wasi); !ok) return ok;
   if (auto ok = insecure::add_to_linker(linker, wasi.keep(std::make_unique<InsecureHost>())); !ok) return ok;
   return seed::add_to_linker(linker, wasi.keep(std::make_unique<SeedHost>()));
 }

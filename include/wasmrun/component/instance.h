@@ -38,6 +38,11 @@ struct LiftedFunc {
 
 TrapOr<void> call_core(const LiftedFunc& f, std::span<const canon::FlatValue> args, std::span<canon::FlatValue> results);
 
+// Runs `body`, one whole call (lowering with realloc, the callee, lifting, post-return), under
+// one trap-handler activation of the function's store, which its core entries share. A trap is
+// one raised outside those entries (which report theirs as values).
+std::optional<Trap> run_in_activation(const LiftedFunc& f, canon::FunctionRef<void()> body);
+
 // A trap of a component call as the public API reports it: an Error of kind Trap whose
 // wasmrun::Trap has the core trap's code, frames and exit status when core wasm trapped or
 // exited, and TrapCode::CanonicalAbi otherwise.
@@ -85,8 +90,13 @@ class TypedFunc<R(Args...)> {
     auto core = [this](std::span<const canon::FlatValue> a, std::span<canon::FlatValue> r) {
       return detail::call_core(lifted_, a, r);
     };
-    return detail::to_expected(canon::typed_canon_lift<R, Args...>(*lifted_.abi, *lifted_.options, *lifted_.instance,
-                                                                   nullptr, core, args...));
+    std::optional<TrapOr<R>> result;
+    auto body = [&] {
+      result.emplace(canon::typed_canon_lift<R, Args...>(*lifted_.abi, *lifted_.options, *lifted_.instance, nullptr,
+                                                         core, args...));
+    };
+    if (auto trap = detail::run_in_activation(lifted_, body)) return detail::trap_error(std::move(*trap));
+    return detail::to_expected(std::move(*result));
   }
   Expected<R> operator()(const Args&... args) const { return call(args...); }
 

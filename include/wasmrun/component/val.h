@@ -27,11 +27,20 @@ struct ResourceAny {
   bool operator==(const ResourceAny&) const = default;
 };
 
+// An error context (Explainer "error-context", CanonicalABI.md `ErrorContext`): an immutable
+// debug message. Handles to it in any component instance, and the host's values, share the one
+// object; lifting one out of a component does not consume the handle.
+struct ErrorContextAny {
+  std::shared_ptr<const std::string> debug_message;
+
+  bool operator==(const ErrorContextAny&) const = default;
+};
+
 class Val {
  public:
   enum class Kind : uint8_t {
     Bool, S8, U8, S16, U16, S32, U32, S64, U64, F32, F64, Char, String,
-    List, Record, Tuple, Variant, Enum, Flags, Option, Result, Own, Borrow,
+    List, Record, Tuple, Variant, Enum, Flags, Option, Result, Own, Borrow, ErrorContext,
   };
   Val() = default;
   Val(const Val& other);
@@ -68,6 +77,7 @@ class Val {
   static Val err(std::optional<Val> payload = std::nullopt);
   static Val own(ResourceAny r);
   static Val borrow(ResourceAny r);
+  static Val error_context(ErrorContextAny e);
 
   Kind kind() const { return kind_; }
 
@@ -92,6 +102,7 @@ class Val {
   bool is_some() const { return has_payload(); }   // Option
   bool is_ok() const { return bits_ == 0; }        // Result
   const ResourceAny& resource() const { return body().resource; }
+  const ErrorContextAny& error_context() const { return body().error_context; }
 
   // Floats compare equal when both are NaN (any payload: the canonical ABI canonicalizes NaNs
   // on lifting), otherwise by bits, so -0 and +0 differ.
@@ -115,6 +126,7 @@ class Val {
     std::vector<Val> elements;       // List, Tuple, Record values, payloads
     std::vector<std::string> names;  // Record field names, Flags set
     ResourceAny resource;            // Own, Borrow
+    ErrorContextAny error_context;   // ErrorContext
   };
   const Body& body() const;
   Body& make_body();

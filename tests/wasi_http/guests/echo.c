@@ -12,11 +12,16 @@
 //   /length       declares content-length: 10 and writes 12 bytes: finish fails
 //   /write-first  writes and finishes the body before response-outparam.set
 //   /grow         grows its memory by 32 MiB: "grew" or "refused" (for --max-memory-size)
+//   /env          its environment, a NAME=VALUE line each (wasi:cli/environment, beyond the
+//                 proxy world: serve links it with -S cli)
 //   /proxy        sends the request (method, body) on with outgoing-handler to x-upstream
 //                 (authority) at x-upstream-path, scheme x-upstream-scheme (default http), and
 //                 answers with the upstream's status and body; a refused request: 502 with
-//                 "error-code N" (the case's index) or "set-X refused"; x-first-byte-timeout-ms
-//                 sets that request option
+//                 "error-code N" (the case's index) or "set-X refused"; x-connect-timeout-ms,
+//                 x-first-byte-timeout-ms and x-between-bytes-timeout-ms set those request
+//                 options; x-upstream-method sets another method, x-upstream-content-length a
+//                 content-length (a body that breaks it: "request body: error-code N"); a response body that fails midway ends with "\nerror-code N" (the
+//                 http-error-code of the stream's error)
 // The echo also sends the request's trailers back as the response's.
 #include <stddef.h>
 #include <stdint.h>
@@ -90,8 +95,13 @@ IMPORT(HTTP_TYPES, "[method]incoming-response.status") int32_t incoming_response
 IMPORT(HTTP_TYPES, "[method]incoming-response.consume") void incoming_response_consume(handle_t self, int32_t *ret);
 IMPORT(HTTP_TYPES, "[resource-drop]incoming-response") void incoming_response_drop(handle_t);
 IMPORT(HTTP_TYPES, "[constructor]request-options") handle_t request_options_new(void);
+IMPORT(HTTP_TYPES, "[method]request-options.set-connect-timeout")
+int32_t request_options_set_connect_timeout(handle_t self, int32_t some, int64_t ns);
 IMPORT(HTTP_TYPES, "[method]request-options.set-first-byte-timeout")
 int32_t request_options_set_first_byte_timeout(handle_t self, int32_t some, int64_t ns);
+IMPORT(HTTP_TYPES, "[method]request-options.set-between-bytes-timeout")
+int32_t request_options_set_between_bytes_timeout(handle_t self, int32_t some, int64_t ns);
+IMPORT(HTTP_TYPES, "http-error-code") void http_error_code(handle_t err, uint8_t *ret);
 IMPORT(OUTGOING, "handle") void outgoing_handle(handle_t request, int32_t has_options, handle_t options, uint8_t *ret);
 IMPORT(HTTP_TYPES, "[constructor]outgoing-response") handle_t outgoing_response_new(handle_t headers);
 IMPORT(HTTP_TYPES, "[method]outgoing-response.set-status-code") int32_t outgoing_response_set_status(handle_t self, int32_t code);
@@ -109,6 +119,8 @@ IMPORT(IO_STREAMS, "[method]output-stream.check-write") void output_stream_check
 IMPORT(IO_STREAMS, "[method]output-stream.write") void output_stream_write(handle_t self, const uint8_t *p, size_t len, int32_t *ret);
 IMPORT(IO_STREAMS, "[method]output-stream.subscribe") handle_t output_stream_subscribe(handle_t self);
 IMPORT(IO_STREAMS, "[resource-drop]output-stream") void output_stream_drop(handle_t);
+IMPORT("wasi:io/error@" WASI_VER, "[resource-drop]error") void io_error_drop(handle_t);
+IMPORT("wasi:cli/environment@" WASI_VER, "get-environment") void get_environment(int32_t *ret);
 IMPORT(IO_POLL, "[method]pollable.block") void pollable_block(handle_t self);
 IMPORT(IO_POLL, "[resource-drop]pollable") void pollable_drop(handle_t);
 IMPORT(CLOCK, "subscribe-duration") handle_t subscribe_duration(int64_t ns);
@@ -203,15 +215,61 @@ static int finish_with(handle_t out, handle_t body, int has_trailers, handle_t t
 }
 static int finish(handle_t out, handle_t body) { return finish_with(out, body, 0, 0); }
 
-// Copies an input stream into an output stream until it closes.
-static void copy_stream(handle_t in, handle_t out) {
+// The http-error-code of a stream-error's io error (its case's index), or 99 when it has none.
+static int stream_error_code(handle_t err) {
+  // option<error-code>: 0, 8 (the case)
+  _Alignas(8) uint8_t code[40];
+  http_error_code(err, code);
+  io_error_drop(err);
+  return code[0] == 1 ? code[8] : 99;
+}
+
+// Copies an input stream into an output stream until it ends: -1 when it closed, else it failed:
+// the http-error-code of its error (its case's index), or 99 when it has none.
+static int copy_stream(handle_t in, handle_t out) {
   int32_t ret[3];
   for (;;) {
     use_scratch = 1;
     input_stream_blocking_read(in, READ_CHUNK, ret);
     use_scratch = 0;
-    if ((uint8_t)ret[0] != 0) break;  // closed: the end of the body
+    // result<list<u8>, stream-error>: 0, 4 (stream-error's case: 0 last-operation-failed, 1 closed), 8 (error)
+    if ((uint8_t)ret[0] != 0) {
+      return (uint8_t)ret[1] == 1 ? -1 : stream_error_code(ret[2]);
+    }
     write_all(out, (const uint8_t *)(uintptr_t)ret[1], (size_t)ret[2]);
+  }
+}
+
+// Copies an input stream into an outgoing request body until the input ends: -1, or the
+// error-code (as stream_error_code) of the write that failed (content-length exceeded, say).
+static int copy_upload(handle_t in, handle_t out) {
+  int32_t ret[3];
+  for (;;) {
+    use_scratch = 1;
+    input_stream_blocking_read(in, READ_CHUNK, ret);
+    use_scratch = 0;
+    if ((uint8_t)ret[0] != 0) return -1;
+    const uint8_t *p = (const uint8_t *)(uintptr_t)ret[1];
+    size_t n = (size_t)ret[2];
+    while (n > 0) {
+      int64_t cw[3];
+      output_stream_check_write(out, cw);
+      // result<u64, stream-error>: 0, 8 (stream-error's case), 12 (error)
+      if ((uint8_t)cw[0] != 0) return ((uint8_t *)cw)[8] == 0 ? stream_error_code(((int32_t *)cw)[3]) : 99;
+      if (cw[1] == 0) {
+        handle_t ready = output_stream_subscribe(out);
+        pollable_block(ready);
+        pollable_drop(ready);
+        continue;
+      }
+      size_t chunk = n < (uint64_t)cw[1] ? n : (size_t)cw[1];
+      int32_t wret[3];
+      output_stream_write(out, p, chunk, wret);
+      // result<_, stream-error>: 0, 4 (stream-error's case), 8 (error)
+      if ((uint8_t)wret[0] != 0) return (uint8_t)wret[1] == 0 ? stream_error_code(wret[2]) : 99;
+      p += chunk;
+      n -= chunk;
+    }
   }
 }
 
@@ -334,8 +392,15 @@ static void proxy(handle_t request, handle_t outparam, uint8_t method) {
   const char *authority = header_value(request, "x-upstream", &alen);
   const char *path = header_value(request, "x-upstream-path", &plen);
   const char *scheme = header_value(request, "x-upstream-scheme", &slen_);
-  handle_t req = outgoing_request_new(fields_new());
-  if (outgoing_request_set_method(req, method, 0, 0) != 0) return refuse(outparam, "set-method refused");
+  size_t mlen = 0, clen = 0;
+  const char *other_method = header_value(request, "x-upstream-method", &mlen);
+  const char *content_length = header_value(request, "x-upstream-content-length", &clen);
+  handle_t up_headers = fields_new();
+  if (content_length) add_header(up_headers, "content-length", 14, (const uint8_t *)content_length, clen);
+  handle_t req = outgoing_request_new(up_headers);
+  int32_t method_set = other_method ? outgoing_request_set_method(req, 9, other_method, mlen)
+                                    : outgoing_request_set_method(req, method, 0, 0);
+  if (method_set != 0) return refuse(outparam, "set-method refused");
   if (scheme) {
     if (outgoing_request_set_scheme(req, 1, 2, scheme, slen_) != 0) return refuse(outparam, "set-scheme refused");
   } else {
@@ -348,14 +413,19 @@ static void proxy(handle_t request, handle_t outparam, uint8_t method) {
   outgoing_request_body(req, ret);
   handle_t up_body = ret[1];
 
-  size_t tlen = 0;
-  const char *timeout_ms = header_value(request, "x-first-byte-timeout-ms", &tlen);
+  static const char *timeout_headers[] = {"x-connect-timeout-ms", "x-first-byte-timeout-ms", "x-between-bytes-timeout-ms"};
   handle_t options = 0;
-  if (timeout_ms) {
+  for (int k = 0; k < 3; ++k) {
+    size_t tlen = 0;
+    const char *timeout_ms = header_value(request, timeout_headers[k], &tlen);
+    if (!timeout_ms) continue;
     int64_t ms = 0;
     for (size_t i = 0; i < tlen; ++i) ms = ms * 10 + (timeout_ms[i] - '0');
-    options = request_options_new();
-    if (request_options_set_first_byte_timeout(options, 1, ms * 1000000) != 0) return refuse(outparam, "set-first-byte-timeout refused");
+    if (!options) options = request_options_new();
+    int32_t (*setter)(handle_t, int32_t, int64_t) = k == 0   ? request_options_set_connect_timeout
+                                                    : k == 1 ? request_options_set_first_byte_timeout
+                                                             : request_options_set_between_bytes_timeout;
+    if (setter(options, 1, ms * 1000000) != 0) return refuse(outparam, "a request option was refused");
   }
   // result<own<future-incoming-response>, error-code>: 0 (discriminant), 8 (handle or error-code)
   _Alignas(8) uint8_t hr[48];
@@ -375,10 +445,20 @@ static void proxy(handle_t request, handle_t outparam, uint8_t method) {
   handle_t in = ret[1];
   outgoing_body_write(up_body, ret);
   handle_t up_out = ret[1];
-  copy_stream(in, up_out);
+  int upload_failure = copy_upload(in, up_out);
   input_stream_drop(in);
   incoming_body_drop(in_body);
-  finish(up_out, up_body);
+  output_stream_drop(up_out);
+  // result<_, error-code>: 0, 8 (the case)
+  _Alignas(8) uint8_t fin[40];
+  outgoing_body_finish(up_body, 0, 0, fin);
+  if (upload_failure < 0 && fin[0] != 0) upload_failure = fin[8];
+  if (upload_failure >= 0) {
+    char msg[] = "request body: error-code 00";
+    msg[25] = (char)('0' + upload_failure / 10);
+    msg[26] = (char)('0' + upload_failure % 10);
+    return refuse(outparam, msg);
+  }
 
   handle_t ready = future_response_subscribe(future);
   pollable_block(ready);
@@ -402,7 +482,13 @@ static void proxy(handle_t request, handle_t outparam, uint8_t method) {
   handle_t resp_in = ret[1];
   handle_t body;
   handle_t out = respond(outparam, fields_new(), status, &body);
-  copy_stream(resp_in, out);
+  int failure = copy_stream(resp_in, out);
+  if (failure >= 0) {
+    char msg[] = "\nerror-code 00";
+    msg[12] = (char)('0' + failure / 10);
+    msg[13] = (char)('0' + failure % 10);
+    write_all(out, (const uint8_t *)msg, 14);
+  }
   input_stream_drop(resp_in);
   incoming_body_drop(resp_body);
   incoming_response_drop(resp);
@@ -439,6 +525,17 @@ void handle(handle_t request, handle_t outparam) {
   } else if (equals(path, plen, "/grow")) {
     int refused = __builtin_wasm_memory_grow(0, 512) == (size_t)-1;
     answer_text(outparam, 200, refused ? "refused\n" : "grew\n", refused ? 8 : 5);
+  } else if (equals(path, plen, "/env")) {
+    int32_t list[2];
+    get_environment(list);
+    const int32_t *e = (const int32_t *)(uintptr_t)list[0];
+    for (int32_t i = 0; i < list[1]; ++i, e += 4) {
+      put((const char *)(uintptr_t)e[0], (size_t)e[1]);
+      puts_("=");
+      put((const char *)(uintptr_t)e[2], (size_t)e[3]);
+      puts_("\n");
+    }
+    answer_text(outparam, 200, text, text_len);
   } else if (equals(path, plen, "/proxy")) {
     proxy(request, outparam, m);
   } else if (equals(path, plen, "/headers")) {
