@@ -241,13 +241,16 @@ struct ComponentFrame {
     }
   }
 
-  ComponentItem item(component::SortIndex si) {
+  // `instance_type`: whether an instance item gets the type of its exports (built each time);
+  // an export's item is given its declared type instead.
+  ComponentItem item(component::SortIndex si, bool instance_type = true) {
     ComponentItem it;
     it.type.sort = si.sort;
     switch (si.sort) {
       case Sort::Func: it.func = funcs[si.index], it.type.func = it.func->type; break;
       case Sort::Instance: {
         it.instance = instances[si.index];
+        if (!instance_type) break;
         auto t = std::make_shared<component::InstanceType>();
         for (const auto& [name, e] : it.instance->exports) t->exports.push_back({name, e.type});
         it.type.instance = t;
@@ -778,7 +781,7 @@ std::shared_ptr<ComponentInstance> ComponentFrame::run(const std::map<std::strin
         break;
       }
       case Definition::Kind::Export: {
-        ComponentItem it = item(d.items[0].item);
+        ComponentItem it = item(d.items[0].item, false);
         if (cached) {
           it.type = cached->entity;
         } else {
