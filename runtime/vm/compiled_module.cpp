@@ -10,7 +10,10 @@ std::shared_ptr<CompiledModule> with_signatures(Engine& engine, wasm::Module mod
   auto compiled = std::make_shared<CompiledModule>();
   compiled->engine = &engine;
   compiled->module = std::move(module);
-  for (const wasm::FuncType& t : compiled->module.types) compiled->sig_ids.push_back(engine.signature_id(t));
+  for (const wasm::FuncType& t : compiled->module.types) {
+    compiled->sig_ids.push_back(engine.signature_id(t));
+    compiled->sig_types.push_back(&engine.signature(compiled->sig_ids.back()));
+  }
   return compiled;
 }
 

@@ -13,6 +13,8 @@ struct CompiledModule {
   wasm::Module module;
   std::unique_ptr<CompiledCode> code;
   std::vector<uint32_t> sig_ids;  // per type index: the engine's signature id
+  // Per type index: the engine's signature (stable for its life), read without its lock.
+  std::vector<const wasm::FuncType*> sig_types;
 };
 
 Expected<std::shared_ptr<const CompiledModule>> compile_module(Engine& engine, std::span<const uint8_t> bytes);

@@ -205,10 +205,12 @@ struct ComponentFrame {
   Store& store() { return linker->store_; }
 
   // The signature of a host function the definition at `index` makes: from the plan, or
-  // looked up (and recorded).
-  Engine::HostSignature host_signature(size_t index, const wasm::FuncType& type) {
+  // looked up (and recorded). `make_type` gives its core type, built only when looked up (its
+  // vectors were a large part of a replayed `canon lower`).
+  template <class MakeType>
+  Engine::HostSignature host_signature(size_t index, MakeType&& make_type) {
     if (plan && plan->steps[index].host) return *plan->steps[index].host;
-    auto s = store().engine().host_signature(type);
+    auto s = store().engine().host_signature(make_type());
     if (!s) link_error(s.error().message);
     if (recording) recording->steps[index].host = *s;
     return *s;
@@ -461,7 +463,8 @@ void ComponentFrame::lower(const Definition& d, size_t index) {
   // shares (the callee lives as long as this function).
   LoweredCall& call = lowered_calls.emplace_back(LoweredCall{funcs[d.index], options(d.options), canon.get(), &store()});
   const canon::FuncAbi& abi = call.callee->abi;
-  Engine::HostSignature sig = host_signature(index, core_signature(abi.lower_core_params(), abi.lower_core_results()));
+  Engine::HostSignature sig =
+      host_signature(index, [&] { return core_signature(abi.lower_core_params(), abi.lower_core_results()); });
   FuncInstance* f = store().create_host_func(sig, [c = &call](Caller& caller_context, std::span<VMValue> values) -> Expected<void> {
     const ComponentFunc& callee = *c->callee;
     const canon::FuncAbi& abi = callee.abi;
@@ -506,7 +509,7 @@ void ComponentFrame::resource_builtin(const Definition& d, size_t index) {
   FuncInstance* f = nullptr;
   switch (d.kind) {
     case Definition::Kind::ResourceNew:
-      f = store().create_host_func(host_signature(index, {{V::I32}, {V::I32}}), [c = &call](Caller&, std::span<VMValue> v) -> Expected<void> {
+      f = store().create_host_func(host_signature(index, [] { return wasm::FuncType{{V::I32}, {V::I32}}; }), [c = &call](Caller&, std::span<VMValue> v) -> Expected<void> {
         uint32_t rep;
         std::memcpy(&rep, v[0].bytes, 4);
         auto r = canon::resource_new(*c->instance, *c->type, rep);
@@ -517,7 +520,7 @@ void ComponentFrame::resource_builtin(const Definition& d, size_t index) {
       });
       break;
     case Definition::Kind::ResourceRep:
-      f = store().create_host_func(host_signature(index, {{V::I32}, {V::I32}}), [c = &call](Caller&, std::span<VMValue> v) -> Expected<void> {
+      f = store().create_host_func(host_signature(index, [] { return wasm::FuncType{{V::I32}, {V::I32}}; }), [c = &call](Caller&, std::span<VMValue> v) -> Expected<void> {
         uint32_t h;
         std::memcpy(&h, v[0].bytes, 4);
         auto r = canon::resource_rep(*c->instance, *c->type, h);
@@ -528,7 +531,7 @@ void ComponentFrame::resource_builtin(const Definition& d, size_t index) {
       });
       break;
     default:
-      f = store().create_host_func(host_signature(index, {{V::I32}, {}}), [c = &call](Caller&, std::span<VMValue> v) -> Expected<void> {
+      f = store().create_host_func(host_signature(index, [] { return wasm::FuncType{{V::I32}, {}}; }), [c = &call](Caller&, std::span<VMValue> v) -> Expected<void> {
         uint32_t h;
         std::memcpy(&h, v[0].bytes, 4);
         auto r = canon::resource_drop(*c->instance, *c->type, h);
@@ -553,7 +556,7 @@ void ComponentFrame::error_context_builtin(const Definition& d, size_t index) {
   };
   switch (d.kind) {
     case Definition::Kind::ErrorContextNew:
-      f = store().create_host_func(host_signature(index, {{V::I32, V::I32}, {V::I32}}), [inst, i32, opts = options(d.options)](Caller&, std::span<VMValue> v) -> Expected<void> {
+      f = store().create_host_func(host_signature(index, [] { return wasm::FuncType{{V::I32, V::I32}, {V::I32}}; }), [inst, i32, opts = options(d.options)](Caller&, std::span<VMValue> v) -> Expected<void> {
         auto r = canon::error_context_new(*inst, opts, i32(v[0]), i32(v[1]));
         if (!r) return Error{r.trap().message};
         uint32_t h = *r;
@@ -562,14 +565,14 @@ void ComponentFrame::error_context_builtin(const Definition& d, size_t index) {
       });
       break;
     case Definition::Kind::ErrorContextDebugMessage:
-      f = store().create_host_func(host_signature(index, {{V::I32, V::I32}, {}}), [inst, i32, opts = options(d.options)](Caller&, std::span<VMValue> v) -> Expected<void> {
+      f = store().create_host_func(host_signature(index, [] { return wasm::FuncType{{V::I32, V::I32}, {}}; }), [inst, i32, opts = options(d.options)](Caller&, std::span<VMValue> v) -> Expected<void> {
         auto r = canon::error_context_debug_message(*inst, opts, i32(v[0]), i32(v[1]));
         if (!r) return Error{r.trap().message};
         return {};
       });
       break;
     default:
-      f = store().create_host_func(host_signature(index, {{V::I32}, {}}), [inst, i32](Caller&, std::span<VMValue> v) -> Expected<void> {
+      f = store().create_host_func(host_signature(index, [] { return wasm::FuncType{{V::I32}, {}}; }), [inst, i32](Caller&, std::span<VMValue> v) -> Expected<void> {
         auto r = canon::error_context_drop(*inst, i32(v[0]));
         if (!r) return Error{r.trap().message};
         return {};

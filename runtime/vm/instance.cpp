@@ -89,7 +89,7 @@ FuncInstance* Instance::func(uint32_t index) {
   // Imports given to the template are not copied into each instance; open ones are.
   if (index < module->module.imported_funcs) return pre->import_funcs[index];
   auto f = std::make_unique<FuncInstance>();
-  f->type = &store->engine().signature(module->sig_ids[module->module.func_types[index]]);
+  f->type = module->sig_types[module->module.func_types[index]];
   f->owner = this;
   f->ref = *func_ref(index);
   funcs[index] = store->adopt_func(std::move(f));
