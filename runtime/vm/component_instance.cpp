@@ -180,9 +180,14 @@ struct ComponentFrame {
   std::vector<Table*> tables;
   std::vector<LinearMemory*> memories;
   std::vector<GlobalInstance*> globals;
+  // The type index space: each entry points at a TypeDef that outlives the instantiation (in the
+  // plan, the linker's items, an instance's exports) or at a copy in `owned_types` — a copy per
+  // type and instance (five shared pointers) was a large part of a replay and its teardown.
   // A deque: an instance's types are many, and one large block per instantiation made malloc
   // consolidate its free lists every time.
-  std::deque<TypeDef> types;
+  std::vector<const TypeDef*> types;
+  std::deque<TypeDef> owned_types;
+  void push_type(const TypeDef& t, bool stable) { types.push_back(stable ? &t : &owned_types.emplace_back(t)); }
   std::vector<std::shared_ptr<ComponentFunc>> funcs;
   std::vector<std::shared_ptr<ComponentClosure>> components;
   std::vector<std::shared_ptr<ComponentInstance>> instances;
@@ -229,7 +234,8 @@ struct ComponentFrame {
     return it->second;
   }
 
-  void push(const ComponentItem& item, bool fixed = false) {
+  // `stable`: `item` outlives the instantiation (its type need not be copied).
+  void push(const ComponentItem& item, bool fixed, bool stable) {
     switch (item.type.sort) {
       case Sort::Func: funcs.push_back(item.func); break;
       case Sort::Instance:
@@ -238,7 +244,7 @@ struct ComponentFrame {
         break;
       case Sort::Component: components.push_back(item.component); break;
       case Sort::CoreModule: modules.push_back({item.module, item.type.module}); break;
-      case Sort::Type: types.push_back(item.type.type); break;
+      case Sort::Type: push_type(item.type.type, stable); break;
       default: unsupported("component values are not supported");
     }
   }
@@ -260,7 +266,7 @@ struct ComponentFrame {
       }
       case Sort::Component: it.component = components[si.index], it.type.component = it.component->component->type; break;
       case Sort::CoreModule: it.module = modules[si.index].module, it.type.module = modules[si.index].type; break;
-      case Sort::Type: it.type.type = types[si.index]; break;
+      case Sort::Type: it.type.type = *types[si.index]; break;
       default: unsupported("component values are not supported");
     }
     return it;
@@ -662,14 +668,14 @@ std::shared_ptr<ComponentInstance> ComponentFrame::run(const std::map<std::strin
       case Definition::Kind::AliasExport: {
         if (cached && cached->item) {
           replay_bindings(*cached);
-          push(*cached->item, true);
+          push(*cached->item, true, true);
           break;
         }
         const ComponentItem* e = instances[d.index]->find(d.name);
         if (!e) link_error(fmt::format("instance has no export `{}`", d.name));
         if (cached) {
           replay_bindings(*cached);
-          push(*e, true);
+          push(*e, true, true);
           break;
         }
         // An export of one of the linker's instances, at a type that mentions nothing made per
@@ -679,7 +685,7 @@ std::shared_ptr<ComponentInstance> ComponentFrame::run(const std::map<std::strin
           if (auto r = resources.entity(e->type, d.entity); !r) link_error("alias type mismatch: " + r.error().message);
         });
         if (fixed && !args) step->item = *e;
-        push(*e, fixed);
+        push(*e, fixed, true);
         break;
       }
       case Definition::Kind::AliasCoreExport: {
@@ -716,7 +722,7 @@ std::shared_ptr<ComponentInstance> ComponentFrame::run(const std::map<std::strin
           if (recording) per_instance.insert(d.type.resource.get()), fresh->insert(r.get());
         }
         if (cached) {
-          types.push_back(cached->entity.type);
+          push_type(cached->entity.type, true);
           break;
         }
         EntityType t;
@@ -724,7 +730,7 @@ std::shared_ptr<ComponentInstance> ComponentFrame::run(const std::map<std::strin
         t.type = d.type;
         EntityType resolved = runtime(t);
         if (step && fixed_type(t)) step->cached = true, step->entity = resolved;
-        types.push_back(resolved.type);
+        push_type(resolved.type, false);
         break;
       }
       case Definition::Kind::CanonLift: {
@@ -754,7 +760,7 @@ std::shared_ptr<ComponentInstance> ComponentFrame::run(const std::map<std::strin
       case Definition::Kind::Import: {
         if (cached && cached->item) {
           replay_bindings(*cached);
-          push(*cached->item, true);
+          push(*cached->item, true, true);
           break;
         }
         const ComponentItem* given = nullptr;
@@ -764,9 +770,10 @@ std::shared_ptr<ComponentInstance> ComponentFrame::run(const std::map<std::strin
         } else {
           given = linker->lookup(d.name);
         }
+        // The linker's items outlive the instance; a parent's arguments are its copies.
         if (cached && given) {
           replay_bindings(*cached);
-          push(*given, true);
+          push(*given, true, !args);
           break;
         }
         std::optional<ComponentItem> synthesized;
@@ -780,7 +787,7 @@ std::shared_ptr<ComponentInstance> ComponentFrame::run(const std::map<std::strin
             link_error(fmt::format("import `{}` has the wrong type: {}", d.name, r.error().message));
         });
         if (fixed && !args) step->item = *given;
-        push(*given, fixed);
+        push(*given, fixed, !args && !synthesized);
         break;
       }
       case Definition::Kind::Export: {
@@ -791,9 +798,10 @@ std::shared_ptr<ComponentInstance> ComponentFrame::run(const std::map<std::strin
           it.type = runtime(d.entity);
           if (step && fixed_type(d.entity)) step->cached = true, step->entity = it.type;
         }
-        if (it.type.sort == Sort::Type) it.type.type = types[d.items[0].item.index];
-        result->exports[d.name] = it;
-        push(it);
+        if (it.type.sort == Sort::Type) it.type.type = *types[d.items[0].item.index];
+        ComponentItem& exported = result->exports[d.name];
+        exported = std::move(it);
+        push(exported, false, true);
         break;
       }
     }
