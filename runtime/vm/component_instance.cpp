@@ -338,7 +338,10 @@ struct ComponentFrame {
   // Whether an item's type (a runtime type) is the same in every instantiation.
   bool fixed_item(const ComponentItem& item) const { return !component::mentions_any(item.type, *fresh); }
 
-  std::shared_ptr<ComponentInstance> run(const std::map<std::string, ComponentItem>* args);
+  // The arguments of a nested instantiation, named by the parent's definition (which outlives
+  // them): a few, found by a scan, with no string or tree node allocated per instance.
+  using Args = std::vector<std::pair<std::string_view, ComponentItem>>;
+  std::shared_ptr<ComponentInstance> run(const Args* args);
   // The plan recorded by run, with the sizes its index spaces reached.
   std::shared_ptr<ComponentPlan> finish_recording() {
     auto r = std::move(recording);
@@ -588,7 +591,7 @@ void ComponentFrame::error_context_builtin(const Definition& d, size_t index) {
   core_funcs.push_back(f);
 }
 
-std::shared_ptr<ComponentInstance> ComponentFrame::run(const std::map<std::string, ComponentItem>* args) {
+std::shared_ptr<ComponentInstance> ComponentFrame::run(const Args* args) {
   auto result = std::make_shared<ComponentInstance>();
   resources.bind_any = true;
   resources.link_wording = true;
@@ -626,8 +629,9 @@ std::shared_ptr<ComponentInstance> ComponentFrame::run(const std::map<std::strin
       }
       case Definition::Kind::Instantiate: {
         std::shared_ptr<ComponentClosure> closure = components[d.index];
-        std::map<std::string, ComponentItem> given;
-        for (const auto& a : d.items) given[a.name] = item(a.item);
+        Args given;
+        given.reserve(d.items.size());
+        for (const auto& a : d.items) given.emplace_back(a.name, item(a.item));
         auto frame = std::make_shared<ComponentFrame>();
         frame->linker = linker;
         frame->comp = closure->component;
@@ -765,8 +769,9 @@ std::shared_ptr<ComponentInstance> ComponentFrame::run(const std::map<std::strin
         }
         const ComponentItem* given = nullptr;
         if (args) {
-          auto it = args->find(d.name);
-          if (it != args->end()) given = &it->second;
+          // The last of the same name, as a map's assignment would keep.
+          for (auto it = args->rbegin(); it != args->rend() && !given; ++it)
+            if (it->first == d.name) given = &it->second;
         } else {
           given = linker->lookup(d.name);
         }
