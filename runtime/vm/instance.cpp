@@ -88,12 +88,12 @@ FuncInstance* Instance::func(uint32_t index) {
   if (FuncInstance* f = funcs[index]) return f;
   // Imports given to the template are not copied into each instance; open ones are.
   if (index < module->module.imported_funcs) return pre->import_funcs[index];
-  auto f = std::make_unique<FuncInstance>();
+  FuncInstance* f = store->new_func();
   f->type = module->sig_types[module->module.func_types[index]];
   f->owner = this;
   f->ref = *func_ref(index);
-  funcs[index] = store->adopt_func(std::move(f));
-  return funcs[index];
+  funcs[index] = f;
+  return f;
 }
 
 namespace {

@@ -35,17 +35,17 @@ Expected<FuncInstance*> Store::create_host_func(const wasm::FuncType& type, Host
 }
 
 FuncInstance* Store::create_host_func(const Engine::HostSignature& signature, HostCallback callback) {
-  auto f = std::make_unique<FuncInstance>();
+  FuncInstance* f = new_func();
   f->type = signature.type;
   f->host = std::move(callback);
   // The stub receives the FuncInstance itself as its callee context.
-  f->ref = VMFuncRef{signature.stub, reinterpret_cast<VMContext*>(f.get()), signature.sig};
-  return adopt_func(std::move(f));
+  f->ref = VMFuncRef{signature.stub, reinterpret_cast<VMContext*>(f), signature.sig};
+  return f;
 }
 
 bool Store::owns_func_ref(const VMFuncRef* ref) const {
   for (const auto& f : funcs_) {
-    if (&f->ref == ref) return true;
+    if (&f.ref == ref) return true;
   }
   for (const Instance* i = instances_; i; i = i->next_in_store) {
     std::less<const VMFuncRef*> before;
@@ -60,10 +60,10 @@ bool Store::owns_func_ref(const VMFuncRef* ref) const {
   return false;
 }
 
-FuncInstance* Store::adopt_func(std::unique_ptr<FuncInstance> f) {
-  f->store = this;
-  funcs_.push_back(std::move(f));
-  return funcs_.back().get();
+FuncInstance* Store::new_func() {
+  FuncInstance& f = funcs_.emplace_back();
+  f.store = this;
+  return &f;
 }
 
 Expected<LinearMemory*> Store::create_memory(const wasm::MemoryType& type) {

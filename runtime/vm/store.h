@@ -3,6 +3,7 @@
 // raw pointers handed out (Extern) stay valid until then. A store is used by one thread at a time.
 #pragma once
 
+#include <deque>
 #include <functional>
 #include <memory>
 #include <optional>
@@ -80,7 +81,8 @@ class Store {
   Expected<LinearMemory*> create_memory(const wasm::MemoryType& type);
   Expected<Table*> create_table(const wasm::TableType& type, void* init);
   GlobalInstance* create_global(const wasm::GlobalType& type);
-  FuncInstance* adopt_func(std::unique_ptr<FuncInstance> f);
+  // A new function of this store, to be filled in (stable address, freed with the store).
+  FuncInstance* new_func();
   LinearMemory* adopt_memory(std::unique_ptr<LinearMemory> memory);
   // Instances are destroyed with the store, latest first (Instance::destroy).
   void adopt_instance(Instance* instance);
@@ -110,7 +112,10 @@ class Store {
   Engine& engine_;
   VMStoreContext context_;
   ResourceLimits limits_;
-  std::vector<std::unique_ptr<FuncInstance>> funcs_;
+  // A deque: functions are made per instance (each lowered function, each core export used),
+  // and one allocation per function and one free each at the end were a visible part of a
+  // component's instantiation and teardown.
+  std::deque<FuncInstance> funcs_;
   std::vector<std::unique_ptr<LinearMemory>> memories_;
   std::vector<std::unique_ptr<Table>> tables_;
   std::vector<std::unique_ptr<GlobalInstance>> globals_;
