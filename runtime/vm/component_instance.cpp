@@ -195,7 +195,7 @@ struct ComponentFrame {
   // What the host callbacks of lowered functions and resource built-ins use, kept here so that
   // a callback holds one pointer (no allocation of its own).
   struct LoweredCall {
-    std::shared_ptr<ComponentFunc> callee;
+    const ComponentFunc* callee;  // kept alive by `funcs`
     canon::CanonOptions options;
     canon::Instance* caller;
     Store* store;
@@ -347,6 +347,7 @@ struct ComponentFrame {
     auto r = std::move(recording);
     r->core_instances = core_instances.size(), r->core_funcs = core_funcs.size();
     r->types = types.size(), r->funcs = funcs.size(), r->instances = instances.size();
+    r->bindings = resources.bound.size();
     return r;
   }
   std::optional<ComponentItem> satisfiable(const EntityType& t);
@@ -470,7 +471,7 @@ void ComponentFrame::instantiate_core(const Definition& d, const ComponentPlan::
 void ComponentFrame::lower(const Definition& d, size_t index) {
   // The callee's own ABI: every ComponentFunc carries compute_abi of its type, which lowering
   // shares (the callee lives as long as this function).
-  LoweredCall& call = lowered_calls.emplace_back(LoweredCall{funcs[d.index], options(d.options), canon.get(), &store()});
+  LoweredCall& call = lowered_calls.emplace_back(LoweredCall{funcs[d.index].get(), options(d.options), canon.get(), &store()});
   const canon::FuncAbi& abi = call.callee->abi;
   Engine::HostSignature sig =
       host_signature(index, [&] { return core_signature(abi.lower_core_params(), abi.lower_core_results()); });
@@ -596,6 +597,7 @@ std::shared_ptr<ComponentInstance> ComponentFrame::run(const Args* args) {
   resources.bind_any = true;
   resources.link_wording = true;
   if (plan) {
+    resources.bound.reserve(plan->bindings);
     core_instances.reserve(plan->core_instances);
     core_funcs.reserve(plan->core_funcs);
     funcs.reserve(plan->funcs);

@@ -117,6 +117,7 @@ struct ComponentPlan {
   std::vector<Step> steps;  // by definition
   // How many items each index space ends with, to reserve.
   size_t core_instances = 0, core_funcs = 0, types = 0, funcs = 0, instances = 0;
+  size_t bindings = 0;  // resources bound, to size the map once
 };
 
 // What every instantiation of one component can share, worked out once (by a component
