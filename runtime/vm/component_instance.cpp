@@ -204,8 +204,10 @@ struct ComponentFrame {
     component::ResourceTypePtr type;
     canon::Instance* instance;
   };
-  std::deque<LoweredCall> lowered_calls;
-  std::deque<ResourceCall> resource_calls;
+  // Reserved at the start of run() for every definition that adds one, so that they never move
+  // (one block each instead of a deque's many).
+  std::vector<LoweredCall> lowered_calls;
+  std::vector<ResourceCall> resource_calls;
 
   Store& store() { return linker->store_; }
 
@@ -596,6 +598,15 @@ std::shared_ptr<ComponentInstance> ComponentFrame::run(const Args* args) {
   auto result = std::make_shared<ComponentInstance>();
   resources.bind_any = true;
   resources.link_wording = true;
+  size_t lowers = 0, resource_builtins = 0;
+  for (const Definition& d : comp->definitions) {
+    if (d.kind == Definition::Kind::CanonLower) ++lowers;
+    else if (d.kind == Definition::Kind::ResourceNew || d.kind == Definition::Kind::ResourceDrop ||
+             d.kind == Definition::Kind::ResourceRep)
+      ++resource_builtins;
+  }
+  lowered_calls.reserve(lowers);
+  resource_calls.reserve(resource_builtins);
   if (plan) {
     resources.bound.reserve(plan->bindings);
     core_instances.reserve(plan->core_instances);
