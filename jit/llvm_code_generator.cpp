@@ -13,7 +13,6 @@
 #include <limits>
 #include <map>
 #include <mutex>
-#include <limits>
 #include <thread>
 
 #include "jit/function_translator.h"
