@@ -13,7 +13,7 @@ namespace wasmrun::vm {
 using component::Definition;
 using component::EntityType;
 using component::Sort;
-using component::TrapKind;
+using wasmrun::TrapCode;
 using component::TrapOr;
 using component::TypeDef;
 using component::Val;
@@ -84,18 +84,11 @@ wasm::FuncType core_signature(const std::vector<canon::FlatType>& params, const 
 
 }  // namespace
 
-namespace {
-
-component::Trap core_trap(Trap trap) {
-  // A host function's error (a canonical-ABI trap further in) keeps its message; core traps
-  // are worded as Wasmtime words them.
-  std::string message = trap.code == TrapCode::HostError ? trap.message
-                        : trap.code == TrapCode::Unreachable ? "wasm trap: wasm `unreachable` instruction executed"
-                                                             : "wasm trap: " + trap.message;
-  return component::Trap{TrapKind::CoreTrap, std::move(message), std::move(trap)};
+std::string wasmtime_message(const Trap& trap) {
+  if (trap.code == TrapCode::Unreachable) return "wasm trap: wasm `unreachable` instruction executed";
+  if (is_canonical_abi(trap.code) || trap.code == TrapCode::HostError || trap.code == TrapCode::Exit) return trap.message;
+  return "wasm trap: " + trap.message;
 }
-
-}  // namespace
 
 TrapOr<void> call_core(Store& store, FuncInstance* f, std::span<const canon::FlatValue> args,
                        std::span<canon::FlatValue> results) {
@@ -113,7 +106,7 @@ TrapOr<void> call_core(Store& store, FuncInstance* f, std::span<const canon::Fla
     values = heap_values;
   }
   for (size_t i = 0; i < args.size(); ++i) std::memcpy(values[i].bytes, &args[i], sizeof(canon::FlatValue));
-  if (auto trap = invoke_catching(store, f, values)) return core_trap(std::move(*trap));
+  if (auto trap = invoke_catching(store, f, values)) return std::move(*trap);
   // Fixed-width loads: a memcpy of a width known only at run time went through libc and stalled
   // on the store it had just made (measured: the largest cost of a string call's core entries).
   for (size_t i = 0; i < results.size(); ++i) {
@@ -425,12 +418,12 @@ void ComponentFrame::lower(const Definition& d) {
                                   : canon::canon_lower(*abi, *opts, *caller, args, results, call, callee->is_host());
     if (!r) {
       // A guest's exit (WASI) unwinds its caller as an exit too.
-      if (const auto& core = r.trap().core; core && core->code == TrapCode::Exit) {
-        caller_context.exit_status = core->exit_status;
+      if (r.trap().code == TrapCode::Exit) {
+        caller_context.exit_status = r.trap().exit_status;
         return {};
       }
       // Between components the adapter traps, as Wasmtime's fused adapters do.
-      const std::string& m = r.trap().message;
+      std::string m = wasmtime_message(r.trap());
       if (callee->is_host() || m.starts_with("wasm trap: ")) return Error{m};
       return Error{"wasm trap: " + m};
     }
@@ -715,7 +708,7 @@ std::variant<std::shared_ptr<ComponentInstance>, ComponentInstantiationError> Co
 }
 
 TrapOr<std::optional<Val>> ComponentLinker::call(ComponentFunc& f, std::span<const Val> args) {
-  if (f.host_lowered) return component::Trap{TrapKind::TypeMismatch, "a typed host function cannot be called with Vals"};
+  if (f.host_lowered) return wasmrun::Trap{TrapCode::TypeMismatch, "a typed host function cannot be called with Vals"};
   if (f.host) {
     std::vector<Val> a(args.begin(), args.end());
     std::optional<Val> result;
@@ -731,7 +724,7 @@ TrapOr<std::optional<Val>> ComponentLinker::call(ComponentFunc& f, std::span<con
   };
   std::optional<TrapOr<std::optional<Val>>> result;
   auto body = [&] { result.emplace(canon::call_lifted(f.abi, f.options, *f.instance, nullptr, args, core)); };
-  if (auto trap = run_in_activation(store_, body)) return core_trap(std::move(*trap));
+  if (auto trap = run_in_activation(store_, body)) return std::move(*trap);
   return std::move(*result);
 }
 

@@ -50,9 +50,13 @@ struct ComponentFunc {
   bool is_host() const { return host || host_lowered; }
 };
 
-// Calls a core function with flat values; a trap comes back as a canonical-ABI trap.
+// Calls a core function with flat values; a trap comes back as a value (the core trap as is).
 component::TrapOr<void> call_core(Store& store, FuncInstance* f, std::span<const canon::FlatValue> args,
                                   std::span<canon::FlatValue> results);
+
+// A trap's message as Wasmtime words it for a component call ("wasm trap: ..." for core traps),
+// as its component tests and fused adapters expect.
+std::string wasmtime_message(const Trap& trap);
 
 // Runs `body` — one whole canonical call from the host: arguments lowered (realloc), the callee,
 // the result lifted, post-return — under one trap-handler activation of `store`, which the core
