@@ -12,10 +12,6 @@ TrapOr<void> detail::call_core(const LiftedFunc& f, std::span<const canon::FlatV
   return vm::call_core(*f.store, f.core, args, results);
 }
 
-std::optional<Trap> detail::run_in_activation(const LiftedFunc& f, canon::FunctionRef<void()> body) {
-  return vm::run_in_activation(*f.store, body);
-}
-
 Expected<std::optional<Val>> Func::call(std::span<const Val> args) const {
   return detail::to_expected(state_->linker->call(*func_, args));
 }

@@ -2,8 +2,6 @@
 
 #include <fmt/format.h>
 
-#include <exception>
-
 #include "canonical_abi/resources.h"
 #include "runtime/validate/extern_names.h"
 #include "runtime/vm/invoke.h"
@@ -122,25 +120,6 @@ TrapOr<void> call_core(Store& store, FuncInstance* f, std::span<const canon::Fla
     }
   }
   return {};
-}
-
-std::optional<Trap> run_in_activation(Store& store, canon::FunctionRef<void()> body) {
-  struct Call {
-    canon::FunctionRef<void()>* body;
-    std::exception_ptr error;
-  } call{&body, nullptr};
-  // No exception may cross the activation's frame: it would leave the activation installed.
-  auto run = [](void* p) {
-    auto* c = static_cast<Call*>(p);
-    try {
-      (*c->body)();
-    } catch (...) {
-      c->error = std::current_exception();
-    }
-  };
-  auto trap = call_with_trap_handler(store.context(), store.engine().config().max_wasm_stack, run, &call);
-  if (call.error) std::rethrow_exception(call.error);
-  return trap;
 }
 
 struct ComponentFrame {
@@ -722,10 +701,7 @@ TrapOr<std::optional<Val>> ComponentLinker::call(ComponentFunc& f, std::span<con
   auto core = [&](std::span<const canon::FlatValue> a, std::span<canon::FlatValue> r) {
     return call_core(store_, f.core, a, r);
   };
-  std::optional<TrapOr<std::optional<Val>>> result;
-  auto body = [&] { result.emplace(canon::call_lifted(f.abi, f.options, *f.instance, nullptr, args, core)); };
-  if (auto trap = run_in_activation(store_, body)) return std::move(*trap);
-  return std::move(*result);
+  return canon::call_lifted(f.abi, f.options, *f.instance, nullptr, args, core);
 }
 
 }  // namespace wasmrun::vm

@@ -38,11 +38,6 @@ struct LiftedFunc {
 
 TrapOr<void> call_core(const LiftedFunc& f, std::span<const canon::FlatValue> args, std::span<canon::FlatValue> results);
 
-// Runs `body`, one whole call (lowering with realloc, the callee, lifting, post-return), under
-// one trap-handler activation of the function's store, which its core entries share. A trap is
-// one raised outside those entries (which report theirs as values).
-std::optional<Trap> run_in_activation(const LiftedFunc& f, canon::FunctionRef<void()> body);
-
 template <class R>
 Expected<R> to_expected(TrapOr<R> r) {
   if (!r) return Error::from_trap(r.take_trap());
@@ -86,13 +81,8 @@ class TypedFunc<R(Args...)> {
     auto core = [this](std::span<const canon::FlatValue> a, std::span<canon::FlatValue> r) {
       return detail::call_core(lifted_, a, r);
     };
-    std::optional<TrapOr<R>> result;
-    auto body = [&] {
-      result.emplace(canon::typed_canon_lift<R, Args...>(*lifted_.abi, *lifted_.options, *lifted_.instance, nullptr,
-                                                         core, args...));
-    };
-    if (auto trap = detail::run_in_activation(lifted_, body)) return Error::from_trap(std::move(*trap));
-    return detail::to_expected(std::move(*result));
+    return detail::to_expected(canon::typed_canon_lift<R, Args...>(*lifted_.abi, *lifted_.options, *lifted_.instance,
+                                                                   nullptr, core, args...));
   }
   Expected<R> operator()(const Args&... args) const { return call(args...); }
 
