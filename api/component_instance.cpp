@@ -12,21 +12,6 @@ TrapOr<void> detail::call_core(const LiftedFunc& f, std::span<const canon::FlatV
   return vm::call_core(*f.store, f.core, args, results);
 }
 
-std::optional<Trap> detail::run_in_activation(const LiftedFunc& f, canon::FunctionRef<void()> body) {
-  auto trap = vm::run_in_activation(*f.store, body);
-  if (!trap) return std::nullopt;
-  return Trap{TrapKind::CoreTrap, trap->message, std::move(*trap)};
-}
-
-Error detail::trap_error(Trap trap) {
-  if (trap.core) {
-    wasmrun::Trap core = std::move(*trap.core);
-    if (core.code == TrapCode::HostError) core.message = trap.message;
-    return Error::from_trap(std::move(core));
-  }
-  return Error::from_trap(wasmrun::Trap{TrapCode::CanonicalAbi, std::move(trap.message), {}, 0});
-}
-
 Expected<std::optional<Val>> Func::call(std::span<const Val> args) const {
   return detail::to_expected(state_->linker->call(*func_, args));
 }

@@ -17,7 +17,7 @@ using detail::LinkerNode;
 namespace {
 
 // An import the linker cannot satisfy.
-Error link_error(std::string message) { return Error{std::move(message)}; }
+Error link_error(std::string message) { return Error::link(std::move(message)); }
 
 Expected<LinkerNode*> add(LinkerNode* parent, std::string name, LinkerNode::Kind kind) {
   if (parent->children.count(name)) return Error{fmt::format("`{}` is already defined", name)};
@@ -218,7 +218,7 @@ Expected<void> define_as_traps(LinkerNode* parent, LinkerNode* node, const Entit
     if (!added) return added.error();
     detail::HostFunc h;
     h.dynamic = [path](std::span<const Val>) -> TrapOr<std::optional<Val>> {
-      return Trap{TrapKind::CoreTrap, "unknown import: `" + path + "` has not been defined"};
+      return Trap{TrapCode::HostError, "unknown import: `" + path + "` has not been defined"};
     };
     (*added)->func = std::make_shared<const detail::HostFunc>(std::move(h));
   } else if (t.sort == Sort::Type && t.type.kind == TypeDef::Kind::Resource) {

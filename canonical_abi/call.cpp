@@ -33,7 +33,7 @@ TrapOr<void> finish_call(Instance& callee, Instance* caller, CallScope* scope, T
     // A trap leaves the instances the call entered locked down: the spec never runs leave_to
     // after a trap, so they cannot be entered again (Explainer, component invariant 1). A host
     // value of the wrong type is the host's error, not the guest's, and locks nothing.
-    if (outcome.trap().kind != TrapKind::TypeMismatch) return outcome;
+    if (outcome.trap().code != TrapCode::TypeMismatch) return outcome;
   }
   set_entered(callee, caller, false);
   return outcome;
@@ -50,10 +50,10 @@ void drop_scope_borrows(Instance& inst, CallScope* scope) {
 TrapOr<void> canon_lift(const FuncAbi& abi, const CanonOptions& opts, Instance& callee, Instance* caller,
                         std::span<const Val> args, CoreCallee core, ResultSink on_result) {
   if (args.size() != abi.type.params.size()) {
-    return Trap{TrapKind::TypeMismatch, "type mismatch: expected " + std::to_string(abi.type.params.size()) +
+    return Trap{TrapCode::TypeMismatch, "type mismatch: expected " + std::to_string(abi.type.params.size()) +
                                             " arguments, found " + std::to_string(args.size())};
   }
-  if (!may_call(callee, caller)) return Trap{TrapKind::CannotEnter, "cannot enter component instance"};
+  if (!may_call(callee, caller)) return Trap{TrapCode::CannotEnter, "cannot enter component instance"};
   set_entered(callee, caller, true);
   CallScope scope;
   auto outcome = catch_trap([&] {
@@ -89,7 +89,7 @@ TrapOr<void> canon_lift(const FuncAbi& abi, const CanonOptions& opts, Instance& 
         result = lift_flat(cx, reader, *abi.type.result);
       }
     }
-    if (scope.num_borrows > 0) raise(TrapKind::BorrowsRemain, "borrow handles still remain at the end of the call");
+    if (scope.num_borrows > 0) raise(TrapCode::BorrowsRemain, "borrow handles still remain at the end of the call");
     TrapOr<void> delivered = on_result(std::move(result));
     if (!delivered) raise(delivered.take_trap());
 
@@ -118,9 +118,9 @@ TrapOr<std::optional<Val>> call_lifted(const FuncAbi& abi, const CanonOptions& o
 TrapOr<void> canon_lower(const FuncAbi& abi, const CanonOptions& opts, Instance& caller,
                          std::span<const FlatValue> flat_args, std::span<FlatValue> flat_results,
                          ComponentCallee callee, bool callee_is_host) {
-  if (!caller.may_leave) return Trap{TrapKind::CannotLeave, "cannot leave component instance"};
+  if (!caller.may_leave) return Trap{TrapCode::CannotLeave, "cannot leave component instance"};
   if (flat_args.size() != abi.lower_param_count() || flat_results.size() < abi.lower_result_count()) {
-    return Trap{TrapKind::TypeMismatch, "type mismatch: flat values do not fit the lowered signature"};
+    return Trap{TrapCode::TypeMismatch, "type mismatch: flat values do not fit the lowered signature"};
   }
   std::vector<uint32_t> lenders;
   auto outcome = catch_trap([&] {
@@ -144,7 +144,7 @@ TrapOr<void> canon_lower(const FuncAbi& abi, const CanonOptions& opts, Instance&
       return catch_trap([&] {
         resolved = true;
         if (!abi.type.result) return;
-        if (!result) raise(TrapKind::TypeMismatch, "type mismatch: the callee returned no result");
+        if (!result) raise(TrapCode::TypeMismatch, "type mismatch: the callee returned no result");
         cx.refresh_memory();
         if (abi.result_in_memory) {
           uint32_t ptr = uint32_t(reader.next());
@@ -158,7 +158,7 @@ TrapOr<void> canon_lower(const FuncAbi& abi, const CanonOptions& opts, Instance&
     };
     TrapOr<void> called = callee(args, sink, caller);
     if (!called) raise(called.take_trap());
-    if (!resolved) raise(TrapKind::TypeMismatch, "the callee returned without a result");
+    if (!resolved) raise(TrapCode::TypeMismatch, "the callee returned without a result");
   });
   // The call is over: the handles lent to it may be moved or dropped again (deliver_resolve).
   // A lent handle cannot be removed while lent, so each index is still live.

@@ -13,7 +13,7 @@ uint32_t HandleTable::add(const ResourceHandle& h) {
   }
   uint32_t i = uint32_t(entries_.size());
   if (i > max_length_) {
-    raise(TrapKind::TableFull, fmt::format("cannot allocate another handle: the table holds its maximum of {} handles", max_length_));
+    raise(TrapCode::TableFull, fmt::format("cannot allocate another handle: the table holds its maximum of {} handles", max_length_));
   }
   entries_.push_back(h);
   return i;
@@ -21,7 +21,7 @@ uint32_t HandleTable::add(const ResourceHandle& h) {
 
 ResourceHandle& HandleTable::get(uint32_t index) {
   if (index >= entries_.size() || !entries_[index].live()) {
-    raise(TrapKind::UnknownHandle, fmt::format("unknown handle index {}", index));
+    raise(TrapCode::UnknownHandle, fmt::format("unknown handle index {}", index));
   }
   return entries_[index];
 }
@@ -66,7 +66,7 @@ void set_entered(Instance& callee, const Instance* caller, bool entered) {
 
 void raise_wrong_type(uint32_t index, const ResourceType& expected, const ResourceType& found) {
   auto definer = [](const ResourceType& t) { return t.impl ? "guest-defined" : "host-defined"; };
-  raise(TrapKind::WrongHandleType,
+  raise(TrapCode::WrongHandleType,
         fmt::format("handle index {} used with the wrong type, expected {} resource but found a different {} resource",
                     index, definer(expected), definer(found)));
 }

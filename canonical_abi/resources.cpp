@@ -9,7 +9,7 @@ namespace {
 ResourceHandle& checked(Instance& inst, uint32_t index, const ResourceType& type) {
   ResourceHandle& h = inst.handles.get(index);
   if (!h.type) {
-    raise(TrapKind::WrongHandleType,
+    raise(TrapCode::WrongHandleType,
           fmt::format("handle index {} used with the wrong type, expected a resource but found an error-context", index));
   }
   if (h.type != &type) raise_wrong_type(index, type, *h.type);
@@ -23,7 +23,7 @@ void run_destructor(const ResourceType& type, uint32_t rep, Instance* caller) {
   Instance* impl = type.impl;
   bool crossing = impl && impl != caller;
   if (crossing) {
-    if (!may_enter_from(*impl, caller)) raise(TrapKind::CannotEnter, "cannot enter component instance");
+    if (!may_enter_from(*impl, caller)) raise(TrapCode::CannotEnter, "cannot enter component instance");
     set_entered(*impl, caller, true);
   }
   TrapOr<void> done = type.dtor(rep);
@@ -35,8 +35,8 @@ void run_destructor(const ResourceType& type, uint32_t rep, Instance* caller) {
 
 uint32_t lift_own(Cx& cx, uint32_t index, const ResourceType& type) {
   ResourceHandle& h = checked(cx.inst, index, type);
-  if (h.num_lends != 0) raise(TrapKind::HandleLent, "cannot remove owned resource while borrowed");
-  if (!h.own) raise(TrapKind::WrongHandleType, "cannot lift own resource from a borrow");
+  if (h.num_lends != 0) raise(TrapCode::HandleLent, "cannot remove owned resource while borrowed");
+  if (!h.own) raise(TrapCode::WrongHandleType, "cannot lift own resource from a borrow");
   return cx.inst.handles.remove(index).rep;
 }
 
@@ -63,7 +63,7 @@ uint32_t lower_borrow(Cx& cx, uint32_t rep, const ResourceType& type) {
 
 TrapOr<uint32_t> resource_new(Instance& inst, const ResourceType& type, uint32_t rep) {
   return catch_trap([&] {
-    if (!inst.may_leave) raise(TrapKind::CannotLeave, "cannot leave component instance");
+    if (!inst.may_leave) raise(TrapCode::CannotLeave, "cannot leave component instance");
     return inst.handles.add(ResourceHandle{&type, rep, true, 0, nullptr, {}});
   });
 }
@@ -74,9 +74,9 @@ TrapOr<uint32_t> resource_rep(Instance& inst, const ResourceType& type, uint32_t
 
 TrapOr<void> resource_drop(Instance& inst, const ResourceType& type, uint32_t index) {
   return catch_trap([&] {
-    if (!inst.may_leave) raise(TrapKind::CannotLeave, "cannot leave component instance");
+    if (!inst.may_leave) raise(TrapCode::CannotLeave, "cannot leave component instance");
     ResourceHandle& h = checked(inst, index, type);
-    if (h.num_lends != 0) raise(TrapKind::HandleLent, "cannot remove owned resource while borrowed");
+    if (h.num_lends != 0) raise(TrapCode::HandleLent, "cannot remove owned resource while borrowed");
     ResourceHandle removed = inst.handles.remove(index);
     if (removed.own) {
       run_destructor(type, removed.rep, &inst);
@@ -88,7 +88,7 @@ TrapOr<void> resource_drop(Instance& inst, const ResourceType& type, uint32_t in
 
 TrapOr<void> drop_host_resource(const component::ResourceAny& resource) {
   return catch_trap([&] {
-    if (!resource.own) raise(TrapKind::WrongHandleType, "cannot drop a borrowed resource");
+    if (!resource.own) raise(TrapCode::WrongHandleType, "cannot drop a borrowed resource");
     run_destructor(*resource.type, resource.rep, nullptr);
   });
 }

@@ -83,7 +83,7 @@ std::string decode_utf16(const uint8_t* p, uint32_t units) {
     if (u >= 0xd800 && u <= 0xdfff) {
       char32_t lo = i + 1 < units ? load_le<uint16_t>(p + 2 * (i + 1)) : 0;
       if (u > 0xdbff || lo < 0xdc00 || lo > 0xdfff) {
-        raise(TrapKind::InvalidString, "invalid utf-16: lone surrogate found");
+        raise(TrapCode::InvalidString, "invalid utf-16: lone surrogate found");
       }
       u = 0x10000 + ((u - 0xd800) << 10) + (lo - 0xdc00);
       ++i;
@@ -238,7 +238,7 @@ std::string load_string_from_range(Cx& cx, uint32_t ptr, uint32_t tagged_code_un
       break;
   }
   if (byte_length > kMaxStringByteLength) {
-    raise(TrapKind::TooLong, cx.host_peer ? "string pointer/length out of bounds of memory" : "string content out-of-bounds");
+    raise(TrapCode::TooLong, cx.host_peer ? "string pointer/length out of bounds of memory" : "string content out-of-bounds");
   }
   cx.check_pointer(ptr, alignment, byte_length, Cx::What::String);
   if (origin) *origin = {source, code_units};
@@ -246,7 +246,7 @@ std::string load_string_from_range(Cx& cx, uint32_t ptr, uint32_t tagged_code_un
   switch (source) {
     case StringSource::Utf8: {
       std::string_view bytes(reinterpret_cast<const char*>(p), byte_length);
-      if (std::string error = utf8_error(bytes); !error.empty()) raise(TrapKind::InvalidString, std::move(error));
+      if (std::string error = utf8_error(bytes); !error.empty()) raise(TrapCode::InvalidString, std::move(error));
       return std::string(bytes);
     }
     case StringSource::Utf16:
@@ -264,7 +264,7 @@ using What = Cx::What;
 // (Wasmtime checks every allocation, the worst cases of transcoding included, before making it).
 uint32_t string_allocation(Cx& cx, uint64_t byte_length) {
   if (byte_length > kMaxStringByteLength) {
-    raise(TrapKind::TooLong, cx.host_peer ? "string too long to lower" : "string content out-of-bounds");
+    raise(TrapCode::TooLong, cx.host_peer ? "string too long to lower" : "string content out-of-bounds");
   }
   return uint32_t(byte_length);
 }
@@ -404,8 +404,8 @@ bool origin_fits(std::string_view utf8, StringOrigin origin) {
 }  // namespace
 
 GuestString store_string_into_range(Cx& cx, std::string_view utf8, StringOrigin origin) {
-  if (utf8.size() > kMaxStringByteLength) raise(TrapKind::TooLong, "string too long to lower");
-  if (std::string error = utf8_error(utf8); !error.empty()) raise(TrapKind::InvalidString, std::move(error));
+  if (utf8.size() > kMaxStringByteLength) raise(TrapCode::TooLong, "string too long to lower");
+  if (std::string error = utf8_error(utf8); !error.empty()) raise(TrapCode::InvalidString, std::move(error));
   if (!origin_fits(utf8, origin)) origin = {StringSource::Utf8, uint32_t(utf8.size())};
   uint32_t n = origin.code_units;
   switch (cx.opts.string_encoding) {

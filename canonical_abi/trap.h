@@ -11,15 +11,15 @@
 
 namespace wasmrun::canon {
 
-using component::Trap;
-using component::TrapKind;
+using wasmrun::Trap;
+using wasmrun::TrapCode;
 using component::TrapOr;
 
 struct TrapError {
   Trap trap;
 };
 
-[[noreturn]] void raise(TrapKind kind, std::string message);
+[[noreturn]] void raise(TrapCode code, std::string message);
 [[noreturn]] inline void raise(Trap trap) { throw TrapError{std::move(trap)}; }
 
 // Runs `body` and turns a trap raised inside into a value.

@@ -51,7 +51,7 @@ struct Unwrap<TrapOr<T>> {
 template <class R, class... Args>
 TrapOr<R> typed_canon_lift(const FuncAbi& abi, const CanonOptions& opts, Instance& callee, Instance* caller,
                            CoreCallee core, const Args&... args) {
-  if (!may_call(callee, caller)) return Trap{TrapKind::CannotEnter, "cannot enter component instance"};
+  if (!may_call(callee, caller)) return Trap{TrapCode::CannotEnter, "cannot enter component instance"};
   set_entered(callee, caller, true);
   CallScope scope;
   auto outcome = catch_trap([&]() -> std::conditional_t<std::is_void_v<R>, void, R> {
@@ -84,7 +84,7 @@ TrapOr<R> typed_canon_lift(const FuncAbi& abi, const CanonOptions& opts, Instanc
                                std::span<FlatValue>(flat_results.data(), result_count));
     if (!called) raise(called.take_trap());
     auto finish = [&] {
-      if (scope.num_borrows > 0) raise(TrapKind::BorrowsRemain, "borrow handles still remain at the end of the call");
+      if (scope.num_borrows > 0) raise(TrapCode::BorrowsRemain, "borrow handles still remain at the end of the call");
       if (opts.post_return) {
         callee.may_leave = false;
         TrapOr<void> post = opts.post_return(results);
@@ -131,9 +131,9 @@ struct TypedLower<R(Args...)> {
   static TrapOr<void> call(const FuncAbi& abi, const CanonOptions& opts, Instance& caller,
                            std::span<const FlatValue> flat_args, std::span<FlatValue> flat_results, F&& f,
                            bool callee_is_host = true) {
-    if (!caller.may_leave) return Trap{TrapKind::CannotLeave, "cannot leave component instance"};
+    if (!caller.may_leave) return Trap{TrapCode::CannotLeave, "cannot leave component instance"};
     if (flat_args.size() != abi.lower_param_count() || flat_results.size() < abi.lower_result_count()) {
-      return Trap{TrapKind::TypeMismatch, "type mismatch: flat values do not fit the lowered signature"};
+      return Trap{TrapCode::TypeMismatch, "type mismatch: flat values do not fit the lowered signature"};
     }
     std::vector<uint32_t> lenders;
     auto outcome = catch_trap([&] {

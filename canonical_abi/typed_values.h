@@ -208,11 +208,11 @@ struct ComponentTraits<std::string_view> {
   static std::string_view lift(Cx& cx, uint32_t ptr, uint32_t tagged_code_units) {
     if (cx.opts.string_encoding == StringEncoding::Utf8) {
       if (tagged_code_units > kMaxStringByteLength) {
-        raise(TrapKind::TooLong, cx.host_peer ? "string pointer/length out of bounds of memory" : "string content out-of-bounds");
+        raise(TrapCode::TooLong, cx.host_peer ? "string pointer/length out of bounds of memory" : "string content out-of-bounds");
       }
       cx.check_pointer(ptr, 1, tagged_code_units, Cx::What::String);
       std::string_view bytes(reinterpret_cast<const char*>(cx.at(ptr)), tagged_code_units);
-      if (std::string error = utf8_error(bytes); !error.empty()) raise(TrapKind::InvalidString, std::move(error));
+      if (std::string error = utf8_error(bytes); !error.empty()) raise(TrapCode::InvalidString, std::move(error));
       return bytes;
     }
     cx.decoded_strings.push_back(std::make_unique<std::string>(load_string_from_range(cx, ptr, tagged_code_units, nullptr)));
@@ -259,7 +259,7 @@ struct ComponentTraits<std::vector<T>> {
     const ValueType& et = *t.element;
     uint64_t size = elem_size(et);
     uint64_t byte_length = v.size() * size;
-    if (byte_length > kMaxListByteLength) raise(TrapKind::TooLong, "list too long to lower");
+    if (byte_length > kMaxListByteLength) raise(TrapCode::TooLong, "list too long to lower");
     uint32_t ptr = cx.allocate(alignment(et), uint32_t(byte_length), Cx::What::List);
     if constexpr (typed_detail::kMemcpyElement<T>) {
       if (byte_length) std::memcpy(cx.at(ptr), v.data(), byte_length);
@@ -272,7 +272,7 @@ struct ComponentTraits<std::vector<T>> {
     const ValueType& et = *t.element;
     uint64_t size = elem_size(et);
     if (length * size > kMaxListByteLength) {
-      raise(TrapKind::TooLong, cx.host_peer ? "list pointer/length out of bounds of memory" : "list content out-of-bounds");
+      raise(TrapCode::TooLong, cx.host_peer ? "list pointer/length out of bounds of memory" : "list content out-of-bounds");
     }
     cx.check_pointer(ptr, alignment(et), length * size, Cx::What::List);
     std::vector<T> out;
@@ -473,10 +473,10 @@ struct ComponentTraits<ResourceAny> {
   static bool matches(const ValueType& t) { return t.kind == ValueKind::Own || t.kind == ValueKind::Borrow; }
   static uint32_t lower(Cx& cx, const ValueType& t, const ResourceAny& v) {
     if (v.type.get() != t.resource.get()) {
-      raise(TrapKind::TypeMismatch, "type mismatch: a resource of another type given for `" + t.resource->name + "`");
+      raise(TrapCode::TypeMismatch, "type mismatch: a resource of another type given for `" + t.resource->name + "`");
     }
     if (t.kind == ValueKind::Borrow) return lower_borrow(cx, v.rep, *t.resource);
-    if (!v.own) raise(TrapKind::TypeMismatch, "type mismatch: a borrowed resource given for own<" + t.resource->name + ">");
+    if (!v.own) raise(TrapCode::TypeMismatch, "type mismatch: a borrowed resource given for own<" + t.resource->name + ">");
     return lower_own(cx, v.rep, *t.resource);
   }
   static ResourceAny lift(Cx& cx, const ValueType& t, uint32_t index) {

@@ -24,7 +24,7 @@ const char* kind_name(Kind k) {
 }
 
 [[noreturn]] void mismatch(const ValueType& t, const Val& v) {
-  raise(TrapKind::TypeMismatch, fmt::format("type mismatch: expected {}, found {} {}", describe(t), kind_name(v.kind()),
+  raise(TrapCode::TypeMismatch, fmt::format("type mismatch: expected {}, found {} {}", describe(t), kind_name(v.kind()),
                                             v.to_string()));
 }
 
@@ -126,7 +126,7 @@ Val unpack_flags(const ValueType& t, uint32_t bits) {
 const ResourceType& resource_of(const ValueType& t, const Val& v) {
   expect_kind(t, v);
   if (v.resource().type.get() != t.resource.get()) {
-    raise(TrapKind::TypeMismatch, fmt::format("type mismatch: a resource of type `{}` given for `{}`",
+    raise(TrapCode::TypeMismatch, fmt::format("type mismatch: a resource of type `{}` given for `{}`",
                                               v.resource().type ? v.resource().type->name : "?", t.resource->name));
   }
   return *t.resource;
@@ -160,7 +160,7 @@ GuestString lower_string(Cx& cx, const Val& v, const ValueType& t) {
 Val load_list_from_range(Cx& cx, uint32_t ptr, uint32_t length, const ValueType& elem) {
   uint64_t size = elem_size(elem);
   if (uint64_t(length) * size > kMaxListByteLength) {
-    raise(TrapKind::TooLong, cx.host_peer ? "list pointer/length out of bounds of memory" : "list content out-of-bounds");
+    raise(TrapCode::TooLong, cx.host_peer ? "list pointer/length out of bounds of memory" : "list content out-of-bounds");
   }
   cx.check_pointer(ptr, alignment(elem), length * size, Cx::What::List);
   std::vector<Val> elements;
@@ -201,7 +201,7 @@ GuestList store_list_into_range(Cx& cx, const Val& v, const ValueType& elem) {
   const auto& elements = v.elements();
   uint64_t size = elem_size(elem);
   uint64_t byte_length = elements.size() * size;
-  if (byte_length > kMaxListByteLength) raise(TrapKind::TooLong, "list too long to lower");
+  if (byte_length > kMaxListByteLength) raise(TrapCode::TooLong, "list too long to lower");
   uint32_t ptr = cx.allocate(alignment(elem), uint32_t(byte_length), Cx::What::List);
   if (is_integer(elem.kind)) {
     store_integers(cx, elements, elem, uint32_t(size), ptr);
@@ -232,13 +232,13 @@ Val make_fields(const ValueType& t, std::vector<Val> values) {
 }  // namespace
 
 char32_t to_char(uint32_t i) {
-  if (i >= 0x110000 || (i >= 0xd800 && i <= 0xdfff)) raise(TrapKind::InvalidChar, "invalid `char` bit pattern");
+  if (i >= 0x110000 || (i >= 0xd800 && i <= 0xdfff)) raise(TrapCode::InvalidChar, "invalid `char` bit pattern");
   return i;
 }
 
 void invalid_discriminant(const Cx& cx, uint32_t index, size_t case_count) {
-  if (cx.host_peer) raise(TrapKind::InvalidDiscriminant, fmt::format("discriminant {} out of range [0..{})", index, case_count));
-  raise(TrapKind::InvalidDiscriminant, "invalid variant discriminant");
+  if (cx.host_peer) raise(TrapCode::InvalidDiscriminant, fmt::format("discriminant {} out of range [0..{})", index, case_count));
+  raise(TrapCode::InvalidDiscriminant, "invalid variant discriminant");
 }
 
 std::string describe(const ValueType& t) {

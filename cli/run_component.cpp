@@ -53,7 +53,7 @@ int run_component(Engine& engine, std::span<const uint8_t> bytes, const std::str
   limits.apply(store, flags.max_resources);
   std::optional<Watchdog> watchdog;
   if (limits.timeout) watchdog.emplace(engine, *limits.timeout);
-  // An exit is an error too (TrapCode::Exit, with the status).
+  // An exit is an error too (ErrorKind::Exit, with the status).
   auto failed = [&](const Error& error) {
     if (auto status = error.exit_status()) return int(*status);
     if (error.kind != ErrorKind::Trap) return fail(error.message);

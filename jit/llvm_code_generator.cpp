@@ -10,6 +10,7 @@
 #include <sstream>
 
 #include <atomic>
+#include <limits>
 #include <map>
 #include <mutex>
 #include <thread>
@@ -282,7 +283,10 @@ Expected<Objects> LlvmCodeGenerator::emit_objects(const wasm::Module& module, co
   size_t total = 0;
   for (const wasm::FunctionBody& b : module.bodies) total += b.code.size();
   unsigned threads = std::max(1u, std::thread::hardware_concurrency());
-  size_t chunk_count = std::clamp<size_t>(total / kMinChunkBytes, 1, size_t(threads) * kChunksPerThread);
+  // A compile that may be cancelled (a background tier-up) is checked between chunks: it takes
+  // chunks of the smallest size, so that a cancel waits for one of those only.
+  size_t most_chunks = options.cancel ? std::numeric_limits<size_t>::max() : size_t(threads) * kChunksPerThread;
+  size_t chunk_count = std::clamp<size_t>(total / kMinChunkBytes, 1, most_chunks);
   chunk_count = std::min(chunk_count, std::max<size_t>(module.bodies.size(), 1));
   std::vector<std::pair<uint32_t, uint32_t>> chunks;  // [first, last) defined-function indices
   size_t target = total / chunk_count + 1, accumulated = 0;

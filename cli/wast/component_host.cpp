@@ -69,8 +69,8 @@ vm::ComponentItem instance_item(std::map<std::string, vm::ComponentItem, std::le
   return item;
 }
 
-component::Trap host_assertion(std::string what) {
-  return component::Trap{component::TrapKind::CoreTrap, "host assertion failed: " + what};
+wasmrun::Trap host_assertion(std::string what) {
+  return wasmrun::Trap{TrapCode::HostError, "host assertion failed: " + what};
 }
 
 struct ResourceState {

@@ -261,13 +261,13 @@ WastRunner::Outcome WastRunner::component_command(const WastCommand& c) {
   switch (c.kind) {
     case Kind::Action:
       if (!result) {
-        report(c, "trapped: " + result.trap().message);
+        report(c, "trapped: " + vm::wasmtime_message(result.trap()));
         return Outcome::Fail;
       }
       return Outcome::Pass;
     case Kind::AssertReturn: {
       if (!result) {
-        report(c, "trapped: " + result.trap().message);
+        report(c, "trapped: " + vm::wasmtime_message(result.trap()));
         return Outcome::Fail;
       }
       std::optional<Val> want;
@@ -287,7 +287,7 @@ WastRunner::Outcome WastRunner::component_command(const WastCommand& c) {
         report(c, fmt::format("{}: expected a trap \"{}\", but it returned", c.action.field, c.text));
         return Outcome::Fail;
       }
-      std::string line = first_line(result.trap().message);
+      std::string line = first_line(vm::wasmtime_message(result.trap()));
       if (line.find(c.text) != std::string::npos) return Outcome::Pass;
       report(c, fmt::format("expected the trap \"{}\", got \"{}\"", c.text, line));
       return Outcome::Fail;

@@ -20,7 +20,8 @@ namespace wasmrun {
 enum class ErrorKind : uint8_t {
   Other,  // bad input (with its location), I/O, a wrong argument, a handle used with the wrong store
   Link,   // instantiation: an import is not defined or has the wrong type
-  Trap,   // wasm trapped or exited: Error::trap holds the code, frames and exit status
+  Trap,   // wasm trapped (core or canonical ABI): Error::trap holds the code, message and frames
+  Exit,   // the guest exited (WASI proc_exit, wasi:cli/exit): Error::exit_status() is its status
 };
 
 // A failure with a complete, human-readable message that already says where it happened
@@ -28,18 +29,20 @@ enum class ErrorKind : uint8_t {
 struct Error {
   std::string message;
   ErrorKind kind = ErrorKind::Other;
-  std::optional<Trap> trap{};  // set exactly when kind == ErrorKind::Trap
+  std::optional<Trap> trap{};  // set exactly when kind is Trap or Exit (code TrapCode::Exit)
 
-  // An error carrying `t`; its message is the trap's message and backtrace.
+  // An error carrying `t` (of kind Exit for TrapCode::Exit); its message is the trap's message
+  // and backtrace.
   static Error from_trap(Trap t) {
     std::string text = t.to_string();
-    return Error{std::move(text), ErrorKind::Trap, std::move(t)};
+    ErrorKind kind = t.code == TrapCode::Exit ? ErrorKind::Exit : ErrorKind::Trap;
+    return Error{std::move(text), kind, std::move(t)};
   }
   static Error link(std::string message) { return Error{std::move(message), ErrorKind::Link, std::nullopt}; }
 
   // The status the guest exited with (WASI proc_exit), if this error is such an exit.
   std::optional<uint32_t> exit_status() const {
-    if (trap && trap->code == TrapCode::Exit) return trap->exit_status;
+    if (kind == ErrorKind::Exit && trap) return trap->exit_status;
     return std::nullopt;
   }
 };

@@ -1,6 +1,7 @@
-// Traps (core spec §4.4.1): why a wasm computation stopped before it finished, and where. A trap
-// reaches the embedder inside an Error (Error::trap), so a caller tells a trap, a guest's exit and
-// a link error apart by looking at values, not by parsing messages.
+// Traps (core spec §4.4.1, and the canonical ABI's `trap_if`s for components): why a wasm
+// computation stopped before it finished, and where. A trap reaches the embedder inside an Error
+// (Error::trap), so a caller tells a trap, a guest's exit and a link error apart by looking at
+// values (Error::kind), not by parsing messages.
 #pragma once
 
 #include <cstdint>
@@ -24,13 +25,33 @@ enum class TrapCode : uint8_t {
   StackOverflow,             // the call stack exceeded Config::max_wasm_stack
   Interrupted,               // the store's epoch deadline was reached
   NullReference,
-  HostError,                 // a host function returned an Error; the message is its message
-  Exit,                      // the guest asked to stop with a status (WASI proc_exit): not a failure
-  CanonicalAbi,              // a component call broke a rule of the canonical ABI (a bad pointer,
-                             // string or handle, reentrance, a value of the wrong type, ...)
+  HostError,                 // a host function failed; the message is its message
+  Exit,                      // the guest asked to stop with a status (WASI proc_exit, wasi:cli/exit):
+                             // not a failure; reported as ErrorKind::Exit
+  // A component call broke a rule of the canonical ABI (CanonicalABI.md, every `trap_if`);
+  // is_canonical_abi() tells these from core traps.
+  CannotEnter,               // reentrance: the callee instance is already on the stack
+  CannotLeave,               // the caller may not leave its instance now (realloc, post-return)
+  UnalignedPointer,          // a pointer into linear memory is not aligned for its type
+  OutOfBounds,               // a pointer + length reaches past the end of linear memory
+  ReallocOutOfBounds,        // realloc returned memory beyond the end of linear memory
+  ReallocUnaligned,          // realloc returned memory not aligned as asked
+  TooLong,                   // a string or list longer than the ABI allows
+  InvalidChar,               // a `char` that is a surrogate or above 0x10FFFF
+  InvalidString,             // a string that is not valid in its encoding
+  InvalidDiscriminant,       // a variant, enum, option or result case index out of range
+  UnknownHandle,             // a handle index with no entry
+  WrongHandleType,           // a handle of another resource type, or a borrow where an own is needed
+  HandleLent,                // dropping or moving an own handle that is lent out
+  BorrowsRemain,             // a callee returned without dropping the borrows it was lent
+  TableFull,                 // the handle table reached its configured size
+  TypeMismatch,              // a host value does not have the component type it is lowered as
 };
 
-// A trap code's message, worded as the spec interpreter words it (what the spec tests expect).
+constexpr bool is_canonical_abi(TrapCode code) { return code >= TrapCode::CannotEnter; }
+
+// A trap code's message: for core traps worded as the spec interpreter words them (what the
+// spec tests expect); for the canonical ABI's, the rule's name (a trap's message says more).
 constexpr const char* to_string(TrapCode code) {
   switch (code) {
     case TrapCode::Unreachable: return "unreachable";
@@ -47,7 +68,22 @@ constexpr const char* to_string(TrapCode code) {
     case TrapCode::NullReference: return "null reference";
     case TrapCode::HostError: return "host function failed";
     case TrapCode::Exit: return "exit";
-    case TrapCode::CanonicalAbi: return "canonical ABI violation";
+    case TrapCode::CannotEnter: return "cannot enter component instance";
+    case TrapCode::CannotLeave: return "cannot leave component instance";
+    case TrapCode::UnalignedPointer: return "unaligned pointer";
+    case TrapCode::OutOfBounds: return "out of bounds";
+    case TrapCode::ReallocOutOfBounds: return "realloc out of bounds";
+    case TrapCode::ReallocUnaligned: return "realloc unaligned";
+    case TrapCode::TooLong: return "too long";
+    case TrapCode::InvalidChar: return "invalid char";
+    case TrapCode::InvalidString: return "invalid string";
+    case TrapCode::InvalidDiscriminant: return "invalid discriminant";
+    case TrapCode::UnknownHandle: return "unknown handle";
+    case TrapCode::WrongHandleType: return "wrong handle type";
+    case TrapCode::HandleLent: return "handle lent";
+    case TrapCode::BorrowsRemain: return "borrows remain";
+    case TrapCode::TableFull: return "table full";
+    case TrapCode::TypeMismatch: return "type mismatch";
   }
   return "trap";
 }
@@ -74,12 +110,15 @@ struct Frame {
   }
 };
 
+// The one trap type of core modules and components: what stopped the guest (`code`), a message,
+// and the wasm frames on the stack when core wasm trapped.
 struct Trap {
   TrapCode code = TrapCode::Unreachable;
   // One line: to_string(code), a detail for some codes ("uninitialized element 3"), a host
-  // error's own message, or "exit with status N".
+  // error's own message, "exit with status N", or the canonical ABI rule broken, worded as
+  // Wasmtime words it ("string content out-of-bounds").
   std::string message;
-  std::vector<Frame> frames;  // innermost first; empty when no wasm code was on the stack
+  std::vector<Frame> frames{};  // innermost first; empty when no wasm code was on the stack
   uint32_t exit_status = 0;   // for TrapCode::Exit
 
   // The message followed by the backtrace, one frame per line, as Wasmtime prints them:

@@ -3,7 +3,6 @@
 #include <fmt/format.h>
 
 #include <deque>
-#include <exception>
 
 #include "canonical_abi/error_context.h"
 #include "canonical_abi/resources.h"
@@ -15,7 +14,7 @@ namespace wasmrun::vm {
 using component::Definition;
 using component::EntityType;
 using component::Sort;
-using component::TrapKind;
+using wasmrun::TrapCode;
 using component::TrapOr;
 using component::TypeDef;
 using component::Val;
@@ -86,18 +85,11 @@ wasm::FuncType core_signature(const std::vector<canon::FlatType>& params, const 
 
 }  // namespace
 
-namespace {
-
-component::Trap core_trap(Trap trap) {
-  // A host function's error (a canonical-ABI trap further in) keeps its message; core traps
-  // are worded as Wasmtime words them.
-  std::string message = trap.code == TrapCode::HostError ? trap.message
-                        : trap.code == TrapCode::Unreachable ? "wasm trap: wasm `unreachable` instruction executed"
-                                                             : "wasm trap: " + trap.message;
-  return component::Trap{TrapKind::CoreTrap, std::move(message), std::move(trap)};
+std::string wasmtime_message(const Trap& trap) {
+  if (trap.code == TrapCode::Unreachable) return "wasm trap: wasm `unreachable` instruction executed";
+  if (is_canonical_abi(trap.code) || trap.code == TrapCode::HostError || trap.code == TrapCode::Exit) return trap.message;
+  return "wasm trap: " + trap.message;
 }
-
-}  // namespace
 
 TrapOr<void> call_core(Store& store, FuncInstance* f, std::span<const canon::FlatValue> args,
                        std::span<canon::FlatValue> results) {
@@ -115,7 +107,7 @@ TrapOr<void> call_core(Store& store, FuncInstance* f, std::span<const canon::Fla
     values = heap_values;
   }
   for (size_t i = 0; i < args.size(); ++i) std::memcpy(values[i].bytes, &args[i], sizeof(canon::FlatValue));
-  if (auto trap = invoke_catching(store, f, values)) return core_trap(std::move(*trap));
+  if (auto trap = invoke_catching(store, f, values)) return std::move(*trap);
   // Fixed-width loads: a memcpy of a width known only at run time went through libc and stalled
   // on the store it had just made (measured: the largest cost of a string call's core entries).
   for (size_t i = 0; i < results.size(); ++i) {
@@ -131,25 +123,6 @@ TrapOr<void> call_core(Store& store, FuncInstance* f, std::span<const canon::Fla
     }
   }
   return {};
-}
-
-std::optional<Trap> run_in_activation(Store& store, canon::FunctionRef<void()> body) {
-  struct Call {
-    canon::FunctionRef<void()>* body;
-    std::exception_ptr error;
-  } call{&body, nullptr};
-  // No exception may cross the activation's frame: it would leave the activation installed.
-  auto run = [](void* p) {
-    auto* c = static_cast<Call*>(p);
-    try {
-      (*c->body)();
-    } catch (...) {
-      c->error = std::current_exception();
-    }
-  };
-  auto trap = call_with_trap_handler(store.context(), store.engine().config().max_wasm_stack, run, &call);
-  if (call.error) std::rethrow_exception(call.error);
-  return trap;
 }
 
 struct ComponentFrame {
@@ -497,12 +470,12 @@ void ComponentFrame::lower(const Definition& d, size_t index) {
                                  : canon::canon_lower(abi, c->options, *c->caller, args, results, call, callee.is_host());
     if (!r) {
       // A guest's exit (WASI) unwinds its caller as an exit too.
-      if (const auto& core = r.trap().core; core && core->code == TrapCode::Exit) {
-        caller_context.exit_status = core->exit_status;
+      if (r.trap().code == TrapCode::Exit) {
+        caller_context.exit_status = r.trap().exit_status;
         return {};
       }
       // Between components the adapter traps, as Wasmtime's fused adapters do.
-      const std::string& m = r.trap().message;
+      std::string m = wasmtime_message(r.trap());
       if (callee.is_host() || m.starts_with("wasm trap: ")) return Error{m};
       return Error{"wasm trap: " + m};
     }
@@ -857,7 +830,7 @@ std::variant<std::shared_ptr<ComponentInstance>, ComponentInstantiationError> Co
 }
 
 TrapOr<std::optional<Val>> ComponentLinker::call(ComponentFunc& f, std::span<const Val> args) {
-  if (f.host_lowered) return component::Trap{TrapKind::TypeMismatch, "a typed host function cannot be called with Vals"};
+  if (f.host_lowered) return wasmrun::Trap{TrapCode::TypeMismatch, "a typed host function cannot be called with Vals"};
   if (f.host) {
     std::vector<Val> a(args.begin(), args.end());
     std::optional<Val> result;
@@ -871,10 +844,7 @@ TrapOr<std::optional<Val>> ComponentLinker::call(ComponentFunc& f, std::span<con
   auto core = [&](std::span<const canon::FlatValue> a, std::span<canon::FlatValue> r) {
     return call_core(store_, f.core, a, r);
   };
-  std::optional<TrapOr<std::optional<Val>>> result;
-  auto body = [&] { result.emplace(canon::call_lifted(f.abi, f.options, *f.instance, nullptr, args, core)); };
-  if (auto trap = run_in_activation(store_, body)) return core_trap(std::move(*trap));
-  return std::move(*result);
+  return canon::call_lifted(f.abi, f.options, *f.instance, nullptr, args, core);
 }
 
 Expected<void> check_root_imports(const component::Component& c) {

@@ -50,16 +50,14 @@ struct ComponentFunc {
   bool is_host() const { return host || host_lowered; }
 };
 
-// Calls a core function with flat values; a trap comes back as a canonical-ABI trap.
+// Calls a core function with flat values; a trap comes back as a value (the core trap as is).
 component::TrapOr<void> call_core(Store& store, FuncInstance* f, std::span<const canon::FlatValue> args,
                                   std::span<canon::FlatValue> results);
 
-// Runs `body` — one whole canonical call from the host: arguments lowered (realloc), the callee,
-// the result lifted, post-return — under one trap-handler activation of `store`, which the core
-// entries it makes share instead of each setting up its own (runtime/vm/trap.h). Traps inside
-// those entries still come back from them as values; the trap returned here is one raised
-// outside them (none in a correct canonical ABI). An exception `body` throws is rethrown here.
-std::optional<Trap> run_in_activation(Store& store, canon::FunctionRef<void()> body);
+// A trap's message as Wasmtime words it for a component call ("wasm trap: ..." for core traps),
+// as its component tests and fused adapters expect.
+std::string wasmtime_message(const Trap& trap);
+
 
 // A component together with the instance whose index spaces its outer aliases see. The frame
 // belongs to the linker that instantiated it (a pointer, not a share: frames hold closures).

@@ -203,10 +203,9 @@ Trap take_trap(Activation& a) {
   return trap;
 }
 
-// A nested entry into the store of the innermost activation (the core entries of one component
-// call — realloc, the callee, post-return — or wasm -> host -> the same store's wasm): the
-// handlers are installed and the stack limit is chosen already, so only the jump target and
-// the backtrace's end move here for the duration of `body`.
+// A nested entry into the store of the innermost activation (wasm -> host -> the same store's
+// wasm): the handlers are installed and the stack limit is chosen already, so only the jump
+// target and the backtrace's end move here for the duration of `body`.
 std::optional<Trap> call_in_activation(Activation& a, void (*body)(void*), void* arg) {
   jmp_buf jump;
   jmp_buf* saved_target = a.target;

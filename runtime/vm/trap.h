@@ -24,8 +24,7 @@ inline const char* trap_message(TrapCode code) { return wasmrun::to_string(code)
 // Runs `body(arg)` — which enters JIT code — so that any trap raised inside returns here as a
 // value. Nested entries (wasm -> host -> wasm) each catch their own traps. An entry into the
 // store of the innermost activation on this stack shares that activation (handlers, stack limit)
-// and sets up only its own jump target: so one activation around a whole component call makes
-// its core entries (realloc, the callee, post-return) cost a setjmp each.
+// and sets up only its own jump target (wasm -> host -> the same store's wasm).
 std::optional<Trap> call_with_trap_handler(VMStoreContext* store, uintptr_t max_stack_bytes, void (*body)(void*),
                                            void* arg);
 

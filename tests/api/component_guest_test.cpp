@@ -146,7 +146,7 @@ class TestHttpHost {
                             [this](Resource<http::ResponseOutparam> param,
                                    Result<Resource<http::OutgoingResponse>, http::ErrorCode> response) -> TrapOr<void> {
                               table.remove(Resource<OutparamObject>{param.rep});
-                              if (!response.is_ok()) return component::Trap{TrapKind::CoreTrap, "the guest answered with an error"};
+                              if (!response.is_ok()) return wasmrun::Trap{TrapCode::HostError, "the guest answered with an error"};
                               auto r = table.remove(Resource<ResponseObject>{response.value().rep});
                               status = r->status;
                               headers = r->headers;

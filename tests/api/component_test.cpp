@@ -46,7 +46,7 @@ struct Host {
                   table.remove(r);
                 }).ok());
     REQUIRE(util.func_wrap("upper", [](std::string_view s) -> TrapOr<std::string> {
-                  if (s == "boom") return component::Trap{TrapKind::CoreTrap, "host refuses boom"};
+                  if (s == "boom") return wasmrun::Trap{TrapCode::HostError, "host refuses boom"};
                   std::string out(s);
                   std::transform(out.begin(), out.end(), out.begin(), [](unsigned char c) { return std::toupper(c); });
                   return out;
@@ -55,7 +55,7 @@ struct Host {
     REQUIRE(util.func_wrap("[constructor]counter", [this](uint32_t start) { return table.push(Counter{start}).take(); }).ok());
     REQUIRE(util.func_wrap("[method]counter.bump", [this](Borrow<Counter> self) -> TrapOr<uint32_t> {
                   Counter* c = table.get(self);
-                  if (!c) return component::Trap{TrapKind::UnknownHandle, "no such counter"};
+                  if (!c) return wasmrun::Trap{TrapCode::UnknownHandle, "no such counter"};
                   return ++c->value;
                 }).ok());
   }
@@ -118,7 +118,7 @@ TEST_CASE("component API: traps from the guest and from host functions") {
   // As in Wasmtime, a trap leaves the instance unusable.
   auto after = instance.get_typed_func<uint32_t(uint32_t, uint32_t)>("sum").take()(1, 2);
   REQUIRE(!after.ok());
-  CHECK(after.error().trap->code == TrapCode::CanonicalAbi);
+  CHECK(after.error().trap->code == TrapCode::CannotEnter);
   CHECK(after.error().message == "cannot enter component instance");
 
   Store other(host.engine);
@@ -193,10 +193,10 @@ TEST_CASE("component API: dynamic calls with Val and dynamic host functions") {
                 return std::optional<Val>(Val::u32(uint32_t(args[0].as_unsigned() * args[1].as_unsigned())));
               }).ok());
   REQUIRE(util.func_new("[constructor]counter", [](std::span<const Val>) -> TrapOr<std::optional<Val>> {
-                return component::Trap{TrapKind::CoreTrap, "not here"};
+                return wasmrun::Trap{TrapCode::HostError, "not here"};
               }).ok());
   REQUIRE(util.func_new("[method]counter.bump", [](std::span<const Val>) -> TrapOr<std::optional<Val>> {
-                return component::Trap{TrapKind::CoreTrap, "not here"};
+                return wasmrun::Trap{TrapCode::HostError, "not here"};
               }).ok());
   Store store(host.engine);
   auto instance = linker.instantiate(store, host.component).take();
@@ -217,7 +217,7 @@ TEST_CASE("component API: dynamic calls with Val and dynamic host functions") {
   std::vector<Val> wrong = {Val::u32(1)};
   auto mismatch = greet->call(wrong);
   REQUIRE(!mismatch.ok());
-  CHECK(mismatch.error().trap->code == TrapCode::CanonicalAbi);
+  CHECK(mismatch.error().trap->code == TrapCode::TypeMismatch);
   CHECK(mismatch.error().message.starts_with("type mismatch"));
 
   auto count = instance.get_func("count")->call({});

@@ -9,7 +9,9 @@
 #include <climits>
 #include <string>
 
+#include "wasmrun/component/linker.h"
 #include "wasmrun/wasmrun.h"
+#include "wasmrun/wat.h"
 
 using namespace wasmrun;
 
@@ -169,10 +171,18 @@ TEST_CASE("an exit, a trap and a link error are told apart by kind") {
   Store store(e);
   Instance instance = linker.instantiate(store, module).take();
   Error exited = instance.typed_func<void()>("_start").take()().error();
-  CHECK(exited.kind == ErrorKind::Trap);
+  CHECK(exited.kind == ErrorKind::Exit);
   CHECK(exited.exit_status() == 7u);
   CHECK(exited.trap->code == TrapCode::Exit);
   CHECK(exited.message == "exit with status 7");
+
+  Module trapping = Module::compile(e, "(module (func (export \"f\") (drop (i32.div_s (i32.const 1) (i32.const 0)))))").take();
+  Error trapped = linker.instantiate(store, trapping).take().typed_func<void()>("f").take()().error();
+  CHECK(trapped.kind == ErrorKind::Trap);
+  CHECK(trapped.trap->code == TrapCode::IntegerDivideByZero);
+  CHECK_FALSE(is_canonical_abi(trapped.trap->code));
+  CHECK(trapped.trap->frames.size() == 1);
+  CHECK_FALSE(trapped.exit_status());
 
   Linker empty(e);
   Error unlinked = empty.instantiate(store, module).error();
@@ -182,6 +192,68 @@ TEST_CASE("an exit, a trap and a link error are told apart by kind") {
 
   Error malformed = Module::compile(e, std::string_view("(module (func (result i32)))")).error();
   CHECK(malformed.kind == ErrorKind::Other);
+}
+
+// The same for a component, with the same types: a core trap and a canonical ABI trap (kind
+// Trap, told apart by their code), an exit through a host function (as wasi:cli/exit does),
+// and a missing import.
+TEST_CASE("a component's exit, traps and link error are told apart by kind and code") {
+  Engine e = Engine::create().take();
+  auto binary = wat2wasm(R"((component
+    (import "host:test/exit" (instance $h (export "exit" (func (param "code" u32)))))
+    (alias export $h "exit" (func $exit))
+    (core func $exit-lowered (canon lower (func $exit)))
+    (core module $M
+      (import "host" "exit" (func $exit (param i32)))
+      (memory (export "memory") 1)
+      (func (export "quit") (call $exit (i32.const 7)))
+      (func (export "fail") unreachable)
+      ;; a string whose bytes lie past the end of memory
+      (func (export "bad-string") (result i32)
+        (i32.store (i32.const 0) (i32.const 0xfff0))
+        (i32.store (i32.const 4) (i32.const 100))
+        (i32.const 0)))
+    (core instance $m (instantiate $M (with "host" (instance (export "exit" (func $exit-lowered))))))
+    (alias core export $m "memory" (core memory $memory))
+    (func (export "quit") (canon lift (core func $m "quit")))
+    (func (export "fail") (canon lift (core func $m "fail")))
+    (func (export "bad-string") (result string) (canon lift (core func $m "bad-string") (memory $memory))))
+  )", "exits.wat");
+  REQUIRE_MESSAGE(binary.ok(), (binary ? "" : binary.error().message));
+  Component component = Component::from_binary(e, binary.take()).take();
+
+  component::Linker linker(e);
+  REQUIRE(linker.instance("host:test/exit").func_wrap("exit", [](uint32_t code) -> component::TrapOr<void> {
+    return Trap{TrapCode::Exit, "exit with status " + std::to_string(code), {}, code};
+  }));
+  auto pre = linker.instantiate_pre(component).take();
+
+  Store store(e);
+  Error exited = pre.instantiate(store).take().get_typed_func<void()>("quit").take()().error();
+  CHECK(exited.kind == ErrorKind::Exit);
+  CHECK(exited.exit_status() == 7u);
+  CHECK(exited.message == "exit with status 7");
+
+  Error trapped = pre.instantiate(store).take().get_typed_func<void()>("fail").take()().error();
+  CHECK(trapped.kind == ErrorKind::Trap);
+  REQUIRE(trapped.trap);
+  CHECK(trapped.trap->code == TrapCode::Unreachable);
+  CHECK(trapped.trap->frames.size() == 1);
+  CHECK_FALSE(trapped.exit_status());
+
+  Error broken = pre.instantiate(store).take().get_typed_func<std::string()>("bad-string").take()().error();
+  CHECK(broken.kind == ErrorKind::Trap);
+  REQUIRE(broken.trap);
+  CHECK(is_canonical_abi(broken.trap->code));
+  CHECK(broken.trap->code == TrapCode::OutOfBounds);
+  CHECK(broken.trap->frames.empty());
+  CHECK_FALSE(broken.exit_status());
+
+  component::Linker empty(e);
+  Error unlinked = empty.instantiate(store, component).error();
+  CHECK(unlinked.kind == ErrorKind::Link);
+  CHECK_FALSE(unlinked.trap);
+  CHECK_FALSE(unlinked.exit_status());
 }
 
 TEST_CASE("Expected::take on an error prints the error's message before aborting") {

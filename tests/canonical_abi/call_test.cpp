@@ -74,7 +74,7 @@ TEST_CASE("canon lift of func(s: string) -> string: argument through realloc, re
 
 TEST_CASE("canon lift: a misaligned or out-of-bounds return pointer traps") {
   FuncAbi abi = compute_abi(func({}, prim(ValueKind::String)));
-  for (auto [ret, kind] : {std::pair{FlatValue(2), TrapKind::UnalignedPointer}, std::pair{FlatValue(65532), TrapKind::OutOfBounds}}) {
+  for (auto [ret, kind] : {std::pair{FlatValue(2), TrapCode::UnalignedPointer}, std::pair{FlatValue(65532), TrapCode::OutOfBounds}}) {
     Guest g;
     auto core = [&](std::span<const FlatValue>, std::span<FlatValue> results) -> TrapOr<void> {
       results[0] = ret;
@@ -82,7 +82,7 @@ TEST_CASE("canon lift: a misaligned or out-of-bounds return pointer traps") {
     };
     auto r = call_lifted(abi, g.opts, g.inst, nullptr, {}, core);
     REQUIRE_FALSE(r.ok());
-    CHECK(r.trap().kind == kind);
+    CHECK(r.trap().code == kind);
   }
 }
 
@@ -91,12 +91,12 @@ TEST_CASE("canon lift: a trap locks the entered instances down, a host type erro
   Guest g(StringEncoding::Utf8, &parent);
   FuncAbi abi = compute_abi(func({prim(ValueKind::U32)}, nullptr));
   auto trapping = [](std::span<const FlatValue>, std::span<FlatValue>) -> TrapOr<void> {
-    return Trap{TrapKind::CoreTrap, "wasm trap: wasm `unreachable` instruction executed"};
+    return Trap{TrapCode::HostError, "wasm trap: wasm `unreachable` instruction executed"};
   };
   Val wrong = Val::string("not a u32");
   auto mismatch = call_lifted(abi, g.opts, g.inst, nullptr, std::span<const Val>(&wrong, 1), no_core);
   REQUIRE_FALSE(mismatch.ok());
-  CHECK(mismatch.trap().kind == TrapKind::TypeMismatch);
+  CHECK(mismatch.trap().code == TrapCode::TypeMismatch);
   CHECK(g.inst.may_enter);
 
   Val arg = Val::u32(1);
@@ -183,7 +183,7 @@ TEST_CASE("canon lift: borrows lent to a callee must be dropped before it return
   drop_it = false;
   auto r = call_lifted(abi, g.opts, g.inst, nullptr, std::span<const Val>(&arg, 1), core);
   REQUIRE_FALSE(r.ok());
-  CHECK(r.trap().kind == TrapKind::BorrowsRemain);
+  CHECK(r.trap().code == TrapCode::BorrowsRemain);
   CHECK(r.trap().message == "borrow handles still remain at the end of the call");
   CHECK(g.inst.handles.live_count() == 0);  // the stale borrow is gone
 }
@@ -211,15 +211,15 @@ TEST_CASE("canon lift: a trapping core function and a wrong argument count") {
   Guest g;
   FuncAbi abi = compute_abi(func({prim(ValueKind::U32)}, nullptr));
   auto trapping = [](std::span<const FlatValue>, std::span<FlatValue>) -> TrapOr<void> {
-    return Trap{TrapKind::CoreTrap, "wasm trap: wasm `unreachable` instruction executed"};
+    return Trap{TrapCode::HostError, "wasm trap: wasm `unreachable` instruction executed"};
   };
   Val arg = Val::u32(1);
   auto r = call_lifted(abi, g.opts, g.inst, nullptr, std::span<const Val>(&arg, 1), trapping);
   REQUIRE_FALSE(r.ok());
-  CHECK(r.trap().kind == TrapKind::CoreTrap);
+  CHECK(r.trap().code == TrapCode::HostError);
   auto r2 = call_lifted(abi, g.opts, g.inst, nullptr, {}, no_core);
   REQUIRE_FALSE(r2.ok());
-  CHECK(r2.trap().kind == TrapKind::TypeMismatch);
+  CHECK(r2.trap().code == TrapCode::TypeMismatch);
 }
 
 TEST_CASE("canon lower: a guest calls a host function(string) -> string") {
@@ -245,12 +245,12 @@ TEST_CASE("canon lower: a guest calls a host function(string) -> string") {
   FlatValue too_few[] = {200, 4};
   auto short_args = canon_lower(abi, g.opts, g.inst, too_few, {}, host, true);
   REQUIRE_FALSE(short_args.ok());
-  CHECK(short_args.trap().kind == TrapKind::TypeMismatch);
+  CHECK(short_args.trap().code == TrapCode::TypeMismatch);
 
   FlatValue bad_ret[] = {200, 4, 18};
   auto misaligned = canon_lower(abi, g.opts, g.inst, bad_ret, {}, host, true);
   REQUIRE_FALSE(misaligned.ok());
-  CHECK(misaligned.trap().kind == TrapKind::UnalignedPointer);
+  CHECK(misaligned.trap().code == TrapCode::UnalignedPointer);
 }
 
 TEST_CASE("canon lower: borrowed handles are lent for the duration of the call") {

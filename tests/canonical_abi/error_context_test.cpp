@@ -38,7 +38,7 @@ TEST_CASE("error-context.drop frees the handle; bad indices and resource handles
   CHECK(g.inst.handles.live_count() == 1);
   auto again = error_context_drop(g.inst, a);
   REQUIRE_FALSE(again.ok());
-  CHECK(again.trap().kind == TrapKind::UnknownHandle);
+  CHECK(again.trap().code == TrapCode::UnknownHandle);
   CHECK(again.trap().message == "unknown handle index 1");
   auto bad = error_context_debug_message(g.inst, g.opts, 9, 16);
   REQUIRE_FALSE(bad.ok());
@@ -49,10 +49,10 @@ TEST_CASE("error-context.drop frees the handle; bad indices and resource handles
   uint32_t r = *resource_new(g.inst, *rt, 5);
   auto wrong = error_context_drop(g.inst, r);
   REQUIRE_FALSE(wrong.ok());
-  CHECK(wrong.trap().kind == TrapKind::WrongHandleType);
+  CHECK(wrong.trap().code == TrapCode::WrongHandleType);
   auto wrong_rep = resource_rep(g.inst, *rt, b);
   REQUIRE_FALSE(wrong_rep.ok());
-  CHECK(wrong_rep.trap().kind == TrapKind::WrongHandleType);
+  CHECK(wrong_rep.trap().code == TrapCode::WrongHandleType);
   CHECK(*resource_rep(g.inst, *rt, r) == 5);
 }
 
@@ -65,7 +65,7 @@ TEST_CASE("the built-ins trap while the instance may not leave (post-return, rea
     CHECK_FALSE(r);
   }
   auto t = error_context_drop(g.inst, h);
-  CHECK(t.trap().kind == TrapKind::CannotLeave);
+  CHECK(t.trap().code == TrapCode::CannotLeave);
   CHECK(t.trap().message == "cannot leave component instance");
   g.inst.may_leave = true;
   CHECK(error_context_drop(g.inst, h));
@@ -75,11 +75,11 @@ TEST_CASE("out-of-bounds message ranges and result pointers trap") {
   Guest g;
   auto n = error_context_new(g.inst, g.opts, 65530, 100);
   REQUIRE_FALSE(n.ok());
-  CHECK(n.trap().kind == TrapKind::OutOfBounds);
+  CHECK(n.trap().code == TrapCode::OutOfBounds);
   uint32_t h = *error_context_new(g.inst, g.opts, 0, 0);
   auto r = error_context_debug_message(g.inst, g.opts, h, 65532);
   REQUIRE_FALSE(r.ok());
-  CHECK(r.trap().kind == TrapKind::OutOfBounds);
+  CHECK(r.trap().code == TrapCode::OutOfBounds);
 }
 
 TEST_CASE("lifting an error context keeps its handle; lowering adds one that shares the message") {
@@ -117,7 +117,7 @@ TEST_CASE("lifting an error context keeps its handle; lowering adds one that sha
   uint32_t r = *resource_new(to.inst, *rt, 1);
   FlatValue bad[1] = {r};
   FlatReader in{bad};
-  check_trap([&] { return lift_flat(cx, in, *prim(ValueKind::ErrorContext)); }, TrapKind::WrongHandleType,
+  check_trap([&] { return lift_flat(cx, in, *prim(ValueKind::ErrorContext)); }, TrapCode::WrongHandleType,
              "expected an error-context");
 }
 

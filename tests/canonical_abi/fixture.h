@@ -143,10 +143,10 @@ struct Guest {
 
 // Runs `body` expecting a trap of `kind` whose message contains `message`.
 template <class F>
-void check_trap(F&& body, TrapKind kind, std::string_view message) {
+void check_trap(F&& body, TrapCode kind, std::string_view message) {
   auto r = catch_trap(std::forward<F>(body));
   REQUIRE_FALSE(r.ok());
-  CHECK(r.trap().kind == kind);
+  CHECK(r.trap().code == kind);
   CHECK_MESSAGE(r.trap().message.find(message) != std::string::npos, r.trap().message);
 }
 

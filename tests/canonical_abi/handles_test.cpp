@@ -24,11 +24,11 @@ TEST_CASE("handle tables reserve index 0 and reuse freed indices last-in first-o
     CHECK(table.live_count() == 4);
   });
   REQUIRE(r.ok());
-  check_trap([&] { return table.get(0).rep; }, TrapKind::UnknownHandle, "unknown handle index 0");
-  check_trap([&] { return table.get(5).rep; }, TrapKind::UnknownHandle, "unknown handle index 5");
-  check_trap([&] { return table.get(0xffffffff).rep; }, TrapKind::UnknownHandle, "unknown handle index 4294967295");
+  check_trap([&] { return table.get(0).rep; }, TrapCode::UnknownHandle, "unknown handle index 0");
+  check_trap([&] { return table.get(5).rep; }, TrapCode::UnknownHandle, "unknown handle index 5");
+  check_trap([&] { return table.get(0xffffffff).rep; }, TrapCode::UnknownHandle, "unknown handle index 4294967295");
   REQUIRE(catch_trap([&] { table.remove(3); }));
-  check_trap([&] { return table.remove(3).rep; }, TrapKind::UnknownHandle, "unknown handle index 3");
+  check_trap([&] { return table.remove(3).rep; }, TrapCode::UnknownHandle, "unknown handle index 3");
 }
 
 TEST_CASE("a full handle table traps cleanly") {
@@ -37,7 +37,7 @@ TEST_CASE("a full handle table traps cleanly") {
   for (uint32_t i = 1; i <= 3; ++i) CHECK(*resource_new(inst, *rt, i) == i);
   auto full = resource_new(inst, *rt, 4);
   REQUIRE_FALSE(full.ok());
-  CHECK(full.trap().kind == TrapKind::TableFull);
+  CHECK(full.trap().code == TrapCode::TableFull);
   CHECK(full.trap().message == "cannot allocate another handle: the table holds its maximum of 3 handles");
   REQUIRE(resource_drop(inst, *rt, 2));
   CHECK(*resource_new(inst, *rt, 5) == 2);
@@ -66,7 +66,7 @@ TEST_CASE("resource.new, resource.rep and resource.drop") {
         "handle index 1 used with the wrong type, expected guest-defined resource but found a different guest-defined resource");
   auto wrong_drop = resource_drop(inst, *other, h);
   REQUIRE_FALSE(wrong_drop.ok());
-  CHECK(wrong_drop.trap().kind == TrapKind::WrongHandleType);
+  CHECK(wrong_drop.trap().code == TrapCode::WrongHandleType);
 
   REQUIRE(resource_drop(inst, *rt, h));
   CHECK(destroyed == std::vector<uint32_t>{100});
@@ -75,7 +75,7 @@ TEST_CASE("resource.new, resource.rep and resource.drop") {
   CHECK(again.trap().message == "unknown handle index 1");
   auto rep_after = resource_rep(inst, *rt, h);
   REQUIRE_FALSE(rep_after.ok());
-  CHECK(rep_after.trap().kind == TrapKind::UnknownHandle);
+  CHECK(rep_after.trap().code == TrapCode::UnknownHandle);
 
   inst.may_leave = false;
   auto blocked = resource_new(inst, *rt, 1);
@@ -83,7 +83,7 @@ TEST_CASE("resource.new, resource.rep and resource.drop") {
   CHECK(blocked.trap().message == "cannot leave component instance");
   auto blocked_drop = resource_drop(inst, *rt, 1);
   REQUIRE_FALSE(blocked_drop.ok());
-  CHECK(blocked_drop.trap().kind == TrapKind::CannotLeave);
+  CHECK(blocked_drop.trap().code == TrapCode::CannotLeave);
 }
 
 TEST_CASE("host and guest resource types are told apart in messages") {
@@ -118,10 +118,10 @@ TEST_CASE("dropping an own handle of another instance's resource enters that ins
 
   impl.may_enter = true;
   uint32_t h3 = *resource_new(user, *rt, 7);
-  rt->dtor = [](uint32_t) -> TrapOr<void> { return Trap{TrapKind::CoreTrap, "wasm trap: unreachable"}; };
+  rt->dtor = [](uint32_t) -> TrapOr<void> { return Trap{TrapCode::HostError, "wasm trap: unreachable"}; };
   auto failed = resource_drop(user, *rt, h3);
   REQUIRE_FALSE(failed.ok());
-  CHECK(failed.trap().kind == TrapKind::CoreTrap);
+  CHECK(failed.trap().code == TrapCode::HostError);
   CHECK_FALSE(impl.may_enter);  // a trapped destructor locks its instance down
 }
 
@@ -143,7 +143,7 @@ TEST_CASE("a lent own handle cannot be dropped or moved; borrows lowered into th
   REQUIRE_FALSE(dropped.ok());
   CHECK(dropped.trap().message == "cannot remove owned resource while borrowed");
   FlatReader r2{in};
-  check_trap([&] { return lift_flat(cx, r2, *own_t); }, TrapKind::HandleLent, "cannot remove owned resource while borrowed");
+  check_trap([&] { return lift_flat(cx, r2, *own_t); }, TrapCode::HandleLent, "cannot remove owned resource while borrowed");
 
   // Lowering a borrow into the instance that implements the resource gives it the rep.
   Instance impl;
@@ -168,7 +168,7 @@ TEST_CASE("own handles move: lifting removes the handle, a borrow handle cannot 
   CHECK(lift_flat(cx, r, *own_t) == Val::own({rt, 9, true}));
   CHECK(g.inst.handles.live_count() == 0);
   FlatReader r2{in};
-  check_trap([&] { return lift_flat(cx, r2, *own_t); }, TrapKind::UnknownHandle, "unknown handle index 1");
+  check_trap([&] { return lift_flat(cx, r2, *own_t); }, TrapCode::UnknownHandle, "unknown handle index 1");
 
   CallScope scope;
   cx.borrow_scope = &scope;
@@ -177,7 +177,7 @@ TEST_CASE("own handles move: lifting removes the handle, a borrow handle cannot 
   lower_flat(cx, Val::borrow({rt, 9, false}), *handle(ValueKind::Borrow, rt), w);
   CHECK(scope.num_borrows == 1);
   FlatReader r3{std::span<const FlatValue>(out, 1)};
-  check_trap([&] { return lift_flat(cx, r3, *own_t); }, TrapKind::WrongHandleType, "cannot lift own resource from a borrow");
+  check_trap([&] { return lift_flat(cx, r3, *own_t); }, TrapCode::WrongHandleType, "cannot lift own resource from a borrow");
   REQUIRE(resource_drop(g.inst, *rt, uint32_t(out[0])));
   CHECK(scope.num_borrows == 0);
 }

@@ -51,20 +51,20 @@ TEST_CASE("strings decode from each encoding") {
 }
 
 TEST_CASE("invalid strings trap with Rust's wording of the error") {
-  check_trap([] { return lift_from(Enc::Utf8, "\xff", 1); }, TrapKind::InvalidString,
+  check_trap([] { return lift_from(Enc::Utf8, "\xff", 1); }, TrapCode::InvalidString,
              "invalid utf-8 sequence of 1 bytes from index 0");
-  check_trap([] { return lift_from(Enc::Utf8, "ab\xc3", 3); }, TrapKind::InvalidString,
+  check_trap([] { return lift_from(Enc::Utf8, "ab\xc3", 3); }, TrapCode::InvalidString,
              "incomplete utf-8 byte sequence from index 2");
-  check_trap([] { return lift_from(Enc::Utf8, "\xe2\x28\xa1", 3); }, TrapKind::InvalidString,
+  check_trap([] { return lift_from(Enc::Utf8, "\xe2\x28\xa1", 3); }, TrapCode::InvalidString,
              "invalid utf-8 sequence of 1 bytes from index 0");
-  check_trap([] { return lift_from(Enc::Utf8, "\xed\xa0\x80", 3); }, TrapKind::InvalidString,  // a surrogate
+  check_trap([] { return lift_from(Enc::Utf8, "\xed\xa0\x80", 3); }, TrapCode::InvalidString,  // a surrogate
              "invalid utf-8 sequence of 1 bytes from index 0");
-  check_trap([] { return lift_from(Enc::Utf8, "\xf0\x9f\x8d\x41", 4); }, TrapKind::InvalidString,
+  check_trap([] { return lift_from(Enc::Utf8, "\xf0\x9f\x8d\x41", 4); }, TrapCode::InvalidString,
              "invalid utf-8 sequence of 3 bytes from index 0");
-  check_trap([] { return lift_from(Enc::Utf8, "\xc0\x80", 2); }, TrapKind::InvalidString, "invalid utf-8");  // overlong
-  check_trap([] { return lift_from(Enc::Utf16, std::string("\x00\xd8" "a\0", 4), 2); }, TrapKind::InvalidString,
+  check_trap([] { return lift_from(Enc::Utf8, "\xc0\x80", 2); }, TrapCode::InvalidString, "invalid utf-8");  // overlong
+  check_trap([] { return lift_from(Enc::Utf16, std::string("\x00\xd8" "a\0", 4), 2); }, TrapCode::InvalidString,
              "lone surrogate");
-  check_trap([] { return lift_from(Enc::Utf16, std::string("\x00\xdc", 2), 1); }, TrapKind::InvalidString,
+  check_trap([] { return lift_from(Enc::Utf16, std::string("\x00\xdc", 2), 1); }, TrapCode::InvalidString,
              "lone surrogate");
   CHECK(utf8_error("plain ascii text that is long enough for the fast path").empty());
 }
@@ -77,18 +77,18 @@ TEST_CASE("string pointers are checked for alignment and bounds in both wordings
     FlatReader r{in};
     return lift_flat(c, r, *prim(ValueKind::String));
   };
-  check_trap([&] { return lift(cx, 1, 1); }, TrapKind::UnalignedPointer, "unaligned pointer");
+  check_trap([&] { return lift(cx, 1, 1); }, TrapCode::UnalignedPointer, "unaligned pointer");
   Cx host = g.cx(true);
-  check_trap([&] { return lift(host, 1, 1); }, TrapKind::UnalignedPointer, "string pointer not aligned to 2");
-  check_trap([&] { return lift(cx, 65534, 2); }, TrapKind::OutOfBounds, "string content out-of-bounds");
-  check_trap([&] { return lift(host, 65534, 2); }, TrapKind::OutOfBounds, "string pointer/length out of bounds of memory");
-  check_trap([&] { return lift(host, 0xdeadbeee, 0); }, TrapKind::OutOfBounds, "out of bounds");
+  check_trap([&] { return lift(host, 1, 1); }, TrapCode::UnalignedPointer, "string pointer not aligned to 2");
+  check_trap([&] { return lift(cx, 65534, 2); }, TrapCode::OutOfBounds, "string content out-of-bounds");
+  check_trap([&] { return lift(host, 65534, 2); }, TrapCode::OutOfBounds, "string pointer/length out of bounds of memory");
+  check_trap([&] { return lift(host, 0xdeadbeee, 0); }, TrapCode::OutOfBounds, "out of bounds");
   // utf16: 2^30 code units are 2^31 bytes, one more than the longest string (kMaxStringByteLength).
-  check_trap([&] { return lift(cx, 0, 1u << 30); }, TrapKind::TooLong, "string content out-of-bounds");
-  check_trap([&] { return lift(cx, 0, (1u << 30) - 1); }, TrapKind::OutOfBounds, "string content out-of-bounds");
+  check_trap([&] { return lift(cx, 0, 1u << 30); }, TrapCode::TooLong, "string content out-of-bounds");
+  check_trap([&] { return lift(cx, 0, (1u << 30) - 1); }, TrapCode::OutOfBounds, "string content out-of-bounds");
   Guest latin(Enc::Latin1Utf16);
   Cx lcx = latin.cx();
-  check_trap([&] { return lift(lcx, 3, 1); }, TrapKind::UnalignedPointer, "unaligned pointer");
+  check_trap([&] { return lift(lcx, 3, 1); }, TrapCode::UnalignedPointer, "unaligned pointer");
 }
 
 TEST_CASE("utf8 into utf8 is one exact allocation and a copy") {
@@ -196,24 +196,24 @@ TEST_CASE("a shrinking realloc must still return an aligned pointer") {
   FlatValue out[2];
   FlatWriter w{out};
   check_trap([&] { lower_flat(cx, Val::string("\xc3\xa0\xc3\xa0"), *prim(ValueKind::String), w); },
-             TrapKind::ReallocUnaligned, "unaligned pointer");
+             TrapCode::ReallocUnaligned, "unaligned pointer");
   CHECK(calls == 2);
 }
 
 TEST_CASE("a trap in realloc comes back as the core trap") {
   Guest dst;
   dst.opts.realloc = [](uint32_t, uint32_t, uint32_t, uint32_t) -> TrapOr<uint32_t> {
-    return Trap{TrapKind::CoreTrap, "wasm trap: wasm `unreachable` instruction executed"};
+    return Trap{TrapCode::HostError, "wasm trap: wasm `unreachable` instruction executed"};
   };
   Cx cx = dst.cx();
-  check_trap([&] { store(cx, Val::string("x"), *prim(ValueKind::String), 0); }, TrapKind::CoreTrap, "unreachable");
+  check_trap([&] { store(cx, Val::string("x"), *prim(ValueKind::String), 0); }, TrapCode::HostError, "unreachable");
   CHECK(dst.inst.may_leave);
 }
 
 TEST_CASE("host strings are validated, and a claimed origin that does not fit is ignored") {
-  check_trap([] { return lower_into(Enc::Utf16, Val::string("ab\xc3")); }, TrapKind::InvalidString,
+  check_trap([] { return lower_into(Enc::Utf16, Val::string("ab\xc3")); }, TrapCode::InvalidString,
              "incomplete utf-8 byte sequence from index 2");
-  check_trap([] { return lower_into(Enc::Utf8, Val::string("\xff")); }, TrapKind::InvalidString, "invalid utf-8");
+  check_trap([] { return lower_into(Enc::Utf8, Val::string("\xff")); }, TrapCode::InvalidString, "invalid utf-8");
   // Claims 2 latin1 characters for a 4-character string with a snowman: treated as utf8.
   Stored s = lower_into(Enc::Latin1Utf16, Val::string_from("ab\xe2\x98\x83" "c", uint8_t(StringSource::Latin1), 2));
   CHECK(s.s.tagged_code_units == (4 | kUtf16Tag));
@@ -266,7 +266,7 @@ TEST_CASE("compressing utf16 to latin1 asks realloc for an aligned block and che
   Cx cx = dst.cx();
   FlatValue out[2];
   FlatWriter w{out};
-  check_trap([&] { lower_flat(cx, compact16, *prim(ValueKind::String), w); }, TrapKind::ReallocUnaligned,
+  check_trap([&] { lower_flat(cx, compact16, *prim(ValueKind::String), w); }, TrapCode::ReallocUnaligned,
              "unaligned pointer");
   CHECK(calls == 2);
 }

@@ -132,7 +132,7 @@ TEST_CASE("typed resources") {
 
   auto other = resource_type("other");
   FlatWriter w3{flat};
-  check_trap([&] { Traits<ResourceAny>::lower_flat(cx, *own_t, ResourceAny{other, 1, true}, w3); }, TrapKind::TypeMismatch,
+  check_trap([&] { Traits<ResourceAny>::lower_flat(cx, *own_t, ResourceAny{other, 1, true}, w3); }, TrapCode::TypeMismatch,
              "a resource of another type");
 }
 
@@ -182,7 +182,7 @@ TEST_CASE("typed canon lift: func(s: string) -> string") {
   g.inst.may_enter = false;
   auto blocked = typed_canon_lift<std::string>(abi, g.opts, g.inst, nullptr, core, std::string_view("x"));
   REQUIRE_FALSE(blocked.ok());
-  CHECK(blocked.trap().kind == TrapKind::CannotEnter);
+  CHECK(blocked.trap().code == TrapCode::CannotEnter);
 }
 
 TEST_CASE("typed canon lift: more than 16 flat parameters go through memory") {
@@ -228,7 +228,7 @@ TEST_CASE("typed canon lower: a guest calls a C++ function") {
   CHECK(g.memory[16] == 1);
   CHECK(g.get32(20) == 7);
 
-  auto trapping = [](std::string, uint32_t) -> TrapOr<R> { return Trap{TrapKind::CoreTrap, "host failed"}; };
+  auto trapping = [](std::string, uint32_t) -> TrapOr<R> { return Trap{TrapCode::HostError, "host failed"}; };
   auto t = TypedLower<R(std::string, uint32_t)>::call(abi, g.opts, g.inst, args, {}, trapping);
   REQUIRE_FALSE(t.ok());
   CHECK(t.trap().message == "host failed");
@@ -237,7 +237,7 @@ TEST_CASE("typed canon lower: a guest calls a C++ function") {
   FlatValue bad[] = {300, 1, 1, 16};
   auto invalid = TypedLower<R(std::string, uint32_t)>::call(abi, g.opts, g.inst, bad, {}, host);
   REQUIRE_FALSE(invalid.ok());
-  CHECK(invalid.trap().kind == TrapKind::InvalidString);
+  CHECK(invalid.trap().code == TrapCode::InvalidString);
 }
 
 TEST_CASE("typed canon lower: std::string_view arguments point into a utf8 guest, or into decoded storage") {
@@ -270,7 +270,7 @@ TEST_CASE("typed canon lower: std::string_view arguments point into a utf8 guest
   FlatValue bad[] = {300, 1};
   auto invalid = TypedLower<uint32_t(std::string_view)>::call(abi, g.opts, g.inst, bad, results, host);
   REQUIRE_FALSE(invalid.ok());
-  CHECK(invalid.trap().kind == TrapKind::InvalidString);
+  CHECK(invalid.trap().code == TrapCode::InvalidString);
   FlatValue oob[] = {65535, 2};
   auto out_of_bounds = TypedLower<uint32_t(std::string_view)>::call(abi, g.opts, g.inst, oob, results, host);
   REQUIRE_FALSE(out_of_bounds.ok());
@@ -296,7 +296,7 @@ TEST_CASE("typed canon lower: parameters in memory, a return pointer, and bad di
   FlatValue oob[] = {65530};
   auto r = TypedLower<Sig>::call(abi, g.opts, g.inst, oob, results, sum);
   REQUIRE_FALSE(r.ok());
-  CHECK(r.trap().kind == TrapKind::OutOfBounds);
+  CHECK(r.trap().code == TrapCode::OutOfBounds);
 
   FuncType e;
   e.params = {{"c", enumeration({"red", "green", "blue"})}};

@@ -177,11 +177,11 @@ TEST_CASE("invalid chars trap") {
   for (uint32_t bad : {0xd800u, 0xdfffu, 0x110000u, 0xffffffffu}) {
     CAPTURE(bad);
     g.put32(0, bad);
-    check_trap([&] { return load(cx, 0, *prim(ValueKind::Char)); }, TrapKind::InvalidChar, "invalid `char` bit pattern");
+    check_trap([&] { return load(cx, 0, *prim(ValueKind::Char)); }, TrapCode::InvalidChar, "invalid `char` bit pattern");
     FlatValue in[] = {bad};
     FlatReader r{in};
-    check_trap([&] { return lift_flat(cx, r, *prim(ValueKind::Char)); }, TrapKind::InvalidChar, "invalid `char` bit pattern");
-    check_trap([&] { store(cx, Val::character(bad), *prim(ValueKind::Char), 0); }, TrapKind::InvalidChar, "invalid `char`");
+    check_trap([&] { return lift_flat(cx, r, *prim(ValueKind::Char)); }, TrapCode::InvalidChar, "invalid `char` bit pattern");
+    check_trap([&] { store(cx, Val::character(bad), *prim(ValueKind::Char), 0); }, TrapCode::InvalidChar, "invalid `char`");
   }
   g.put32(0, 0xd7ff);
   CHECK(load(cx, 0, *prim(ValueKind::Char)) == Val::character(0xd7ff));
@@ -194,18 +194,18 @@ TEST_CASE("discriminants out of range trap") {
   Cx cx = g.cx();
   auto e = enumeration({"a", "b", "c"});
   g.memory[0] = 3;
-  check_trap([&] { return load(cx, 0, *e); }, TrapKind::InvalidDiscriminant, "invalid variant discriminant");
+  check_trap([&] { return load(cx, 0, *e); }, TrapCode::InvalidDiscriminant, "invalid variant discriminant");
   g.memory[0] = 2;
   auto o = option(prim(ValueKind::U8));
-  check_trap([&] { return load(cx, 0, *o); }, TrapKind::InvalidDiscriminant, "invalid variant discriminant");
+  check_trap([&] { return load(cx, 0, *o); }, TrapCode::InvalidDiscriminant, "invalid variant discriminant");
   auto r = result(nullptr, nullptr);
   FlatValue in[] = {2};
   FlatReader reader{in};
-  check_trap([&] { return lift_flat(cx, reader, *r); }, TrapKind::InvalidDiscriminant, "invalid variant discriminant");
+  check_trap([&] { return lift_flat(cx, reader, *r); }, TrapCode::InvalidDiscriminant, "invalid variant discriminant");
   // Lifted by the host, the message names the index and the range, as Wasmtime's host does.
   Cx host = g.cx(true);
   g.memory[0] = 3;
-  check_trap([&] { return load(host, 0, *e); }, TrapKind::InvalidDiscriminant, "discriminant 3 out of range [0..3)");
+  check_trap([&] { return load(host, 0, *e); }, TrapCode::InvalidDiscriminant, "discriminant 3 out of range [0..3)");
   // Unknown flag bits are ignored, not a trap.
   g.memory[0] = 0xff;
   CHECK(load(cx, 0, *flags({"x", "y"})) == Val::flags({"x", "y"}));
@@ -220,14 +220,14 @@ TEST_CASE("lists out of bounds, misaligned or too long trap, in both wordings") 
     FlatReader r{in};
     return lift_flat(c, r, *t);
   };
-  check_trap([&] { return lift_list(cx, 65532, 2); }, TrapKind::OutOfBounds, "list content out-of-bounds");
-  check_trap([&] { return lift_list(cx, 2, 1); }, TrapKind::UnalignedPointer, "unaligned pointer");
-  check_trap([&] { return lift_list(cx, 0, 1u << 27); }, TrapKind::TooLong, "out-of-bounds");
+  check_trap([&] { return lift_list(cx, 65532, 2); }, TrapCode::OutOfBounds, "list content out-of-bounds");
+  check_trap([&] { return lift_list(cx, 2, 1); }, TrapCode::UnalignedPointer, "unaligned pointer");
+  check_trap([&] { return lift_list(cx, 0, 1u << 27); }, TrapCode::TooLong, "out-of-bounds");
   Cx host = g.cx(true);
-  check_trap([&] { return lift_list(host, 65532, 2); }, TrapKind::OutOfBounds, "list pointer/length out of bounds of memory");
+  check_trap([&] { return lift_list(host, 65532, 2); }, TrapCode::OutOfBounds, "list pointer/length out of bounds of memory");
   CHECK(lift_list(cx, 65532, 1) == Val::list({Val::u32(0)}));
   // An empty list is still bounds-checked.
-  check_trap([&] { return lift_list(cx, 0xdeadbeec, 0); }, TrapKind::OutOfBounds, "list content out-of-bounds");
+  check_trap([&] { return lift_list(cx, 0xdeadbeec, 0); }, TrapCode::OutOfBounds, "list content out-of-bounds");
 }
 
 TEST_CASE("realloc results are checked") {
@@ -241,16 +241,16 @@ TEST_CASE("realloc results are checked") {
   };
   g.forced_result = 2;
   Cx cx = g.cx();
-  check_trap([&] { lower_list(cx); }, TrapKind::ReallocUnaligned, "unaligned pointer");
+  check_trap([&] { lower_list(cx); }, TrapCode::ReallocUnaligned, "unaligned pointer");
   Cx host = g.cx(true);
-  check_trap([&] { lower_list(host); }, TrapKind::ReallocUnaligned, "realloc return: result not aligned");
+  check_trap([&] { lower_list(host); }, TrapCode::ReallocUnaligned, "realloc return: result not aligned");
   g.forced_result = 65532;
-  check_trap([&] { lower_list(cx); }, TrapKind::ReallocOutOfBounds, "list content out-of-bounds");
-  check_trap([&] { lower_list(host); }, TrapKind::ReallocOutOfBounds, "realloc return: beyond end of memory");
+  check_trap([&] { lower_list(cx); }, TrapCode::ReallocOutOfBounds, "list content out-of-bounds");
+  check_trap([&] { lower_list(host); }, TrapCode::ReallocOutOfBounds, "realloc return: beyond end of memory");
   // Even an empty list calls realloc(0, 0, align, 0), and its result is bounds-checked.
   g.forced_result = 0xfffffffc;
   v = Val::list({});
-  check_trap([&] { lower_list(host); }, TrapKind::ReallocOutOfBounds, "beyond end of memory");
+  check_trap([&] { lower_list(host); }, TrapCode::ReallocOutOfBounds, "beyond end of memory");
   CHECK(g.reallocs.back() == ReallocCall{0, 0, 4, 0, 0xfffffffc});
   CHECK_FALSE(g.inst.may_leave == false);  // restored after the call
 }
@@ -258,22 +258,22 @@ TEST_CASE("realloc results are checked") {
 TEST_CASE("host values that do not match the type trap as type mismatches") {
   Guest g;
   Cx cx = g.cx();
-  check_trap([&] { store(cx, Val::u32(1), *prim(ValueKind::String), 0); }, TrapKind::TypeMismatch, "expected string");
-  check_trap([&] { store(cx, Val::u8(1), *prim(ValueKind::S8), 0); }, TrapKind::TypeMismatch, "type mismatch");
+  check_trap([&] { store(cx, Val::u32(1), *prim(ValueKind::String), 0); }, TrapCode::TypeMismatch, "expected string");
+  check_trap([&] { store(cx, Val::u8(1), *prim(ValueKind::S8), 0); }, TrapCode::TypeMismatch, "type mismatch");
   auto r = record({{"a", prim(ValueKind::U8)}});
-  check_trap([&] { store(cx, Val::record({{"b", Val::u8(1)}}), *r, 0); }, TrapKind::TypeMismatch, "expected record");
+  check_trap([&] { store(cx, Val::record({{"b", Val::u8(1)}}), *r, 0); }, TrapCode::TypeMismatch, "expected record");
   auto v = variant({{"a", prim(ValueKind::U8)}, {"b", nullptr}});
-  check_trap([&] { store(cx, Val::variant("c"), *v, 0); }, TrapKind::TypeMismatch, "expected variant");
-  check_trap([&] { store(cx, Val::variant("a"), *v, 0); }, TrapKind::TypeMismatch, "expected variant");
-  check_trap([&] { store(cx, Val::variant("b", Val::u8(1)), *v, 0); }, TrapKind::TypeMismatch, "expected variant");
-  check_trap([&] { store(cx, Val::flags({"z"}), *flags({"a"}), 0); }, TrapKind::TypeMismatch, "expected flags");
-  check_trap([&] { store(cx, Val::list({Val::u8(1)}), *fixed_list(prim(ValueKind::U8), 2), 0); }, TrapKind::TypeMismatch,
+  check_trap([&] { store(cx, Val::variant("c"), *v, 0); }, TrapCode::TypeMismatch, "expected variant");
+  check_trap([&] { store(cx, Val::variant("a"), *v, 0); }, TrapCode::TypeMismatch, "expected variant");
+  check_trap([&] { store(cx, Val::variant("b", Val::u8(1)), *v, 0); }, TrapCode::TypeMismatch, "expected variant");
+  check_trap([&] { store(cx, Val::flags({"z"}), *flags({"a"}), 0); }, TrapCode::TypeMismatch, "expected flags");
+  check_trap([&] { store(cx, Val::list({Val::u8(1)}), *fixed_list(prim(ValueKind::U8), 2), 0); }, TrapCode::TypeMismatch,
              "expected list<u8, 2>");
   auto r1 = resource_type("r1");
   auto r2 = resource_type("r2");
-  check_trap([&] { store(cx, Val::own({r1, 1, true}), *handle(ValueKind::Own, r2), 0); }, TrapKind::TypeMismatch,
+  check_trap([&] { store(cx, Val::own({r1, 1, true}), *handle(ValueKind::Own, r2), 0); }, TrapCode::TypeMismatch,
              "a resource of type `r1` given for `r2`");
-  check_trap([&] { store(cx, Val::borrow({r1, 1, false}), *handle(ValueKind::Own, r1), 0); }, TrapKind::TypeMismatch,
+  check_trap([&] { store(cx, Val::borrow({r1, 1, false}), *handle(ValueKind::Own, r1), 0); }, TrapCode::TypeMismatch,
              "expected own<r1>");
 }
 

@@ -49,7 +49,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   });
   if (!again.ok()) {
     // Only the guest's own limits may stop a value that lifted: its memory is 64 KiB.
-    if (again.trap().kind != TrapKind::ReallocOutOfBounds) {
+    if (again.trap().code != TrapCode::ReallocOutOfBounds) {
       std::fprintf(stderr, "lowering %.200s trapped: %s\n", lifted->to_string().c_str(), again.trap().message.c_str());
       __builtin_trap();
     }

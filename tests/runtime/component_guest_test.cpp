@@ -30,7 +30,7 @@ vm::ComponentItem stub(const EntityType& type) {
       f->type = type.func;
       f->abi = canon::compute_abi(*type.func);
       f->host = [](std::span<Val>, canon::ResultSink, canon::Instance*) -> TrapOr<void> {
-        return component::Trap{TrapKind::CoreTrap, "stub import called"};
+        return wasmrun::Trap{TrapCode::HostError, "stub import called"};
       };
       item.func = f;
       break;

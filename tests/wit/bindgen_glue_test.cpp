@@ -105,7 +105,7 @@ struct ApiHost : api::Host {
       }
       case types::Shape::Case::Empty: return 0.0;
     }
-    return wasmrun::component::Trap{wasmrun::component::TrapKind::InvalidDiscriminant, "bad shape"};
+    return wasmrun::Trap{wasmrun::TrapCode::InvalidDiscriminant, "bad shape"};
   }
   TrapOr<Result<api::Perms, std::string>> classify(api::Point p, std::optional<api::Color> c) override {
     if (!c) return Result<api::Perms, std::string>::err("no color");
@@ -135,7 +135,7 @@ struct StreamsHost : bindings::wasi::io::streams::Host {
   using Bytes = Result<std::vector<uint8_t>, bindings::wasi::io::streams::StreamError>;
   using Count = Result<uint64_t, bindings::wasi::io::streams::StreamError>;
   using Unit = Result<std::monostate, bindings::wasi::io::streams::StreamError>;
-  static wasmrun::component::Trap trap() { return {wasmrun::component::TrapKind::CoreTrap, "not implemented"}; }
+  static wasmrun::Trap trap() { return {wasmrun::TrapCode::HostError, "not implemented"}; }
   TrapOr<Bytes> input_stream_read(Borrow<InputStream>, uint64_t) override { return trap(); }
   TrapOr<Bytes> input_stream_blocking_read(Borrow<InputStream>, uint64_t) override { return trap(); }
   TrapOr<Count> input_stream_skip(Borrow<InputStream>, uint64_t) override { return trap(); }

@@ -15,8 +15,8 @@ namespace {
 using component::Borrow;
 using component::Resource;
 using component::Result;
-using component::Trap;
-using component::TrapKind;
+using wasmrun::Trap;
+using wasmrun::TrapCode;
 using component::TrapOr;
 using p2::unknown_handle;
 namespace streams = ::bindings::wasi::io::streams;

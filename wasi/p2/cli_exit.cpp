@@ -20,7 +20,7 @@ class ExitHost final : public exit_::Host {
  private:
   static TrapOr<void> leave(uint32_t status) {
     std::string message = "exit with status " + std::to_string(status);
-    return Trap{TrapKind::CoreTrap, message, wasmrun::Trap{TrapCode::Exit, message, {}, status}};
+    return Trap{TrapCode::Exit, std::move(message), {}, status};
   }
 };
 

@@ -25,14 +25,14 @@ namespace wasmrun::wasi::p2 {
 
 using component::Borrow;
 using component::Resource;
-using component::Trap;
-using component::TrapKind;
+using wasmrun::Trap;
+using wasmrun::TrapCode;
 using component::TrapOr;
 using wasmrun::TrapCode;
 
 struct WasiP2Config {
   // The most host objects (streams, pollables, descriptors, ...) the guest may hold at once
-  // (Wasmtime's `-S max-resources`); one more traps with TrapKind::TableFull.
+  // (Wasmtime's `-S max-resources`); one more traps with TrapCode::TableFull.
   uint32_t max_resources = uint32_t(1) << 20;
   std::vector<std::string> args;
   std::vector<std::pair<std::string, std::string>> env;
@@ -92,7 +92,7 @@ class WasiP2 {
   template <class Tag, class Object>
   TrapOr<Resource<Tag>> push(Object object) {
     auto r = table_->push(std::move(object));
-    if (!r) return Trap{TrapKind::TableFull, r.error().message};
+    if (!r) return Trap{TrapCode::TableFull, r.error().message};
     return Resource<Tag>{r->rep};
   }
   // The object behind a handle, or null when it names no live object of that C++ type.
@@ -122,7 +122,7 @@ class WasiP2 {
 
 // A trap for a handle that names nothing of the expected type.
 inline Trap unknown_handle(const char* what) {
-  return Trap{TrapKind::UnknownHandle, std::string("unknown ") + what + " handle"};
+  return Trap{TrapCode::UnknownHandle, std::string("unknown ") + what + " handle"};
 }
 
 // Each interface's registration (io_error.cpp, io_poll.cpp, ...).

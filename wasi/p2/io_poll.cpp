@@ -31,7 +31,7 @@ class PollHost final : public poll_::Host {
   }
   TrapOr<std::vector<uint32_t>> poll(std::vector<Borrow<poll_::Pollable>> in) override {
     // The WIT: an empty list traps (it would wait forever).
-    if (in.empty()) return Trap{TrapKind::CoreTrap, "poll: empty list of pollables"};
+    if (in.empty()) return Trap{TrapCode::HostError, "poll: empty list of pollables"};
     std::vector<Pollable*> ps;
     ps.reserve(in.size());
     for (auto b : in) {

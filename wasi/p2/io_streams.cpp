@@ -66,7 +66,7 @@ class StreamsHost final : public streams::Host {
                                                                               std::vector<uint8_t> contents) override {
     // More than 4096 bytes is a guest error (Wasmtime traps too).
     if (contents.size() > kBlockingWriteLimit)
-      return Trap{TrapKind::CoreTrap, "blocking-write-and-flush: more than 4096 bytes"};
+      return Trap{TrapCode::HostError, "blocking-write-and-flush: more than 4096 bytes"};
     return blocking_write_and_flush(self, contents);
   }
   TrapOr<StreamResult<std::monostate>> output_stream_flush(Borrow<streams::OutputStream> self) override {
@@ -95,13 +95,13 @@ class StreamsHost final : public streams::Host {
     // Checked before the zeroes are made: `len` is the guest's, up to 2^64 - 1.
     auto grant = out->stream->check_write();
     if (!grant.is_ok()) return result(StreamOutcome<std::monostate>::err(std::move(grant.error())));
-    if (len > grant.value()) return Trap{TrapKind::CoreTrap, "write-zeroes: more than check-write permitted"};
+    if (len > grant.value()) return Trap{TrapCode::HostError, "write-zeroes: more than check-write permitted"};
     return write(*out->stream, std::vector<uint8_t>(len));
   }
   TrapOr<StreamResult<std::monostate>> output_stream_blocking_write_zeroes_and_flush(Borrow<streams::OutputStream> self,
                                                                                      uint64_t len) override {
     if (len > kBlockingWriteLimit)
-      return Trap{TrapKind::CoreTrap, "blocking-write-zeroes-and-flush: more than 4096 bytes"};
+      return Trap{TrapCode::HostError, "blocking-write-zeroes-and-flush: more than 4096 bytes"};
     return blocking_write_and_flush(self, std::vector<uint8_t>(len));
   }
   TrapOr<StreamResult<uint64_t>> output_stream_splice(Borrow<streams::OutputStream> self,
@@ -172,7 +172,7 @@ class StreamsHost final : public streams::Host {
   TrapOr<StreamResult<std::monostate>> write(OutputStream& out, std::span<const uint8_t> bytes) {
     auto grant = out.check_write();
     if (!grant.is_ok()) return result(StreamOutcome<std::monostate>::err(std::move(grant.error())));
-    if (bytes.size() > grant.value()) return Trap{TrapKind::CoreTrap, "write: more than check-write permitted"};
+    if (bytes.size() > grant.value()) return Trap{TrapCode::HostError, "write: more than check-write permitted"};
     return result(out.write(bytes));
   }
 

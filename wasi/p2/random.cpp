@@ -19,13 +19,13 @@ namespace seed = bindings::wasi::random::insecure_seed;
 constexpr uint64_t kMaxBytes = 64 << 20;  // a larger request is a guest error
 
 TrapOr<std::vector<uint8_t>> secure_bytes(uint64_t len) {
-  if (len > kMaxBytes) return Trap{TrapKind::CoreTrap, "random: more than 64 MiB asked for"};
+  if (len > kMaxBytes) return Trap{TrapCode::HostError, "random: more than 64 MiB asked for"};
   std::vector<uint8_t> out(len);
   size_t done = 0;
   while (done < out.size()) {
     ssize_t n = getrandom(out.data() + done, out.size() - done, 0);
     if (n < 0 && errno == EINTR) continue;
-    if (n < 0) return Trap{TrapKind::CoreTrap, "random: getrandom failed"};
+    if (n < 0) return Trap{TrapCode::HostError, "random: getrandom failed"};
     done += size_t(n);
   }
   return out;
@@ -47,7 +47,7 @@ class SecureHost final : public secure::Host {
 class InsecureHost final : public insecure::Host {
  public:
   TrapOr<std::vector<uint8_t>> get_insecure_random_bytes(uint64_t len) override {
-    if (len > kMaxBytes) return Trap{TrapKind::CoreTrap, "random: more than 64 MiB asked for"};
+    if (len > kMaxBytes) return Trap{TrapCode::HostError, "random: more than 64 MiB asked for"};
     std::vector<uint8_t> out(len);
     for (size_t i = 0; i < out.size(); i += 8) {
       uint64_t v = next();

@@ -186,7 +186,7 @@ class UdpHost final : public udp::Host {
     auto* object = wasi_.get<UdpSocketObject>(self);
     if (!object) return unknown_handle("udp-socket");
     UdpSocket& s = *object->socket;
-    if (s.live_streams > 0) return Trap{TrapKind::CoreTrap, "UDP streams not dropped yet"};
+    if (s.live_streams > 0) return Trap{TrapCode::HostError, "UDP streams not dropped yet"};
     // WASI 0.2 streams only on a socket bound before.
     if (!s.is_bound()) return SockError{ErrorCode::InvalidState};
     if (remote_address) {
@@ -330,7 +330,7 @@ class UdpHost final : public udp::Host {
     if (!out) return unknown_handle("outgoing-datagram-stream");
     if (datagrams.empty()) return SockResult<uint64_t>::ok(0);
     if (datagrams.size() > out->permit)
-      return Trap{TrapKind::CoreTrap, "unpermitted: argument exceeds permitted size"};
+      return Trap{TrapCode::HostError, "unpermitted: argument exceeds permitted size"};
     // The WIT: each send must be permitted by a check-send before it.
     out->permit = 0;
     uint64_t sent = 0;

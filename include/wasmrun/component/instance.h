@@ -38,19 +38,9 @@ struct LiftedFunc {
 
 TrapOr<void> call_core(const LiftedFunc& f, std::span<const canon::FlatValue> args, std::span<canon::FlatValue> results);
 
-// Runs `body`, one whole call (lowering with realloc, the callee, lifting, post-return), under
-// one trap-handler activation of the function's store, which its core entries share. A trap is
-// one raised outside those entries (which report theirs as values).
-std::optional<Trap> run_in_activation(const LiftedFunc& f, canon::FunctionRef<void()> body);
-
-// A trap of a component call as the public API reports it: an Error of kind Trap whose
-// wasmrun::Trap has the core trap's code, frames and exit status when core wasm trapped or
-// exited, and TrapCode::CanonicalAbi otherwise.
-Error trap_error(Trap trap);
-
 template <class R>
 Expected<R> to_expected(TrapOr<R> r) {
-  if (!r) return trap_error(r.take_trap());
+  if (!r) return Error::from_trap(r.take_trap());
   if constexpr (std::is_void_v<R>) {
     return {};
   } else {
@@ -64,8 +54,9 @@ Expected<R> to_expected(TrapOr<R> r) {
 class Func {
  public:
   // The arguments must have the function's parameter types (a mismatch traps with
-  // TrapCode::CanonicalAbi); the result, when the function has one. A trap or a guest's exit is
-  // an Error of kind ErrorKind::Trap (Error::trap, Error::exit_status).
+  // TrapCode::TypeMismatch); the result, when the function has one. A trap is an Error of kind
+  // ErrorKind::Trap (Error::trap: its code, message, frames), a guest's exit one of kind
+  // ErrorKind::Exit (Error::exit_status).
   Expected<std::optional<Val>> call(std::span<const Val> args) const;
 
   // The component function type (its parameters' names and types, its result).
@@ -90,13 +81,8 @@ class TypedFunc<R(Args...)> {
     auto core = [this](std::span<const canon::FlatValue> a, std::span<canon::FlatValue> r) {
       return detail::call_core(lifted_, a, r);
     };
-    std::optional<TrapOr<R>> result;
-    auto body = [&] {
-      result.emplace(canon::typed_canon_lift<R, Args...>(*lifted_.abi, *lifted_.options, *lifted_.instance, nullptr,
-                                                         core, args...));
-    };
-    if (auto trap = detail::run_in_activation(lifted_, body)) return detail::trap_error(std::move(*trap));
-    return detail::to_expected(std::move(*result));
+    return detail::to_expected(canon::typed_canon_lift<R, Args...>(*lifted_.abi, *lifted_.options, *lifted_.instance,
+                                                                   nullptr, core, args...));
   }
   Expected<R> operator()(const Args&... args) const { return call(args...); }
 

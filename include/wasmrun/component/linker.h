@@ -84,7 +84,7 @@ template <class T>
 inline constexpr bool kIsExpected<Expected<T>> = true;
 
 // An Error of a host function as the trap it raises; a guest's exit (Error::exit_status) stays one.
-inline Trap host_trap(const Error& e) { return Trap{TrapKind::CoreTrap, e.message, e.trap}; }
+inline Trap host_trap(const Error& e) { return e.trap ? *e.trap : Trap{TrapCode::HostError, e.message}; }
 
 // A callable returning Expected<R>, as core host functions do, made one returning TrapOr<R>.
 template <class F>
@@ -147,7 +147,7 @@ class LinkerInstance {
                                    std::span<canon::FlatValue> results) mutable -> TrapOr<void> {
       if constexpr (detail::TakesStore<F, Signature>::value) {
         Store* store = detail::store_of(caller);
-        if (!store) return Trap{TrapKind::CoreTrap, "the host function takes a store, and its caller has none"};
+        if (!store) return Trap{TrapCode::HostError, "the host function takes a store, and its caller has none"};
         auto with_store = [&](auto&&... a) -> decltype(auto) { return f(*store, std::forward<decltype(a)>(a)...); };
         return canon::TypedLower<Signature>::call(abi, opts, caller, args, results, with_store);
       } else {

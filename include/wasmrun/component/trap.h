@@ -1,5 +1,6 @@
-// Traps of the canonical ABI (CanonicalABI.md: every `trap_if`), as values: a kind a caller can
-// tell apart and the message, worded as Wasmtime words it where its component tests expect one.
+// A value or a trap (wasmrun::Trap, the one trap type of core and components: the canonical
+// ABI's rules have their own TrapCode), as host functions return it and the canonical ABI
+// passes it on.
 #pragma once
 
 #include <cassert>
@@ -13,37 +14,6 @@
 
 namespace wasmrun::component {
 
-enum class TrapKind : uint8_t {
-  CoreTrap,             // a core function (callee, realloc, post-return, destructor) trapped
-  CannotEnter,          // reentrance: the callee instance is already on the stack
-  CannotLeave,          // the caller may not leave its instance now (realloc, post-return)
-  UnalignedPointer,     // a pointer into linear memory is not aligned for its type
-  OutOfBounds,          // a pointer + length reaches past the end of linear memory
-  ReallocOutOfBounds,   // realloc returned memory beyond the end of linear memory
-  ReallocUnaligned,     // realloc returned memory not aligned as asked
-  TooLong,              // a string or list longer than the ABI allows
-  InvalidChar,          // a `char` that is a surrogate or above 0x10FFFF
-  InvalidString,        // a string that is not valid in its encoding
-  InvalidDiscriminant,  // a variant, enum, option or result case index out of range
-  UnknownHandle,        // a handle index with no entry
-  WrongHandleType,      // a handle of another resource type, or a borrow where an own is needed
-  HandleLent,           // dropping or moving an own handle that is lent out
-  BorrowsRemain,        // a callee returned without dropping the borrows it was lent
-  TableFull,            // the handle table reached its configured size
-  TypeMismatch,         // a host value does not have the component type it is lowered as
-};
-
-const char* to_string(TrapKind kind);
-
-struct Trap {
-  TrapKind kind;
-  std::string message;
-  // For CoreTrap, when core wasm trapped or exited: its code, frames and exit status, which the
-  // public API reports (wasmrun::Trap).
-  std::optional<wasmrun::Trap> core{};
-};
-
-// A value or a trap.
 template <class T>
 class [[nodiscard]] TrapOr {
  public:
