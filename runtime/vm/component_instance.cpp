@@ -177,10 +177,15 @@ struct ComponentFrame {
     component::ResourceTypePtr type;
     canon::Instance* instance;
   };
+  struct ErrorContextCall {
+    canon::CanonOptions options;
+    canon::Instance* instance;
+  };
   // Reserved at the start of run() for every definition that adds one, so that they never move
   // (one block each instead of a deque's many).
   std::vector<LoweredCall> lowered_calls;
   std::vector<ResourceCall> resource_calls;
+  std::vector<ErrorContextCall> error_context_calls;
 
   Store& store() { return linker->store_; }
 
@@ -488,6 +493,16 @@ void ComponentFrame::lower(const Definition& d, size_t index) {
   core_funcs.push_back(f);
 }
 
+namespace {
+// The i32 arguments and result of a built-in's core function.
+uint32_t u32_at(const VMValue& v) {
+  uint32_t x;
+  std::memcpy(&x, v.bytes, 4);
+  return x;
+}
+void set_u32(VMValue& v, uint32_t x) { std::memcpy(v.bytes, &x, 4); }
+}  // namespace
+
 void ComponentFrame::resource_builtin(const Definition& d, size_t index) {
   ResourceCall& call = resource_calls.emplace_back(ResourceCall{runtime_resource(d.type.resource), canon.get()});
   using V = wasm::ValType;
@@ -495,31 +510,23 @@ void ComponentFrame::resource_builtin(const Definition& d, size_t index) {
   switch (d.kind) {
     case Definition::Kind::ResourceNew:
       f = store().create_host_func(host_signature(index, [] { return wasm::FuncType{{V::I32}, {V::I32}}; }), [c = &call](Caller&, std::span<VMValue> v) -> Expected<void> {
-        uint32_t rep;
-        std::memcpy(&rep, v[0].bytes, 4);
-        auto r = canon::resource_new(*c->instance, *c->type, rep);
+        auto r = canon::resource_new(*c->instance, *c->type, u32_at(v[0]));
         if (!r) return Error{r.trap().message};
-        uint32_t h = *r;
-        std::memcpy(v[0].bytes, &h, 4);
+        set_u32(v[0], *r);
         return {};
       });
       break;
     case Definition::Kind::ResourceRep:
       f = store().create_host_func(host_signature(index, [] { return wasm::FuncType{{V::I32}, {V::I32}}; }), [c = &call](Caller&, std::span<VMValue> v) -> Expected<void> {
-        uint32_t h;
-        std::memcpy(&h, v[0].bytes, 4);
-        auto r = canon::resource_rep(*c->instance, *c->type, h);
+        auto r = canon::resource_rep(*c->instance, *c->type, u32_at(v[0]));
         if (!r) return Error{r.trap().message};
-        uint32_t rep = *r;
-        std::memcpy(v[0].bytes, &rep, 4);
+        set_u32(v[0], *r);
         return {};
       });
       break;
     default:
       f = store().create_host_func(host_signature(index, [] { return wasm::FuncType{{V::I32}, {}}; }), [c = &call](Caller&, std::span<VMValue> v) -> Expected<void> {
-        uint32_t h;
-        std::memcpy(&h, v[0].bytes, 4);
-        auto r = canon::resource_drop(*c->instance, *c->type, h);
+        auto r = canon::resource_drop(*c->instance, *c->type, u32_at(v[0]));
         if (!r) return Error{r.trap().message};
         return {};
       });
@@ -531,34 +538,28 @@ void ComponentFrame::resource_builtin(const Definition& d, size_t index) {
 // `canon error-context.new`, `.debug-message` and `.drop` (CanonicalABI.md), on this instance's
 // handle table.
 void ComponentFrame::error_context_builtin(const Definition& d, size_t index) {
-  canon::Instance* inst = canon.get();
+  ErrorContextCall& call = error_context_calls.emplace_back(ErrorContextCall{options(d.options), canon.get()});
   using V = wasm::ValType;
   FuncInstance* f = nullptr;
-  auto i32 = [](const VMValue& v) {
-    uint32_t x;
-    std::memcpy(&x, v.bytes, 4);
-    return x;
-  };
   switch (d.kind) {
     case Definition::Kind::ErrorContextNew:
-      f = store().create_host_func(host_signature(index, [] { return wasm::FuncType{{V::I32, V::I32}, {V::I32}}; }), [inst, i32, opts = options(d.options)](Caller&, std::span<VMValue> v) -> Expected<void> {
-        auto r = canon::error_context_new(*inst, opts, i32(v[0]), i32(v[1]));
+      f = store().create_host_func(host_signature(index, [] { return wasm::FuncType{{V::I32, V::I32}, {V::I32}}; }), [c = &call](Caller&, std::span<VMValue> v) -> Expected<void> {
+        auto r = canon::error_context_new(*c->instance, c->options, u32_at(v[0]), u32_at(v[1]));
         if (!r) return Error{r.trap().message};
-        uint32_t h = *r;
-        std::memcpy(v[0].bytes, &h, 4);
+        set_u32(v[0], *r);
         return {};
       });
       break;
     case Definition::Kind::ErrorContextDebugMessage:
-      f = store().create_host_func(host_signature(index, [] { return wasm::FuncType{{V::I32, V::I32}, {}}; }), [inst, i32, opts = options(d.options)](Caller&, std::span<VMValue> v) -> Expected<void> {
-        auto r = canon::error_context_debug_message(*inst, opts, i32(v[0]), i32(v[1]));
+      f = store().create_host_func(host_signature(index, [] { return wasm::FuncType{{V::I32, V::I32}, {}}; }), [c = &call](Caller&, std::span<VMValue> v) -> Expected<void> {
+        auto r = canon::error_context_debug_message(*c->instance, c->options, u32_at(v[0]), u32_at(v[1]));
         if (!r) return Error{r.trap().message};
         return {};
       });
       break;
     default:
-      f = store().create_host_func(host_signature(index, [] { return wasm::FuncType{{V::I32}, {}}; }), [inst, i32](Caller&, std::span<VMValue> v) -> Expected<void> {
-        auto r = canon::error_context_drop(*inst, i32(v[0]));
+      f = store().create_host_func(host_signature(index, [] { return wasm::FuncType{{V::I32}, {}}; }), [c = &call](Caller&, std::span<VMValue> v) -> Expected<void> {
+        auto r = canon::error_context_drop(*c->instance, u32_at(v[0]));
         if (!r) return Error{r.trap().message};
         return {};
       });
@@ -571,15 +572,19 @@ std::shared_ptr<ComponentInstance> ComponentFrame::run(const Args* args) {
   auto result = std::make_shared<ComponentInstance>();
   resources.bind_any = true;
   resources.link_wording = true;
-  size_t lowers = 0, resource_builtins = 0;
+  size_t lowers = 0, resource_builtins = 0, error_context_builtins = 0;
   for (const Definition& d : comp->definitions) {
     if (d.kind == Definition::Kind::CanonLower) ++lowers;
     else if (d.kind == Definition::Kind::ResourceNew || d.kind == Definition::Kind::ResourceDrop ||
              d.kind == Definition::Kind::ResourceRep)
       ++resource_builtins;
+    else if (d.kind == Definition::Kind::ErrorContextNew || d.kind == Definition::Kind::ErrorContextDebugMessage ||
+             d.kind == Definition::Kind::ErrorContextDrop)
+      ++error_context_builtins;
   }
   lowered_calls.reserve(lowers);
   resource_calls.reserve(resource_builtins);
+  error_context_calls.reserve(error_context_builtins);
   if (plan) {
     resources.bound.reserve(plan->bindings);
     core_instances.reserve(plan->core_instances);
