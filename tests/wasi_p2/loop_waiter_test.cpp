@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "http/event_loop.h"
+#include "tests/wasi_p2/p2_test_support.h"
 #include "text/wat.h"
 #include "wasi/p2/context.h"
 #include "wasi/p2/loop_waiter.h"
@@ -204,39 +205,15 @@ namespace {
 // A command component that sleeps: run = subscribe-duration(`sleep_ns`), block on it, then ok
 // when the monotonic clock advanced by at least that much (else err).
 std::string sleeper(uint64_t sleep_ns) {
-  return R"((component
-  (import "wasi:io/poll@0.2.0" (instance $poll
-    (export "pollable" (type (sub resource)))
-    (export "[method]pollable.block" (func (param "self" (borrow 0))))))
-  (alias export $poll "pollable" (type $pollable))
-  (import "wasi:clocks/monotonic-clock@0.2.0" (instance $clock
-    (alias outer 1 $pollable (type))
-    (export "pollable" (type (eq 0)))
-    (export "now" (func (result u64)))
-    (export "subscribe-duration" (func (param "when" u64) (result (own 1))))))
-  (core func $now (canon lower (func $clock "now")))
-  (core func $subscribe (canon lower (func $clock "subscribe-duration")))
-  (core func $block (canon lower (func $poll "[method]pollable.block")))
-  (core func $drop (canon resource.drop $pollable))
-  (core module $m
-    (import "" "now" (func $now (result i64)))
-    (import "" "subscribe" (func $subscribe (param i64) (result i32)))
-    (import "" "block" (func $block (param i32)))
-    (import "" "drop" (func $drop (param i32)))
+  const std::string ns = std::to_string(sleep_ns);
+  return p2_test::command(p2_test::kPollImports, p2_test::kPollLowered, p2_test::kPollWith,
+                          p2_test::kPollModuleImports + R"(
     (func (export "run") (result i32) (local $p i32) (local $start i64)
       (local.set $start (call $now))
-      (local.set $p (call $subscribe (i64.const )" +
-         std::to_string(sleep_ns) + R"()))
+      (local.set $p (call $subscribe (i64.const )" + ns + R"()))
       (call $block (local.get $p))
       (call $drop (local.get $p))
-      (i64.lt_u (i64.sub (call $now) (local.get $start)) (i64.const )" +
-         std::to_string(sleep_ns) + R"())))
-  (core instance $i (instantiate $m (with "" (instance
-    (export "now" (func $now)) (export "subscribe" (func $subscribe))
-    (export "block" (func $block)) (export "drop" (func $drop))))))
-  (func $run (result (result)) (canon lift (core func $i "run")))
-  (instance $r (export "run" (func $run)))
-  (export "wasi:cli/run@0.2.0" (instance $r))))";
+      (i64.lt_u (i64.sub (call $now) (local.get $start)) (i64.const )" + ns + R"())))");
 }
 
 using RunResult = component::Result<std::monostate, std::monostate>;
