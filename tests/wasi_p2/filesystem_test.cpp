@@ -48,18 +48,7 @@ const std::string kImports = R"(
     (alias outer 1 $descriptor (type $d))
     (export "descriptor" (type $descriptor (eq $d)))
     (export "get-directories" (func (result (list (tuple (own $descriptor) string)))))))
-  (core module $memory-module
-    (memory (export "memory") 1)
-    (global $next (mut i32) (i32.const 0x8000))
-    (func (export "realloc") (param i32 i32 i32 i32) (result i32)
-      (local $p i32)
-      (local.set $p (i32.and (i32.add (global.get $next) (i32.const 7)) (i32.const -8)))
-      (global.set $next (i32.add (local.get $p) (local.get 3)))
-      (local.get $p)))
-  (core instance $mem (instantiate $memory-module))
-  (alias core export $mem "memory" (core memory $memory))
-  (alias core export $mem "realloc" (core func $realloc))
-)";
+)" + p2_test::memory_with_realloc(1, 0x8000);
 const std::string kLowered = R"(
   (core func $get-directories (canon lower (func $preopens "get-directories") (memory $memory) (realloc $realloc)
     string-encoding=utf8))

@@ -2,6 +2,7 @@
 // WasiP2 through the public component API, and the imports of wasi:io/poll and the monotonic clock.
 #pragma once
 
+#include <cstdint>
 #include <string>
 
 #include "text/wat.h"
@@ -46,6 +47,25 @@ inline std::string command(const std::string& imports, const std::string& lowere
          ")\n(core instance $i (instantiate $m (with \"\" (instance " + with +
          "))))\n(func $run (result (result)) (canon lift (core func $i \"run\")))\n"
          "(instance $r (export \"run\" (func $run)))\n(export \"wasi:cli/run@0.2.0\" (instance $r)))";
+}
+
+// A core memory of `pages` pages with a bump `realloc` (8-byte aligned) from `heap_start`,
+// aliased as $memory and $realloc for the canon options of lowered functions: component text to
+// follow the imports.
+inline std::string memory_with_realloc(int pages, uint32_t heap_start) {
+  return R"(
+  (core module $memory-module
+    (memory (export "memory") )" + std::to_string(pages) + R"()
+    (global $next (mut i32) (i32.const )" + std::to_string(heap_start) + R"())
+    (func (export "realloc") (param i32 i32 i32 i32) (result i32)
+      (local $p i32)
+      (local.set $p (i32.and (i32.add (global.get $next) (i32.const 7)) (i32.const -8)))
+      (global.set $next (i32.add (local.get $p) (local.get 3)))
+      (local.get $p)))
+  (core instance $mem (instantiate $memory-module))
+  (alias core export $mem "memory" (core memory $memory))
+  (alias core export $mem "realloc" (core func $realloc))
+)";
 }
 
 inline const std::string kPollImports = R"(

@@ -49,18 +49,7 @@ const std::string kImports = R"(
     (alias outer 1 $input (type))
     (export "input-stream" (type (eq 0)))
     (export "get-stdin" (func (result (own 1))))))
-  (core module $memory-module
-    (memory (export "memory") 40)
-    (global $next (mut i32) (i32.const 0x200000))
-    (func (export "realloc") (param i32 i32 i32 i32) (result i32)
-      (local $p i32)
-      (local.set $p (global.get $next))
-      (global.set $next (i32.add (global.get $next) (local.get 3)))
-      (local.get $p)))
-  (core instance $mem (instantiate $memory-module))
-  (alias core export $mem "memory" (core memory $memory))
-  (alias core export $mem "realloc" (core func $realloc))
-)";
+)" + p2_test::memory_with_realloc(40, 0x200000);
 const std::string kLowered = R"(
   (core func $get-stdout (canon lower (func $stdout "get-stdout")))
   (core func $get-stdin (canon lower (func $stdin "get-stdin")))
