@@ -13,6 +13,7 @@
 #include <cstdlib>
 #include <string>
 
+#include "bench/sightglass_run.h"
 #include "wasmrun/wasmrun.h"
 
 using namespace wasmrun;
@@ -50,33 +51,15 @@ int main(int argc, char** argv) {
 
   std::string runs, instantiations;
   for (int i = 0; i < iterations; ++i) {
-    WasiConfig wasi_config;
-    wasi_config.args = {argv[1]};
-    wasi_config.preopens = {{".", "."}};
-    wasi_config.stdin_fd = -1;
-    wasi_config.stdout_fd = out_fd;
-    wasi_config.stderr_fd = err_fd;
-    auto wasi = Wasi::create(wasi_config);
-    if (!wasi) return fail(wasi.error().message);
-    Linker linker(*engine);
-    if (auto ok = wasi->add_to_linker(linker); !ok) return fail(ok.error().message);
     Clock::time_point bench_start{}, bench_end{};
-    (void)linker.func_wrap("bench", "start", [&] { bench_start = Clock::now(); });
-    (void)linker.func_wrap("bench", "end", [&] { bench_end = Clock::now(); });
-
-    Store store(*engine);
-    auto t = Clock::now();
-    auto instance = linker.instantiate(store, *module);
-    double instantiate_ms = ms(Clock::now() - t);
-    if (!instance) return fail(instance.error().message);
-    auto status = wasi->run_command(*instance);
-    if (!status) return fail("wasm trap: " + status.error().message);
-    if (*status != 0) return fail("the benchmark exited with status " + std::to_string(*status));
-    if (bench_end <= bench_start) return fail("the benchmark did not call bench.start and then bench.end");
+    auto instantiate_ms = bench::run_sightglass(
+        *engine, *module, argv[1], out_fd, err_fd, [&] { bench_start = Clock::now(); },
+        [&] { bench_end = Clock::now(); });
+    if (!instantiate_ms) return fail(instantiate_ms.error().message);
     char number[64];
     std::snprintf(number, sizeof number, "%s%.3f", i ? ", " : "", ms(bench_end - bench_start));
     runs += number;
-    std::snprintf(number, sizeof number, "%s%.3f", i ? ", " : "", instantiate_ms);
+    std::snprintf(number, sizeof number, "%s%.3f", i ? ", " : "", *instantiate_ms);
     instantiations += number;
   }
   std::printf("{\"compile_ms\": %.3f, \"runs_ms\": [%s], \"instantiate_ms\": [%s]}\n", compile_ms, runs.c_str(),

@@ -21,6 +21,7 @@
 #include <string>
 
 #include "runtime/vm/compiled_module.h"
+#include "bench/sightglass_run.h"
 #include "wasmrun/wasmrun.h"
 
 using namespace wasmrun;
@@ -89,32 +90,19 @@ int main(int argc, char** argv) {
     };
   } else {
     run_once = [&]() -> Expected<Timing> {
-      WasiConfig wasi_config;
-      wasi_config.args = {argv[1]};
-      wasi_config.preopens = {{".", "."}};
-      wasi_config.stdin_fd = -1;
-      wasi_config.stdout_fd = null_fd;
-      wasi_config.stderr_fd = null_fd;
-      auto wasi = Wasi::create(wasi_config);
-      if (!wasi) return wasi.error();
-      Linker linker(*engine);
-      if (auto ok = wasi->add_to_linker(linker); !ok) return ok.error();
       Clock::time_point bench_start{}, bench_end{};
       double cpu_start = 0, cpu_end = 0;
-      (void)linker.func_wrap("bench", "start", [&] {
-        bench_start = Clock::now();
-        cpu_start = thread_cpu_ms();
-      });
-      (void)linker.func_wrap("bench", "end", [&] {
-        bench_end = Clock::now();
-        cpu_end = thread_cpu_ms();
-      });
-      Store store(*engine);
-      auto instance = linker.instantiate(store, *module);
-      if (!instance) return instance.error();
-      auto status = wasi->run_command(*instance);
-      if (!status) return Error{"wasm trap: " + status.error().message};
-      if (*status != 0) return Error{"the benchmark exited with status " + std::to_string(*status)};
+      auto ran = bench::run_sightglass(
+          *engine, *module, argv[1], null_fd, null_fd,
+          [&] {
+            bench_start = Clock::now();
+            cpu_start = thread_cpu_ms();
+          },
+          [&] {
+            bench_end = Clock::now();
+            cpu_end = thread_cpu_ms();
+          });
+      if (!ran) return ran.error();
       return Timing{ms(bench_end - bench_start), cpu_end - cpu_start};
     };
   }
