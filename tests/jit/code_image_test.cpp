@@ -192,17 +192,7 @@ TEST_CASE("host stubs are stored in the cache and loaded from it by the next eng
       return Expected<void>();
     });
     REQUIRE(f);
-    std::vector<vm::Extern> imports{vm::Extern(*f)};
-    auto instance = vm::instantiate(store, *module, imports);
-    REQUIRE(instance);
-    auto e = (*instance)->find_export("call_f");
-    REQUIRE(e);
-    vm::VMValue values[1];
-    std::memcpy(values[0].bytes, &arg, 4);
-    REQUIRE(vm::invoke(store, std::get<vm::FuncInstance*>(*e), values));
-    int32_t result;
-    std::memcpy(&result, values[0].bytes, 4);
-    return result;
+    return test::call_i32(store, *module, {vm::Extern(*f)}, "call_f", arg);
   };
   CHECK(run(20) == 41);
   auto stored = count();

@@ -8,6 +8,7 @@
 #include <cstring>
 #include <filesystem>
 #include <string>
+#include <vector>
 
 #include "jit/llvm_code_generator.h"
 #include "runtime/vm/instance.h"
@@ -43,11 +44,10 @@ inline std::unique_ptr<vm::Engine> make_engine(std::shared_ptr<jit::CodeCache> c
   return std::make_unique<vm::Engine>(config, codegen.take());
 }
 
-// Instantiates a module without imports and calls export `name` with one i32.
-inline int32_t call_i32(vm::Engine& engine, const std::shared_ptr<const vm::CompiledModule>& module,
-                        const std::string& name, int32_t arg) {
-  vm::Store store(engine);
-  auto instance = vm::instantiate(store, module, {});
+// Instantiates a module in `store` with `imports` and calls export `name` with one i32.
+inline int32_t call_i32(vm::Store& store, const std::shared_ptr<const vm::CompiledModule>& module,
+                        const std::vector<vm::Extern>& imports, const std::string& name, int32_t arg) {
+  auto instance = vm::instantiate(store, module, imports);
   REQUIRE(instance);
   auto e = (*instance)->find_export(name);
   REQUIRE(e);
@@ -57,6 +57,13 @@ inline int32_t call_i32(vm::Engine& engine, const std::shared_ptr<const vm::Comp
   int32_t result;
   std::memcpy(&result, values[0].bytes, 4);
   return result;
+}
+
+// The same in a store of its own, for a module without imports.
+inline int32_t call_i32(vm::Engine& engine, const std::shared_ptr<const vm::CompiledModule>& module,
+                        const std::string& name, int32_t arg) {
+  vm::Store store(engine);
+  return call_i32(store, module, {}, name, arg);
 }
 
 }  // namespace wasmrun::test
