@@ -31,6 +31,13 @@ std::vector<uint8_t> only_entry(const std::string& dir) {
   return {std::istreambuf_iterator<char>(in), {}};
 }
 
+// The cache entry an engine with a cache in `dir` (empty before) stores for `wasm`.
+std::vector<uint8_t> stored_entry(const std::string& dir, const std::vector<uint8_t>& wasm) {
+  auto engine = test::make_engine(std::make_shared<CodeCache>(CodeCacheConfig{dir}));
+  REQUIRE(vm::compile_module(*engine, wasm));
+  return only_entry(dir);
+}
+
 TEST_CASE("a stored module's image runs where it was linked for, and moved when that place is taken") {
   test::TempDir dir;
   std::vector<uint8_t> bytes = test::wat(kSwitch);
@@ -63,9 +70,7 @@ TEST_CASE("a stored module's image runs where it was linked for, and moved when 
 
 TEST_CASE("an image is mapped at its preferred base once, then moved, with its imports resolved") {
   test::TempDir dir;
-  auto engine = test::make_engine(std::make_shared<CodeCache>(CodeCacheConfig{dir.path}));
-  REQUIRE(vm::compile_module(*engine, test::wat(kSwitch)));
-  std::vector<uint8_t> entry = only_entry(dir.path);
+  std::vector<uint8_t> entry = stored_entry(dir.path, test::wat(kSwitch));
   auto artifact = read_artifact(entry);
   REQUIRE(artifact);
   REQUIRE(artifact->image);
@@ -98,9 +103,7 @@ TEST_CASE("the simple linker refuses what it does not handle, and such entries l
 
   test::TempDir dir;
   std::vector<uint8_t> bytes = test::wat(kSwitch);
-  auto engine = test::make_engine(std::make_shared<CodeCache>(CodeCacheConfig{dir.path}));
-  REQUIRE(vm::compile_module(*engine, bytes));
-  std::vector<uint8_t> entry = only_entry(dir.path);
+  std::vector<uint8_t> entry = stored_entry(dir.path, bytes);
   auto artifact = read_artifact(entry);
   REQUIRE(artifact);
   auto missing = link_code_image(artifact->objects, {"no_such_symbol"}, 1 << 30);
@@ -124,9 +127,7 @@ TEST_CASE("the simple linker refuses what it does not handle, and such entries l
 TEST_CASE("damaged objects: an entry with an image still runs, one of objects alone is compiled again") {
   test::TempDir dir;
   std::vector<uint8_t> bytes = test::wat(kSwitch);
-  auto engine = test::make_engine(std::make_shared<CodeCache>(CodeCacheConfig{dir.path}));
-  REQUIRE(vm::compile_module(*engine, bytes));
-  std::vector<uint8_t> entry = only_entry(dir.path);
+  std::vector<uint8_t> entry = stored_entry(dir.path, bytes);
   auto artifact = read_artifact(entry);
   REQUIRE(artifact);
   std::vector<uint8_t> objects_only = write_artifact(artifact->header, artifact->objects, {});
