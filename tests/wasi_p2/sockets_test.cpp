@@ -644,6 +644,13 @@ bool host_has_ipv6() {
   return ok;
 }
 
+// IPv4, and IPv6 where the host has a loopback for it.
+std::vector<IpAddressFamily> test_families() {
+  std::vector<IpAddressFamily> families = {IpAddressFamily::Ipv4};
+  if (host_has_ipv6()) families.push_back(IpAddressFamily::Ipv6);
+  return families;
+}
+
 IpSocketAddress loopback(IpAddressFamily family, uint16_t port) {
   return family == IpAddressFamily::Ipv4 ? loopback4(port) : loopback6(port);
 }
@@ -679,9 +686,7 @@ void check_udp_options(Sockets& s, component::Borrow<ws::udp::UdpSocket> u) {
 
 TEST_CASE("tcp: what each state allows (unbound, bound, listening, connected), both families") {
   Sockets s(kAll);
-  std::vector<IpAddressFamily> families = {IpAddressFamily::Ipv4};
-  if (host_has_ipv6()) families.push_back(IpAddressFamily::Ipv6);
-  for (IpAddressFamily family : families) {
+  for (IpAddressFamily family : test_families()) {
     CAPTURE(int(family));
     auto any = loopback(family, 0);
     auto unbound = s.new_tcp(family);
@@ -744,9 +749,7 @@ TEST_CASE("tcp: what each state allows (unbound, bound, listening, connected), b
 
 TEST_CASE("udp: what each state allows (unbound, bound, connected), both families") {
   Sockets s(kAll);
-  std::vector<IpAddressFamily> families = {IpAddressFamily::Ipv4};
-  if (host_has_ipv6()) families.push_back(IpAddressFamily::Ipv6);
-  for (IpAddressFamily family : families) {
+  for (IpAddressFamily family : test_families()) {
     CAPTURE(int(family));
     auto any = loopback(family, 0);
     auto unbound = s.new_udp(family);
@@ -891,8 +894,6 @@ TEST_CASE("tcp: what waits to be sent still goes after shutdown(send), while the
 
 TEST_CASE("udp stream: connect, reconnect, disconnect; the addresses it refuses (Wasmtime's p2_udp_connect)") {
   Sockets s(kAll);
-  std::vector<IpAddressFamily> families = {IpAddressFamily::Ipv4};
-  if (host_has_ipv6()) families.push_back(IpAddressFamily::Ipv6);
   auto stream = [&](component::Borrow<ws::udp::UdpSocket> u, std::optional<IpSocketAddress> remote) {
     auto r = s.udp->udp_socket_stream(u, remote);
     REQUIRE(r);
@@ -903,7 +904,7 @@ TEST_CASE("udp stream: connect, reconnect, disconnect; the addresses it refuses 
     return ErrorCode::Unknown;  // no error
   };
   constexpr ErrorCode kOk = ErrorCode::Unknown;
-  for (IpAddressFamily family : families) {
+  for (IpAddressFamily family : test_families()) {
     CAPTURE(int(family));
     auto unspecified = family == IpAddressFamily::Ipv4 ? IpSocketAddress::ipv4({0, {0, 0, 0, 0}})
                                                        : IpSocketAddress::ipv6({0, 0, {0, 0, 0, 0, 0, 0, 0, 0}, 0});
