@@ -256,6 +256,90 @@ TEST_CASE("a component's exit, traps and link error are told apart by kind and c
   CHECK_FALSE(unlinked.exit_status());
 }
 
+// A trap while instantiating is the same value as a trap in a call: of kind Trap (or Exit),
+// with its code, message and frames, for a core module's start function and its segments.
+TEST_CASE("a trap while instantiating a module carries its code and frames") {
+  Store store(engine());
+  Linker linker(engine());
+  Module starts = Module::compile(engine(), std::string_view(R"((module
+    (func $boom unreachable)
+    (func $start call $boom)
+    (start $start)))")).take();
+  Error trapped = linker.instantiate(store, starts).error();
+  const Trap& trap = trap_of(trapped);
+  CHECK(trap.code == TrapCode::Unreachable);
+  REQUIRE(trap.frames.size() == 2);
+  CHECK(trap.frames[0].func_index == 0);
+  CHECK(trap.frames[1].func_index == 1);
+
+  Module segment = Module::compile(engine(), std::string_view(R"((module
+    (memory 1)
+    (data (i32.const 65535) "ab")))")).take();
+  Error failed = linker.instantiate(store, segment).error();
+  const Trap& oob = trap_of(failed);
+  CHECK(oob.code == TrapCode::MemoryOutOfBounds);
+  CHECK(oob.frames.empty());
+}
+
+TEST_CASE("a component's trap or exit while instantiating is a Trap, as in a call; a link error stays Link") {
+  // The start function of its core module traps (1), exits (2), stores out of bounds (3) or
+  // returns (0), as the global it imports says.
+  auto with_mode = [&](uint8_t mode) {
+    auto b = wat2wasm(std::string(R"((component
+    (import "host:test/exit" (instance $h (export "exit" (func (param "code" u32)))))
+    (alias export $h "exit" (func $exit))
+    (core func $exit-lowered (canon lower (func $exit)))
+    (core module $M
+      (import "host" "exit" (func $exit (param i32)))
+      (import "host" "mode" (global $mode i32))
+      (memory 1)
+      (func $fail unreachable)
+      (func $start
+        (if (i32.eq (global.get $mode) (i32.const 1)) (then (call $fail)))
+        (if (i32.eq (global.get $mode) (i32.const 2)) (then (call $exit (i32.const 3))))
+        (if (i32.eq (global.get $mode) (i32.const 3)) (then (i32.store (i32.const 65536) (i32.const 0)))))
+      (start $start))
+    (core module $Mode (global (export "mode") i32 (i32.const )") + std::to_string(mode) + R"()))
+    (core instance $mode (instantiate $Mode))
+    (core instance (instantiate $M (with "host" (instance
+      (export "exit" (func $exit-lowered))
+      (export "mode" (global $mode "mode"))))))))");
+    REQUIRE_MESSAGE(b.ok(), (b ? "" : b.error().message));
+    return Component::from_binary(engine(), b.take()).take();
+  };
+  component::Linker linker(engine());
+  REQUIRE(linker.instance("host:test/exit").func_wrap("exit", [](uint32_t code) -> component::TrapOr<void> {
+    return Trap{TrapCode::Exit, "exit with status " + std::to_string(code), {}, code};
+  }));
+  Store store(engine());
+  CHECK(linker.instantiate(store, with_mode(0)).ok());
+
+  Error trapped = linker.instantiate(store, with_mode(1)).error();
+  const Trap& trap = trap_of(trapped);
+  CHECK(trap.code == TrapCode::Unreachable);
+  CHECK(trap.frames.size() == 2);
+  CHECK(trapped.message == trap.to_string());
+
+  Error exited = linker.instantiate(store, with_mode(2)).error();
+  CHECK(exited.kind == ErrorKind::Exit);
+  CHECK(exited.exit_status() == 3u);
+
+  Error stored = linker.instantiate(store, with_mode(3)).error();
+  const Trap& oob = trap_of(stored);
+  CHECK(oob.code == TrapCode::MemoryOutOfBounds);
+  CHECK(oob.frames.size() == 1);
+
+  // Through an InstancePre the same.
+  auto pre = linker.instantiate_pre(with_mode(1)).take();
+  Error pre_trapped = pre.instantiate(store).error();
+  CHECK(trap_of(pre_trapped).code == TrapCode::Unreachable);
+
+  component::Linker empty(engine());
+  Error unlinked = empty.instantiate(store, with_mode(1)).error();
+  CHECK(unlinked.kind == ErrorKind::Link);
+  CHECK_FALSE(unlinked.trap);
+}
+
 TEST_CASE("Expected::take on an error prints the error's message before aborting") {
   int pipe_fds[2];
   REQUIRE(pipe(pipe_fds) == 0);
