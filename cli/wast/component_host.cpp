@@ -3,8 +3,6 @@
 #include <memory>
 #include <string>
 
-#include "wasmrun/module.h"
-
 namespace wasmrun::cli {
 namespace {
 
@@ -25,7 +23,8 @@ struct ResourceState {
 
 }  // namespace
 
-Expected<void> define_component_host(component::Linker& linker, const Engine& engine) {
+Expected<void> define_component_host(component::Linker& linker, const Engine& engine,
+                                     std::optional<Module>& simple_module) {
   auto root = linker.root();
   if (auto r = root.func_wrap("host-return-two", [] { return uint32_t(2); }); !r) return r;
 
@@ -34,11 +33,14 @@ Expected<void> define_component_host(component::Linker& linker, const Engine& en
   if (auto r = host.instance("nested").func_wrap("return-four", [] { return uint32_t(4); }); !r) return r;
   if (auto r = host.func_wrap("return-hi", [] { return std::string("hi"); }); !r) return r;
 
-  auto module = Module::compile(engine, std::string_view(R"((module
-      (global (export "g") i32 i32.const 100)
-      (func (export "f") (result i32) i32.const 101)))"));
-  if (!module) return module.error();
-  if (auto r = host.module("simple-module", *module); !r) return r;
+  if (!simple_module) {
+    auto module = Module::compile(engine, std::string_view(R"((module
+        (global (export "g") i32 i32.const 100)
+        (func (export "f") (result i32) i32.const 101)))"));
+    if (!module) return module.error();
+    simple_module = module.take();
+  }
+  if (auto r = host.module("simple-module", *simple_module); !r) return r;
 
   auto state = std::make_shared<ResourceState>();
   auto dropped = [state](Resource<Resource1> r) {

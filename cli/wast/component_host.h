@@ -3,10 +3,16 @@
 // the public component API as an embedder would.
 #pragma once
 
+#include <optional>
+
 #include "wasmrun/component/linker.h"
+#include "wasmrun/module.h"
 
 namespace wasmrun::cli {
 
-Expected<void> define_component_host(component::Linker& linker, const Engine& engine);
+// `simple_module` is the host's core module, compiled on the first call and kept by the caller
+// for the next scripts.
+Expected<void> define_component_host(component::Linker& linker, const Engine& engine,
+                                     std::optional<Module>& simple_module);
 
 }  // namespace wasmrun::cli

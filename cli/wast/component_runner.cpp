@@ -142,7 +142,7 @@ WastRunner::Outcome WastRunner::component_command(const WastCommand& c) {
     if (!s.linker) {
       s.store = std::make_unique<Store>(*api_engine_);
       s.linker = std::make_unique<component::Linker>(*api_engine_);
-      if (auto r = define_component_host(*s.linker, *api_engine_); !r)
+      if (auto r = define_component_host(*s.linker, *api_engine_, host_module_); !r)
         fmt::print(log_, "  {}: the host items failed to define: {}\n", script_->file, r.error().message);
     }
     return *s.linker;

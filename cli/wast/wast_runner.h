@@ -15,6 +15,7 @@
 #include "runtime/vm/trap.h"
 #include "text/wast_script.h"
 #include "wasmrun/engine.h"
+#include "wasmrun/module.h"
 
 namespace wasmrun::cli {
 
@@ -101,6 +102,7 @@ class WastRunner {
   std::FILE* log_;
   vm::Engine* engine_;  // core modules run on the runtime's engine, components on api_engine_
   std::optional<Engine> api_engine_;
+  std::optional<Module> host_module_;  // the component host's core module, compiled once
   WastCounts* counts_ = nullptr;
   const text::WastScript* script_ = nullptr;
 
