@@ -160,7 +160,10 @@ WastRunner::Outcome WastRunner::component_command(const WastCommand& c) {
     if (cmd.name) {
       s.named.insert_or_assign(*cmd.name, *s.current);
       // Wasmtime's runner makes a named instance available to later components under its name.
-      (void)linker().define_instance(cmd.name->substr(cmd.name->starts_with("$") ? 1 : 0), *s.current);
+      if (auto d = linker().define_instance(cmd.name->substr(cmd.name->starts_with("$") ? 1 : 0), *s.current); !d) {
+        report(cmd, "the instance could not be defined under its name: " + d.error().message);
+        return Outcome::Fail;
+      }
     }
     return Outcome::Pass;
   };
