@@ -89,7 +89,9 @@ bool Http1ServerConnection::can_read() const {
 void Http1ServerConnection::read_some() {
   if (in_read_) return;
   in_read_ = true;
-  while (can_read()) {
+  while (true) {
+    read_stalled_ = !can_read();
+    if (read_stalled_) break;
     char* tail = in_.prepare(kReadSize);
     IoResult r = transport_->read(tail, kReadSize);
     if (r.status == IoStatus::ok) {
@@ -99,14 +101,11 @@ void Http1ServerConnection::read_some() {
         head_in_progress_ = true;
         head_started_ = loop_.now();
       }
+      // A response the handler gave at once goes out after the batch of events (pump_call_),
+      // with the other connections' responses of the batch: the peers are woken once per
+      // batch rather than once per response.
       process_input();
-      if (pump_call_.scheduled() && !closed_) {
-        // A handler answered at once (or 100 Continue is due): send it now rather than after
-        // the whole batch of events, as the client is waiting for it.
-        pump_call_.cancel();
-        pump();  // in_read_ stays set: this loop goes on reading, pump() need not
-        if (closed_) break;
-      }
+      if (closed_) break;
       if (r.bytes < kReadSize && transport_ && transport_->short_read_drains() && !peer_shut_seen_) break;
       continue;
     }
@@ -374,7 +373,8 @@ void Http1ServerConnection::pump() {
       finish_exchange();
       if (closed_) return;
       process_input();
-      read_some();
+      // Reading goes on by itself at the next edge unless it stopped for the exchange.
+      if (read_stalled_) read_some();
     } else if (expect_continue_ && !continue_sent_) {
       // The client waits for 100 before sending the body it announced; it will not come, so
       // this connection ends here (RFC 9110 §10.1.1).
