@@ -28,13 +28,15 @@ constexpr const char* kHandlerInterface = "wasi:http/incoming-handler@0.2.0";
 // The most core instances one instantiation of a served component may take from its loop's pool
 // (a C component has one to three, componentize-js's four).
 constexpr uint32_t kProbeSlots = 64;
+// Empty resource tables a loop keeps for its next requests (their storage grown already).
+constexpr size_t kSpareTables = 256;
 
 class LoopHost;
 
 // One request's guest: its store, its resource table and the fiber it runs on.
 struct RequestRun : std::enable_shared_from_this<RequestRun> {
-  RequestRun(std::shared_ptr<ServerExchange> ex, const Engine& engine, uint32_t max_resources)
-      : exchange(std::move(ex)), table(max_resources), store(engine), start(Clock::now()) {}
+  RequestRun(std::shared_ptr<ServerExchange> ex, const Engine& engine, component::ResourceTable t)
+      : exchange(std::move(ex)), table(std::move(t)), store(engine), start(Clock::now()) {}
   std::shared_ptr<ServerExchange> exchange;
   component::ResourceTable table;
   Store store;
@@ -165,7 +167,7 @@ class LoopHost {
 
   // Starts a request's guest on a fiber of its own.
   void serve(std::shared_ptr<ServerExchange> exchange) {
-    auto run = std::make_shared<RequestRun>(std::move(exchange), shared_.engine, shared_.config.wasi.max_resources);
+    auto run = std::make_shared<RequestRun>(std::move(exchange), shared_.engine, take_table());
     run->store.set_limits(shared_.config.limits);
     // The callbacks below hold the run by address (two pointers: no allocation): the timer is
     // the run's, and finish() takes the cancel callback back from the exchange, which may
@@ -257,6 +259,13 @@ class LoopHost {
     runs_.insert(std::move(node));
   }
 
+  component::ResourceTable take_table() {
+    if (spare_tables_.empty()) return component::ResourceTable(shared_.config.wasi.max_resources);
+    component::ResourceTable t = std::move(spare_tables_.back());
+    spare_tables_.pop_back();
+    return t;
+  }
+
   void end(RequestRun& run) { end(run, &*run.fiber); }
   // `key`: the address the run's fiber had (the fiber may be gone).
   void end(RequestRun& run, const Fiber* key) {
@@ -266,6 +275,9 @@ class LoopHost {
     auto keep = std::move(node.mapped());
     spare_nodes_.push_back(std::move(node));
     finish(run);
+    // A guest that dropped every handle leaves its table empty, to be reused; the run is over
+    // and uses its (moved-from) table no more.
+    if (run.table.size() == 0 && spare_tables_.size() < kSpareTables) spare_tables_.push_back(std::move(run.table));
   }
 
   // On the guest's fiber.
@@ -344,6 +356,7 @@ class LoopHost {
   // The guests that run or wait, by their fiber.
   std::unordered_map<const Fiber*, std::shared_ptr<RequestRun>> runs_;
   std::vector<decltype(runs_)::node_type> spare_nodes_;
+  std::vector<component::ResourceTable> spare_tables_;
 };
 
 }  // namespace
