@@ -204,7 +204,7 @@ void Http1ServerConnection::on_head_complete() {
   reset_response_state();
   expect_continue_ = parser_.expects_continue() && parser_.version() == Version::http11 &&
                      parser_.framing() != BodyFraming::none;
-  exchange_ = std::make_shared<ServerExchange>(loop_, this, std::move(head), config_.body_high_water);
+  exchange_ = ServerExchange::make(loop_, this, std::move(head), config_.body_high_water);
   body_window_.restart(loop_.now());
   exchange_->request_pipe().set_on_writable([this] {
     if (closed_) return;
