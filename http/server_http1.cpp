@@ -317,6 +317,10 @@ void Http1ServerConnection::pump() {
   if (closed_) return;
   while (exchange_ && exchange_->responded() && !response_done_) {
     BodyPipe& body = exchange_->response_body();
+    // A new response waits while the peer has not taken the earlier ones (its last write found
+    // the socket full; EPOLLOUT resumes us): pipelined requests with bodiless answers (HEAD,
+    // 204) would otherwise pile heads up in out_ for a peer that sends and never reads.
+    if (!head_sent_ && out_.size() >= kOutHighWater) break;
     if (!head_sent_) encode_head();
     if (no_body_) {
       body.consume(body.buffered());
