@@ -2,7 +2,7 @@
 
 #include <fmt/format.h>
 
-#include <deque>
+#include <forward_list>
 
 #include "canonical_abi/error_context.h"
 #include "canonical_abi/resources.h"
@@ -51,6 +51,14 @@ struct CoreInstanceItems {
     return module->func(e.index);
   }
 };
+
+// The type of an instance's exports.
+component::InstanceTypePtr instance_type(const ComponentInstance& instance) {
+  auto t = std::make_shared<component::InstanceType>();
+  t->exports.reserve(instance.exports.size());
+  for (const auto& [name, e] : instance.exports) t->exports.push_back({name, e.type});
+  return t;
+}
 
 struct InstantiationFailed {
   ComponentInstantiationError error;
@@ -156,11 +164,10 @@ struct ComponentFrame {
   // The type index space: each entry points at a TypeDef that outlives the instantiation (in the
   // plan, the linker's items, an instance's exports) or at a copy in `owned_types` — a copy per
   // type and instance (five shared pointers) was a large part of a replay and its teardown.
-  // A deque: an instance's types are many, and one large block per instantiation made malloc
-  // consolidate its free lists every time.
+  // A list: a replay copies few types or none (a deque allocated two blocks even then).
   std::vector<const TypeDef*> types;
-  std::deque<TypeDef> owned_types;
-  void push_type(const TypeDef& t, bool stable) { types.push_back(stable ? &t : &owned_types.emplace_back(t)); }
+  std::forward_list<TypeDef> owned_types;
+  void push_type(const TypeDef& t, bool stable) { types.push_back(stable ? &t : &owned_types.emplace_front(t)); }
   std::vector<std::shared_ptr<ComponentFunc>> funcs;
   std::vector<std::shared_ptr<ComponentClosure>> components;
   std::vector<std::shared_ptr<ComponentInstance>> instances;
@@ -214,8 +221,9 @@ struct ComponentFrame {
     return it->second;
   }
 
-  // `stable`: `item` outlives the instantiation (its type need not be copied).
-  void push(const ComponentItem& item, bool fixed, bool stable) {
+  // `stable`: `item` outlives the instantiation (its type need not be copied). `type`: the
+  // TypeDef of a type item, when given apart from `item` (an argument's, which outlives it).
+  void push(const ComponentItem& item, bool fixed, bool stable, const TypeDef* type = nullptr) {
     switch (item.type.sort) {
       case Sort::Func: funcs.push_back(item.func); break;
       case Sort::Instance:
@@ -224,24 +232,24 @@ struct ComponentFrame {
         break;
       case Sort::Component: components.push_back(item.component); break;
       case Sort::CoreModule: modules.push_back({item.module, item.type.module}); break;
-      case Sort::Type: push_type(item.type.type, stable); break;
+      case Sort::Type:
+        if (type) types.push_back(type);
+        else push_type(item.type.type, stable);
+        break;
       default: unsupported("component values are not supported");
     }
   }
 
-  // `instance_type`: whether an instance item gets the type of its exports (built each time);
+  // `with_instance_type`: whether an instance item gets the type of its exports (built each time);
   // an export's item is given its declared type instead.
-  ComponentItem item(component::SortIndex si, bool instance_type = true) {
+  ComponentItem item(component::SortIndex si, bool with_instance_type = true) {
     ComponentItem it;
     it.type.sort = si.sort;
     switch (si.sort) {
       case Sort::Func: it.func = funcs[si.index], it.type.func = it.func->type; break;
       case Sort::Instance: {
         it.instance = instances[si.index];
-        if (!instance_type) break;
-        auto t = std::make_shared<component::InstanceType>();
-        for (const auto& [name, e] : it.instance->exports) t->exports.push_back({name, e.type});
-        it.type.instance = t;
+        if (with_instance_type) it.type.instance = instance_type(*it.instance);
         break;
       }
       case Sort::Component: it.component = components[si.index], it.type.component = it.component->component->type; break;
@@ -319,14 +327,37 @@ struct ComponentFrame {
   bool fixed_item(const ComponentItem& item) const { return !component::mentions_any(item.type, *fresh); }
 
   // The arguments of a nested instantiation, named by the parent's definition (which outlives
-  // them): a few, found by a scan, with no string or tree node allocated per instance.
-  using Args = std::vector<std::pair<std::string_view, ComponentItem>>;
+  // them): a few, found by a scan, with no string or tree node allocated per instance. The
+  // item's type is left out where only a check needs it (a replayed import has none): a type
+  // argument's TypeDef is the parent's (`type`), an instance argument's type is built then.
+  struct Arg {
+    std::string_view name;
+    ComponentItem item;
+    const TypeDef* type = nullptr;
+  };
+  using Args = std::vector<Arg>;
+  Arg arg(std::string_view name, component::SortIndex si) {
+    if (si.sort == Sort::Type) {
+      Arg a{name, {}, types[si.index]};
+      a.item.type.sort = Sort::Type;
+      return a;
+    }
+    return Arg{name, item(si, false), nullptr};
+  }
+  // The argument with its full type, for a check.
+  static ComponentItem typed(const Arg& a) {
+    ComponentItem it = a.item;
+    if (a.type) it.type.type = *a.type;
+    if (it.type.sort == Sort::Instance) it.type.instance = instance_type(*it.instance);
+    return it;
+  }
   std::shared_ptr<ComponentInstance> run(const Args* args);
   // The plan recorded by run, with the sizes its index spaces reached.
   std::shared_ptr<ComponentPlan> finish_recording() {
     auto r = std::move(recording);
     r->core_instances = core_instances.size(), r->core_funcs = core_funcs.size();
     r->types = types.size(), r->funcs = funcs.size(), r->instances = instances.size();
+    r->modules = modules.size(), r->components = components.size();
     r->bindings = resources.bound.size();
     return r;
   }
@@ -572,25 +603,37 @@ std::shared_ptr<ComponentInstance> ComponentFrame::run(const Args* args) {
   auto result = std::make_shared<ComponentInstance>();
   resources.bind_any = true;
   resources.link_wording = true;
-  size_t lowers = 0, resource_builtins = 0, error_context_builtins = 0;
-  for (const Definition& d : comp->definitions) {
-    if (d.kind == Definition::Kind::CanonLower) ++lowers;
-    else if (d.kind == Definition::Kind::ResourceNew || d.kind == Definition::Kind::ResourceDrop ||
-             d.kind == Definition::Kind::ResourceRep)
-      ++resource_builtins;
-    else if (d.kind == Definition::Kind::ErrorContextNew || d.kind == Definition::Kind::ErrorContextDebugMessage ||
-             d.kind == Definition::Kind::ErrorContextDrop)
-      ++error_context_builtins;
-  }
-  lowered_calls.reserve(lowers);
-  resource_calls.reserve(resource_builtins);
-  error_context_calls.reserve(error_context_builtins);
   if (plan) {
+    lowered_calls.reserve(plan->lowers);
+    resource_calls.reserve(plan->resource_builtins);
+    error_context_calls.reserve(plan->error_context_builtins);
     resources.bound.reserve(plan->bindings);
+    modules.reserve(plan->modules);
     core_instances.reserve(plan->core_instances);
     core_funcs.reserve(plan->core_funcs);
+    types.reserve(plan->types);
     funcs.reserve(plan->funcs);
+    components.reserve(plan->components);
     instances.reserve(plan->instances);
+  } else {
+    size_t lowers = 0, resource_builtins = 0, error_context_builtins = 0;
+    for (const Definition& d : comp->definitions) {
+      if (d.kind == Definition::Kind::CanonLower) ++lowers;
+      else if (d.kind == Definition::Kind::ResourceNew || d.kind == Definition::Kind::ResourceDrop ||
+               d.kind == Definition::Kind::ResourceRep)
+        ++resource_builtins;
+      else if (d.kind == Definition::Kind::ErrorContextNew || d.kind == Definition::Kind::ErrorContextDebugMessage ||
+               d.kind == Definition::Kind::ErrorContextDrop)
+        ++error_context_builtins;
+    }
+    lowered_calls.reserve(lowers);
+    resource_calls.reserve(resource_builtins);
+    error_context_calls.reserve(error_context_builtins);
+    if (recording) {
+      recording->lowers = lowers;
+      recording->resource_builtins = resource_builtins;
+      recording->error_context_builtins = error_context_builtins;
+    }
   }
   for (size_t index = 0; index < comp->definitions.size(); ++index) {
     const Definition& d = comp->definitions[index];
@@ -622,7 +665,7 @@ std::shared_ptr<ComponentInstance> ComponentFrame::run(const Args* args) {
         std::shared_ptr<ComponentClosure> closure = components[d.index];
         Args given;
         given.reserve(d.items.size());
-        for (const auto& a : d.items) given.emplace_back(a.name, item(a.item));
+        for (const auto& a : d.items) given.push_back(arg(a.name, a.item));
         auto frame = std::make_shared<ComponentFrame>();
         frame->linker = linker;
         frame->comp = closure->component;
@@ -644,9 +687,7 @@ std::shared_ptr<ComponentInstance> ComponentFrame::run(const Args* args) {
           replay_bindings(*cached);
           break;
         }
-        auto t = std::make_shared<component::InstanceType>();
-        for (const auto& [name, e] : inst->exports) t->exports.push_back({name, e.type});
-        EntityType type{Sort::Instance, nullptr, nullptr, nullptr, {}, nullptr, t};
+        EntityType type{Sort::Instance, nullptr, nullptr, nullptr, {}, nullptr, instance_type(*inst)};
         bool fixed = recording && fixed_type(d.entity) && !component::mentions_any(type, *fresh);
         check(step, fixed, [&] {
           if (auto r = resources.entity(type, d.entity); !r) link_error("instance type mismatch: " + r.error().message);
@@ -759,31 +800,35 @@ std::shared_ptr<ComponentInstance> ComponentFrame::run(const Args* args) {
           break;
         }
         const ComponentItem* given = nullptr;
+        const Arg* given_arg = nullptr;
         if (args) {
           // The last of the same name, as a map's assignment would keep.
-          for (auto it = args->rbegin(); it != args->rend() && !given; ++it)
-            if (it->first == d.name) given = &it->second;
+          for (auto it = args->rbegin(); it != args->rend() && !given_arg; ++it)
+            if (it->name == d.name) given_arg = &*it;
+          if (given_arg) given = &given_arg->item;
         } else {
           given = linker->lookup(d.name);
         }
-        // The linker's items outlive the instance; a parent's arguments are its copies.
+        // The linker's items outlive the instance; a parent's arguments are its copies (but the
+        // TypeDef of a type argument is the parent's own).
         if (cached && given) {
           replay_bindings(*cached);
-          push(*given, true, !args);
+          push(*given, true, !args, given_arg ? given_arg->type : nullptr);
           break;
         }
         std::optional<ComponentItem> synthesized;
-        if (!given && (synthesized = satisfiable(d.entity))) given = &*synthesized;
+        if (given_arg) synthesized = typed(*given_arg), given = &*synthesized;
+        else if (!given && (synthesized = satisfiable(d.entity))) given = &*synthesized;
         if (!given) link_error(fmt::format("import `{}` was not found", d.name));
         // The linker's item checks the same way every time, unless the expected type mentions
         // something made per instance.
-        bool fixed = recording && !synthesized && fixed_type(d.entity) && fixed_item(*given);
+        bool fixed = recording && (!synthesized || given_arg) && fixed_type(d.entity) && fixed_item(*given);
         check(step, fixed, [&] {
           if (auto r = resources.entity(given->type, d.entity); !r)
             link_error(fmt::format("import `{}` has the wrong type: {}", d.name, r.error().message));
         });
         if (fixed && !args) step->item = *given;
-        push(*given, fixed, !args && !synthesized);
+        push(*given, fixed, !args && !synthesized, given_arg ? given_arg->type : nullptr);
         break;
       }
       case Definition::Kind::Export: {
@@ -826,8 +871,14 @@ std::variant<std::shared_ptr<ComponentInstance>, ComponentInstantiationError> Co
   }
   frames_.push_back(frame);
   try {
+    size_t funcs_before = store_.func_count();
+    if (frame->plan) store_.reserve_funcs(frame->plan->store_funcs);
     auto instance = frame->run(nullptr);
-    if (frame->recording) templates_->publish(frame->finish_recording());
+    if (frame->recording) {
+      auto plan = frame->finish_recording();
+      plan->store_funcs = store_.func_count() - funcs_before;
+      templates_->publish(std::move(plan));
+    }
     return instance;
   } catch (InstantiationFailed& f) {
     return std::move(f.error);

@@ -44,8 +44,9 @@ FuncInstance* Store::create_host_func(const Engine::HostSignature& signature, Ho
 }
 
 bool Store::owns_func_ref(const VMFuncRef* ref) const {
-  for (const auto& f : funcs_) {
-    if (&f.ref == ref) return true;
+  for (const FuncBlock& b : func_blocks_) {
+    for (size_t i = 0; i < b.used; ++i)
+      if (&b.funcs[i].ref == ref) return true;
   }
   for (const Instance* i = instances_; i; i = i->next_in_store) {
     std::less<const VMFuncRef*> before;
@@ -60,8 +61,18 @@ bool Store::owns_func_ref(const VMFuncRef* ref) const {
   return false;
 }
 
+void Store::reserve_funcs(size_t n) {
+  if (!func_blocks_.empty() && func_blocks_.back().capacity - func_blocks_.back().used >= n) return;
+  func_blocks_.push_back(FuncBlock{std::make_unique<FuncInstance[]>(n), 0, n});
+}
+
 FuncInstance* Store::new_func() {
-  FuncInstance& f = funcs_.emplace_back();
+  constexpr size_t kFirstBlock = 16;
+  if (func_blocks_.empty() || func_blocks_.back().used == func_blocks_.back().capacity)
+    reserve_funcs(func_blocks_.empty() ? kFirstBlock : func_blocks_.back().capacity * 2);
+  FuncBlock& b = func_blocks_.back();
+  FuncInstance& f = b.funcs[b.used++];
+  ++func_count_;
   f.store = this;
   return &f;
 }
