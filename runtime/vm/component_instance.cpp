@@ -25,7 +25,7 @@ namespace {
 // used, or an inline instance's items (named by the component's definition, which outlives it).
 struct CoreInstanceItems {
   Instance* module = nullptr;
-  std::vector<std::pair<std::string_view, Extern>> items;
+  std::span<const std::pair<std::string_view, Extern>> items;  // in the linker's arena
 
   // Where the item `name` is: an index into the module's exports, or into `items`.
   std::optional<uint32_t> position(std::string_view name) const {
@@ -133,11 +133,35 @@ TrapOr<void> call_core(Store& store, FuncInstance* f, std::span<const canon::Fla
   return {};
 }
 
+// A component instance being made and, once made, what its functions and resources refer to.
+// It and its arrays live in its linker's arena (allocated together, freed with the linker).
 struct ComponentFrame {
+  ComponentFrame(ComponentLinker* l, std::shared_ptr<const component::Component> c, ComponentFrame* outer,
+                 canon::Instance* parent)
+      : linker(l),
+        comp(std::move(c)),
+        env(outer),
+        canon(parent, l->max_resource_handles()),
+        modules(&l->arena_),
+        core_instances(&l->arena_),
+        core_funcs(&l->arena_),
+        tables(&l->arena_),
+        memories(&l->arena_),
+        globals(&l->arena_),
+        types(&l->arena_),
+        funcs(&l->arena_),
+        components(&l->arena_),
+        instances(&l->arena_),
+        lowered_calls(&l->arena_),
+        resource_calls(&l->arena_),
+        error_context_calls(&l->arena_) {
+    canon.host_context = &l->store_;
+  }
+
   ComponentLinker* linker = nullptr;
   std::shared_ptr<const component::Component> comp;
   ComponentFrame* env = nullptr;  // where this component was defined (outer aliases)
-  std::unique_ptr<canon::Instance> canon;
+  canon::Instance canon;
   component::Matcher resources;  // binds the validator's resource types to this store's
 
   // The root frame of an instantiation from templates replays `plan`, or records one.
@@ -155,22 +179,22 @@ struct ComponentFrame {
     std::shared_ptr<const wasm::Module> module;
     component::ModuleTypePtr type;
   };
-  std::vector<ModuleItem> modules;
-  std::vector<CoreInstanceItems> core_instances;
-  std::vector<FuncInstance*> core_funcs;
-  std::vector<Table*> tables;
-  std::vector<LinearMemory*> memories;
-  std::vector<GlobalInstance*> globals;
+  std::pmr::vector<ModuleItem> modules;
+  std::pmr::vector<CoreInstanceItems> core_instances;
+  std::pmr::vector<FuncInstance*> core_funcs;
+  std::pmr::vector<Table*> tables;
+  std::pmr::vector<LinearMemory*> memories;
+  std::pmr::vector<GlobalInstance*> globals;
   // The type index space: each entry points at a TypeDef that outlives the instantiation (in the
   // plan, the linker's items, an instance's exports) or at a copy in `owned_types` — a copy per
   // type and instance (five shared pointers) was a large part of a replay and its teardown.
   // A list: a replay copies few types or none (a deque allocated two blocks even then).
-  std::vector<const TypeDef*> types;
+  std::pmr::vector<const TypeDef*> types;
   std::forward_list<TypeDef> owned_types;
   void push_type(const TypeDef& t, bool stable) { types.push_back(stable ? &t : &owned_types.emplace_front(t)); }
-  std::vector<std::shared_ptr<ComponentFunc>> funcs;
-  std::vector<std::shared_ptr<ComponentClosure>> components;
-  std::vector<std::shared_ptr<ComponentInstance>> instances;
+  std::pmr::vector<std::shared_ptr<ComponentFunc>> funcs;
+  std::pmr::vector<std::shared_ptr<ComponentClosure>> components;
+  std::pmr::vector<std::shared_ptr<ComponentInstance>> instances;
 
   // What the host callbacks of lowered functions and resource built-ins use, kept here so that
   // a callback holds one pointer (no allocation of its own).
@@ -190,9 +214,9 @@ struct ComponentFrame {
   };
   // Reserved at the start of run() for every definition that adds one, so that they never move
   // (one block each instead of a deque's many).
-  std::vector<LoweredCall> lowered_calls;
-  std::vector<ResourceCall> resource_calls;
-  std::vector<ErrorContextCall> error_context_calls;
+  std::pmr::vector<LoweredCall> lowered_calls;
+  std::pmr::vector<ResourceCall> resource_calls;
+  std::pmr::vector<ErrorContextCall> error_context_calls;
 
   Store& store() { return linker->store_; }
 
@@ -392,8 +416,20 @@ const ComponentItem* ComponentInstance::find(std::string_view name) const {
   return it == exports.end() ? nullptr : &it->second;
 }
 
-ComponentLinker::ComponentLinker(Store& store) : store_(store) {}
-ComponentLinker::~ComponentLinker() = default;
+ComponentLinker::ComponentLinker(Store& store) : store_(store), arena_(kArenaBlock) {}
+
+ComponentLinker::~ComponentLinker() {
+  // Latest first: a nested frame refers to its parent's handle table.
+  std::pmr::polymorphic_allocator<> alloc(&arena_);
+  for (auto it = frames_.rbegin(); it != frames_.rend(); ++it) alloc.delete_object(*it);
+}
+
+ComponentFrame* ComponentLinker::new_frame(std::shared_ptr<const component::Component> c, ComponentFrame* env,
+                                           canon::Instance* parent) {
+  std::pmr::polymorphic_allocator<> alloc(&arena_);
+  frames_.push_back(alloc.new_object<ComponentFrame>(this, std::move(c), env, parent));
+  return frames_.back();
+}
 
 void ComponentLinker::define(const std::string& name, ComponentItem item) { defined_[name] = std::move(item); }
 
@@ -482,7 +518,7 @@ void ComponentFrame::instantiate_core(const Definition& d, const ComponentPlan::
 void ComponentFrame::lower(const Definition& d, size_t index) {
   // The callee's own ABI: every ComponentFunc carries compute_abi of its type, which lowering
   // shares (the callee lives as long as this function).
-  LoweredCall& call = lowered_calls.emplace_back(LoweredCall{funcs[d.index].get(), options(d.options), canon.get(), &store()});
+  LoweredCall& call = lowered_calls.emplace_back(LoweredCall{funcs[d.index].get(), options(d.options), &canon, &store()});
   const canon::FuncAbi& abi = call.callee->abi;
   Engine::HostSignature sig =
       host_signature(index, [&] { return core_signature(abi.lower_core_params(), abi.lower_core_results()); });
@@ -535,7 +571,7 @@ void set_u32(VMValue& v, uint32_t x) { std::memcpy(v.bytes, &x, 4); }
 }  // namespace
 
 void ComponentFrame::resource_builtin(const Definition& d, size_t index) {
-  ResourceCall& call = resource_calls.emplace_back(ResourceCall{runtime_resource(d.type.resource), canon.get()});
+  ResourceCall& call = resource_calls.emplace_back(ResourceCall{runtime_resource(d.type.resource), &canon});
   using V = wasm::ValType;
   FuncInstance* f = nullptr;
   switch (d.kind) {
@@ -569,7 +605,7 @@ void ComponentFrame::resource_builtin(const Definition& d, size_t index) {
 // `canon error-context.new`, `.debug-message` and `.drop` (CanonicalABI.md), on this instance's
 // handle table.
 void ComponentFrame::error_context_builtin(const Definition& d, size_t index) {
-  ErrorContextCall& call = error_context_calls.emplace_back(ErrorContextCall{options(d.options), canon.get()});
+  ErrorContextCall& call = error_context_calls.emplace_back(ErrorContextCall{options(d.options), &canon});
   using V = wasm::ValType;
   FuncInstance* f = nullptr;
   switch (d.kind) {
@@ -648,10 +684,11 @@ std::shared_ptr<ComponentInstance> ComponentFrame::run(const Args* args) {
       }
       case Definition::Kind::CoreInstantiate: instantiate_core(d, cached, step); break;
       case Definition::Kind::CoreInlineInstance: {
-        CoreInstanceItems items;
-        items.items.reserve(d.items.size());
-        for (const auto& e : d.items) items.items.emplace_back(e.name, core_item(e.item));
-        core_instances.push_back(std::move(items));
+        std::pmr::polymorphic_allocator<> alloc(&linker->arena_);
+        auto* items = alloc.allocate_object<std::pair<std::string_view, Extern>>(d.items.size());
+        for (size_t i = 0; i < d.items.size(); ++i)
+          alloc.construct(&items[i], d.items[i].name, core_item(d.items[i].item));
+        core_instances.push_back(CoreInstanceItems{nullptr, {items, d.items.size()}});
         break;
       }
       case Definition::Kind::Component: {
@@ -666,19 +703,13 @@ std::shared_ptr<ComponentInstance> ComponentFrame::run(const Args* args) {
         Args given;
         given.reserve(d.items.size());
         for (const auto& a : d.items) given.push_back(arg(a.name, a.item));
-        auto frame = std::make_shared<ComponentFrame>();
-        frame->linker = linker;
-        frame->comp = closure->component;
-        frame->env = closure->env;
-        frame->canon = std::make_unique<canon::Instance>(canon.get(), linker->max_resource_handles());
-        frame->canon->host_context = &linker->store();
+        ComponentFrame* frame = linker->new_frame(closure->component, closure->env, &canon);
         if (plan) frame->plan = plan->steps[index].nested;
         if (recording) {
           frame->recording = std::make_shared<ComponentPlan>();
           frame->recording->steps.resize(frame->comp->definitions.size());
           frame->fresh = fresh;
         }
-        linker->frames_.push_back(frame);
         std::shared_ptr<ComponentInstance> inst = frame->run(&given);
         if (recording) step->nested = frame->finish_recording();
         instances.push_back(inst);
@@ -745,7 +776,7 @@ std::shared_ptr<ComponentInstance> ComponentFrame::run(const Args* args) {
       case Definition::Kind::Type: {
         if (d.type.kind == TypeDef::Kind::Resource && !resources.bound.count(d.type.resource.get())) {
           auto r = std::make_shared<component::ResourceType>();
-          r->impl = canon.get();
+          r->impl = &canon;
           if (d.dtor) {
             FuncInstance* dtor = core_funcs[*d.dtor];
             Store* st = &store();
@@ -782,7 +813,7 @@ std::shared_ptr<ComponentInstance> ComponentFrame::run(const Args* args) {
         }
         f->core = core_funcs[d.index];
         f->options = options(d.options);
-        f->instance = canon.get();
+        f->instance = &canon;
         funcs.push_back(std::move(f));
         break;
       }
@@ -856,11 +887,7 @@ uint32_t ComponentLinker::max_resource_handles() const {
 
 std::variant<std::shared_ptr<ComponentInstance>, ComponentInstantiationError> ComponentLinker::instantiate(
     std::shared_ptr<const component::Component> c) {
-  auto frame = std::make_shared<ComponentFrame>();
-  frame->linker = this;
-  frame->comp = std::move(c);
-  frame->canon = std::make_unique<canon::Instance>(nullptr, max_resource_handles());
-  frame->canon->host_context = &store_;
+  ComponentFrame* frame = new_frame(std::move(c), nullptr, nullptr);
   if (templates_) {
     frame->plan = templates_->plan();
     if (!frame->plan) {
@@ -869,7 +896,6 @@ std::variant<std::shared_ptr<ComponentInstance>, ComponentInstantiationError> Co
       frame->fresh = std::make_shared<std::unordered_set<const component::ResourceType*>>();
     }
   }
-  frames_.push_back(frame);
   try {
     size_t funcs_before = store_.func_count();
     if (frame->plan) store_.reserve_funcs(frame->plan->store_funcs);

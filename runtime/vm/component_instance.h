@@ -8,6 +8,7 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <memory_resource>
 #include <optional>
 #include <span>
 #include <string>
@@ -198,6 +199,8 @@ class ComponentLinker {
  private:
   friend struct ComponentFrame;
   std::shared_ptr<const CompiledModule> compiled(const std::shared_ptr<const wasm::Module>& m);
+  ComponentFrame* new_frame(std::shared_ptr<const component::Component> c, ComponentFrame* env,
+                            canon::Instance* parent);
   const ComponentTemplates::Core* core_template(const wasm::Module* m) const;
   // The handle-table bound of each component instance made here (the store's limit).
   uint32_t max_resource_handles() const;
@@ -209,8 +212,12 @@ class ComponentLinker {
   const CompiledModules* compiled_list_ = nullptr;
   std::shared_ptr<const ComponentTemplates> templates_;
   // Every frame and canonical-ABI instance lives as long as the linker: functions, resource
-  // types and handles refer to them.
-  std::vector<std::shared_ptr<ComponentFrame>> frames_;
+  // types and handles refer to them. They and their arrays are allocated from `arena_`, freed
+  // at once with the linker (an allocation and a free each were a large part of an
+  // instantiation from a plan and of its teardown).
+  static constexpr size_t kArenaBlock = 8 * 1024;
+  std::pmr::monotonic_buffer_resource arena_;
+  std::vector<ComponentFrame*> frames_;
 };
 
 }  // namespace wasmrun::vm
