@@ -382,6 +382,7 @@ struct ComponentFrame {
     r->core_instances = core_instances.size(), r->core_funcs = core_funcs.size();
     r->types = types.size(), r->funcs = funcs.size(), r->instances = instances.size();
     r->modules = modules.size(), r->components = components.size();
+    r->tables = tables.size(), r->memories = memories.size(), r->globals = globals.size();
     r->bindings = resources.bound.size();
     return r;
   }
@@ -491,7 +492,7 @@ std::shared_ptr<const CompiledModule> ComponentLinker::compiled(const std::share
 void ComponentFrame::instantiate_core(const Definition& d, const ComponentPlan::Step* cached, ComponentPlan::Step* step) {
   const ComponentTemplates::Core* core = linker->core_template(modules[d.index].module.get());
   auto module = core ? core->pre->module : linker->compiled(modules[d.index].module);
-  std::vector<Extern> imports;
+  std::pmr::vector<Extern> imports(&linker->arena_);
   imports.reserve(module->module.imports.size());
   if (cached) {
     for (const auto& [instance, position] : cached->core_items) imports.push_back(core_instances[instance].at(position));
@@ -647,6 +648,9 @@ std::shared_ptr<ComponentInstance> ComponentFrame::run(const Args* args) {
     modules.reserve(plan->modules);
     core_instances.reserve(plan->core_instances);
     core_funcs.reserve(plan->core_funcs);
+    tables.reserve(plan->tables);
+    memories.reserve(plan->memories);
+    globals.reserve(plan->globals);
     types.reserve(plan->types);
     funcs.reserve(plan->funcs);
     components.reserve(plan->components);
