@@ -199,10 +199,10 @@ struct ComponentFrame {
   // What the host callbacks of lowered functions and resource built-ins use, kept here so that
   // a callback holds one pointer (no allocation of its own).
   struct LoweredCall {
-    const ComponentFunc* callee;  // kept alive by `funcs`
+    const ComponentFunc* callee = nullptr;  // kept alive by `funcs`
     canon::CanonOptions options;
-    canon::Instance* caller;
-    Store* store;
+    canon::Instance* caller = nullptr;
+    Store* store = nullptr;
   };
   struct ResourceCall {
     component::ResourceTypePtr type;
@@ -210,7 +210,7 @@ struct ComponentFrame {
   };
   struct ErrorContextCall {
     canon::CanonOptions options;
-    canon::Instance* instance;
+    canon::Instance* instance = nullptr;
   };
   // Reserved at the start of run() for every definition that adds one, so that they never move
   // (one block each instead of a deque's many).
@@ -303,8 +303,8 @@ struct ComponentFrame {
     }
   }
 
-  canon::CanonOptions options(const component::CanonOptions& o) {
-    canon::CanonOptions out;
+  // Fills `out` in place (its callbacks built where they stay, not moved there).
+  void set_options(canon::CanonOptions& out, const component::CanonOptions& o) {
     out.string_encoding = canon::StringEncoding(o.encoding);
     Store* st = &store();
     if (o.memory) {
@@ -325,7 +325,6 @@ struct ComponentFrame {
         return call_core(*st, f, results, {});
       };
     }
-    return out;
   }
 
   // Runs a type check that may bind resources. Recording, the bindings it made go to `step`
@@ -519,7 +518,11 @@ void ComponentFrame::instantiate_core(const Definition& d, const ComponentPlan::
 void ComponentFrame::lower(const Definition& d, size_t index) {
   // The callee's own ABI: every ComponentFunc carries compute_abi of its type, which lowering
   // shares (the callee lives as long as this function).
-  LoweredCall& call = lowered_calls.emplace_back(LoweredCall{funcs[d.index].get(), options(d.options), &canon, &store()});
+  LoweredCall& call = lowered_calls.emplace_back();
+  call.callee = funcs[d.index].get();
+  set_options(call.options, d.options);
+  call.caller = &canon;
+  call.store = &store();
   const canon::FuncAbi& abi = call.callee->abi;
   Engine::HostSignature sig =
       host_signature(index, [&] { return core_signature(abi.lower_core_params(), abi.lower_core_results()); });
@@ -606,7 +609,9 @@ void ComponentFrame::resource_builtin(const Definition& d, size_t index) {
 // `canon error-context.new`, `.debug-message` and `.drop` (CanonicalABI.md), on this instance's
 // handle table.
 void ComponentFrame::error_context_builtin(const Definition& d, size_t index) {
-  ErrorContextCall& call = error_context_calls.emplace_back(ErrorContextCall{options(d.options), &canon});
+  ErrorContextCall& call = error_context_calls.emplace_back();
+  set_options(call.options, d.options);
+  call.instance = &canon;
   using V = wasm::ValType;
   FuncInstance* f = nullptr;
   switch (d.kind) {
@@ -816,7 +821,7 @@ std::shared_ptr<ComponentInstance> ComponentFrame::run(const Args* args) {
             step->cached = true, step->func = f->type, step->abi = f->abi;
         }
         f->core = core_funcs[d.index];
-        f->options = options(d.options);
+        set_options(f->options, d.options);
         f->instance = &canon;
         funcs.push_back(std::move(f));
         break;

@@ -8,15 +8,6 @@
 
 namespace wasmrun::vm {
 
-wasm::ExternKind kind_of(const Extern& e) {
-  switch (e.index()) {
-    case 0: return wasm::ExternKind::Func;
-    case 1: return wasm::ExternKind::Table;
-    case 2: return wasm::ExternKind::Memory;
-    default: return wasm::ExternKind::Global;
-  }
-}
-
 Store::Store(Engine& engine) : engine_(engine) {
   context_.epoch = engine.epoch();
 }

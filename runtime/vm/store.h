@@ -55,7 +55,14 @@ struct GlobalInstance {
 
 using Extern = std::variant<FuncInstance*, Table*, LinearMemory*, GlobalInstance*>;
 
-wasm::ExternKind kind_of(const Extern& e);
+inline wasm::ExternKind kind_of(const Extern& e) {
+  switch (e.index()) {
+    case 0: return wasm::ExternKind::Func;
+    case 1: return wasm::ExternKind::Table;
+    case 2: return wasm::ExternKind::Memory;
+    default: return wasm::ExternKind::Global;
+  }
+}
 
 // What an embedder allows a store's guests (as Wasmtime's StoreLimits): memories and tables
 // whose minimum is over a limit are not created; memory.grow and table.grow past it return -1.
