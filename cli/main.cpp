@@ -1,19 +1,26 @@
 #include <fmt/format.h>
 
+#include <cstdio>
 #include <string_view>
 #include <vector>
 
 #include "cli/commands.h"
+#include "wasmrun/version.h"
 
 namespace {
 
-constexpr const char* kUsage = R"(wasmrun — a WebAssembly component runtime
+constexpr const char* kHeader = "wasmrun — a WebAssembly component runtime\n\nusage: wasmrun <command> [options] [args]\n";
 
-usage: wasmrun <command> [options] [args]
+// One section of `wasmrun help` per command; `wasmrun COMMAND --help` prints its own.
+struct CommandHelp {
+  std::string_view name;
+  std::string_view text;
+};
 
-commands:
-  run [options] FILE [ARGS...]
-                              run a WASI preview1 command with ARGS
+constexpr CommandHelp kCommands[] = {
+    {"run", R"(  run [options] FILE [ARGS...]
+                              run a WASI command with ARGS: a core module (preview1) or a
+                              component (wasi:cli/run), binary or text
       --dir HOST[::GUEST]     preopen a host directory (as GUEST, default HOST)
       --env NAME[=VALUE]      set an environment variable (NAME alone: the host's)
       -S OPTION[=y|n][,...]   WASI options of a component, as in wasmtime (all off):
@@ -39,26 +46,35 @@ commands:
       --max-wasm-stack SIZE   native stack for wasm calls (default 1M): past it, the
                               "call stack exhausted" trap
     exit status: the guest's; 1 for an error or a trap; 124 when --timeout ended it
-  compile [options] FILE [-o OUT]
+)"},
+    {"compile", R"(  compile [options] FILE [-o OUT]
                               compile a core module ahead of time to OUT
                               (default FILE.cwasm), which `run` loads without compiling
       -O opt-level=N          LLVM optimization level 0-3 (default 2)
-  serve [options] COMPONENT   serve HTTP (HTTP/1.1, h2c, TLS with h2) with a wasi:http/proxy
+)"},
+    {"serve", R"(  serve [options] COMPONENT   serve HTTP (HTTP/1.1, h2c, TLS with h2) with a wasi:http/proxy
                               component (.wasm or component text), a fresh instance per request
       --addr HOST:PORT        where to listen (default 0.0.0.0:8080; port 0: any free port)
       --threads N             event loops, one per thread (default: one per core)
       --tls-cert F --tls-key F  serve HTTPS (ALPN h2 and http/1.1) with this PEM pair
       --dir HOST[::GUEST], --env NAME[=VALUE]   as for run
+      -S OPTION[=y|n][,...]   as for run, and cli: link all of wasi:cli (default: only the
+                              proxy world's interfaces; other imports trap when called)
+      -W NAME=VALUE[,...]     limits as for run; timeout is each request's deadline
+      --header-read-timeout DUR  close a connection whose request head is not in by DUR
       --max-concurrent-requests N  answer 503 past N requests in flight
       --request-timeout DUR   interrupt a guest past DUR (epoch checks): 500
       --max-request-body-size SIZE  answer 413 to larger request bodies
       --max-memory-size SIZE  memory.grow past SIZE fails, per request
       --allow-outbound HOST[:PORT]  outgoing requests only there (repeatable; default: any)
+      --outbound-h2c          outgoing http:// requests over HTTP/2 with prior knowledge
       --access-log FILE|-     a line per request (method, path, status, bytes, time)
       -O opt-level=N, --cache-dir DIR, --no-cache   as for run
-  validate FILE               decode and validate a core module
+)"},
+    {"validate", R"(  validate FILE               decode and validate a core module or a component
                               (FILE: a binary .wasm, or .wat text)
-  wast [options] FILE.wast... run WebAssembly spec scripts
+)"},
+    {"wast", R"(  wast [options] FILE.wast... run WebAssembly spec scripts
       --parse-only            only parse and encode every module and command
       --validate-only         only decode and validate; skip what needs execution
       --strict-messages       fail expected errors whose message differs from the script's
@@ -66,13 +82,14 @@ commands:
       --cache-dir DIR         compile through the code cache in DIR; print its use
       --lazy[=baseline]       compile functions on first call (=baseline: never tier up)
       -v, --verbose           print every failure in detail
-  wit FILE.wasm               print the world of a component (binary or text) as WIT
+)"},
+    {"wit", R"(  wit FILE.wasm               print the world of a component (binary or text) as WIT
   wit PATH [DEP...] [--world NAME]
                               print a WIT package (a .wit file, or a directory of them with
                               its deps/; DEPs: more packages), or with --world that world and
                               every interface it refers to
-  help                        print this text
-)";
+)"},
+};
 
 }  // namespace
 
@@ -85,13 +102,53 @@ int fail(std::string_view message) {
 
 }  // namespace wasmrun::cli
 
+namespace {
+
+void print_help(std::FILE* out) {
+  fmt::print(out, "{}\ncommands:\n", kHeader);
+  for (const auto& command : kCommands) fmt::print(out, "{}", command.text);
+  fmt::print(out, "  help [COMMAND]              print this text, or only COMMAND's (also COMMAND --help)\n"
+                  "  version                     print the version (also --version, -V)\n");
+}
+
+const CommandHelp* find_command(std::string_view name) {
+  for (const auto& command : kCommands)
+    if (command.name == name) return &command;
+  return nullptr;
+}
+
+bool asks_for_help(std::string_view arg) { return arg == "--help" || arg == "-h"; }
+
+}  // namespace
+
 int main(int argc, char** argv) {
   std::vector<std::string_view> args(argv + 1, argv + argc);
-  if (args.empty() || args[0] == "help" || args[0] == "--help" || args[0] == "-h") {
-    fmt::print(args.empty() ? stderr : stdout, "{}", kUsage);
-    return args.empty() ? 2 : 0;
+  if (args.empty()) {
+    print_help(stderr);
+    return 2;
   }
   std::string_view command = args[0];
+  if (command == "version" || command == "--version" || command == "-V") {
+    fmt::print("wasmrun {}\n", wasmrun::kVersion);
+    return 0;
+  }
+  bool help = command == "help" || asks_for_help(command);
+  if (help && args.size() == 1) {
+    print_help(stdout);
+    return 0;
+  }
+  // `wasmrun help COMMAND`, or `wasmrun COMMAND --help` (only first: later a program's own args).
+  if (help || (args.size() > 1 && asks_for_help(args[1]))) {
+    std::string_view name = help ? args[1] : command;
+    const CommandHelp* entry = find_command(name);
+    if (!entry) {
+      fmt::print(stderr, "error: unknown command '{}'\n", name);
+      print_help(stderr);
+      return 2;
+    }
+    fmt::print("{}\n{}", kHeader, entry->text);
+    return 0;
+  }
   wasmrun::cli::Args rest(args.data() + 1, args.size() - 1);
   if (command == "validate") return wasmrun::cli::validate_command(rest);
   if (command == "wast") return wasmrun::cli::wast_command(rest);
@@ -99,6 +156,7 @@ int main(int argc, char** argv) {
   if (command == "wit") return wasmrun::cli::wit_command(rest);
   if (command == "compile") return wasmrun::cli::compile_command(rest);
   if (command == "serve") return wasmrun::cli::serve_command(rest);
-  fmt::print(stderr, "error: unknown command '{}'\n{}", command, kUsage);
+  fmt::print(stderr, "error: unknown command '{}'\n", command);
+  print_help(stderr);
   return 2;
 }

@@ -138,8 +138,14 @@ measure() {  # TEST NAME RUNNER ARGS...
   rows+=("$1 $2 $rps $p99 $cpu")
 }
 wait_idle "${pid[wasmrun-js]}" wasmrun-js
-for name in wasmrun-c wasmrun-wat wasmrun-js jco-c jco-js native nginx; do  # warm-up
+# Warm-up. jco serve answers a few requests per second: a 2 s wrk burst would leave it a backlog
+# of hundreds of worker threads that would still be running while the others are measured.
+for name in wasmrun-c wasmrun-wat wasmrun-js native nginx; do
   "${on_client[@]}" wrk -t1 -c"$connections" -d2s "http://127.0.0.1:${port[$name]}/" >/dev/null
+done
+for name in jco-c jco-js; do
+  for _ in 1 2 3; do curl -sf -m 30 "http://127.0.0.1:${port[$name]}/" >/dev/null; done
+  wait_idle "${pid[$name]}" "$name"
 done
 for name in nginx native wasmrun-c wasmrun-wat wasmrun-js jco-c jco-js; do
   measure wrk-http1.1 $name wrk_run "${port[$name]}"
