@@ -154,7 +154,8 @@ struct ComponentFrame {
         instances(&l->arena_),
         lowered_calls(&l->arena_),
         resource_calls(&l->arena_),
-        error_context_calls(&l->arena_) {
+        error_context_calls(&l->arena_),
+        options_made(&l->arena_) {
     canon.host_context = &l->store_;
   }
 
@@ -200,7 +201,7 @@ struct ComponentFrame {
   // a callback holds one pointer (no allocation of its own).
   struct LoweredCall {
     const ComponentFunc* callee = nullptr;  // kept alive by `funcs`
-    canon::CanonOptions options;
+    const canon::CanonOptions* options = nullptr;  // in `options_made`
     canon::Instance* caller = nullptr;
     Store* store = nullptr;
   };
@@ -209,7 +210,7 @@ struct ComponentFrame {
     canon::Instance* instance;
   };
   struct ErrorContextCall {
-    canon::CanonOptions options;
+    const canon::CanonOptions* options = nullptr;  // in `options_made`
     canon::Instance* instance = nullptr;
   };
   // Reserved at the start of run() for every definition that adds one, so that they never move
@@ -301,6 +302,22 @@ struct ComponentFrame {
       case wasm::ExternKind::Memory: memories.push_back(std::get<LinearMemory*>(e)); break;
       case wasm::ExternKind::Global: globals.push_back(std::get<GlobalInstance*>(e)); break;
     }
+  }
+
+  // The options of the host-call records, one per distinct set of a frame's definitions (a
+  // component's lowered imports mostly share one: its memory and realloc), in the arena.
+  std::pmr::vector<std::pair<const component::CanonOptions*, canon::CanonOptions*>> options_made;
+  const canon::CanonOptions* options_for(const component::CanonOptions& o) {
+    for (const auto& [key, made] : options_made)
+      if (*key == o) return made;
+    auto* made = std::pmr::polymorphic_allocator<>(&linker->arena_).new_object<canon::CanonOptions>();
+    options_made.emplace_back(&o, made);
+    set_options(*made, o);
+    return made;
+  }
+  ~ComponentFrame() {
+    std::pmr::polymorphic_allocator<> alloc(&linker->arena_);
+    for (const auto& [key, made] : options_made) alloc.delete_object(made);
   }
 
   // Fills `out` in place (its callbacks built where they stay, not moved there).
@@ -520,7 +537,7 @@ void ComponentFrame::lower(const Definition& d, size_t index) {
   // shares (the callee lives as long as this function).
   LoweredCall& call = lowered_calls.emplace_back();
   call.callee = funcs[d.index].get();
-  set_options(call.options, d.options);
+  call.options = options_for(d.options);
   call.caller = &canon;
   call.store = &store();
   const canon::FuncAbi& abi = call.callee->abi;
@@ -542,8 +559,8 @@ void ComponentFrame::lower(const Definition& d, size_t index) {
       };
       return canon::canon_lift(callee.abi, callee.options, *callee.instance, &from, a, core, sink);
     };
-    auto r = callee.host_lowered ? callee.host_lowered(abi, c->options, *c->caller, args, results)
-                                 : canon::canon_lower(abi, c->options, *c->caller, args, results, call, callee.is_host());
+    auto r = callee.host_lowered ? callee.host_lowered(abi, *c->options, *c->caller, args, results)
+                                 : canon::canon_lower(abi, *c->options, *c->caller, args, results, call, callee.is_host());
     if (!r) {
       // A guest's exit (WASI) unwinds its caller as an exit too.
       if (r.trap().code == TrapCode::Exit) {
@@ -610,14 +627,14 @@ void ComponentFrame::resource_builtin(const Definition& d, size_t index) {
 // handle table.
 void ComponentFrame::error_context_builtin(const Definition& d, size_t index) {
   ErrorContextCall& call = error_context_calls.emplace_back();
-  set_options(call.options, d.options);
+  call.options = options_for(d.options);
   call.instance = &canon;
   using V = wasm::ValType;
   FuncInstance* f = nullptr;
   switch (d.kind) {
     case Definition::Kind::ErrorContextNew:
       f = store().create_host_func(host_signature(index, [] { return wasm::FuncType{{V::I32, V::I32}, {V::I32}}; }), [c = &call](Caller&, std::span<VMValue> v) -> Expected<void> {
-        auto r = canon::error_context_new(*c->instance, c->options, u32_at(v[0]), u32_at(v[1]));
+        auto r = canon::error_context_new(*c->instance, *c->options, u32_at(v[0]), u32_at(v[1]));
         if (!r) return Error{r.trap().message};
         set_u32(v[0], *r);
         return {};
@@ -625,7 +642,7 @@ void ComponentFrame::error_context_builtin(const Definition& d, size_t index) {
       break;
     case Definition::Kind::ErrorContextDebugMessage:
       f = store().create_host_func(host_signature(index, [] { return wasm::FuncType{{V::I32, V::I32}, {}}; }), [c = &call](Caller&, std::span<VMValue> v) -> Expected<void> {
-        auto r = canon::error_context_debug_message(*c->instance, c->options, u32_at(v[0]), u32_at(v[1]));
+        auto r = canon::error_context_debug_message(*c->instance, *c->options, u32_at(v[0]), u32_at(v[1]));
         if (!r) return Error{r.trap().message};
         return {};
       });
