@@ -277,7 +277,7 @@ Expected<Instance> InstancePre::instantiate(Store& store) const {
   }
   auto state = std::make_shared<detail::InstanceState>();
   state->component = compiled;
-  state->linker = std::make_unique<vm::ComponentLinker>(store.impl());
+  state->linker.emplace(store.impl());
   state->resolved = resolved_;
   state->linker->use_items(&resolved_->items, &compiled->compiled);
   if (resolved_->templates) state->linker->use_templates(resolved_->templates);
