@@ -246,6 +246,21 @@ struct ComponentFrame {
     return it->second;
   }
 
+  // A pointer to an item of the plan (which every frame of the instantiation holds), as the index
+  // spaces hold it: without a share, whose two atomic counts per item were a visible part of a
+  // replay and its teardown. Whatever it reaches (an export, a Func of the API) holds the frames.
+  template <class T>
+  static std::shared_ptr<T> borrowed(const std::shared_ptr<T>& p) {
+    return std::shared_ptr<T>(std::shared_ptr<T>(), p.get());
+  }
+  void push_planned(const ComponentItem& item) {
+    switch (item.type.sort) {
+      case Sort::Func: funcs.push_back(borrowed(item.func)); break;
+      case Sort::Instance: instances.push_back(borrowed(item.instance)); break;
+      default: push(item, true, true);
+    }
+  }
+
   // `stable`: `item` outlives the instantiation (its type need not be copied). `type`: the
   // TypeDef of a type item, when given apart from `item` (an argument's, which outlives it).
   void push(const ComponentItem& item, bool fixed, bool stable, const TypeDef* type = nullptr) {
@@ -761,7 +776,7 @@ std::shared_ptr<ComponentInstance> ComponentFrame::run(const Args* args) {
       case Definition::Kind::AliasExport: {
         if (cached && cached->item) {
           replay_bindings(*cached);
-          push(*cached->item, true, true);
+          push_planned(*cached->item);
           break;
         }
         const ComponentItem* e = instances[d.index]->find(d.name);
@@ -853,7 +868,7 @@ std::shared_ptr<ComponentInstance> ComponentFrame::run(const Args* args) {
       case Definition::Kind::Import: {
         if (cached && cached->item) {
           replay_bindings(*cached);
-          push(*cached->item, true, true);
+          push_planned(*cached->item);
           break;
         }
         const ComponentItem* given = nullptr;
