@@ -206,7 +206,7 @@ struct ComponentFrame {
     Store* store = nullptr;
   };
   struct ResourceCall {
-    component::ResourceTypePtr type;
+    const component::ResourceType* type;  // held by `resources.bound`
     canon::Instance* instance;
   };
   struct ErrorContextCall {
@@ -607,7 +607,7 @@ void set_u32(VMValue& v, uint32_t x) { std::memcpy(v.bytes, &x, 4); }
 }  // namespace
 
 void ComponentFrame::resource_builtin(const Definition& d, size_t index) {
-  ResourceCall& call = resource_calls.emplace_back(ResourceCall{runtime_resource(d.type.resource), &canon});
+  ResourceCall& call = resource_calls.emplace_back(ResourceCall{runtime_resource(d.type.resource).get(), &canon});
   using V = wasm::ValType;
   FuncInstance* f = nullptr;
   switch (d.kind) {

@@ -54,7 +54,9 @@ bool Store::owns_func_ref(const VMFuncRef* ref) const {
 
 void Store::reserve_funcs(size_t n) {
   if (!func_blocks_.empty() && func_blocks_.back().capacity - func_blocks_.back().used >= n) return;
-  func_blocks_.push_back(FuncBlock{std::make_unique<FuncInstance[]>(n), 0, n});
+  // Default-initialized, not zeroed as a whole: new_func clears the members without an initializer
+  // of each function it hands out, and a block is often reserved to the size it is used to.
+  func_blocks_.push_back(FuncBlock{std::unique_ptr<FuncInstance[]>(new FuncInstance[n]), 0, n});
 }
 
 FuncInstance* Store::new_func() {
@@ -64,6 +66,8 @@ FuncInstance* Store::new_func() {
   FuncBlock& b = func_blocks_.back();
   FuncInstance& f = b.funcs[b.used++];
   ++func_count_;
+  f.ref = {};
+  f.type = nullptr;
   f.store = this;
   return &f;
 }
