@@ -5,6 +5,7 @@
 #include <map>
 #include <optional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <unordered_map>
 #include <utility>
@@ -56,7 +57,7 @@ struct Resolved {
 struct InstanceState {
   std::shared_ptr<const CompiledComponent> component;
   std::shared_ptr<const Resolved> resolved;  // the items its linker refers to
-  std::unique_ptr<vm::ComponentLinker> linker;  // its frames back every function and resource
+  std::optional<vm::ComponentLinker> linker;  // its frames back every function and resource
   std::shared_ptr<vm::ComponentInstance> instance;
 };
 

@@ -359,7 +359,7 @@ Expected<Instance> InstancePre::instantiate(Store& store) const {
   }
   auto state = std::make_shared<detail::InstanceState>();
   state->component = compiled;
-  state->linker = std::make_unique<vm::ComponentLinker>(store.impl());
+  state->linker.emplace(store.impl());
   state->resolved = resolved_;
   state->linker->use_items(&resolved_->items, &compiled->compiled);
   for (const auto& [module, code] : resolved_->modules) state->linker->add_compiled(module, code);

@@ -189,7 +189,9 @@ std::vector<FlatType> flatten(const ValueType& t) {
   return out;
 }
 
-size_t flat_count(const ValueType& t) {
+namespace {
+
+size_t compute_flat_count(const ValueType& t) {
   switch (t.kind) {
     case ValueKind::String: case ValueKind::List: case ValueKind::Map: return 2;
     case ValueKind::FixedList: return t.length * flat_count(*t.element);
@@ -208,6 +210,17 @@ size_t flat_count(const ValueType& t) {
     }
     default: return 1;
   }
+}
+
+}  // namespace
+
+size_t flat_count(const ValueType& t) {
+  uint32_t known = t.flat_count_cache.plus_one.load(std::memory_order_relaxed);
+  if (known) return known - 1;
+  size_t n = compute_flat_count(t);
+  // A fixed-length list may be too long to cache (it is rejected by MAX_FLAT checks anyway).
+  if (n < UINT32_MAX) t.flat_count_cache.plus_one.store(uint32_t(n + 1), std::memory_order_relaxed);
+  return n;
 }
 
 FuncAbi compute_abi(const FuncType& type) {

@@ -1,7 +1,8 @@
 // Component instantiate + drop in a loop: a fresh store per iteration, the component instantiated
 // into it from an InstancePre (`pre`: imports resolved once and core instance templates, as
 // `wasmrun serve` does per request; `pool`: the same with core instances in pooling-allocator
-// slots) or through Linker::instantiate (`linker`: resolved per instance, as `wasmrun run`), the
+// slots; `resident`: pool slots whose memory is reset in place, not handed back with madvise, as
+// `wasmrun serve` configures them) or through Linker::instantiate (`linker`: resolved per instance, as `wasmrun run`), the
 // store dropped. Every import is a function that traps (none is called while instantiating).
 //
 //   component_driver OPT_LEVEL MODE:ITERATIONS[,...] COMPONENT.wasm
@@ -65,6 +66,10 @@ int main(int argc, char** argv) {
   pool_config.instance_bytes = size_t(4) << 20;
   PoolingAllocator pool = take(PoolingAllocator::create(pool_config), "pool");
   component::InstancePre pooled = take(linker.instantiate_pre(component, &pool), "pooled instance template");
+  pool_config.keep_resident_bytes = size_t(4) << 20;
+  PoolingAllocator resident_pool = take(PoolingAllocator::create(pool_config), "resident pool");
+  component::InstancePre resident =
+      take(linker.instantiate_pre(component, &resident_pool), "resident-pool instance template");
 
   std::string runs = argv[2];
   for (size_t at = 0; at < runs.size();) {
@@ -76,12 +81,13 @@ int main(int argc, char** argv) {
     if (colon == std::string::npos) die("a run reads MODE:ITERATIONS, not " + run);
     std::string mode = run.substr(0, colon);
     long iterations = std::atol(run.c_str() + colon + 1);
-    if (mode != "pre" && mode != "pool" && mode != "linker") die("unknown mode " + mode);
+    if (mode != "pre" && mode != "pool" && mode != "resident" && mode != "linker") die("unknown mode " + mode);
     auto once = [&] {
       Store store(engine);
-      auto inst = mode == "pre"    ? pre.instantiate(store)
-                  : mode == "pool" ? pooled.instantiate(store)
-                                   : linker.instantiate(store, component);
+      auto inst = mode == "pre"        ? pre.instantiate(store)
+                  : mode == "pool"     ? pooled.instantiate(store)
+                  : mode == "resident" ? resident.instantiate(store)
+                                       : linker.instantiate(store, component);
       if (!inst) die("instantiation failed: " + inst.error().message);
     };
     for (int i = 0; i < 20; ++i) once();

@@ -34,6 +34,7 @@ struct CanonOptions {
   std::optional<uint32_t> memory;
   std::optional<uint32_t> realloc;
   std::optional<uint32_t> post_return;
+  bool operator==(const CanonOptions&) const = default;
 };
 
 struct Component;

@@ -6,6 +6,29 @@
 
 namespace wasmrun::component {
 
+size_t ResourceMap::position(const ResourceType* key) const {
+  if (entries_.size() > kIndexed) {
+    auto it = index_.find(key);
+    return it == index_.end() ? entries_.size() : it->second;
+  }
+  for (size_t i = 0; i < entries_.size(); ++i)
+    if (entries_[i].first == key) return i;
+  return entries_.size();
+}
+
+std::pair<ResourceMap::iterator, bool> ResourceMap::emplace(const ResourceType* key, ResourceTypePtr value) {
+  size_t at = position(key);
+  if (at < entries_.size()) return {entries_.begin() + ptrdiff_t(at), false};
+  entries_.emplace_back(key, std::move(value));
+  if (entries_.size() > kIndexed) {
+    if (index_.empty())
+      for (size_t i = 0; i < entries_.size(); ++i) index_.emplace(entries_[i].first, i);
+    else
+      index_.emplace(key, entries_.size() - 1);
+  }
+  return {entries_.end() - 1, true};
+}
+
 const CoreExport* CoreInstanceType::find(std::string_view name) const {
   for (const CoreExport& e : exports)
     if (e.name == name) return &e;

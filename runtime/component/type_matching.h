@@ -6,6 +6,8 @@
 #include <string>
 #include <unordered_map>
 #include <unordered_set>
+#include <utility>
+#include <vector>
 
 #include "runtime/component/types.h"
 #include "wasmrun/expected.h"
@@ -16,8 +18,37 @@ struct Module;
 
 namespace wasmrun::component {
 
-// Resource types to replace, by identity.
-using ResourceMap = std::unordered_map<const ResourceType*, ResourceTypePtr>;
+// Resource types to replace, by identity. An instantiation binds a few to some tens, so they are
+// kept in an array and found by a scan (a hash map's node per binding and its buckets were a
+// visible part of instantiating a component); past kIndexed entries an index finds them, so a
+// component with thousands of resources is not scanned quadratically.
+class ResourceMap {
+ public:
+  using value_type = std::pair<const ResourceType*, ResourceTypePtr>;
+  using iterator = std::vector<value_type>::iterator;
+  using const_iterator = std::vector<value_type>::const_iterator;
+
+  iterator begin() { return entries_.begin(); }
+  iterator end() { return entries_.end(); }
+  const_iterator begin() const { return entries_.begin(); }
+  const_iterator end() const { return entries_.end(); }
+  size_t size() const { return entries_.size(); }
+  bool empty() const { return entries_.empty(); }
+  void reserve(size_t n) { entries_.reserve(n); }
+
+  const_iterator find(const ResourceType* key) const { return entries_.begin() + ptrdiff_t(position(key)); }
+  iterator find(const ResourceType* key) { return entries_.begin() + ptrdiff_t(position(key)); }
+  size_t count(const ResourceType* key) const { return position(key) < entries_.size() ? 1 : 0; }
+  // Adds the binding unless the key has one; the entry and whether it was added.
+  std::pair<iterator, bool> emplace(const ResourceType* key, ResourceTypePtr value);
+  ResourceTypePtr& operator[](const ResourceType* key) { return emplace(key, nullptr).first->second; }
+
+ private:
+  static constexpr size_t kIndexed = 32;
+  size_t position(const ResourceType* key) const;
+  std::vector<value_type> entries_;
+  std::unordered_map<const ResourceType*, size_t> index_;  // filled once past kIndexed entries
+};
 
 ValueTypePtr substitute(const ValueTypePtr& t, const ResourceMap& map);
 EntityType substitute(const EntityType& t, const ResourceMap& map);

@@ -4,6 +4,7 @@
 // indices and can be shared between components, instances and threads.
 #pragma once
 
+#include <atomic>
 #include <cstdint>
 #include <functional>
 #include <memory>
@@ -59,6 +60,21 @@ struct ValueType {
   std::vector<std::string> names;    // Enum cases, Flags labels
   ValueTypePtr ok, err;              // Result; each may be null
   ResourceTypePtr resource;          // Own, Borrow
+
+  // canonical_abi's flat_count of the type, worked out on its first use (a variant's walks every
+  // case, and typed lifting and lowering ask for it on every call that passes one). Types are
+  // shared between threads once built, hence atomic; a copy works its own out, as it may be
+  // changed after.
+  struct FlatCountCache {
+    mutable std::atomic<uint32_t> plus_one{0};  // 0: not known yet
+    FlatCountCache() = default;
+    FlatCountCache(const FlatCountCache&) noexcept {}
+    FlatCountCache& operator=(const FlatCountCache&) noexcept {
+      plus_one.store(0, std::memory_order_relaxed);
+      return *this;
+    }
+  };
+  FlatCountCache flat_count_cache;
 
   static ValueTypePtr primitive(ValueKind k);
 };

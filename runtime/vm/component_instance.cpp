@@ -2,7 +2,7 @@
 
 #include <fmt/format.h>
 
-#include <deque>
+#include <forward_list>
 
 #include "canonical_abi/error_context.h"
 #include "canonical_abi/resources.h"
@@ -25,7 +25,7 @@ namespace {
 // used, or an inline instance's items (named by the component's definition, which outlives it).
 struct CoreInstanceItems {
   Instance* module = nullptr;
-  std::vector<std::pair<std::string_view, Extern>> items;
+  std::span<const std::pair<std::string_view, Extern>> items;  // in the linker's arena
 
   // Where the item `name` is: an index into the module's exports, or into `items`.
   std::optional<uint32_t> position(std::string_view name) const {
@@ -51,6 +51,14 @@ struct CoreInstanceItems {
     return module->func(e.index);
   }
 };
+
+// The type of an instance's exports.
+component::InstanceTypePtr instance_type(const ComponentInstance& instance) {
+  auto t = std::make_shared<component::InstanceType>();
+  t->exports.reserve(instance.exports.size());
+  for (const auto& [name, e] : instance.exports) t->exports.push_back({name, e.type});
+  return t;
+}
 
 struct InstantiationFailed {
   ComponentInstantiationError error;
@@ -125,11 +133,36 @@ TrapOr<void> call_core(Store& store, FuncInstance* f, std::span<const canon::Fla
   return {};
 }
 
+// A component instance being made and, once made, what its functions and resources refer to.
+// It and its arrays live in its linker's arena (allocated together, freed with the linker).
 struct ComponentFrame {
+  ComponentFrame(ComponentLinker* l, std::shared_ptr<const component::Component> c, ComponentFrame* outer,
+                 canon::Instance* parent)
+      : linker(l),
+        comp(std::move(c)),
+        env(outer),
+        canon(parent, l->max_resource_handles()),
+        modules(&l->arena_),
+        core_instances(&l->arena_),
+        core_funcs(&l->arena_),
+        tables(&l->arena_),
+        memories(&l->arena_),
+        globals(&l->arena_),
+        types(&l->arena_),
+        funcs(&l->arena_),
+        components(&l->arena_),
+        instances(&l->arena_),
+        lowered_calls(&l->arena_),
+        resource_calls(&l->arena_),
+        error_context_calls(&l->arena_),
+        options_made(&l->arena_) {
+    canon.host_context = &l->store_;
+  }
+
   ComponentLinker* linker = nullptr;
   std::shared_ptr<const component::Component> comp;
   ComponentFrame* env = nullptr;  // where this component was defined (outer aliases)
-  std::unique_ptr<canon::Instance> canon;
+  canon::Instance canon;
   component::Matcher resources;  // binds the validator's resource types to this store's
 
   // The root frame of an instantiation from templates replays `plan`, or records one.
@@ -147,45 +180,44 @@ struct ComponentFrame {
     std::shared_ptr<const wasm::Module> module;
     component::ModuleTypePtr type;
   };
-  std::vector<ModuleItem> modules;
-  std::vector<CoreInstanceItems> core_instances;
-  std::vector<FuncInstance*> core_funcs;
-  std::vector<Table*> tables;
-  std::vector<LinearMemory*> memories;
-  std::vector<GlobalInstance*> globals;
+  std::pmr::vector<ModuleItem> modules;
+  std::pmr::vector<CoreInstanceItems> core_instances;
+  std::pmr::vector<FuncInstance*> core_funcs;
+  std::pmr::vector<Table*> tables;
+  std::pmr::vector<LinearMemory*> memories;
+  std::pmr::vector<GlobalInstance*> globals;
   // The type index space: each entry points at a TypeDef that outlives the instantiation (in the
   // plan, the linker's items, an instance's exports) or at a copy in `owned_types` — a copy per
   // type and instance (five shared pointers) was a large part of a replay and its teardown.
-  // A deque: an instance's types are many, and one large block per instantiation made malloc
-  // consolidate its free lists every time.
-  std::vector<const TypeDef*> types;
-  std::deque<TypeDef> owned_types;
-  void push_type(const TypeDef& t, bool stable) { types.push_back(stable ? &t : &owned_types.emplace_back(t)); }
-  std::vector<std::shared_ptr<ComponentFunc>> funcs;
-  std::vector<std::shared_ptr<ComponentClosure>> components;
-  std::vector<std::shared_ptr<ComponentInstance>> instances;
+  // A list: a replay copies few types or none (a deque allocated two blocks even then).
+  std::pmr::vector<const TypeDef*> types;
+  std::forward_list<TypeDef> owned_types;
+  void push_type(const TypeDef& t, bool stable) { types.push_back(stable ? &t : &owned_types.emplace_front(t)); }
+  std::pmr::vector<std::shared_ptr<ComponentFunc>> funcs;
+  std::pmr::vector<std::shared_ptr<ComponentClosure>> components;
+  std::pmr::vector<std::shared_ptr<ComponentInstance>> instances;
 
   // What the host callbacks of lowered functions and resource built-ins use, kept here so that
   // a callback holds one pointer (no allocation of its own).
   struct LoweredCall {
-    const ComponentFunc* callee;  // kept alive by `funcs`
-    canon::CanonOptions options;
-    canon::Instance* caller;
-    Store* store;
+    const ComponentFunc* callee = nullptr;  // kept alive by `funcs`
+    const canon::CanonOptions* options = nullptr;  // in `options_made`
+    canon::Instance* caller = nullptr;
+    Store* store = nullptr;
   };
   struct ResourceCall {
-    component::ResourceTypePtr type;
+    const component::ResourceType* type;  // held by `resources.bound`
     canon::Instance* instance;
   };
   struct ErrorContextCall {
-    canon::CanonOptions options;
-    canon::Instance* instance;
+    const canon::CanonOptions* options = nullptr;  // in `options_made`
+    canon::Instance* instance = nullptr;
   };
   // Reserved at the start of run() for every definition that adds one, so that they never move
   // (one block each instead of a deque's many).
-  std::vector<LoweredCall> lowered_calls;
-  std::vector<ResourceCall> resource_calls;
-  std::vector<ErrorContextCall> error_context_calls;
+  std::pmr::vector<LoweredCall> lowered_calls;
+  std::pmr::vector<ResourceCall> resource_calls;
+  std::pmr::vector<ErrorContextCall> error_context_calls;
 
   Store& store() { return linker->store_; }
 
@@ -214,8 +246,24 @@ struct ComponentFrame {
     return it->second;
   }
 
-  // `stable`: `item` outlives the instantiation (its type need not be copied).
-  void push(const ComponentItem& item, bool fixed, bool stable) {
+  // A pointer to an item of the plan (which every frame of the instantiation holds), as the index
+  // spaces hold it: without a share, whose two atomic counts per item were a visible part of a
+  // replay and its teardown. Whatever it reaches (an export, a Func of the API) holds the frames.
+  template <class T>
+  static std::shared_ptr<T> borrowed(const std::shared_ptr<T>& p) {
+    return std::shared_ptr<T>(std::shared_ptr<T>(), p.get());
+  }
+  void push_planned(const ComponentItem& item) {
+    switch (item.type.sort) {
+      case Sort::Func: funcs.push_back(borrowed(item.func)); break;
+      case Sort::Instance: instances.push_back(borrowed(item.instance)); break;
+      default: push(item, true, true);
+    }
+  }
+
+  // `stable`: `item` outlives the instantiation (its type need not be copied). `type`: the
+  // TypeDef of a type item, when given apart from `item` (an argument's, which outlives it).
+  void push(const ComponentItem& item, bool fixed, bool stable, const TypeDef* type = nullptr) {
     switch (item.type.sort) {
       case Sort::Func: funcs.push_back(item.func); break;
       case Sort::Instance:
@@ -224,24 +272,24 @@ struct ComponentFrame {
         break;
       case Sort::Component: components.push_back(item.component); break;
       case Sort::CoreModule: modules.push_back({item.module, item.type.module}); break;
-      case Sort::Type: push_type(item.type.type, stable); break;
+      case Sort::Type:
+        if (type) types.push_back(type);
+        else push_type(item.type.type, stable);
+        break;
       default: unsupported("component values are not supported");
     }
   }
 
-  // `instance_type`: whether an instance item gets the type of its exports (built each time);
+  // `with_instance_type`: whether an instance item gets the type of its exports (built each time);
   // an export's item is given its declared type instead.
-  ComponentItem item(component::SortIndex si, bool instance_type = true) {
+  ComponentItem item(component::SortIndex si, bool with_instance_type = true) {
     ComponentItem it;
     it.type.sort = si.sort;
     switch (si.sort) {
       case Sort::Func: it.func = funcs[si.index], it.type.func = it.func->type; break;
       case Sort::Instance: {
         it.instance = instances[si.index];
-        if (!instance_type) break;
-        auto t = std::make_shared<component::InstanceType>();
-        for (const auto& [name, e] : it.instance->exports) t->exports.push_back({name, e.type});
-        it.type.instance = t;
+        if (with_instance_type) it.type.instance = instance_type(*it.instance);
         break;
       }
       case Sort::Component: it.component = components[si.index], it.type.component = it.component->component->type; break;
@@ -271,8 +319,24 @@ struct ComponentFrame {
     }
   }
 
-  canon::CanonOptions options(const component::CanonOptions& o) {
-    canon::CanonOptions out;
+  // The options of the host-call records, one per distinct set of a frame's definitions (a
+  // component's lowered imports mostly share one: its memory and realloc), in the arena.
+  std::pmr::vector<std::pair<const component::CanonOptions*, canon::CanonOptions*>> options_made;
+  const canon::CanonOptions* options_for(const component::CanonOptions& o) {
+    for (const auto& [key, made] : options_made)
+      if (*key == o) return made;
+    auto* made = std::pmr::polymorphic_allocator<>(&linker->arena_).new_object<canon::CanonOptions>();
+    options_made.emplace_back(&o, made);
+    set_options(*made, o);
+    return made;
+  }
+  ~ComponentFrame() {
+    std::pmr::polymorphic_allocator<> alloc(&linker->arena_);
+    for (const auto& [key, made] : options_made) alloc.delete_object(made);
+  }
+
+  // Fills `out` in place (its callbacks built where they stay, not moved there).
+  void set_options(canon::CanonOptions& out, const component::CanonOptions& o) {
     out.string_encoding = canon::StringEncoding(o.encoding);
     Store* st = &store();
     if (o.memory) {
@@ -293,7 +357,6 @@ struct ComponentFrame {
         return call_core(*st, f, results, {});
       };
     }
-    return out;
   }
 
   // Runs a type check that may bind resources. Recording, the bindings it made go to `step`
@@ -319,14 +382,38 @@ struct ComponentFrame {
   bool fixed_item(const ComponentItem& item) const { return !component::mentions_any(item.type, *fresh); }
 
   // The arguments of a nested instantiation, named by the parent's definition (which outlives
-  // them): a few, found by a scan, with no string or tree node allocated per instance.
-  using Args = std::vector<std::pair<std::string_view, ComponentItem>>;
+  // them): a few, found by a scan, with no string or tree node allocated per instance. The
+  // item's type is left out where only a check needs it (a replayed import has none): a type
+  // argument's TypeDef is the parent's (`type`), an instance argument's type is built then.
+  struct Arg {
+    std::string_view name;
+    ComponentItem item;
+    const TypeDef* type = nullptr;
+  };
+  using Args = std::vector<Arg>;
+  Arg arg(std::string_view name, component::SortIndex si) {
+    if (si.sort == Sort::Type) {
+      Arg a{name, {}, types[si.index]};
+      a.item.type.sort = Sort::Type;
+      return a;
+    }
+    return Arg{name, item(si, false), nullptr};
+  }
+  // The argument with its full type, for a check.
+  static ComponentItem typed(const Arg& a) {
+    ComponentItem it = a.item;
+    if (a.type) it.type.type = *a.type;
+    if (it.type.sort == Sort::Instance) it.type.instance = instance_type(*it.instance);
+    return it;
+  }
   std::shared_ptr<ComponentInstance> run(const Args* args);
   // The plan recorded by run, with the sizes its index spaces reached.
   std::shared_ptr<ComponentPlan> finish_recording() {
     auto r = std::move(recording);
     r->core_instances = core_instances.size(), r->core_funcs = core_funcs.size();
     r->types = types.size(), r->funcs = funcs.size(), r->instances = instances.size();
+    r->modules = modules.size(), r->components = components.size();
+    r->tables = tables.size(), r->memories = memories.size(), r->globals = globals.size();
     r->bindings = resources.bound.size();
     return r;
   }
@@ -361,8 +448,20 @@ const ComponentItem* ComponentInstance::find(std::string_view name) const {
   return it == exports.end() ? nullptr : &it->second;
 }
 
-ComponentLinker::ComponentLinker(Store& store) : store_(store) {}
-ComponentLinker::~ComponentLinker() = default;
+ComponentLinker::ComponentLinker(Store& store) : store_(store), arena_(kArenaBlock) {}
+
+ComponentLinker::~ComponentLinker() {
+  // Latest first: a nested frame refers to its parent's handle table.
+  std::pmr::polymorphic_allocator<> alloc(&arena_);
+  for (auto it = frames_.rbegin(); it != frames_.rend(); ++it) alloc.delete_object(*it);
+}
+
+ComponentFrame* ComponentLinker::new_frame(std::shared_ptr<const component::Component> c, ComponentFrame* env,
+                                           canon::Instance* parent) {
+  std::pmr::polymorphic_allocator<> alloc(&arena_);
+  frames_.push_back(alloc.new_object<ComponentFrame>(this, std::move(c), env, parent));
+  return frames_.back();
+}
 
 void ComponentLinker::define(const std::string& name, ComponentItem item) { defined_[name] = std::move(item); }
 
@@ -424,7 +523,7 @@ std::shared_ptr<const CompiledModule> ComponentLinker::compiled(const std::share
 void ComponentFrame::instantiate_core(const Definition& d, const ComponentPlan::Step* cached, ComponentPlan::Step* step) {
   const ComponentTemplates::Core* core = linker->core_template(modules[d.index].module.get());
   auto module = core ? core->pre->module : linker->compiled(modules[d.index].module);
-  std::vector<Extern> imports;
+  std::pmr::vector<Extern> imports(&linker->arena_);
   imports.reserve(module->module.imports.size());
   if (cached) {
     for (const auto& [instance, position] : cached->core_items) imports.push_back(core_instances[instance].at(position));
@@ -451,7 +550,11 @@ void ComponentFrame::instantiate_core(const Definition& d, const ComponentPlan::
 void ComponentFrame::lower(const Definition& d, size_t index) {
   // The callee's own ABI: every ComponentFunc carries compute_abi of its type, which lowering
   // shares (the callee lives as long as this function).
-  LoweredCall& call = lowered_calls.emplace_back(LoweredCall{funcs[d.index].get(), options(d.options), canon.get(), &store()});
+  LoweredCall& call = lowered_calls.emplace_back();
+  call.callee = funcs[d.index].get();
+  call.options = options_for(d.options);
+  call.caller = &canon;
+  call.store = &store();
   const canon::FuncAbi& abi = call.callee->abi;
   Engine::HostSignature sig =
       host_signature(index, [&] { return core_signature(abi.lower_core_params(), abi.lower_core_results()); });
@@ -471,8 +574,8 @@ void ComponentFrame::lower(const Definition& d, size_t index) {
       };
       return canon::canon_lift(callee.abi, callee.options, *callee.instance, &from, a, core, sink);
     };
-    auto r = callee.host_lowered ? callee.host_lowered(abi, c->options, *c->caller, args, results)
-                                 : canon::canon_lower(abi, c->options, *c->caller, args, results, call, callee.is_host());
+    auto r = callee.host_lowered ? callee.host_lowered(abi, *c->options, *c->caller, args, results)
+                                 : canon::canon_lower(abi, *c->options, *c->caller, args, results, call, callee.is_host());
     if (!r) {
       // A guest's exit (WASI) unwinds its caller as an exit too.
       if (r.trap().code == TrapCode::Exit) {
@@ -504,7 +607,7 @@ void set_u32(VMValue& v, uint32_t x) { std::memcpy(v.bytes, &x, 4); }
 }  // namespace
 
 void ComponentFrame::resource_builtin(const Definition& d, size_t index) {
-  ResourceCall& call = resource_calls.emplace_back(ResourceCall{runtime_resource(d.type.resource), canon.get()});
+  ResourceCall& call = resource_calls.emplace_back(ResourceCall{runtime_resource(d.type.resource).get(), &canon});
   using V = wasm::ValType;
   FuncInstance* f = nullptr;
   switch (d.kind) {
@@ -538,13 +641,15 @@ void ComponentFrame::resource_builtin(const Definition& d, size_t index) {
 // `canon error-context.new`, `.debug-message` and `.drop` (CanonicalABI.md), on this instance's
 // handle table.
 void ComponentFrame::error_context_builtin(const Definition& d, size_t index) {
-  ErrorContextCall& call = error_context_calls.emplace_back(ErrorContextCall{options(d.options), canon.get()});
+  ErrorContextCall& call = error_context_calls.emplace_back();
+  call.options = options_for(d.options);
+  call.instance = &canon;
   using V = wasm::ValType;
   FuncInstance* f = nullptr;
   switch (d.kind) {
     case Definition::Kind::ErrorContextNew:
       f = store().create_host_func(host_signature(index, [] { return wasm::FuncType{{V::I32, V::I32}, {V::I32}}; }), [c = &call](Caller&, std::span<VMValue> v) -> Expected<void> {
-        auto r = canon::error_context_new(*c->instance, c->options, u32_at(v[0]), u32_at(v[1]));
+        auto r = canon::error_context_new(*c->instance, *c->options, u32_at(v[0]), u32_at(v[1]));
         if (!r) return Error{r.trap().message};
         set_u32(v[0], *r);
         return {};
@@ -552,7 +657,7 @@ void ComponentFrame::error_context_builtin(const Definition& d, size_t index) {
       break;
     case Definition::Kind::ErrorContextDebugMessage:
       f = store().create_host_func(host_signature(index, [] { return wasm::FuncType{{V::I32, V::I32}, {}}; }), [c = &call](Caller&, std::span<VMValue> v) -> Expected<void> {
-        auto r = canon::error_context_debug_message(*c->instance, c->options, u32_at(v[0]), u32_at(v[1]));
+        auto r = canon::error_context_debug_message(*c->instance, *c->options, u32_at(v[0]), u32_at(v[1]));
         if (!r) return Error{r.trap().message};
         return {};
       });
@@ -572,25 +677,40 @@ std::shared_ptr<ComponentInstance> ComponentFrame::run(const Args* args) {
   auto result = std::make_shared<ComponentInstance>();
   resources.bind_any = true;
   resources.link_wording = true;
-  size_t lowers = 0, resource_builtins = 0, error_context_builtins = 0;
-  for (const Definition& d : comp->definitions) {
-    if (d.kind == Definition::Kind::CanonLower) ++lowers;
-    else if (d.kind == Definition::Kind::ResourceNew || d.kind == Definition::Kind::ResourceDrop ||
-             d.kind == Definition::Kind::ResourceRep)
-      ++resource_builtins;
-    else if (d.kind == Definition::Kind::ErrorContextNew || d.kind == Definition::Kind::ErrorContextDebugMessage ||
-             d.kind == Definition::Kind::ErrorContextDrop)
-      ++error_context_builtins;
-  }
-  lowered_calls.reserve(lowers);
-  resource_calls.reserve(resource_builtins);
-  error_context_calls.reserve(error_context_builtins);
   if (plan) {
+    lowered_calls.reserve(plan->lowers);
+    resource_calls.reserve(plan->resource_builtins);
+    error_context_calls.reserve(plan->error_context_builtins);
     resources.bound.reserve(plan->bindings);
+    modules.reserve(plan->modules);
     core_instances.reserve(plan->core_instances);
     core_funcs.reserve(plan->core_funcs);
+    tables.reserve(plan->tables);
+    memories.reserve(plan->memories);
+    globals.reserve(plan->globals);
+    types.reserve(plan->types);
     funcs.reserve(plan->funcs);
+    components.reserve(plan->components);
     instances.reserve(plan->instances);
+  } else {
+    size_t lowers = 0, resource_builtins = 0, error_context_builtins = 0;
+    for (const Definition& d : comp->definitions) {
+      if (d.kind == Definition::Kind::CanonLower) ++lowers;
+      else if (d.kind == Definition::Kind::ResourceNew || d.kind == Definition::Kind::ResourceDrop ||
+               d.kind == Definition::Kind::ResourceRep)
+        ++resource_builtins;
+      else if (d.kind == Definition::Kind::ErrorContextNew || d.kind == Definition::Kind::ErrorContextDebugMessage ||
+               d.kind == Definition::Kind::ErrorContextDrop)
+        ++error_context_builtins;
+    }
+    lowered_calls.reserve(lowers);
+    resource_calls.reserve(resource_builtins);
+    error_context_calls.reserve(error_context_builtins);
+    if (recording) {
+      recording->lowers = lowers;
+      recording->resource_builtins = resource_builtins;
+      recording->error_context_builtins = error_context_builtins;
+    }
   }
   for (size_t index = 0; index < comp->definitions.size(); ++index) {
     const Definition& d = comp->definitions[index];
@@ -605,10 +725,11 @@ std::shared_ptr<ComponentInstance> ComponentFrame::run(const Args* args) {
       }
       case Definition::Kind::CoreInstantiate: instantiate_core(d, cached, step); break;
       case Definition::Kind::CoreInlineInstance: {
-        CoreInstanceItems items;
-        items.items.reserve(d.items.size());
-        for (const auto& e : d.items) items.items.emplace_back(e.name, core_item(e.item));
-        core_instances.push_back(std::move(items));
+        std::pmr::polymorphic_allocator<> alloc(&linker->arena_);
+        auto* items = alloc.allocate_object<std::pair<std::string_view, Extern>>(d.items.size());
+        for (size_t i = 0; i < d.items.size(); ++i)
+          alloc.construct(&items[i], d.items[i].name, core_item(d.items[i].item));
+        core_instances.push_back(CoreInstanceItems{nullptr, {items, d.items.size()}});
         break;
       }
       case Definition::Kind::Component: {
@@ -622,20 +743,14 @@ std::shared_ptr<ComponentInstance> ComponentFrame::run(const Args* args) {
         std::shared_ptr<ComponentClosure> closure = components[d.index];
         Args given;
         given.reserve(d.items.size());
-        for (const auto& a : d.items) given.emplace_back(a.name, item(a.item));
-        auto frame = std::make_shared<ComponentFrame>();
-        frame->linker = linker;
-        frame->comp = closure->component;
-        frame->env = closure->env;
-        frame->canon = std::make_unique<canon::Instance>(canon.get(), linker->max_resource_handles());
-        frame->canon->host_context = &linker->store();
+        for (const auto& a : d.items) given.push_back(arg(a.name, a.item));
+        ComponentFrame* frame = linker->new_frame(closure->component, closure->env, &canon);
         if (plan) frame->plan = plan->steps[index].nested;
         if (recording) {
           frame->recording = std::make_shared<ComponentPlan>();
           frame->recording->steps.resize(frame->comp->definitions.size());
           frame->fresh = fresh;
         }
-        linker->frames_.push_back(frame);
         std::shared_ptr<ComponentInstance> inst = frame->run(&given);
         if (recording) step->nested = frame->finish_recording();
         instances.push_back(inst);
@@ -644,9 +759,7 @@ std::shared_ptr<ComponentInstance> ComponentFrame::run(const Args* args) {
           replay_bindings(*cached);
           break;
         }
-        auto t = std::make_shared<component::InstanceType>();
-        for (const auto& [name, e] : inst->exports) t->exports.push_back({name, e.type});
-        EntityType type{Sort::Instance, nullptr, nullptr, nullptr, {}, nullptr, t};
+        EntityType type{Sort::Instance, nullptr, nullptr, nullptr, {}, nullptr, instance_type(*inst)};
         bool fixed = recording && fixed_type(d.entity) && !component::mentions_any(type, *fresh);
         check(step, fixed, [&] {
           if (auto r = resources.entity(type, d.entity); !r) link_error("instance type mismatch: " + r.error().message);
@@ -663,7 +776,7 @@ std::shared_ptr<ComponentInstance> ComponentFrame::run(const Args* args) {
       case Definition::Kind::AliasExport: {
         if (cached && cached->item) {
           replay_bindings(*cached);
-          push(*cached->item, true, true);
+          push_planned(*cached->item);
           break;
         }
         const ComponentItem* e = instances[d.index]->find(d.name);
@@ -704,7 +817,7 @@ std::shared_ptr<ComponentInstance> ComponentFrame::run(const Args* args) {
       case Definition::Kind::Type: {
         if (d.type.kind == TypeDef::Kind::Resource && !resources.bound.count(d.type.resource.get())) {
           auto r = std::make_shared<component::ResourceType>();
-          r->impl = canon.get();
+          r->impl = &canon;
           if (d.dtor) {
             FuncInstance* dtor = core_funcs[*d.dtor];
             Store* st = &store();
@@ -740,8 +853,8 @@ std::shared_ptr<ComponentInstance> ComponentFrame::run(const Args* args) {
             step->cached = true, step->func = f->type, step->abi = f->abi;
         }
         f->core = core_funcs[d.index];
-        f->options = options(d.options);
-        f->instance = canon.get();
+        set_options(f->options, d.options);
+        f->instance = &canon;
         funcs.push_back(std::move(f));
         break;
       }
@@ -755,35 +868,39 @@ std::shared_ptr<ComponentInstance> ComponentFrame::run(const Args* args) {
       case Definition::Kind::Import: {
         if (cached && cached->item) {
           replay_bindings(*cached);
-          push(*cached->item, true, true);
+          push_planned(*cached->item);
           break;
         }
         const ComponentItem* given = nullptr;
+        const Arg* given_arg = nullptr;
         if (args) {
           // The last of the same name, as a map's assignment would keep.
-          for (auto it = args->rbegin(); it != args->rend() && !given; ++it)
-            if (it->first == d.name) given = &it->second;
+          for (auto it = args->rbegin(); it != args->rend() && !given_arg; ++it)
+            if (it->name == d.name) given_arg = &*it;
+          if (given_arg) given = &given_arg->item;
         } else {
           given = linker->lookup(d.name);
         }
-        // The linker's items outlive the instance; a parent's arguments are its copies.
+        // The linker's items outlive the instance; a parent's arguments are its copies (but the
+        // TypeDef of a type argument is the parent's own).
         if (cached && given) {
           replay_bindings(*cached);
-          push(*given, true, !args);
+          push(*given, true, !args, given_arg ? given_arg->type : nullptr);
           break;
         }
         std::optional<ComponentItem> synthesized;
-        if (!given && (synthesized = satisfiable(d.entity))) given = &*synthesized;
+        if (given_arg) synthesized = typed(*given_arg), given = &*synthesized;
+        else if (!given && (synthesized = satisfiable(d.entity))) given = &*synthesized;
         if (!given) link_error(fmt::format("import `{}` was not found", d.name));
         // The linker's item checks the same way every time, unless the expected type mentions
         // something made per instance.
-        bool fixed = recording && !synthesized && fixed_type(d.entity) && fixed_item(*given);
+        bool fixed = recording && (!synthesized || given_arg) && fixed_type(d.entity) && fixed_item(*given);
         check(step, fixed, [&] {
           if (auto r = resources.entity(given->type, d.entity); !r)
             link_error(fmt::format("import `{}` has the wrong type: {}", d.name, r.error().message));
         });
         if (fixed && !args) step->item = *given;
-        push(*given, fixed, !args && !synthesized);
+        push(*given, fixed, !args && !synthesized, given_arg ? given_arg->type : nullptr);
         break;
       }
       case Definition::Kind::Export: {
@@ -811,11 +928,7 @@ uint32_t ComponentLinker::max_resource_handles() const {
 
 std::variant<std::shared_ptr<ComponentInstance>, ComponentInstantiationError> ComponentLinker::instantiate(
     std::shared_ptr<const component::Component> c) {
-  auto frame = std::make_shared<ComponentFrame>();
-  frame->linker = this;
-  frame->comp = std::move(c);
-  frame->canon = std::make_unique<canon::Instance>(nullptr, max_resource_handles());
-  frame->canon->host_context = &store_;
+  ComponentFrame* frame = new_frame(std::move(c), nullptr, nullptr);
   if (templates_) {
     frame->plan = templates_->plan();
     if (!frame->plan) {
@@ -824,10 +937,15 @@ std::variant<std::shared_ptr<ComponentInstance>, ComponentInstantiationError> Co
       frame->fresh = std::make_shared<std::unordered_set<const component::ResourceType*>>();
     }
   }
-  frames_.push_back(frame);
   try {
+    size_t funcs_before = store_.func_count();
+    if (frame->plan) store_.reserve_funcs(frame->plan->store_funcs);
     auto instance = frame->run(nullptr);
-    if (frame->recording) templates_->publish(frame->finish_recording());
+    if (frame->recording) {
+      auto plan = frame->finish_recording();
+      plan->store_funcs = store_.func_count() - funcs_before;
+      templates_->publish(std::move(plan));
+    }
     return instance;
   } catch (InstantiationFailed& f) {
     return std::move(f.error);

@@ -8,6 +8,7 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <memory_resource>
 #include <optional>
 #include <span>
 #include <string>
@@ -118,6 +119,12 @@ struct ComponentPlan {
   std::vector<Step> steps;  // by definition
   // How many items each index space ends with, to reserve.
   size_t core_instances = 0, core_funcs = 0, types = 0, funcs = 0, instances = 0;
+  size_t modules = 0, components = 0, tables = 0, memories = 0, globals = 0;
+  // How many definitions make host callbacks of each kind (canon lower, the resource and the
+  // error-context built-ins), to size their arrays once.
+  size_t lowers = 0, resource_builtins = 0, error_context_builtins = 0;
+  // Store functions this instantiation makes, nested components' included, to allocate at once.
+  size_t store_funcs = 0;
   size_t bindings = 0;  // resources bound, to size the map once
 };
 
@@ -195,6 +202,8 @@ class ComponentLinker {
  private:
   friend struct ComponentFrame;
   std::shared_ptr<const CompiledModule> compiled(const std::shared_ptr<const wasm::Module>& m);
+  ComponentFrame* new_frame(std::shared_ptr<const component::Component> c, ComponentFrame* env,
+                            canon::Instance* parent);
   const ComponentTemplates::Core* core_template(const wasm::Module* m) const;
   // The handle-table bound of each component instance made here (the store's limit).
   uint32_t max_resource_handles() const;
@@ -206,8 +215,12 @@ class ComponentLinker {
   const CompiledModules* compiled_list_ = nullptr;
   std::shared_ptr<const ComponentTemplates> templates_;
   // Every frame and canonical-ABI instance lives as long as the linker: functions, resource
-  // types and handles refer to them.
-  std::vector<std::shared_ptr<ComponentFrame>> frames_;
+  // types and handles refer to them. They and their arrays are allocated from `arena_`, freed
+  // at once with the linker (an allocation and a free each were a large part of an
+  // instantiation from a plan and of its teardown).
+  static constexpr size_t kArenaBlock = 8 * 1024;
+  std::pmr::monotonic_buffer_resource arena_;
+  std::vector<ComponentFrame*> frames_;
 };
 
 }  // namespace wasmrun::vm

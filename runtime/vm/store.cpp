@@ -8,15 +8,6 @@
 
 namespace wasmrun::vm {
 
-wasm::ExternKind kind_of(const Extern& e) {
-  switch (e.index()) {
-    case 0: return wasm::ExternKind::Func;
-    case 1: return wasm::ExternKind::Table;
-    case 2: return wasm::ExternKind::Memory;
-    default: return wasm::ExternKind::Global;
-  }
-}
-
 Store::Store(Engine& engine) : engine_(engine) {
   context_.epoch = engine.epoch();
 }
@@ -44,8 +35,9 @@ FuncInstance* Store::create_host_func(const Engine::HostSignature& signature, Ho
 }
 
 bool Store::owns_func_ref(const VMFuncRef* ref) const {
-  for (const auto& f : funcs_) {
-    if (&f.ref == ref) return true;
+  for (const FuncBlock& b : func_blocks_) {
+    for (size_t i = 0; i < b.used; ++i)
+      if (&b.funcs[i].ref == ref) return true;
   }
   for (const Instance* i = instances_; i; i = i->next_in_store) {
     std::less<const VMFuncRef*> before;
@@ -60,8 +52,22 @@ bool Store::owns_func_ref(const VMFuncRef* ref) const {
   return false;
 }
 
+void Store::reserve_funcs(size_t n) {
+  if (!func_blocks_.empty() && func_blocks_.back().capacity - func_blocks_.back().used >= n) return;
+  // Default-initialized, not zeroed as a whole: new_func clears the members without an initializer
+  // of each function it hands out, and a block is often reserved to the size it is used to.
+  func_blocks_.push_back(FuncBlock{std::unique_ptr<FuncInstance[]>(new FuncInstance[n]), 0, n});
+}
+
 FuncInstance* Store::new_func() {
-  FuncInstance& f = funcs_.emplace_back();
+  constexpr size_t kFirstBlock = 16;
+  if (func_blocks_.empty() || func_blocks_.back().used == func_blocks_.back().capacity)
+    reserve_funcs(func_blocks_.empty() ? kFirstBlock : func_blocks_.back().capacity * 2);
+  FuncBlock& b = func_blocks_.back();
+  FuncInstance& f = b.funcs[b.used++];
+  ++func_count_;
+  f.ref = {};
+  f.type = nullptr;
   f.store = this;
   return &f;
 }

@@ -3,7 +3,6 @@
 // raw pointers handed out (Extern) stay valid until then. A store is used by one thread at a time.
 #pragma once
 
-#include <deque>
 #include <functional>
 #include <memory>
 #include <optional>
@@ -56,7 +55,14 @@ struct GlobalInstance {
 
 using Extern = std::variant<FuncInstance*, Table*, LinearMemory*, GlobalInstance*>;
 
-wasm::ExternKind kind_of(const Extern& e);
+inline wasm::ExternKind kind_of(const Extern& e) {
+  switch (e.index()) {
+    case 0: return wasm::ExternKind::Func;
+    case 1: return wasm::ExternKind::Table;
+    case 2: return wasm::ExternKind::Memory;
+    default: return wasm::ExternKind::Global;
+  }
+}
 
 // What an embedder allows a store's guests (as Wasmtime's StoreLimits): memories and tables
 // whose minimum is over a limit are not created; memory.grow and table.grow past it return -1.
@@ -83,6 +89,11 @@ class Store {
   GlobalInstance* create_global(const wasm::GlobalType& type);
   // A new function of this store, to be filled in (stable address, freed with the store).
   FuncInstance* new_func();
+  // Room for `n` more functions in one block: an instantiation that knows how many it makes
+  // allocates them at once.
+  void reserve_funcs(size_t n);
+  // How many functions new_func made.
+  size_t func_count() const { return func_count_; }
   LinearMemory* adopt_memory(std::unique_ptr<LinearMemory> memory);
   // Instances are destroyed with the store, latest first (Instance::destroy).
   void adopt_instance(Instance* instance);
@@ -112,10 +123,16 @@ class Store {
   Engine& engine_;
   VMStoreContext context_;
   ResourceLimits limits_;
-  // A deque: functions are made per instance (each lowered function, each core export used),
-  // and one allocation per function and one free each at the end were a visible part of a
-  // component's instantiation and teardown.
-  std::deque<FuncInstance> funcs_;
+  // Functions in blocks that never move: functions are made per instance (each lowered
+  // function, each core export used), and an allocation per function, or per deque block of
+  // five, was a visible part of a component's instantiation and teardown. Blocks grow
+  // geometrically; reserve_funcs sizes one exactly.
+  struct FuncBlock {
+    std::unique_ptr<FuncInstance[]> funcs;
+    size_t used = 0, capacity = 0;
+  };
+  std::vector<FuncBlock> func_blocks_;
+  size_t func_count_ = 0;
   std::vector<std::unique_ptr<LinearMemory>> memories_;
   std::vector<std::unique_ptr<Table>> tables_;
   std::vector<std::unique_ptr<GlobalInstance>> globals_;

@@ -189,3 +189,19 @@ TEST_CASE("a long fixed-length list flattens no further than a signature can use
   // An empty element type flattens to nothing at any length.
   CHECK(flatten(*fixed_list(tuple({}), 0xffffffff)).empty());
 }
+
+TEST_CASE("a type's flat count is worked out once, and a changed copy works out its own") {
+  auto v = variant({{"a", nullptr}, {"b", tuple({prim(ValueKind::U32), prim(ValueKind::String)})}, {"c", prim(ValueKind::F64)}});
+  CHECK(flat_count(*v) == 4);
+  CHECK(flat_count(*v) == 4);
+  // A copy of a type whose count is known, then given a wider case.
+  ValueType copy = *v;
+  copy.cases.push_back({"d", tuple({prim(ValueKind::U8), prim(ValueKind::U8), prim(ValueKind::U8), prim(ValueKind::U8)})});
+  CHECK(flat_count(copy) == 5);
+  CHECK(flat_count(*v) == 4);
+  // Assigned over: the assigned type's structure counts, not the cache it had.
+  ValueType assigned = *prim(ValueKind::U32);
+  CHECK(flat_count(assigned) == 1);
+  assigned = copy;
+  CHECK(flat_count(assigned) == 5);
+}

@@ -116,6 +116,39 @@ TEST_CASE("subtyping binds imported resources and compares value types structura
   CHECK(v.error().message == "expected primitive `string` found primitive `u32`");
 }
 
+TEST_CASE("a resource map finds its bindings by identity, scanned and past its index threshold") {
+  std::vector<ResourceTypePtr> keys, values;
+  for (int i = 0; i < 100; ++i) {
+    keys.push_back(std::make_shared<ResourceType>());
+    values.push_back(std::make_shared<ResourceType>());
+  }
+  ResourceMap map;
+  for (size_t n = 0; n < keys.size(); ++n) {
+    CHECK(map.count(keys[n].get()) == 0);
+    CHECK(map.find(keys[n].get()) == map.end());
+    auto [at, added] = map.emplace(keys[n].get(), values[n]);
+    CHECK(added);
+    CHECK(at->second == values[n]);
+    // A second binding of the same key keeps the first.
+    CHECK_FALSE(map.emplace(keys[n].get(), values[0]).second);
+    CHECK(map.size() == n + 1);
+    for (size_t k = 0; k <= n; ++k) {
+      auto it = map.find(keys[k].get());
+      REQUIRE(it != map.end());
+      CHECK(it->second == values[k]);
+    }
+  }
+  // A copy (as the validator makes) keeps its lookups, and operator[] adds or overwrites.
+  ResourceMap copy = map;
+  auto extra = std::make_shared<ResourceType>();
+  copy[extra.get()] = values[1];
+  copy[keys[50].get()] = values[2];
+  CHECK(copy.find(extra.get())->second == values[1]);
+  CHECK(copy.find(keys[50].get())->second == values[2]);
+  CHECK(map.find(keys[50].get())->second == values[50]);
+  CHECK(map.count(extra.get()) == 0);
+}
+
 TEST_CASE("decoding: a valid component yields its definitions in order") {
   auto r = decode(R"((component
     (core module $m (func (export "f") (param i32) (result i32) local.get 0))
