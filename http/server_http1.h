@@ -3,6 +3,11 @@
 // chunked responses with trailers, timeouts, and a 4xx response plus close on bad input. Every
 // connection starts here; it hands itself over to HTTP/2 when the peer opens with the HTTP/2
 // preface (h2c prior knowledge, RFC 9113 §3.3) or TLS ALPN selected h2.
+//
+// Responses go out after the batch of events in which they were made (a deferred pump), so the
+// responses of one loop iteration reach their peers together: a client is woken once per batch,
+// not once per response. A response body is copied to the socket buffer 256 KiB at a time, and a
+// new response waits while that much is unsent, so nothing buffers without bound.
 #pragma once
 
 #include <memory>
