@@ -12,7 +12,8 @@ const std::shared_ptr<const std::string>& checked(Instance& inst, uint32_t index
   const ResourceHandle& h = inst.handles.get(index);
   if (!h.error_context) {
     raise(TrapCode::WrongHandleType,
-          fmt::format("handle index {} used with the wrong type, expected an error-context but found a resource", index));
+          fmt::format("handle index {} used with the wrong type, expected an error-context but found {}", index,
+                      h.type ? "a resource" : "an async handle"));
   }
   return h.error_context;
 }

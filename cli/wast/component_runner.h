@@ -22,7 +22,8 @@ struct ComponentScripts {
   std::shared_ptr<vm::ComponentInstance> current;
   // Features the script switches with `;;! name = value` lines, as Wasmtime's test harness reads
   // them: component_model_implements, component_model_fixed_length_lists,
-  // component_model_error_context, component_model_map.
+  // component_model_error_context, component_model_map, component_model_async,
+  // component_model_threading.
   component::ComponentDecodeOptions features;
   std::map<std::string, std::shared_ptr<vm::ComponentInstance>> named;
 };
