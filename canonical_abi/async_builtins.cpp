@@ -17,9 +17,19 @@ void check_may_leave(const Instance& inst) {
   if (!inst.may_leave) raise(TrapCode::CannotLeave, "cannot leave component instance");
 }
 
+// The current thread blocks (Thread.block_internal). In a task of a sync function type that is
+// a trap: canon_lift finds no other thread ready to run (there never is one here). Otherwise the
+// scheduler would run something else meanwhile.
+[[noreturn]] void block(const Instance& inst, std::string_view what);
+
 [[noreturn]] void needs_scheduler(std::string_view what) {
   raise(TrapCode::AsyncUnsupported,
         fmt::format("{} needs the component-model-async runtime (a task scheduler), which is not supported", what));
+}
+
+void block(const Instance& inst, std::string_view what) {
+  if (!inst.thread.async_type) raise(TrapCode::AsyncState, "cannot block a synchronous task before returning");
+  needs_scheduler(what);
 }
 
 const char* kind_name(Kind k) {
@@ -134,7 +144,7 @@ TrapOr<uint32_t> thread_suspend(Instance& inst, bool) {
   return catch_trap([&]() -> uint32_t {
     check_may_leave(inst);
     current_thread(inst, "thread.suspend");
-    needs_scheduler("`thread.suspend` (resumed only by another thread)");
+    block(inst, "`thread.suspend` (resumed only by another thread)");
   });
 }
 
@@ -162,7 +172,7 @@ TrapOr<uint32_t> thread_switch(Instance& inst, SwitchKind kind, bool, uint32_t t
     check_thread(inst, thread, !promote);
     // Promoting a thread that is not ready (every thread here runs) falls back to suspend or yield.
     if (kind == SwitchKind::YieldThenPromote) return 0u;
-    needs_scheduler("`thread.suspend-then-promote` (resumed only by another thread)");
+    block(inst, "`thread.suspend-then-promote` (resumed only by another thread)");
   });
 }
 
@@ -184,7 +194,8 @@ TrapOr<void> backpressure_inc(Instance& inst) {
 
 TrapOr<void> backpressure_dec(Instance& inst) {
   return catch_trap([&] {
-    if (inst.backpressure == 0) raise(TrapCode::AsyncState, "backpressure counter underflow");
+    // Wasmtime words both ways out of [0, 2^16) as an overflow.
+    if (inst.backpressure == 0) raise(TrapCode::AsyncState, "backpressure counter overflow (below zero)");
     --inst.backpressure;
   });
 }
@@ -220,7 +231,8 @@ TrapOr<uint32_t> waitable_set_wait(Instance& inst, const CanonOptions&, bool, ui
   return catch_trap([&]() -> uint32_t {
     check_may_leave(inst);
     get(inst, set, Kind::WaitableSet);
-    needs_scheduler("`waitable-set.wait` (blocking until an event)");
+    current_thread(inst, "waitable-set.wait");
+    block(inst, "`waitable-set.wait` (blocking until an event)");
   });
 }
 
@@ -305,8 +317,7 @@ TrapOr<uint32_t> copy(Instance& inst, const CopyBuiltin& b, bool write, uint32_t
                        : (write ? Kind::WritableFuture : Kind::ReadableFuture);
     AsyncObject& e = end_at(inst, b, index, want);
     if (e.state != CopyState::Idle) raise(TrapCode::AsyncState, fmt::format("{} {} is not idle", kind_name(want), index));
-    if (e.wset && !b.async)
-      raise(TrapCode::AsyncState, fmt::format("a synchronous copy on {} {}, which is in a waitable set", kind_name(want), index));
+    if (e.wset && !b.async) raise(TrapCode::AsyncState, "waitable cannot be used synchronously while added to a waitable set");
     // BufferGuestImpl: the buffer must fit in memory, aligned for the element type.
     if (count > kMaxBufferLength) raise(TrapCode::TooLong, "stream buffer length exceeds the maximum");
     if (const component::ValueType* t = b.type->element.get(); t && count > 0) {
@@ -319,8 +330,12 @@ TrapOr<uint32_t> copy(Instance& inst, const CopyBuiltin& b, bool write, uint32_t
       e.state = CopyState::Done;
       return kCopyDropped;
     }
-    needs_scheduler(fmt::format("`{}.{}` (a copy that waits for the other end)", stream ? "stream" : "future",
-                                write ? "write" : "read"));
+    // The copy waits for the other end: a synchronous one blocks; an async one returns BLOCKED
+    // and completes when the scheduler runs the other end's task.
+    std::string what = fmt::format("`{}.{}` (a copy that waits for the other end)", stream ? "stream" : "future",
+                                   write ? "write" : "read");
+    if (!b.async) block(inst, what);
+    needs_scheduler(what);
   });
 }
 

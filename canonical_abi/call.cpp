@@ -61,7 +61,7 @@ TrapOr<void> canon_lift(const FuncAbi& abi, const CanonOptions& opts, Instance& 
   if (!may_call(callee, caller)) return Trap{TrapCode::CannotEnter, "cannot enter component instance"};
   if (opts.async) return async_lift_unsupported();
   set_entered(callee, caller, true);
-  ImplicitThread thread(callee);
+  ImplicitThread thread(callee, abi.type.async);
   CallScope scope;
   auto outcome = catch_trap([&] {
     Cx cx(opts, callee);

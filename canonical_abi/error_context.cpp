@@ -57,7 +57,7 @@ TrapOr<void> error_context_debug_message(Instance& inst, const CanonOptions& opt
     GuestString s = store_string_into_range(cx, *message, StringOrigin{StringSource::Utf8, uint32_t(message->size())});
     cx.refresh_memory();
     // store_string writes the pointer and the length as two i32s at `ptr`.
-    if (!cx.in_bounds(ptr, 8)) raise(TrapCode::OutOfBounds, "error-context debug message pointer out of bounds");
+    if (!cx.in_bounds(ptr, 8)) raise(TrapCode::OutOfBounds, "invalid debug message pointer: out of bounds");
     store_le<uint32_t>(cx.at(ptr), s.ptr);
     store_le<uint32_t>(cx.at(ptr + 4), s.tagged_code_units);
   });

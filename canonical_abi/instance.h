@@ -101,6 +101,9 @@ class Instance {
   struct Thread {
     uint32_t storage[2] = {0, 0};
     uint32_t index = 0;
+    // The task's function type is `async`. A task of a sync type may not block: with no other
+    // thread ready, canon_lift traps (and none ever is here).
+    bool async_type = false;
   };
   Thread thread;
   uint32_t backpressure = 0;  // ComponentInstance.backpressure (backpressure.inc/dec)
@@ -114,10 +117,10 @@ class Instance {
 // it lives, the caller's thread of the same instance (a destructor's caller) restored after.
 class ImplicitThread {
  public:
-  explicit ImplicitThread(Instance& inst) : inst_(inst), saved_(inst.thread) {
+  explicit ImplicitThread(Instance& inst, bool async_type = false) : inst_(inst), saved_(inst.thread) {
     // Threads of one instance nest here, so the table's LIFO free list hands out the index
     // after the enclosing thread's.
-    inst.thread = Instance::Thread{{0, 0}, saved_.index + 1};
+    inst.thread = Instance::Thread{{0, 0}, saved_.index + 1, async_type};
   }
   ~ImplicitThread() { inst_.thread = saved_; }
   ImplicitThread(const ImplicitThread&) = delete;

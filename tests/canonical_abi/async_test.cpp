@@ -42,8 +42,14 @@ TEST_CASE("async built-ins: threads nest, each with fresh storage; none outside 
     CHECK(*context_get(inst, 1) == 7);
     CHECK(*thread_index(inst) == 1);
     CHECK(*thread_switch(inst, SwitchKind::YieldThenPromote, false, 1) == 0);
-    CHECK(code_of(thread_switch(inst, SwitchKind::SuspendThenPromote, false, 1)) == TrapCode::AsyncUnsupported);
-    CHECK(code_of(thread_suspend(inst, true)) == TrapCode::AsyncUnsupported);
+    // A task of a sync function type cannot block; one of an async type needs the scheduler.
+    CHECK(code_of(thread_switch(inst, SwitchKind::SuspendThenPromote, false, 1)) == TrapCode::AsyncState);
+    CHECK(code_of(thread_suspend(inst, true)) == TrapCode::AsyncState);
+    {
+      ImplicitThread async_task(inst, true);
+      CHECK(code_of(thread_suspend(inst, true)) == TrapCode::AsyncUnsupported);
+      CHECK(code_of(waitable_set_wait(inst, {}, false, *waitable_set_new(inst), 0)) == TrapCode::AsyncUnsupported);
+    }
     CHECK(code_of(task_return(inst)) == TrapCode::AsyncState);
   }
   CHECK(inst.thread.index == 0);
@@ -93,7 +99,9 @@ TEST_CASE("async built-ins: stream ends, element types and waitable sets") {
   CHECK(code_of(waitable_join(inst, set, set)) == TrapCode::WrongHandleType);
   CHECK(code_of(waitable_set_drop(inst, set)) == TrapCode::AsyncState);
   // A synchronous copy on a member of a set traps; an async one reaches the copy.
-  CHECK(code_of(copy(inst, u8s, true, w, 0, 0)) == TrapCode::AsyncState);
+  auto in_set = copy(inst, u8s, true, w, 0, 0);
+  REQUIRE_FALSE(in_set.ok());
+  CHECK(in_set.trap().message == "waitable cannot be used synchronously while added to a waitable set");
   CopyBuiltin async_u8s = u8s;
   async_u8s.async = true;
   CHECK(code_of(copy(inst, async_u8s, true, w, 0, 0)) == TrapCode::AsyncUnsupported);

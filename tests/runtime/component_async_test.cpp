@@ -148,7 +148,7 @@ TEST_CASE("async surface: invalid built-ins and options") {
   };
   CHECK(valid(lift("async", "(result i32)", "async (callback (func $i \"cb\"))")));
   CHECK(valid(lift("async (param \"x\" u32) (result u32)", "(param i32)", "async")));
-  CHECK(error_of(lift("", "", "async")).starts_with("canonical option `async` requires an async function type"));
+  CHECK(error_of(lift("", "", "async")).starts_with("the `async` canonical option requires an async function type"));
   CHECK(error_of(lift("async", "(result i32)", "(callback (func $i \"cb\"))"))
             .starts_with("canonical option `callback` requires the `async` option"));
   CHECK(error_of(lift("async", "(result i32)", "async (callback (func $i \"bad-cb\"))"))
@@ -162,10 +162,17 @@ TEST_CASE("async surface: invalid built-ins and options") {
     (core func $g (canon lower (func $g) async (memory $mem "m")))
     (core module $m (import "" "g" (func (param i32 i32) (result i32))))
     (core instance (instantiate $m (with "" (instance (export "g" (func $g))))))))"));
+  CHECK(valid(R"((component
+    (import "g" (func $g async (param "a" u32)))
+    (core func (canon lower (func $g) async))))"));
   CHECK(error_of(R"((component
-    (import "g" (func $g async))
+    (import "g" (func $g async (result u32)))
     (core func (canon lower (func $g) async))))")
             .starts_with("canonical option `memory` is required"));
+  CHECK(error_of(R"((component
+    (import "g" (func $g))
+    (core func (canon lower (func $g) async))))")
+            .starts_with("the `async` canonical option requires an async function type"));
 }
 
 namespace {
@@ -362,7 +369,7 @@ TEST_CASE("async built-ins: waitable sets, stream and future ends, subtasks") {
       (call $stream.drop-readable (global.get $r))
       (drop (call $stream.write (global.get $w) (i32.const 0) (i32.const 4)))
       (call $stream.write (global.get $w) (i32.const 0) (i32.const 4)))
-    ;; A copy whose peer is alive must wait for it: the scheduler's job.
+    ;; A synchronous copy whose peer is alive blocks, which a task of a sync type cannot do.
     (func (export "read-live") (result i32)
       (call $new-stream)
       (call $stream.read (global.get $r) (i32.const 0) (i32.const 4)))
@@ -441,7 +448,7 @@ TEST_CASE("async built-ins: waitable sets, stream and future ends, subtasks") {
   };
   CHECK(u32("write-dropped") == 1);
   CHECK(trap("write-after-done") == TrapCode::AsyncState);
-  CHECK(trap("read-live") == TrapCode::AsyncUnsupported);
+  CHECK(trap("read-live") == TrapCode::AsyncState);
   CHECK(trap("read-unaligned") == TrapCode::UnalignedPointer);
   CHECK(trap("read-out-of-bounds") == TrapCode::OutOfBounds);
   CHECK(trap("cancel-idle") == TrapCode::AsyncState);
