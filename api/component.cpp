@@ -42,6 +42,8 @@ Expected<std::shared_ptr<const component::Component>> decode(std::span<const uin
   options.implements = features.implements;
   options.error_context = features.error_context;
   options.map = features.map;
+  options.async = features.async;
+  options.threading = features.threading;
   auto decoded = component::decode_component(bytes, options);
   if (!decoded.component) {
     if (decoded.unsupported) return Error{std::move(decoded.error.message), ErrorKind::Unsupported};

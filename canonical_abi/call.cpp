@@ -26,6 +26,11 @@ void load_params(Cx& cx, const FuncAbi& abi, uint32_t ptr, std::vector<Val>& arg
 
 }  // namespace
 
+Trap async_lift_unsupported() {
+  return Trap{TrapCode::AsyncUnsupported,
+              "calling an async-lifted function needs the component-model-async runtime (a task scheduler), which is not supported"};
+}
+
 TrapOr<void> finish_call(Instance& callee, Instance* caller, CallScope* scope, TrapOr<void> outcome) {
   if (!outcome) {
     drop_scope_borrows(callee, scope);
@@ -54,7 +59,9 @@ TrapOr<void> canon_lift(const FuncAbi& abi, const CanonOptions& opts, Instance& 
                                             " arguments, found " + std::to_string(args.size())};
   }
   if (!may_call(callee, caller)) return Trap{TrapCode::CannotEnter, "cannot enter component instance"};
+  if (opts.async) return async_lift_unsupported();
   set_entered(callee, caller, true);
+  ImplicitThread thread(callee, abi.type.async);
   CallScope scope;
   auto outcome = catch_trap([&] {
     Cx cx(opts, callee);

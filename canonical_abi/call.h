@@ -31,6 +31,10 @@ using ResultSink = FunctionRef<TrapOr<void>(std::optional<Val> result)>;
 TrapOr<void> canon_lift(const FuncAbi& abi, const CanonOptions& opts, Instance& callee, Instance* caller,
                         std::span<const Val> args, CoreCallee core, ResultSink on_result);
 
+// The trap of calling a function lifted with the `async` option: its task needs the
+// component-model-async runtime.
+Trap async_lift_unsupported();
+
 // The end of a lifted call, trapped or not: borrows of a trapped call removed, the entered
 // instances left (or locked down after a trap). Shared by canon_lift and typed_canon_lift.
 TrapOr<void> finish_call(Instance& callee, Instance* caller, CallScope* scope, TrapOr<void> outcome);

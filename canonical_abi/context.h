@@ -36,6 +36,9 @@ struct CanonOptions {
   std::function<TrapOr<uint32_t>(uint32_t, uint32_t, uint32_t, uint32_t)> realloc;
   // post-return, given the callee's flat results.
   std::function<TrapOr<void>(std::span<const FlatValue>)> post_return;
+  // The `async` option: a function lifted with it runs as an async task, which needs the
+  // component-model-async runtime (canon_lift traps AsyncUnsupported).
+  bool async = false;
 };
 
 // One lifting or lowering in progress (LiftLowerContext).

@@ -12,7 +12,8 @@ const std::shared_ptr<const std::string>& checked(Instance& inst, uint32_t index
   const ResourceHandle& h = inst.handles.get(index);
   if (!h.error_context) {
     raise(TrapCode::WrongHandleType,
-          fmt::format("handle index {} used with the wrong type, expected an error-context but found a resource", index));
+          fmt::format("handle index {} used with the wrong type, expected an error-context but found {}", index,
+                      h.type ? "a resource" : "an async handle"));
   }
   return h.error_context;
 }
@@ -56,7 +57,7 @@ TrapOr<void> error_context_debug_message(Instance& inst, const CanonOptions& opt
     GuestString s = store_string_into_range(cx, *message, StringOrigin{StringSource::Utf8, uint32_t(message->size())});
     cx.refresh_memory();
     // store_string writes the pointer and the length as two i32s at `ptr`.
-    if (!cx.in_bounds(ptr, 8)) raise(TrapCode::OutOfBounds, "error-context debug message pointer out of bounds");
+    if (!cx.in_bounds(ptr, 8)) raise(TrapCode::OutOfBounds, "invalid debug message pointer: out of bounds");
     store_le<uint32_t>(cx.at(ptr), s.ptr);
     store_le<uint32_t>(cx.at(ptr + 4), s.tagged_code_units);
   });

@@ -78,7 +78,8 @@ uint32_t alignment(const ValueType& t) {
     case ValueKind::Variant: case ValueKind::Enum: case ValueKind::Option: case ValueKind::Result:
       return std::max(discriminant_size(case_count(t)), max_case_alignment(t));
     case ValueKind::Flags: return flags_size(t.names.size());
-    case ValueKind::Own: case ValueKind::Borrow: case ValueKind::ErrorContext: return 4;
+    case ValueKind::Own: case ValueKind::Borrow: case ValueKind::ErrorContext: case ValueKind::Stream:
+    case ValueKind::Future: return 4;
   }
   return 1;
 }
@@ -106,7 +107,8 @@ uint32_t elem_size(const ValueType& t) {
       return align_to(s + payload, alignment(t));
     }
     case ValueKind::Flags: return flags_size(t.names.size());
-    case ValueKind::Own: case ValueKind::Borrow: case ValueKind::ErrorContext: return 4;
+    case ValueKind::Own: case ValueKind::Borrow: case ValueKind::ErrorContext: case ValueKind::Stream:
+    case ValueKind::Future: return 4;
   }
   return 0;
 }
@@ -121,7 +123,8 @@ void flatten(const ValueType& t, std::vector<FlatType>& out) {
   switch (t.kind) {
     case ValueKind::Bool: case ValueKind::S8: case ValueKind::U8: case ValueKind::S16: case ValueKind::U16:
     case ValueKind::S32: case ValueKind::U32: case ValueKind::Char: case ValueKind::Flags:
-    case ValueKind::Own: case ValueKind::Borrow: case ValueKind::ErrorContext:
+    case ValueKind::Own: case ValueKind::Borrow: case ValueKind::ErrorContext: case ValueKind::Stream:
+    case ValueKind::Future:
       out.push_back(FlatType::I32);
       return;
     case ValueKind::S64: case ValueKind::U64: out.push_back(FlatType::I64); return;

@@ -19,6 +19,7 @@ const char* to_string(FlatType t);
 
 constexpr uint32_t kMaxFlatParams = 16;
 constexpr uint32_t kMaxFlatResults = 1;
+constexpr uint32_t kMaxFlatAsyncParams = 4;  // MAX_FLAT_ASYNC_PARAMS: an async `canon lower`'s flat parameters
 constexpr uint32_t kPtrSize = 4;
 // The longest string, in bytes, in its source encoding and in every allocation made to lower
 // it: Wasmtime's 2^31 - 1, which its component tests (big-strings.wast) require, where the

@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include <optional>
+
 namespace wasmrun::canon {
 
 namespace {
@@ -9,8 +11,8 @@ namespace {
 ResourceHandle& checked(Instance& inst, uint32_t index, const ResourceType& type) {
   ResourceHandle& h = inst.handles.get(index);
   if (!h.type) {
-    raise(TrapCode::WrongHandleType,
-          fmt::format("handle index {} used with the wrong type, expected a resource but found an error-context", index));
+    raise(TrapCode::WrongHandleType, fmt::format("handle index {} used with the wrong type, expected a resource but found {}",
+                                                 index, h.error_context ? "an error-context" : "an async handle"));
   }
   if (h.type != &type) raise_wrong_type(index, type, *h.type);
   return h;
@@ -26,6 +28,9 @@ void run_destructor(const ResourceType& type, uint32_t rep, Instance* caller) {
     if (!may_enter_from(*impl, caller)) raise(TrapCode::CannotEnter, "cannot enter component instance");
     set_entered(*impl, caller, true);
   }
+  // The destructor runs as a lifted call, in a task of its own (canon_resource_drop).
+  std::optional<ImplicitThread> thread;
+  if (impl) thread.emplace(*impl);
   TrapOr<void> done = type.dtor(rep);
   if (!done) raise(done.take_trap());  // leaves `impl` locked down, as a trapped call does
   if (crossing) set_entered(*impl, caller, false);
@@ -50,13 +55,13 @@ uint32_t lift_borrow(Cx& cx, uint32_t index, const ResourceType& type) {
 }
 
 uint32_t lower_own(Cx& cx, uint32_t rep, const ResourceType& type) {
-  return cx.inst.handles.add(ResourceHandle{&type, rep, true, 0, nullptr, {}});
+  return cx.inst.handles.add(ResourceHandle{&type, rep, true, 0, nullptr, {}, {}});
 }
 
 uint32_t lower_borrow(Cx& cx, uint32_t rep, const ResourceType& type) {
   // The implementation gets its own representation back, not a handle.
   if (&cx.inst == type.impl) return rep;
-  uint32_t index = cx.inst.handles.add(ResourceHandle{&type, rep, false, 0, cx.borrow_scope, {}});
+  uint32_t index = cx.inst.handles.add(ResourceHandle{&type, rep, false, 0, cx.borrow_scope, {}, {}});
   if (cx.borrow_scope) ++cx.borrow_scope->num_borrows;
   return index;
 }
@@ -64,7 +69,7 @@ uint32_t lower_borrow(Cx& cx, uint32_t rep, const ResourceType& type) {
 TrapOr<uint32_t> resource_new(Instance& inst, const ResourceType& type, uint32_t rep) {
   return catch_trap([&] {
     if (!inst.may_leave) raise(TrapCode::CannotLeave, "cannot leave component instance");
-    return inst.handles.add(ResourceHandle{&type, rep, true, 0, nullptr, {}});
+    return inst.handles.add(ResourceHandle{&type, rep, true, 0, nullptr, {}, {}});
   });
 }
 

@@ -52,7 +52,9 @@ template <class R, class... Args>
 TrapOr<R> typed_canon_lift(const FuncAbi& abi, const CanonOptions& opts, Instance& callee, Instance* caller,
                            CoreCallee core, const Args&... args) {
   if (!may_call(callee, caller)) return Trap{TrapCode::CannotEnter, "cannot enter component instance"};
+  if (opts.async) return async_lift_unsupported();
   set_entered(callee, caller, true);
+  ImplicitThread thread(callee, abi.type.async);
   CallScope scope;
   auto outcome = catch_trap([&]() -> std::conditional_t<std::is_void_v<R>, void, R> {
     Cx cx(opts, callee);

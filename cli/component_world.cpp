@@ -154,6 +154,10 @@ wit::TypeRef WorldBuilder::type_ref(const component::ValueTypePtr& t, wit::Owner
       def.kind = t->kind == ValueKind::Own ? wit::TypeKind::Own : wit::TypeKind::Borrow;
       def.target = wit::TypeRef::of(resource(t->resource, owner));
       break;
+    case ValueKind::Stream: case ValueKind::Future:
+      def.kind = t->kind == ValueKind::Stream ? wit::TypeKind::Stream : wit::TypeKind::Future;
+      if (t->element) def.payload = type_ref(t->element, owner);
+      break;
     default: {
       // A record, variant, enum or flags no export names: WIT needs a name for it.
       component::TypeDef value;
@@ -268,6 +272,7 @@ Expected<wit::Function> WorldBuilder::function(const std::string& name, const co
       if (!found) return Error{fmt::format("function `{}` names a resource `{}` that is not defined", name, resource_name)};
     }
   }
+  f.async = type.async;
   for (const auto& p : type.params) f.params.push_back(wit::Param{p.name, type_ref(p.type, owner)});
   if (type.result) f.result = type_ref(type.result, owner);
   return f;

@@ -26,7 +26,8 @@ struct ComponentScripts {
   std::map<std::string, component::Instance> named;
   // Features the script switches with `;;! name = value` lines, as Wasmtime's test harness reads
   // them: component_model_implements, component_model_fixed_length_lists,
-  // component_model_error_context, component_model_map.
+  // component_model_error_context, component_model_map, component_model_async,
+  // component_model_threading.
   ComponentFeatures features;
 };
 

@@ -66,6 +66,8 @@ class Reader {
       case ValueKind::Own:
       case ValueKind::Borrow:
       case ValueKind::ErrorContext:
+      case ValueKind::Stream:
+      case ValueKind::Future:
         return error_at(fmt::format("unsupported type: a {} cannot be written in WAVE", canon::describe(t)), n.begin,
                         n.end);
     }

@@ -46,6 +46,10 @@ enum class TrapCode : uint8_t {
   BorrowsRemain,             // a callee returned without dropping the borrows it was lent
   TableFull,                 // the handle table reached its configured size
   TypeMismatch,              // a host value does not have the component type it is lowered as
+  AsyncState,                // a task, waitable set, stream or future built-in used out of order
+                             // (CanonicalABI.md's trap_ifs of the component-model-async built-ins)
+  AsyncUnsupported,          // needs the component-model-async runtime (a task scheduler: waiting,
+                             // yielding, copying across tasks, async calls), which wasmrun lacks
 };
 
 constexpr bool is_canonical_abi(TrapCode code) { return code >= TrapCode::CannotEnter; }
@@ -84,6 +88,8 @@ constexpr const char* to_string(TrapCode code) {
     case TrapCode::BorrowsRemain: return "borrows remain";
     case TrapCode::TableFull: return "table full";
     case TrapCode::TypeMismatch: return "type mismatch";
+    case TrapCode::AsyncState: return "invalid async state";
+    case TrapCode::AsyncUnsupported: return "the component-model-async runtime is not supported";
   }
   return "trap";
 }

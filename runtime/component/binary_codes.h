@@ -117,65 +117,83 @@ enum class CanonShape : uint8_t {
   SpawnIndirect,// shared? core:typeidx core:tableidx
 };
 
+// The feature a canonical definition belongs to (Binary.md's emoji): the MVP, 🔀 async (tasks,
+// streams, futures, waitable sets), 🧵 threading (cooperative threads), 🧵② shared-everything
+// threads, 📝 error contexts.
+enum class CanonFeature : uint8_t { Mvp, Async, Threading, SharedThreading, ErrorContext };
+
 struct CanonCode {
   std::string_view name;
   uint8_t code;
   CanonShape shape;
-  // Implemented here: the synchronous MVP and the error-context built-ins (the rest: async,
-  // streams, futures, threads, ...).
-  bool sync_mvp;
+  CanonFeature feature;
 };
 
 constexpr CanonCode kCanonCodes[] = {
-    {"lift", 0x00, CanonShape::Lift, true},
-    {"lower", 0x01, CanonShape::Lower, true},
-    {"resource.new", 0x02, CanonShape::Type, true},
-    {"resource.drop", 0x03, CanonShape::Type, true},
-    {"resource.rep", 0x04, CanonShape::Type, true},
-    {"task.cancel", 0x05, CanonShape::Plain, false},
-    {"subtask.cancel", 0x06, CanonShape::Async, false},
-    {"resource.drop async", 0x07, CanonShape::Type, false},
-    {"task.return", 0x09, CanonShape::TaskReturn, false},
-    {"context.get", 0x0a, CanonShape::Context, false},
-    {"context.set", 0x0b, CanonShape::Context, false},
-    {"thread.yield", 0x0c, CanonShape::Cancel, false},
-    {"subtask.drop", 0x0d, CanonShape::Plain, false},
-    {"stream.new", 0x0e, CanonShape::Type, false},
-    {"stream.read", 0x0f, CanonShape::TypeOptions, false},
-    {"stream.write", 0x10, CanonShape::TypeOptions, false},
-    {"stream.cancel-read", 0x11, CanonShape::TypeAsync, false},
-    {"stream.cancel-write", 0x12, CanonShape::TypeAsync, false},
-    {"stream.drop-readable", 0x13, CanonShape::Type, false},
-    {"stream.drop-writable", 0x14, CanonShape::Type, false},
-    {"future.new", 0x15, CanonShape::Type, false},
-    {"future.read", 0x16, CanonShape::TypeOptions, false},
-    {"future.write", 0x17, CanonShape::TypeOptions, false},
-    {"future.cancel-read", 0x18, CanonShape::TypeAsync, false},
-    {"future.cancel-write", 0x19, CanonShape::TypeAsync, false},
-    {"future.drop-readable", 0x1a, CanonShape::Type, false},
-    {"future.drop-writable", 0x1b, CanonShape::Type, false},
-    {"error-context.new", 0x1c, CanonShape::Options, true},
-    {"error-context.debug-message", 0x1d, CanonShape::Options, true},
-    {"error-context.drop", 0x1e, CanonShape::Plain, true},
-    {"waitable-set.new", 0x1f, CanonShape::Plain, false},
-    {"waitable-set.wait", 0x20, CanonShape::CancelMemory, false},
-    {"waitable-set.poll", 0x21, CanonShape::CancelMemory, false},
-    {"waitable-set.drop", 0x22, CanonShape::Plain, false},
-    {"waitable.join", 0x23, CanonShape::Plain, false},
-    {"backpressure.inc", 0x24, CanonShape::Plain, false},
-    {"backpressure.dec", 0x25, CanonShape::Plain, false},
-    {"thread.index", 0x26, CanonShape::Plain, false},
-    {"thread.new-indirect", 0x27, CanonShape::NewIndirect, false},
-    {"thread.resume-later", 0x28, CanonShape::Plain, false},
-    {"thread.suspend", 0x29, CanonShape::Cancel, false},
-    {"thread.suspend-then-resume", 0x2a, CanonShape::Cancel, false},
-    {"thread.yield-then-resume", 0x2b, CanonShape::Cancel, false},
-    {"thread.suspend-then-promote", 0x2c, CanonShape::Cancel, false},
-    {"thread.yield-then-promote", 0x2d, CanonShape::Cancel, false},
-    {"thread.spawn-ref", 0x40, CanonShape::SpawnRef, false},
-    {"thread.spawn-indirect", 0x41, CanonShape::SpawnIndirect, false},
-    {"thread.available-parallelism", 0x42, CanonShape::Shared, false},
+    {"lift", 0x00, CanonShape::Lift, CanonFeature::Mvp},
+    {"lower", 0x01, CanonShape::Lower, CanonFeature::Mvp},
+    {"resource.new", 0x02, CanonShape::Type, CanonFeature::Mvp},
+    {"resource.drop", 0x03, CanonShape::Type, CanonFeature::Mvp},
+    {"resource.rep", 0x04, CanonShape::Type, CanonFeature::Mvp},
+    {"task.cancel", 0x05, CanonShape::Plain, CanonFeature::Async},
+    {"subtask.cancel", 0x06, CanonShape::Async, CanonFeature::Async},
+    {"task.return", 0x09, CanonShape::TaskReturn, CanonFeature::Async},
+    {"context.get", 0x0a, CanonShape::Context, CanonFeature::Async},
+    {"context.set", 0x0b, CanonShape::Context, CanonFeature::Async},
+    {"thread.yield", 0x0c, CanonShape::Cancel, CanonFeature::Async},
+    {"subtask.drop", 0x0d, CanonShape::Plain, CanonFeature::Async},
+    {"stream.new", 0x0e, CanonShape::Type, CanonFeature::Async},
+    {"stream.read", 0x0f, CanonShape::TypeOptions, CanonFeature::Async},
+    {"stream.write", 0x10, CanonShape::TypeOptions, CanonFeature::Async},
+    {"stream.cancel-read", 0x11, CanonShape::TypeAsync, CanonFeature::Async},
+    {"stream.cancel-write", 0x12, CanonShape::TypeAsync, CanonFeature::Async},
+    {"stream.drop-readable", 0x13, CanonShape::Type, CanonFeature::Async},
+    {"stream.drop-writable", 0x14, CanonShape::Type, CanonFeature::Async},
+    {"future.new", 0x15, CanonShape::Type, CanonFeature::Async},
+    {"future.read", 0x16, CanonShape::TypeOptions, CanonFeature::Async},
+    {"future.write", 0x17, CanonShape::TypeOptions, CanonFeature::Async},
+    {"future.cancel-read", 0x18, CanonShape::TypeAsync, CanonFeature::Async},
+    {"future.cancel-write", 0x19, CanonShape::TypeAsync, CanonFeature::Async},
+    {"future.drop-readable", 0x1a, CanonShape::Type, CanonFeature::Async},
+    {"future.drop-writable", 0x1b, CanonShape::Type, CanonFeature::Async},
+    {"error-context.new", 0x1c, CanonShape::Options, CanonFeature::ErrorContext},
+    {"error-context.debug-message", 0x1d, CanonShape::Options, CanonFeature::ErrorContext},
+    {"error-context.drop", 0x1e, CanonShape::Plain, CanonFeature::ErrorContext},
+    {"waitable-set.new", 0x1f, CanonShape::Plain, CanonFeature::Async},
+    {"waitable-set.wait", 0x20, CanonShape::CancelMemory, CanonFeature::Async},
+    {"waitable-set.poll", 0x21, CanonShape::CancelMemory, CanonFeature::Async},
+    {"waitable-set.drop", 0x22, CanonShape::Plain, CanonFeature::Async},
+    {"waitable.join", 0x23, CanonShape::Plain, CanonFeature::Async},
+    {"backpressure.inc", 0x24, CanonShape::Plain, CanonFeature::Async},
+    {"backpressure.dec", 0x25, CanonShape::Plain, CanonFeature::Async},
+    {"thread.index", 0x26, CanonShape::Plain, CanonFeature::Threading},
+    {"thread.new-indirect", 0x27, CanonShape::NewIndirect, CanonFeature::Threading},
+    {"thread.resume-later", 0x28, CanonShape::Plain, CanonFeature::Threading},
+    {"thread.suspend", 0x29, CanonShape::Cancel, CanonFeature::Threading},
+    {"thread.suspend-then-resume", 0x2a, CanonShape::Cancel, CanonFeature::Threading},
+    {"thread.yield-then-resume", 0x2b, CanonShape::Cancel, CanonFeature::Threading},
+    {"thread.suspend-then-promote", 0x2c, CanonShape::Cancel, CanonFeature::Threading},
+    {"thread.yield-then-promote", 0x2d, CanonShape::Cancel, CanonFeature::Threading},
+    {"thread.spawn-ref", 0x40, CanonShape::SpawnRef, CanonFeature::SharedThreading},
+    {"thread.spawn-indirect", 0x41, CanonShape::SpawnIndirect, CanonFeature::SharedThreading},
+    {"thread.available-parallelism", 0x42, CanonShape::Shared, CanonFeature::SharedThreading},
 };
+
+// The codes of canonical definitions, by name, for the code that treats each one apart.
+namespace canon_code {
+constexpr uint8_t Lift = 0x00, Lower = 0x01, ResourceNew = 0x02, ResourceDrop = 0x03, ResourceRep = 0x04,
+                  TaskCancel = 0x05, SubtaskCancel = 0x06, TaskReturn = 0x09, ContextGet = 0x0a,
+                  ContextSet = 0x0b, ThreadYield = 0x0c, SubtaskDrop = 0x0d, StreamNew = 0x0e, StreamRead = 0x0f,
+                  StreamWrite = 0x10, StreamCancelRead = 0x11, StreamCancelWrite = 0x12,
+                  StreamDropReadable = 0x13, StreamDropWritable = 0x14, FutureNew = 0x15, FutureRead = 0x16,
+                  FutureWrite = 0x17, FutureCancelRead = 0x18, FutureCancelWrite = 0x19,
+                  FutureDropReadable = 0x1a, FutureDropWritable = 0x1b, ErrorContextNew = 0x1c,
+                  ErrorContextDebugMessage = 0x1d, ErrorContextDrop = 0x1e, WaitableSetNew = 0x1f,
+                  WaitableSetWait = 0x20, WaitableSetPoll = 0x21, WaitableSetDrop = 0x22, WaitableJoin = 0x23,
+                  BackpressureInc = 0x24, BackpressureDec = 0x25, ThreadIndex = 0x26, ThreadNewIndirect = 0x27,
+                  ThreadResumeLater = 0x28, ThreadSuspend = 0x29, ThreadSuspendThenResume = 0x2a,
+                  ThreadYieldThenResume = 0x2b, ThreadSuspendThenPromote = 0x2c, ThreadYieldThenPromote = 0x2d;
+}  // namespace canon_code
 
 constexpr const CanonCode* canon_by_code(uint8_t code) {
   for (const CanonCode& c : kCanonCodes)

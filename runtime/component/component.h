@@ -34,6 +34,8 @@ struct CanonOptions {
   std::optional<uint32_t> memory;
   std::optional<uint32_t> realloc;
   std::optional<uint32_t> post_return;
+  bool async = false;               // component-model-async: the `async` option
+  std::optional<uint32_t> callback;  // and its `callback` function
   bool operator==(const CanonOptions&) const = default;
 };
 
@@ -59,6 +61,11 @@ struct Definition {
     ErrorContextNew,           // options
     ErrorContextDebugMessage,  // options
     ErrorContextDrop,
+    // A built-in of component-model-async or threading (CanonicalABI.md "Canonical
+    // definitions"): `builtin` its canon code; options; type.value the stream or future type;
+    // func the result of task.return; flag its `async` or `cancellable` immediate; index
+    // context.get/set's slot, new-indirect's table.
+    AsyncBuiltin,
     Import,              // name; entity
     Export,              // name; items[0]: what; entity: its (possibly ascribed) type
   };
@@ -74,6 +81,9 @@ struct Definition {
   FuncTypePtr func;
   EntityType entity;
   std::optional<uint32_t> dtor;  // Type of a resource: its destructor, a core func index
+  uint8_t builtin = 0;           // AsyncBuiltin
+  bool flag = false;             // AsyncBuiltin
+  wasm::FuncType core_type;      // AsyncBuiltin, and CanonLower with `async`: the core function made
 };
 
 struct Component {

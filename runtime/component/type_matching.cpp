@@ -452,12 +452,24 @@ Expected<void> Matcher::value(const ValueTypePtr& a, const ValueTypePtr& e) {
     case ValueKind::Own:
     case ValueKind::Borrow:
       return resource(a->resource, e->resource);
+    case ValueKind::Stream:
+    case ValueKind::Future:
+      if (!a->element != !e->element)
+        return Error{fmt::format("expected {} type {}, found {}", to_string(a->kind),
+                                 e->element ? "with an element" : "without an element",
+                                 a->element ? "one with an element" : "one without")};
+      if (auto r = value(a->element, e->element); !r)
+        return mismatch(fmt::format("type mismatch in {}", to_string(a->kind)), r.error());
+      return {};
     default:
       return {};  // primitives of the same kind
   }
 }
 
 Expected<void> Matcher::func(const FuncType& a, const FuncType& e) {
+  // An async function type is a different type, not a subtype (Explainer "Function types").
+  if (a.async != e.async)
+    return Error{fmt::format("expected {} function, found {} function", e.async ? "async" : "sync", a.async ? "async" : "sync")};
   if (a.params.size() != e.params.size())
     return Error{fmt::format("expected {} parameters, found {}", e.params.size(), a.params.size())};
   for (size_t i = 0; i < a.params.size(); ++i) {

@@ -10,7 +10,7 @@ const char* to_string(ValueKind k) {
   static constexpr const char* kNames[] = {
       "bool", "s8",    "u8",    "s16",     "u16",  "s32",   "u32",  "s64",    "u64",    "f32",  "f64",    "char",
       "string", "list", "list", "record", "tuple", "variant", "enum", "flags", "option", "result", "own", "borrow",
-      "error-context", "map",
+      "error-context", "map", "stream", "future",
   };
   return kNames[size_t(k)];
 }

@@ -24,6 +24,8 @@ enum class ValueKind : uint8_t {
   List, FixedList, Record, Tuple, Variant, Enum, Flags, Option, Result, Own, Borrow,
   ErrorContext,  // a primitive (Binary.md `primvaltype` 0x64), a handle in the instance's table
   Map,           // map<K, V>: `element` is tuple<K, V>; the ABI treats it as list<tuple<K, V>>
+  Stream,        // stream<T>: `element` is T, null for `stream` without payload; a handle (i32)
+  Future,        // future<T>: likewise
 };
 
 // The identity of a resource type. Each instantiation of a component that defines a resource
@@ -53,7 +55,7 @@ struct ValueType {
   };
 
   ValueKind kind = ValueKind::Bool;
-  ValueTypePtr element;              // List, FixedList, Option; Map: tuple<K, V>
+  ValueTypePtr element;              // List, FixedList, Option; Map: tuple<K, V>; Stream, Future (may be null)
   uint32_t length = 0;               // FixedList
   std::vector<Field> fields;         // Record, Tuple
   std::vector<Case> cases;           // Variant
@@ -83,6 +85,7 @@ struct ValueType {
 struct FuncType {
   std::vector<ValueType::Field> params;
   ValueTypePtr result;  // null: no result
+  bool async = false;   // `(func async ...)` (Binary.md 0x43, component-model-async)
 };
 
 bool is_primitive(ValueKind k);

@@ -639,9 +639,7 @@ void ComponentDecoder::deftype(Reader& r, size_t depth) {
         break;
       case type_code::Result: t.a = optional_valtype(r), t.b = optional_valtype(r); break;
       case type_code::Own: case type_code::Borrow: t.resource = r.u32(); break;
-      case type_code::Stream: case type_code::Future:
-        optional_valtype(r);
-        unsupported("streams and futures need the component-model-async feature", offset);
+      case type_code::Stream: case type_code::Future: t.a = optional_valtype(r); break;
       case type_code::Map: t.a = valtype(r), t.b = valtype(r); break;
       default:
         Reader::fail_at(fmt::format("invalid leading byte (0x{:x}) for component defined type", code), offset);
@@ -657,7 +655,6 @@ void ComponentDecoder::canon(Reader& r) {
   uint8_t code = r.u8();
   const CanonCode* c = canon_by_code(code);
   if (!c) Reader::fail_at(fmt::format("invalid leading byte (0x{:x}) for canonical function", code), offset);
-  if (!c->sync_mvp) unsupported(fmt::format("`canon {}` needs a feature beyond the synchronous component model", c->name), offset);
   CanonSyntax s;
   s.code = c;
   auto options = [&] {
@@ -671,15 +668,20 @@ void ComponentDecoder::canon(Reader& r) {
         case canonopt::CoreType:
           index = r.u32();
           break;
-        case canonopt::Utf8: case canonopt::Utf16: case canonopt::Latin1Utf16: break;
-        case canonopt::Async: unsupported("canonical option `async` needs the component-model-async feature", k);
+        case canonopt::Utf8: case canonopt::Utf16: case canonopt::Latin1Utf16: case canonopt::Async: break;
         case canonopt::Gc: unsupported("canonical option `gc` needs the GC proposal", k);
         default: Reader::fail_at(fmt::format("invalid leading byte (0x{:x}) for canonical option", opt), k);
       }
-      if (opt == canonopt::Callback) unsupported("canonical option `callback` needs the component-model-async feature", k);
       if (opt == canonopt::CoreType) unsupported("canonical option `core-type` needs the GC proposal", k);
       s.options.push_back({opt, index});
     }
+  };
+  // `async?`, `cancel?`, `sh?` (Binary.md): one byte, 0x00 or 0x01.
+  auto flag = [&] {
+    size_t k = at(r);
+    uint8_t b = r.u8();
+    if (b > 0x01) Reader::fail_at("invalid boolean value", k);
+    return b == 0x01;
   };
   switch (c->shape) {
     case CanonShape::Lift:
@@ -697,10 +699,33 @@ void ComponentDecoder::canon(Reader& r) {
       break;
     case CanonShape::Options: options(); break;
     case CanonShape::Plain: break;
-    default:
-      s.type = r.u32();
+    case CanonShape::Type: s.type = r.u32(); break;
+    case CanonShape::TypeOptions: s.type = r.u32(), options(); break;
+    case CanonShape::TypeAsync: s.type = r.u32(), s.flag = flag(); break;
+    case CanonShape::Async: case CanonShape::Cancel: case CanonShape::Shared: s.flag = flag(); break;
+    case CanonShape::CancelMemory: s.flag = flag(), s.memory = r.u32(); break;
+    case CanonShape::TaskReturn: {
+      size_t k = at(r);
+      uint8_t results = r.u8();
+      if (results == 0x00) {
+        s.result = valtype(r);
+      } else if (results == 0x01) {
+        size_t n = at(r);
+        if (uint8_t count = r.u8(); count != 0x00)
+          Reader::fail_at(fmt::format("invalid leading byte (0x{:x}) for number of results", count), n);
+      } else {
+        Reader::fail_at(fmt::format("invalid leading byte (0x{:x}) for component function results", results), k);
+      }
+      options();
       break;
+    }
+    case CanonShape::Context: s.context_type = core_valtype(r), s.type = r.u32(); break;
+    case CanonShape::NewIndirect: s.type = r.u32(), s.table = r.u32(); break;
+    case CanonShape::SpawnRef: s.flag = flag(), s.type = r.u32(); break;
+    case CanonShape::SpawnIndirect: s.flag = flag(), s.type = r.u32(), s.table = r.u32(); break;
   }
+  if (c->feature == CanonFeature::SharedThreading)
+    unsupported(fmt::format("`canon {}` needs the shared-everything-threads proposal", c->name), offset);
   if (v_) v_->canon(s, offset);
 }
 

@@ -74,8 +74,15 @@ struct AliasSyntax {
 struct CanonSyntax {
   const CanonCode* code = nullptr;
   uint32_t func = 0;  // Lift: core func; Lower: func
-  uint32_t type = 0;  // Lift: func type; resource built-ins: resource type
+  // Lift: func type; resource, stream and future built-ins: their type; context.get/set: the
+  // slot; thread.new-indirect and spawns: the core func type
+  uint32_t type = 0;
   std::vector<std::pair<uint8_t, uint32_t>> options;  // canonopt code, its index (if any)
+  bool flag = false;                  // the `async?`, `cancel?` or `shared?` immediate
+  uint32_t memory = 0;                // waitable-set.wait/poll
+  uint32_t table = 0;                 // thread.new-indirect, thread.spawn-indirect
+  std::optional<ValTypeRef> result;   // task.return
+  wasm::ValType context_type = wasm::ValType::I32;  // context.get/set
 };
 
 // A declaration of a core module type (`core:moduledecl`).
@@ -98,6 +105,10 @@ struct ComponentDecodeOptions {
   bool implements = true;          // component-model-implements (`implements` names)
   bool error_context = true;       // component-model-error-context: the type and its built-ins
   bool map = true;                 // component-model-map: `map<K, V>`
+  // component-model-async: stream and future types, async function types, the `async` and
+  // `callback` options, the 🔀 built-ins (tasks, subtasks, waitable sets, streams, futures)
+  bool async = true;
+  bool threading = true;           // component-model-threading: the 🧵 `thread.*` built-ins
 };
 
 class ComponentValidator {
@@ -163,6 +174,9 @@ class ComponentValidator {
   void check_implements(const NameSyntax& ns, const ExternName& n, const EntityType& t);
   void check_annotated_func(const ExternName& n, const EntityType& t, bool import, size_t offset);
   void check_canon_options(const CanonSyntax& c, const FuncType& type, bool lift, size_t offset, CanonOptions& out);
+  // The 🔀 and 🧵 built-ins (CanonicalABI.md "Canonical definitions"): their immediates and
+  // options, and the core function type each is given.
+  void async_builtin(const CanonSyntax& c, size_t offset, Definition& d);
   uint64_t type_size(const ValueTypePtr& t);
   uint64_t value_bytes(const ValueTypePtr& t);  // elem_size with 64-bit pointers
   void count_type(uint64_t size, size_t offset);

@@ -4,6 +4,7 @@
 
 #include <forward_list>
 
+#include "canonical_abi/async_builtins.h"
 #include "canonical_abi/error_context.h"
 #include "canonical_abi/resources.h"
 #include "runtime/validate/extern_names.h"
@@ -72,6 +73,13 @@ struct InstantiationFailed {
 }
 [[noreturn]] void unsupported(std::string message) {
   throw InstantiationFailed{{ComponentInstantiationError::Kind::Unsupported, std::move(message), std::nullopt}};
+}
+
+// A host function's failure that is a trap of the canonical ABI: the trap travels with its code
+// (AsyncUnsupported must stay distinct from a host error), not only its message.
+Expected<void> builtin_error(Trap trap) {
+  std::string message = trap.message;
+  return Error{std::move(message), ErrorKind::Trap, std::move(trap)};
 }
 
 wasm::ValType core_type(canon::FlatType t) {
@@ -218,6 +226,12 @@ struct ComponentFrame {
   std::pmr::vector<LoweredCall> lowered_calls;
   std::pmr::vector<ResourceCall> resource_calls;
   std::pmr::vector<ErrorContextCall> error_context_calls;
+  struct AsyncCall {
+    const Definition* definition;  // kept alive by the component
+    canon::CopyBuiltin copy;
+    canon::Instance* instance;
+  };
+  std::vector<AsyncCall> async_calls;  // rare (component-model-async built-ins): not in the arena
 
   Store& store() { return linker->store_; }
 
@@ -351,6 +365,7 @@ struct ComponentFrame {
         return uint32_t(result);
       };
     }
+    out.async = o.async;
     if (o.post_return) {
       FuncInstance* f = core_funcs[*o.post_return];
       out.post_return = [st, f](std::span<const canon::FlatValue> results) -> TrapOr<void> {
@@ -421,6 +436,7 @@ struct ComponentFrame {
   void lower(const Definition& d, size_t index);
   void resource_builtin(const Definition& d, size_t index);
   void error_context_builtin(const Definition& d, size_t index);
+  void async_builtin(const Definition& d, size_t index);
   void instantiate_core(const Definition& d, const ComponentPlan::Step* cached, ComponentPlan::Step* step);
 };
 
@@ -548,6 +564,19 @@ void ComponentFrame::instantiate_core(const Definition& d, const ComponentPlan::
 }
 
 void ComponentFrame::lower(const Definition& d, size_t index) {
+  if (d.options.async) {
+    // canon_lower with `async` makes a subtask, which needs the task scheduler; its first check
+    // (may_leave) is made all the same.
+    canon::Instance* caller = &canon;
+    auto sig = host_signature(index, [&] { return d.core_type; });
+    core_funcs.push_back(store().create_host_func(sig, [caller](Caller&, std::span<VMValue>) -> Expected<void> {
+      if (!caller->may_leave) return builtin_error(Trap{TrapCode::CannotLeave, "cannot leave component instance"});
+      return builtin_error(Trap{TrapCode::AsyncUnsupported,
+                                "calling an async-lowered import needs the component-model-async runtime (a task "
+                                "scheduler), which is not supported"});
+    }));
+    return;
+  }
   // The callee's own ABI: every ComponentFunc carries compute_abi of its type, which lowering
   // shares (the callee lives as long as this function).
   LoweredCall& call = lowered_calls.emplace_back();
@@ -582,6 +611,7 @@ void ComponentFrame::lower(const Definition& d, size_t index) {
         caller_context.exit_status = r.trap().exit_status;
         return {};
       }
+      if (r.trap().code == TrapCode::AsyncUnsupported) return builtin_error(r.take_trap());
       // Between components the adapter traps, as Wasmtime's fused adapters do.
       std::string m = wasmtime_message(r.trap());
       if (callee.is_host() || m.starts_with("wasm trap: ")) return Error{m};
@@ -604,6 +634,14 @@ uint32_t u32_at(const VMValue& v) {
   return x;
 }
 void set_u32(VMValue& v, uint32_t x) { std::memcpy(v.bytes, &x, 4); }
+void set_u64(VMValue& v, uint64_t x) { std::memcpy(v.bytes, &x, 8); }
+// A built-in's outcome as its host function returns it: nothing, or an i32 in `out`.
+Expected<void> none(TrapOr<void> r) { return r ? Expected<void>{} : builtin_error(r.take_trap()); }
+Expected<void> u32(TrapOr<uint32_t> r, VMValue& out) {
+  if (!r) return builtin_error(r.take_trap());
+  set_u32(out, *r);
+  return {};
+}
 }  // namespace
 
 void ComponentFrame::resource_builtin(const Definition& d, size_t index) {
@@ -673,6 +711,98 @@ void ComponentFrame::error_context_builtin(const Definition& d, size_t index) {
   core_funcs.push_back(f);
 }
 
+// The 🔀 and 🧵 built-ins (canonical_abi/async_builtins.h), on this instance's handle table;
+// core signatures as validation gave them (Definition::core_type).
+void ComponentFrame::async_builtin(const Definition& d, size_t index) {
+  namespace code = component::canon_code;
+  AsyncCall& call = async_calls.emplace_back(AsyncCall{&d, {}, &canon});
+  if (d.type.value) {
+    call.copy.type = runtime(EntityType{Sort::Type, nullptr, nullptr, nullptr, d.type, nullptr, nullptr}).type.value;
+    call.copy.options = *options_for(d.options);
+    call.copy.async = d.options.async || d.flag;
+  }
+  auto host = [&](auto body) {
+    core_funcs.push_back(store().create_host_func(host_signature(index, [&] { return d.core_type; }),
+                                                  [c = &call, body](Caller&, std::span<VMValue> v) -> Expected<void> {
+                                                    return body(*c, v);
+                                                  }));
+  };
+  using canon::SwitchKind;
+  bool flag = d.flag;
+  uint32_t slot = d.index;
+  switch (d.builtin) {
+    case code::ContextGet: host([=](AsyncCall& c, std::span<VMValue> v) { return u32(canon::context_get(*c.instance, slot), v[0]); }); break;
+    case code::ContextSet: host([=](AsyncCall& c, std::span<VMValue> v) { return none(canon::context_set(*c.instance, slot, u32_at(v[0]))); }); break;
+    case code::BackpressureInc: host([=](AsyncCall& c, std::span<VMValue>) { return none(canon::backpressure_inc(*c.instance)); }); break;
+    case code::BackpressureDec: host([=](AsyncCall& c, std::span<VMValue>) { return none(canon::backpressure_dec(*c.instance)); }); break;
+    case code::TaskReturn: host([=](AsyncCall& c, std::span<VMValue>) { return none(canon::task_return(*c.instance)); }); break;
+    case code::TaskCancel: host([=](AsyncCall& c, std::span<VMValue>) { return none(canon::task_cancel(*c.instance)); }); break;
+    case code::ThreadIndex: host([=](AsyncCall& c, std::span<VMValue> v) { return u32(canon::thread_index(*c.instance), v[0]); }); break;
+    case code::ThreadYield: host([=](AsyncCall& c, std::span<VMValue> v) { return u32(canon::thread_yield(*c.instance, flag), v[0]); }); break;
+    case code::ThreadSuspend: host([=](AsyncCall& c, std::span<VMValue> v) { return u32(canon::thread_suspend(*c.instance, flag), v[0]); }); break;
+    case code::ThreadResumeLater:
+      host([=](AsyncCall& c, std::span<VMValue> v) { return none(canon::thread_resume_later(*c.instance, u32_at(v[0]))); });
+      break;
+    case code::ThreadSuspendThenResume: case code::ThreadYieldThenResume: case code::ThreadSuspendThenPromote:
+    case code::ThreadYieldThenPromote: {
+      auto kind = SwitchKind(d.builtin - code::ThreadSuspendThenResume);
+      host([=](AsyncCall& c, std::span<VMValue> v) { return u32(canon::thread_switch(*c.instance, kind, flag, u32_at(v[0])), v[0]); });
+      break;
+    }
+    case code::ThreadNewIndirect:
+      host([=](AsyncCall& c, std::span<VMValue> v) {
+        return u32(canon::thread_new_indirect(*c.instance, u32_at(v[0]), u32_at(v[1])), v[0]);
+      });
+      break;
+    case code::WaitableSetNew: host([=](AsyncCall& c, std::span<VMValue> v) { return u32(canon::waitable_set_new(*c.instance), v[0]); }); break;
+    case code::WaitableSetWait: case code::WaitableSetPoll: {
+      call.copy.options = *options_for(d.options);
+      bool wait = d.builtin == code::WaitableSetWait;
+      host([=](AsyncCall& c, std::span<VMValue> v) {
+        auto r = wait ? canon::waitable_set_wait(*c.instance, c.copy.options, flag, u32_at(v[0]), u32_at(v[1]))
+                      : canon::waitable_set_poll(*c.instance, c.copy.options, flag, u32_at(v[0]), u32_at(v[1]));
+        return u32(std::move(r), v[0]);
+      });
+      break;
+    }
+    case code::WaitableSetDrop: host([=](AsyncCall& c, std::span<VMValue> v) { return none(canon::waitable_set_drop(*c.instance, u32_at(v[0]))); }); break;
+    case code::WaitableJoin:
+      host([=](AsyncCall& c, std::span<VMValue> v) { return none(canon::waitable_join(*c.instance, u32_at(v[0]), u32_at(v[1]))); });
+      break;
+    case code::SubtaskCancel: host([=](AsyncCall& c, std::span<VMValue> v) { return u32(canon::subtask_cancel(*c.instance, flag, u32_at(v[0])), v[0]); }); break;
+    case code::SubtaskDrop: host([=](AsyncCall& c, std::span<VMValue> v) { return none(canon::subtask_drop(*c.instance, u32_at(v[0]))); }); break;
+    case code::StreamNew: case code::FutureNew:
+      host([=](AsyncCall& c, std::span<VMValue> v) -> Expected<void> {
+        auto r = canon::stream_or_future_new(*c.instance, c.copy);
+        if (!r) return builtin_error(r.take_trap());
+        set_u64(v[0], *r);
+        return {};
+      });
+      break;
+    case code::StreamRead: case code::StreamWrite:
+      host([write = d.builtin == code::StreamWrite](AsyncCall& c, std::span<VMValue> v) {
+        return u32(canon::copy(*c.instance, c.copy, write, u32_at(v[0]), u32_at(v[1]), u32_at(v[2])), v[0]);
+      });
+      break;
+    case code::FutureRead: case code::FutureWrite:
+      host([write = d.builtin == code::FutureWrite](AsyncCall& c, std::span<VMValue> v) {
+        return u32(canon::copy(*c.instance, c.copy, write, u32_at(v[0]), u32_at(v[1]), 1), v[0]);
+      });
+      break;
+    case code::StreamCancelRead: case code::StreamCancelWrite: case code::FutureCancelRead: case code::FutureCancelWrite:
+      host([write = d.builtin == code::StreamCancelWrite || d.builtin == code::FutureCancelWrite](AsyncCall& c, std::span<VMValue> v) {
+        return u32(canon::cancel_copy(*c.instance, c.copy, write, u32_at(v[0])), v[0]);
+      });
+      break;
+    case code::StreamDropReadable: case code::StreamDropWritable: case code::FutureDropReadable: case code::FutureDropWritable:
+      host([writable = d.builtin == code::StreamDropWritable || d.builtin == code::FutureDropWritable](AsyncCall& c, std::span<VMValue> v) {
+        return none(canon::drop_end(*c.instance, c.copy, writable, u32_at(v[0])));
+      });
+      break;
+    default: unsupported(fmt::format("canonical built-in 0x{:x} is not supported", d.builtin));
+  }
+}
+
 std::shared_ptr<ComponentInstance> ComponentFrame::run(const Args* args) {
   auto result = std::make_shared<ComponentInstance>();
   resources.bind_any = true;
@@ -681,6 +811,7 @@ std::shared_ptr<ComponentInstance> ComponentFrame::run(const Args* args) {
     lowered_calls.reserve(plan->lowers);
     resource_calls.reserve(plan->resource_builtins);
     error_context_calls.reserve(plan->error_context_builtins);
+    async_calls.reserve(plan->async_builtins);
     resources.bound.reserve(plan->bindings);
     modules.reserve(plan->modules);
     core_instances.reserve(plan->core_instances);
@@ -693,7 +824,7 @@ std::shared_ptr<ComponentInstance> ComponentFrame::run(const Args* args) {
     components.reserve(plan->components);
     instances.reserve(plan->instances);
   } else {
-    size_t lowers = 0, resource_builtins = 0, error_context_builtins = 0;
+    size_t lowers = 0, resource_builtins = 0, error_context_builtins = 0, async_builtins = 0;
     for (const Definition& d : comp->definitions) {
       if (d.kind == Definition::Kind::CanonLower) ++lowers;
       else if (d.kind == Definition::Kind::ResourceNew || d.kind == Definition::Kind::ResourceDrop ||
@@ -702,14 +833,18 @@ std::shared_ptr<ComponentInstance> ComponentFrame::run(const Args* args) {
       else if (d.kind == Definition::Kind::ErrorContextNew || d.kind == Definition::Kind::ErrorContextDebugMessage ||
                d.kind == Definition::Kind::ErrorContextDrop)
         ++error_context_builtins;
+      else if (d.kind == Definition::Kind::AsyncBuiltin)
+        ++async_builtins;
     }
     lowered_calls.reserve(lowers);
     resource_calls.reserve(resource_builtins);
     error_context_calls.reserve(error_context_builtins);
+    async_calls.reserve(async_builtins);
     if (recording) {
       recording->lowers = lowers;
       recording->resource_builtins = resource_builtins;
       recording->error_context_builtins = error_context_builtins;
+      recording->async_builtins = async_builtins;
     }
   }
   for (size_t index = 0; index < comp->definitions.size(); ++index) {
@@ -865,6 +1000,7 @@ std::shared_ptr<ComponentInstance> ComponentFrame::run(const Args* args) {
       case Definition::Kind::ErrorContextNew:
       case Definition::Kind::ErrorContextDebugMessage:
       case Definition::Kind::ErrorContextDrop: error_context_builtin(d, index); break;
+      case Definition::Kind::AsyncBuiltin: async_builtin(d, index); break;
       case Definition::Kind::Import: {
         if (cached && cached->item) {
           replay_bindings(*cached);

@@ -120,9 +120,9 @@ struct ComponentPlan {
   // How many items each index space ends with, to reserve.
   size_t core_instances = 0, core_funcs = 0, types = 0, funcs = 0, instances = 0;
   size_t modules = 0, components = 0, tables = 0, memories = 0, globals = 0;
-  // How many definitions make host callbacks of each kind (canon lower, the resource and the
-  // error-context built-ins), to size their arrays once.
-  size_t lowers = 0, resource_builtins = 0, error_context_builtins = 0;
+  // How many definitions make host callbacks of each kind (canon lower, the resource,
+  // error-context and async built-ins), to size their arrays once.
+  size_t lowers = 0, resource_builtins = 0, error_context_builtins = 0, async_builtins = 0;
   // Store functions this instantiation makes, nested components' included, to allocate at once.
   size_t store_funcs = 0;
   size_t bindings = 0;  // resources bound, to size the map once

@@ -131,13 +131,19 @@ void wasmrun_host_call(VMContext* callee, VMContext* caller, wasmrun::vm::VMValu
   auto* f = reinterpret_cast<wasmrun::vm::FuncInstance*>(callee);
   std::string error;
   std::optional<uint32_t> exit_status;
+  TrapCode code = TrapCode::HostError;
   {
     Instance* calling = caller ? Instance::from(caller) : nullptr;
     wasmrun::vm::Caller c{calling ? *calling->store : *f->store, calling, std::nullopt};
     size_t slots = std::max(f->type->params.size(), f->type->results.size());
     try {
       auto result = f->host(c, {values, slots});
-      if (!result) error = host_function_name(calling, f) + ": " + result.error().message;
+      if (!result) {
+        error = host_function_name(calling, f) + ": " + result.error().message;
+        // A canonical ABI built-in's trap keeps its code (component::TrapCode is structure the
+        // embedder reads); every other failure is a host error.
+        if (const auto& t = result.error().trap; t && is_canonical_abi(t->code)) code = t->code;
+      }
     } catch (const std::exception& e) {
       error = host_function_name(calling, f) + " threw: " + e.what();
     } catch (...) {
@@ -153,7 +159,7 @@ void wasmrun_host_call(VMContext* callee, VMContext* caller, wasmrun::vm::VMValu
     wasmrun::vm::raise_exit(*exit_status);
   }
   // Everything the callback owned is destroyed; `error` gives up its buffer to the trap.
-  if (!error.empty()) wasmrun::vm::raise_host_error(std::move(error), reinterpret_cast<uintptr_t>(stub_frame));
+  if (!error.empty()) wasmrun::vm::raise_host_error(std::move(error), reinterpret_cast<uintptr_t>(stub_frame), code);
 }
 
 }  // extern "C"

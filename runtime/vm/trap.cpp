@@ -187,7 +187,8 @@ namespace {
 // The trap an activation caught, as a value; the activation's trap state is reset, since a
 // nested entry sharing it may be followed by more.
 Trap take_trap(Activation& a) {
-  Trap trap{a.code, a.code == TrapCode::HostError ? std::move(a.host_message) : std::string(trap_message(a.code)),
+  bool host_message = a.code == TrapCode::HostError || (is_canonical_abi(a.code) && !a.host_message.empty());
+  Trap trap{a.code, host_message ? std::move(a.host_message) : std::string(trap_message(a.code)),
             backtrace(a), 0};
   if (a.element_index) trap.message += " " + std::to_string(*a.element_index);
   if (a.code == TrapCode::Exit) {
@@ -274,13 +275,13 @@ void raise_uninitialized_element(uint32_t index, uintptr_t pc, uintptr_t frame) 
   raise_trap(TrapCode::UninitializedElement, pc, frame);
 }
 
-void raise_host_error(std::string message, uintptr_t stub_frame) {
+void raise_host_error(std::string message, uintptr_t stub_frame, TrapCode code) {
   Activation* a = innermost_activation();
   if (!a) {
     std::fprintf(stderr, "wasmrun: host error '%s' raised outside wasm execution\n", message.c_str());
     std::abort();
   }
-  a->code = TrapCode::HostError;
+  a->code = code;
   a->host_message = std::move(message);
   // pcs[0] = 0 names no function; the stub's return address is the calling wasm frame.
   if (stub_frame) record_frames(a, 0, stub_frame);

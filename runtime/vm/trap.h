@@ -37,7 +37,8 @@ std::optional<Trap> call_with_trap_handler(VMStoreContext* store, uintptr_t max_
 [[noreturn]] void raise_uninitialized_element(uint32_t index, uintptr_t pc, uintptr_t frame);
 // A host function failed with `message`; `stub_frame` is the frame address of the host stub
 // that called it (0 when unknown), from which the trap's backtrace starts.
-[[noreturn]] void raise_host_error(std::string message, uintptr_t stub_frame = 0);
+// `code`: HostError, or the canonical ABI trap a built-in raised (its message is `message`).
+[[noreturn]] void raise_host_error(std::string message, uintptr_t stub_frame = 0, TrapCode code = TrapCode::HostError);
 // Unwinds to the innermost entry point as TrapCode::Exit carrying `status`: not an error, the
 // guest asked to stop (WASI proc_exit). Host functions request it through Caller::exit_status.
 [[noreturn]] void raise_exit(uint32_t status);

@@ -10,7 +10,7 @@ using namespace wasmrun::canon::test;
 TEST_CASE("handle tables reserve index 0 and reuse freed indices last-in first-out") {
   auto rt = resource_type("r");
   HandleTable table(100);
-  ResourceHandle h{rt.get(), 7, true, 0, nullptr, {}};
+  ResourceHandle h{rt.get(), 7, true, 0, nullptr, {}, {}};
   auto r = catch_trap([&] {
     uint32_t a = table.add(h), b = table.add(h), c = table.add(h);
     CHECK(a == 1);

@@ -203,7 +203,10 @@ TEST_CASE("validation: types, names, canonical options and visibility") {
   CHECK(error_of("(component (type (list string 16777216)))").find("exceeds maximum byte size") != std::string::npos);
   CHECK(error_of("(component (type (list u64 536870912)))").find("exceeds maximum byte size") != std::string::npos);
   CHECK(error_of("(component (type (option (list u8 268435455))))").find("exceeds maximum byte size") != std::string::npos);
-  auto r = decode("(component (type (func async)))");
+  CHECK(decode("(component (type (func async)))").component);
+  ComponentDecodeOptions no_async;
+  no_async.async = false;
+  auto r = decode_component(encode("(component (type (func async)))"), no_async);
   CHECK(r.unsupported);
 }
 

@@ -27,6 +27,10 @@ struct ComponentFeatures {
   bool implements = true;          // `implements` names of imports and exports
   bool error_context = true;       // the `error-context` type and its built-ins
   bool map = true;                 // `map<K, V>`
+  // component-model-async: stream/future types, async functions and their built-ins (decoded
+  // and validated; what needs a task scheduler traps with TrapCode::AsyncUnsupported).
+  bool async = true;
+  bool threading = true;           // the `thread.*` built-ins of component-model-threading
 };
 
 class Component {
