@@ -7,8 +7,8 @@
 
 #include <map>
 #include <memory>
-#include <mutex>
 #include <memory_resource>
+#include <mutex>
 #include <optional>
 #include <span>
 #include <string>

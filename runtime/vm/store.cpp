@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <functional>
 
 #include "runtime/vm/instance.h"
@@ -53,7 +54,7 @@ bool Store::owns_func_ref(const VMFuncRef* ref) const {
 }
 
 void Store::reserve_funcs(size_t n) {
-  if (!func_blocks_.empty() && func_blocks_.back().capacity - func_blocks_.back().used >= n) return;
+  if (n == 0 || (!func_blocks_.empty() && func_blocks_.back().capacity - func_blocks_.back().used >= n)) return;
   // Default-initialized, not zeroed as a whole: new_func clears the members without an initializer
   // of each function it hands out, and a block is often reserved to the size it is used to.
   func_blocks_.push_back(FuncBlock{std::unique_ptr<FuncInstance[]>(new FuncInstance[n]), 0, n});
@@ -62,7 +63,7 @@ void Store::reserve_funcs(size_t n) {
 FuncInstance* Store::new_func() {
   constexpr size_t kFirstBlock = 16;
   if (func_blocks_.empty() || func_blocks_.back().used == func_blocks_.back().capacity)
-    reserve_funcs(func_blocks_.empty() ? kFirstBlock : func_blocks_.back().capacity * 2);
+    reserve_funcs(func_blocks_.empty() ? kFirstBlock : std::max(kFirstBlock, func_blocks_.back().capacity * 2));
   FuncBlock& b = func_blocks_.back();
   FuncInstance& f = b.funcs[b.used++];
   ++func_count_;
