@@ -34,20 +34,43 @@ std::vector<std::string> names_of(const std::vector<component::NamedEntity>& ent
   return out;
 }
 
+// Decoded and validated, and held to what a root component may import.
+Expected<std::shared_ptr<const component::Component>> decode(std::span<const uint8_t> bytes,
+                                                             const ComponentFeatures& features) {
+  component::ComponentDecodeOptions options;
+  options.fixed_length_lists = features.fixed_length_lists;
+  options.implements = features.implements;
+  options.error_context = features.error_context;
+  options.map = features.map;
+  auto decoded = component::decode_component(bytes, options);
+  if (!decoded.component) {
+    if (decoded.unsupported) return Error{std::move(decoded.error.message), ErrorKind::Unsupported};
+    return decoded.error;
+  }
+  if (auto r = vm::check_root_imports(*decoded.component); !r) return r.error();
+  return decoded.component;
+}
+
 }  // namespace
 
-Expected<Component> Component::from_binary(const Engine& engine, std::span<const uint8_t> bytes) {
+Expected<Component> Component::from_binary(const Engine& engine, std::span<const uint8_t> bytes,
+                                           const ComponentFeatures& features) {
   if (text::is_wat_text(bytes)) {
     auto binary = text::parse_wat(std::string_view(reinterpret_cast<const char*>(bytes.data()), bytes.size()), "<text>");
     if (!binary) return binary.error();
-    return from_binary(engine, *binary);
+    return from_binary(engine, *binary, features);
   }
-  auto decoded = component::decode_component(bytes);
-  if (!decoded.component) return decoded.error;
-  if (auto r = vm::check_root_imports(*decoded.component); !r) return r.error();
-  auto impl = std::make_shared<component::CompiledComponent>(component::CompiledComponent{engine, decoded.component, {}});
-  if (auto r = compile_all(engine.impl(), *decoded.component, *impl); !r) return r.error();
+  auto ir = decode(bytes, features);
+  if (!ir) return ir.error();
+  auto impl = std::make_shared<component::CompiledComponent>(component::CompiledComponent{engine, *ir, {}});
+  if (auto r = compile_all(engine.impl(), **ir, *impl); !r) return r.error();
   return Component(std::move(impl));
+}
+
+Expected<void> Component::validate(std::span<const uint8_t> bytes, const ComponentFeatures& features) {
+  auto ir = decode(bytes, features);
+  if (!ir) return ir.error();
+  return {};
 }
 
 Expected<Component> Component::from_file(const Engine& engine, const std::string& path) {

@@ -3,9 +3,11 @@
 #pragma once
 
 #include <map>
+#include <optional>
 #include <memory>
 #include <optional>
 #include <string>
+#include <unordered_map>
 #include <utility>
 #include <vector>
 
@@ -24,13 +26,23 @@ struct CompiledComponent {
 
 namespace detail {
 
-// A name defined on a Linker: an instance of further names, a host function or a resource type.
+// A name defined on a Linker: an instance of further names, a host function, a resource type,
+// or an item given as it is (an export of a component instance, a core module).
 struct LinkerNode {
-  enum class Kind : uint8_t { Instance, Func, Resource };
+  enum class Kind : uint8_t { Instance, Func, Resource, Item };
   Kind kind = Kind::Instance;
   std::map<std::string, std::unique_ptr<LinkerNode>, std::less<>> children;
   std::shared_ptr<const HostFunc> func;
   ResourceTypePtr resource;
+  // Item: with its own type, which the instantiation checks against the import's.
+  std::optional<vm::ComponentItem> item;
+  std::shared_ptr<const void> owner;  // what the item lives in: its instance's state
+  std::shared_ptr<const vm::CompiledModule> code;  // a core module's machine code
+};
+
+// The resource types a Linker's host defined, by the C++ type each stands for (its tag's address).
+struct HostResources {
+  std::unordered_map<const void*, ResourceTypePtr> by_cpp_type;
 };
 
 // A component's imports as the linker satisfies them, by import name.
@@ -38,6 +50,8 @@ struct Resolved {
   wasmrun::Component component;
   std::vector<std::pair<std::string, vm::ComponentItem>> items;
   std::shared_ptr<const vm::ComponentTemplates> templates;  // of the core modules; null: none
+  std::vector<std::shared_ptr<const void>> owners;  // of the items that are other instances' exports
+  vm::ComponentLinker::CompiledModules modules;     // the machine code of the core modules imported
 };
 
 struct InstanceState {

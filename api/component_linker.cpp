@@ -6,6 +6,7 @@
 
 #include "api/component_internal.h"
 #include "wasmrun/instance_pre.h"
+#include "wasmrun/module.h"
 #include "canonical_abi/layout.h"
 #include "runtime/component/type_matching.h"
 #include "runtime/validate/extern_names.h"
@@ -48,13 +49,49 @@ const LinkerNode* find_root(const LinkerNode& root, std::string_view name) {
   return nullptr;
 }
 
+// What the linker has under a name, as Wasmtime's linker words it ("expected instance found func").
 const char* kind_name(LinkerNode::Kind k) {
   switch (k) {
-    case LinkerNode::Kind::Instance: return "an instance";
-    case LinkerNode::Kind::Func: return "a function";
-    case LinkerNode::Kind::Resource: return "a resource";
+    case LinkerNode::Kind::Instance: return "instance";
+    case LinkerNode::Kind::Func: return "func";
+    case LinkerNode::Kind::Resource: return "resource";
+    case LinkerNode::Kind::Item: return "item";
   }
   return "?";
+}
+
+// What an import of type `t` expects, worded as the type checker does.
+const char* expected_name(const EntityType& t) {
+  if (t.sort == Sort::Type && t.type.kind == TypeDef::Kind::Resource) return "resource";
+  return t.sort == Sort::Func ? "function" : sort_kind_name(t.sort);
+}
+
+// Whether an import needs nothing from the linker: an instance exporting (recursively) only such
+// instances and types with an equality bound. Wasmtime satisfies it with an empty instance.
+bool needs_nothing(const EntityType& t) {
+  if (t.sort == Sort::Type) return t.type.kind != TypeDef::Kind::Resource;
+  if (t.sort != Sort::Instance) return false;
+  for (const auto& e : t.instance->exports)
+    if (!needs_nothing(e.type)) return false;
+  return true;
+}
+
+// A linker node for an item of a component instance: its instances as instances of further
+// names, its resource types as resources, anything else as the item itself.
+std::unique_ptr<LinkerNode> node_of(const vm::ComponentItem& item, const std::shared_ptr<const void>& owner) {
+  auto node = std::make_unique<LinkerNode>();
+  node->owner = owner;
+  if (item.type.sort == Sort::Instance && item.instance) {
+    node->kind = LinkerNode::Kind::Instance;
+    for (const auto& [name, e] : item.instance->exports) node->children.emplace(name, node_of(e, owner));
+  } else if (item.type.sort == Sort::Type && item.type.type.kind == TypeDef::Kind::Resource) {
+    node->kind = LinkerNode::Kind::Resource;
+    node->resource = item.type.type.resource;
+  } else {
+    node->kind = LinkerNode::Kind::Item;
+    node->item = item;
+  }
+  return node;
 }
 
 // Builds what the linker gives for each import of one component.
@@ -62,16 +99,17 @@ class Resolver {
  public:
   explicit Resolver(const LinkerNode& root) : root_(root) {}
 
-  Expected<std::vector<std::pair<std::string, vm::ComponentItem>>> resolve(const ComponentType& type) {
+  // The items, and what they need kept alive into `out`.
+  Expected<void> resolve(const ComponentType& type, detail::Resolved& out) {
+    out_ = &out;
     // Resource types first: the functions' types refer to them.
     for (const auto& i : type.imports) bind(i.type, find_root(root_, i.name));
-    std::vector<std::pair<std::string, vm::ComponentItem>> items;
     for (const auto& i : type.imports) {
       auto item = build(substitute(i.type, host_), find_root(root_, i.name), i.name);
       if (!item) return item.error();
-      items.emplace_back(i.name, item.take());
+      out.items.emplace_back(i.name, item.take());
     }
-    return items;
+    return {};
   }
 
  private:
@@ -93,17 +131,27 @@ class Resolver {
     // A resource the interface re-exports from another one (`output-stream` of wasi:http/types
     // is wasi:io/streams'), already bound there.
     if (t.sort == Sort::Type && !node && provided_.count(t.type.resource.get())) return item;
-    if (!node) return link_error(fmt::format("import `{}` was not found", path));
-    auto wrong = [&](const char* wanted) {
-      return link_error(fmt::format("import `{}` has the wrong type: {} is expected, the linker has {}", path, wanted,
+    if (!node && !needs_nothing(t)) return link_error(fmt::format("import `{}` was not found", path));
+    if (node && node->owner && (out_->owners.empty() || out_->owners.back() != node->owner))
+      out_->owners.push_back(node->owner);
+    // Another instance's export or a module: the instantiation checks its own type.
+    if (node && node->kind == LinkerNode::Kind::Item) {
+      if (node->code) out_->modules.emplace_back(node->item->module.get(), node->code);
+      return *node->item;
+    }
+    auto wrong = [&] {
+      return link_error(fmt::format("import `{}` has the wrong type: expected {} found {}", path, expected_name(t),
                                      kind_name(node->kind)));
     };
     switch (t.sort) {
       case Sort::Type:
-        if (node->kind != LinkerNode::Kind::Resource) return wrong("a resource");
+        if (node->kind != LinkerNode::Kind::Resource) return wrong();
+        // The linker's own resource, not the one an equality bound names: the instantiation
+        // checks that they are the same ("mismatched resource types").
+        item.type.type.resource = node->resource;
         return item;
       case Sort::Func: {
-        if (node->kind != LinkerNode::Kind::Func) return wrong("a function");
+        if (node->kind != LinkerNode::Kind::Func) return wrong();
         const auto& host = node->func;
         if (host->matches && !host->matches(*t.func)) {
           return link_error(fmt::format("import `{}` has the wrong type: the host function's C++ signature is not {}",
@@ -128,21 +176,27 @@ class Resolver {
         return item;
       }
       case Sort::Instance: {
-        if (node->kind != LinkerNode::Kind::Instance) return wrong("an instance");
+        if (node && node->kind != LinkerNode::Kind::Instance) return wrong();
+        // Typed by what it holds, which the instantiation checks against the import's type.
+        auto type = std::make_shared<InstanceType>();
         item.instance = std::make_shared<vm::ComponentInstance>();
         for (const auto& e : t.instance->exports) {
           auto inner = build(e.type, child(node, e.name), path + "#" + e.name);
           if (!inner) return inner.error();
+          type->exports.push_back({e.name, inner->type});
           item.instance->exports[e.name] = inner.take();
         }
+        item.type.instance = std::move(type);
         return item;
       }
       default:
+        if (t.sort == Sort::CoreModule) return wrong();
         return link_error(fmt::format("import `{}`: the linker provides no {}", path, sort_kind_name(t.sort)));
     }
   }
 
   const LinkerNode& root_;
+  detail::Resolved* out_ = nullptr;
   ResourceMap host_;
   std::unordered_set<const ResourceType*> provided_;
 };
@@ -162,31 +216,59 @@ Expected<void> LinkerInstance::define_func(std::string name, detail::HostFunc f)
   return {};
 }
 
-Expected<void> LinkerInstance::define_resource(std::string name, std::function<TrapOr<void>(uint32_t rep)> dtor) {
-  auto type = std::make_shared<ResourceType>();
-  type->name = name;
-  type->dtor = std::move(dtor);
-  auto node = add(node_, std::move(name), LinkerNode::Kind::Resource);
+Expected<void> LinkerInstance::define_resource(std::string name, const void* cpp_type,
+                                               std::function<TrapOr<void>(uint32_t rep)> dtor) {
+  ResourceTypePtr& type = resources_->by_cpp_type[cpp_type];
+  auto node = add(node_, name, LinkerNode::Kind::Resource);
   if (!node) return node.error();
-  (*node)->resource = std::move(type);
+  if (!type) {
+    auto made = std::make_shared<ResourceType>();
+    made->name = std::move(name);
+    made->dtor = std::move(dtor);
+    type = std::move(made);
+  }
+  (*node)->resource = type;
+  return {};
+}
+
+Expected<void> LinkerInstance::module(std::string name, const wasmrun::Module& module) {
+  auto node = add(node_, std::move(name), LinkerNode::Kind::Item);
+  if (!node) return node.error();
+  const auto& code = module.impl();
+  vm::ComponentItem item;
+  item.type.sort = Sort::CoreModule;
+  item.type.module = module_type(code->module);
+  item.module = std::shared_ptr<const wasm::Module>(code, &code->module);
+  (*node)->item = std::move(item);
+  (*node)->code = code;
   return {};
 }
 
 LinkerInstance LinkerInstance::instance(std::string name) {
   auto it = node_->children.find(name);
-  if (it != node_->children.end() && it->second->kind == LinkerNode::Kind::Instance) return LinkerInstance(it->second.get());
+  if (it != node_->children.end() && it->second->kind == LinkerNode::Kind::Instance)
+    return LinkerInstance(it->second.get(), resources_);
   auto node = std::make_unique<LinkerNode>();
   LinkerNode* raw = node.get();
   node_->children[std::move(name)] = std::move(node);
-  return LinkerInstance(raw);
+  return LinkerInstance(raw, resources_);
 }
 
-Linker::Linker(const Engine& engine) : engine_(engine), root_(std::make_unique<LinkerNode>()) {}
+Linker::Linker(const Engine& engine)
+    : engine_(engine), root_(std::make_unique<LinkerNode>()), resources_(std::make_unique<detail::HostResources>()) {}
 Linker::~Linker() = default;
 Linker::Linker(Linker&&) noexcept = default;
 Linker& Linker::operator=(Linker&&) noexcept = default;
 
-LinkerInstance Linker::root() { return LinkerInstance(root_.get()); }
+LinkerInstance Linker::root() { return LinkerInstance(root_.get(), resources_.get()); }
+
+Expected<void> Linker::define_instance(std::string name, const Instance& instance) {
+  vm::ComponentItem item;
+  item.type.sort = Sort::Instance;
+  item.instance = instance.state_->instance;
+  root_->children[std::move(name)] = node_of(item, instance.state_);
+  return {};
+}
 
 namespace {
 
@@ -256,9 +338,9 @@ Expected<detail::Resolved> Linker::resolve(const wasmrun::Component& component) 
   if (&component.impl()->engine.impl() != &engine_.impl()) {
     return Error{"the component was compiled by another engine than the linker's"};
   }
-  auto items = Resolver(*root_).resolve(*component.impl()->ir->type);
-  if (!items) return items.error();
-  return detail::Resolved{component, items.take(), nullptr};
+  detail::Resolved resolved{component, {}, nullptr, {}, {}};
+  if (auto r = Resolver(*root_).resolve(*component.impl()->ir->type, resolved); !r) return r.error();
+  return resolved;
 }
 
 // Once: no templates (their memory images would cost more than the one instance saves).
@@ -280,11 +362,16 @@ Expected<Instance> InstancePre::instantiate(Store& store) const {
   state->linker.emplace(store.impl());
   state->resolved = resolved_;
   state->linker->use_items(&resolved_->items, &compiled->compiled);
+  for (const auto& [module, code] : resolved_->modules) state->linker->add_compiled(module, code);
   if (resolved_->templates) state->linker->use_templates(resolved_->templates);
   auto made = state->linker->instantiate(compiled->ir);
   if (auto* error = std::get_if<vm::ComponentInstantiationError>(&made)) {
-    if (error->kind == vm::ComponentInstantiationError::Kind::Link) return link_error(error->message);
-    return Error{error->message};
+    using Kind = vm::ComponentInstantiationError::Kind;
+    if (error->kind == Kind::Link) return link_error(std::move(error->message));
+    if (error->kind == Kind::Unsupported) return Error{std::move(error->message), ErrorKind::Unsupported};
+    // A trap in a core module's segments or start function, as a call's trap: its code and frames.
+    if (error->trap) return Error::from_trap(std::move(*error->trap));
+    return Error{std::move(error->message)};
   }
   state->instance = std::get<std::shared_ptr<vm::ComponentInstance>>(std::move(made));
   return Instance(std::move(state));

@@ -32,7 +32,7 @@ int wast_command(Args args) {
   }
   if (files.empty()) return fail("usage: wasmrun wast [--parse-only|--validate-only] FILE.wast...");
 
-  std::unique_ptr<vm::Engine> engine;
+  std::optional<Engine> engine;
   // With --cache-dir every module is compiled through the code cache, and the summary says how
   // many were loaded from it: a second run over the same scripts tests code loaded from the cache.
   std::shared_ptr<jit::CodeCache> cache;
@@ -40,9 +40,9 @@ int wast_command(Args args) {
   if (!options.validate_only && !options.parse_only) {
     auto codegen = jit::create_llvm_code_generator(cache);
     if (!codegen) return fail(codegen.error().message);
-    engine = std::make_unique<vm::Engine>(config, codegen.take());
+    engine.emplace(std::make_shared<vm::Engine>(config, codegen.take()));
   }
-  WastRunner runner(options, stdout, engine.get());
+  WastRunner runner(options, stdout, engine);
   WastCounts total;
   for (const std::string& file : files) {
     auto bytes = read_file(file);

@@ -38,6 +38,9 @@ class ExchangeHost {
 class ServerExchange {
  public:
   ServerExchange(EventLoop& loop, ExchangeHost* host, RequestHead head, size_t high_water);
+  // How connections make exchanges: in storage the thread reuses (see server_exchange.cpp).
+  static std::shared_ptr<ServerExchange> make(EventLoop& loop, ExchangeHost* host, RequestHead head,
+                                              size_t high_water);
 
   EventLoop& loop() { return loop_; }
   const RequestHead& request() const { return request_; }

@@ -89,7 +89,9 @@ bool Http1ServerConnection::can_read() const {
 void Http1ServerConnection::read_some() {
   if (in_read_) return;
   in_read_ = true;
-  while (can_read()) {
+  while (true) {
+    read_stalled_ = !can_read();
+    if (read_stalled_) break;
     char* tail = in_.prepare(kReadSize);
     IoResult r = transport_->read(tail, kReadSize);
     if (r.status == IoStatus::ok) {
@@ -99,14 +101,11 @@ void Http1ServerConnection::read_some() {
         head_in_progress_ = true;
         head_started_ = loop_.now();
       }
+      // A response the handler gave at once goes out after the batch of events (pump_call_),
+      // with the other connections' responses of the batch: the peers are woken once per
+      // batch rather than once per response.
       process_input();
-      if (pump_call_.scheduled() && !closed_) {
-        // A handler answered at once (or 100 Continue is due): send it now rather than after
-        // the whole batch of events, as the client is waiting for it.
-        pump_call_.cancel();
-        pump();  // in_read_ stays set: this loop goes on reading, pump() need not
-        if (closed_) break;
-      }
+      if (closed_) break;
       if (r.bytes < kReadSize && transport_ && transport_->short_read_drains() && !peer_shut_seen_) break;
       continue;
     }
@@ -205,7 +204,7 @@ void Http1ServerConnection::on_head_complete() {
   reset_response_state();
   expect_continue_ = parser_.expects_continue() && parser_.version() == Version::http11 &&
                      parser_.framing() != BodyFraming::none;
-  exchange_ = std::make_shared<ServerExchange>(loop_, this, std::move(head), config_.body_high_water);
+  exchange_ = ServerExchange::make(loop_, this, std::move(head), config_.body_high_water);
   body_window_.restart(loop_.now());
   exchange_->request_pipe().set_on_writable([this] {
     if (closed_) return;
@@ -318,6 +317,10 @@ void Http1ServerConnection::pump() {
   if (closed_) return;
   while (exchange_ && exchange_->responded() && !response_done_) {
     BodyPipe& body = exchange_->response_body();
+    // A new response waits while the peer has not taken the earlier ones (its last write found
+    // the socket full; EPOLLOUT resumes us): pipelined requests with bodiless answers (HEAD,
+    // 204) would otherwise pile heads up in out_ for a peer that sends and never reads.
+    if (!head_sent_ && out_.size() >= kOutHighWater) break;
     if (!head_sent_) encode_head();
     if (no_body_) {
       body.consume(body.buffered());
@@ -374,7 +377,8 @@ void Http1ServerConnection::pump() {
       finish_exchange();
       if (closed_) return;
       process_input();
-      read_some();
+      // Reading goes on by itself at the next edge unless it stopped for the exchange.
+      if (read_stalled_) read_some();
     } else if (expect_continue_ && !continue_sent_) {
       // The client waits for 100 before sending the body it announced; it will not come, so
       // this connection ends here (RFC 9110 §10.1.1).

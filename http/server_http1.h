@@ -81,6 +81,7 @@ class Http1ServerConnection final : public ServerConnection,
   bool draining_ = false;
   bool keep_alive_ = true;
   bool in_read_ = false;
+  bool read_stalled_ = false;  // read_some() stopped before the socket ran dry (can_read())
   bool head_in_progress_ = false;
   bool body_paused_ = false;  // the request pipe was full: the parser stopped feeding it
   BodyRateWindow body_window_;

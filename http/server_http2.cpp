@@ -260,7 +260,7 @@ void Http2ServerConnection::dispatch(Stream& s) {
   if (s.dispatched) return;
   s.dispatched = true;
   if (s.head.scheme.empty()) s.head.scheme = transport_->secure() ? "https" : "http";
-  s.exchange = std::make_shared<ServerExchange>(loop_, this, std::move(s.head), config_.body_high_water);
+  s.exchange = ServerExchange::make(loop_, this, std::move(s.head), config_.body_high_water);
   s.head = RequestHead{};
   s.body_window.restart(loop_.now());
   int32_t id = s.id;

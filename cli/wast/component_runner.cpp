@@ -7,7 +7,6 @@
 
 #include "cli/wast/component_host.h"
 #include "cli/wast/wast_runner.h"
-#include "runtime/decode/component_decoder.h"
 
 namespace wasmrun::cli {
 
@@ -16,16 +15,16 @@ using text::ComponentValue;
 using text::WastCommand;
 using Kind = WastCommand::Kind;
 
-WastRunner::WastRunner(WastOptions options, std::FILE* log, vm::Engine* engine)
-    : options_(options), log_(log), engine_(engine) {}
+WastRunner::WastRunner(WastOptions options, std::FILE* log, std::optional<Engine> engine)
+    : options_(options), log_(log), engine_(engine ? &engine->impl() : nullptr), api_engine_(std::move(engine)) {}
 WastRunner::~WastRunner() = default;
 
 namespace {
 
 // The `;;! name = value` lines at the top of a script (Wasmtime's test configuration, which its
 // harness reads from the file's text as we do): the component features they switch.
-component::ComponentDecodeOptions script_features(const std::string& file) {
-  component::ComponentDecodeOptions features;
+ComponentFeatures script_features(const std::string& file) {
+  ComponentFeatures features;
   std::ifstream in(file);
   std::string line;
   while (std::getline(in, line) && line.rfind(";;!", 0) == 0) {
@@ -98,14 +97,14 @@ Val to_val(const ComponentValue& v) {
 
 std::string first_line(const std::string& s) { return s.substr(0, s.find('\n')); }
 
-vm::ComponentItem instance_item(const std::shared_ptr<vm::ComponentInstance>& inst) {
-  vm::ComponentItem item;
-  item.type.sort = component::Sort::Instance;
-  auto t = std::make_shared<component::InstanceType>();
-  for (const auto& [name, e] : inst->exports) t->exports.push_back({name, e.type});
-  item.type.instance = t;
-  item.instance = inst;
-  return item;
+// A failed call's message as Wasmtime words a component call's trap ("wasm trap: ..." for core
+// traps), as its component tests and fused adapters expect.
+std::string wasmtime_message(const Error& e) {
+  if (!e.trap) return e.message;
+  const Trap& t = *e.trap;
+  if (t.code == TrapCode::Unreachable) return "wasm trap: wasm `unreachable` instruction executed";
+  if (is_canonical_abi(t.code) || t.code == TrapCode::HostError || t.code == TrapCode::Exit) return t.message;
+  return "wasm trap: " + t.message;
 }
 
 }  // namespace
@@ -128,109 +127,115 @@ WastRunner::Outcome WastRunner::component_command(const WastCommand& c) {
     ++counts_->skipped_execution;
     return Outcome::Skip;
   };
-  // Decoded and validated, then held to the embedding's restrictions on root components.
-  auto decode = [&](const WastCommand& m) {
-    auto d = component::decode_component(m.binary, s.features);
-    if (d.component) {
-      if (auto r = vm::check_root_imports(*d.component); !r) return component::ComponentDecodeResult{nullptr, r.error()};
+  // Decoded and validated; compiled too when the script executes (a component is compiled once
+  // and instantiated by any number of commands).
+  auto load = [&](const WastCommand& m) -> Expected<std::optional<Component>> {
+    if (!execute) {
+      if (auto v = Component::validate(m.binary, s.features); !v) return v.error();
+      return std::optional<Component>();
     }
-    return d;
+    auto compiled = Component::from_binary(*api_engine_, m.binary, s.features);
+    if (!compiled) return compiled.error();
+    return std::optional<Component>(compiled.take());
   };
-  auto linker = [&]() -> vm::ComponentLinker& {
+  auto linker = [&]() -> component::Linker& {
     if (!s.linker) {
-      s.linker = std::make_unique<vm::ComponentLinker>(*store_);
-      define_component_host(*s.linker);
+      s.store = std::make_unique<Store>(*api_engine_);
+      s.linker = std::make_unique<component::Linker>(*api_engine_);
+      if (auto r = define_component_host(*s.linker, *api_engine_, host_module_); !r)
+        fmt::print(log_, "  {}: the host items failed to define: {}\n", script_->file, r.error().message);
     }
     return *s.linker;
   };
-  auto instantiate = [&](std::shared_ptr<const component::Component> comp, const WastCommand& cmd) -> Outcome {
-    auto r = linker().instantiate(std::move(comp));
-    if (auto* err = std::get_if<vm::ComponentInstantiationError>(&r)) {
+  auto instantiate = [&](const Component& comp, const WastCommand& cmd) -> Outcome {
+    auto r = linker().instantiate(*s.store, comp);
+    if (!r) {
       if (cmd.name) s.named.erase(*cmd.name);
-      if (err->kind == vm::ComponentInstantiationError::Kind::Unsupported) {
-        s.current = nullptr;
-        return skip(err->message);
-      }
-      report(cmd, "component failed to instantiate: " + err->message);
-      s.current = nullptr;
+      s.current.reset();
+      if (r.error().kind == ErrorKind::Unsupported) return skip(r.error().message);
+      report(cmd, "component failed to instantiate: " + r.error().message);
       return Outcome::Fail;
     }
-    s.current = std::get<std::shared_ptr<vm::ComponentInstance>>(r);
+    s.current = r.take();
     if (cmd.name) {
-      s.named[*cmd.name] = s.current;
+      s.named.insert_or_assign(*cmd.name, *s.current);
       // Wasmtime's runner makes a named instance available to later components under its name.
-      linker().define(cmd.name->substr(cmd.name->starts_with("$") ? 1 : 0), instance_item(s.current));
+      if (auto d = linker().define_instance(cmd.name->substr(cmd.name->starts_with("$") ? 1 : 0), *s.current); !d) {
+        report(cmd, "the instance could not be defined under its name: " + d.error().message);
+        return Outcome::Fail;
+      }
     }
     return Outcome::Pass;
   };
 
   switch (c.kind) {
     case Kind::Module: {
-      auto d = decode(c);
-      if (!d.component) {
-        if (!c.definition) s.current = nullptr;
-        else s.last_definition = nullptr;
-        if (d.unsupported) return skip(first_line(d.error.message));
-        report(c, "component failed to load: " + d.error.message);
+      auto d = load(c);
+      if (!d) {
+        if (!c.definition) s.current.reset();
+        else s.last_definition.reset();
+        if (d.error().kind == ErrorKind::Unsupported) return skip(first_line(d.error().message));
+        report(c, "component failed to load: " + d.error().message);
         return Outcome::Fail;
       }
-      if (c.definition || !execute) {
-        if (c.definition) {
-          s.definitions[c.name.value_or("")] = d.component;
-          s.last_definition = d.component;
-        }
+      if (!execute) return Outcome::Pass;
+      if (c.definition) {
+        s.definitions.insert_or_assign(c.name.value_or(""), **d);
+        s.last_definition = **d;
         return Outcome::Pass;
       }
-      return instantiate(d.component, c);
+      return instantiate(**d, c);
     }
     case Kind::ModuleInstance: {
       if (!execute) return not_executed();
-      std::shared_ptr<const component::Component> def = s.last_definition;
+      const Component* def = s.last_definition ? &*s.last_definition : nullptr;
       if (c.instance_of) {
         auto it = s.definitions.find(*c.instance_of);
-        def = it == s.definitions.end() ? nullptr : it->second;
+        def = it == s.definitions.end() ? nullptr : &it->second;
       }
       if (!def) return skip("the component definition it instantiates was skipped");
-      return instantiate(def, c);
+      return instantiate(*def, c);
     }
     case Kind::AssertInvalid:
     case Kind::AssertMalformed: {
-      auto d = decode(c);
-      if (d.component) {
+      auto v = Component::validate(c.binary, s.features);
+      if (v) {
         report(c, fmt::format("expected \"{}\", but the component is valid", c.text));
         return Outcome::Fail;
       }
-      if (d.unsupported) return skip(first_line(d.error.message));
-      return check_message(c, d.error.message) ? Outcome::Pass : Outcome::Fail;
+      if (v.error().kind == ErrorKind::Unsupported) return skip(first_line(v.error().message));
+      return check_message(c, v.error().message) ? Outcome::Pass : Outcome::Fail;
     }
     case Kind::AssertUnlinkable:
     case Kind::AssertUninstantiable: {
-      auto d = decode(c);
-      if (!d.component) {
-        if (d.unsupported) return skip(first_line(d.error.message));
-        report(c, "component failed to load: " + d.error.message);
+      auto d = load(c);
+      if (!d) {
+        if (d.error().kind == ErrorKind::Unsupported) return skip(first_line(d.error().message));
+        report(c, "component failed to load: " + d.error().message);
         return Outcome::Fail;
       }
       if (!execute) return not_executed();
-      auto r = linker().instantiate(d.component);
-      auto* err = std::get_if<vm::ComponentInstantiationError>(&r);
-      if (!err) return wrong_kind(c, "the component instantiated");
-      if (err->kind == vm::ComponentInstantiationError::Kind::Unsupported) return skip(err->message);
+      auto r = linker().instantiate(*s.store, **d);
+      if (r) return wrong_kind(c, "the component instantiated");
+      const Error& err = r.error();
+      if (err.kind == ErrorKind::Unsupported) return skip(err.message);
       bool want_link = c.kind == Kind::AssertUnlinkable;
-      if (want_link != (err->kind == vm::ComponentInstantiationError::Kind::Link))
-        return wrong_kind(c, "it failed otherwise: " + err->message);
-      return check_message(c, err->message) ? Outcome::Pass : Outcome::Fail;
+      if (want_link != (err.kind == ErrorKind::Link)) return wrong_kind(c, "it failed otherwise: " + err.message);
+      return check_message(c, err.message) ? Outcome::Pass : Outcome::Fail;
     }
     case Kind::Register: {
       if (!execute) return not_executed();
-      auto inst = s.current;
+      const component::Instance* inst = s.current ? &*s.current : nullptr;
       if (c.name) {
         auto it = s.named.find(*c.name);
         if (it == s.named.end()) return skip("the component instance it registers was skipped");
-        inst = it->second;
+        inst = &it->second;
       }
       if (!inst) return skip("the component instance it registers was skipped");
-      linker().define(c.register_as, instance_item(inst));
+      if (auto r = linker().define_instance(c.register_as, *inst); !r) {
+        report(c, "register failed: " + r.error().message);
+        return Outcome::Fail;
+      }
       return Outcome::Pass;
     }
     case Kind::AssertException: return skip("exceptions are not part of the synchronous component model");
@@ -238,14 +243,14 @@ WastRunner::Outcome WastRunner::component_command(const WastCommand& c) {
   }
   // Actions and assertions on them.
   if (!execute) return not_executed();
-  auto inst = s.current;
+  const component::Instance* inst = s.current ? &*s.current : nullptr;
   if (c.action.module) {
     auto it = s.named.find(*c.action.module);
-    inst = it == s.named.end() ? nullptr : it->second;
+    inst = it == s.named.end() ? nullptr : &it->second;
   }
   if (!inst) return skip("the component instance it acts on was skipped or failed");
-  const vm::ComponentItem* e = inst->find(c.action.field);
-  if (!e || !e->func) {
+  std::optional<component::Func> f = inst->get_func(c.action.field);
+  if (!f) {
     report(c, fmt::format("no exported function \"{}\"", c.action.field));
     return Outcome::Fail;
   }
@@ -257,17 +262,17 @@ WastRunner::Outcome WastRunner::component_command(const WastCommand& c) {
     }
     args.push_back(to_val(*a.component));
   }
-  auto result = linker().call(*e->func, args);
+  auto result = f->call(args);
   switch (c.kind) {
     case Kind::Action:
       if (!result) {
-        report(c, "trapped: " + vm::wasmtime_message(result.trap()));
+        report(c, "trapped: " + wasmtime_message(result.error()));
         return Outcome::Fail;
       }
       return Outcome::Pass;
     case Kind::AssertReturn: {
       if (!result) {
-        report(c, "trapped: " + vm::wasmtime_message(result.trap()));
+        report(c, "trapped: " + wasmtime_message(result.error()));
         return Outcome::Fail;
       }
       std::optional<Val> want;
@@ -287,7 +292,7 @@ WastRunner::Outcome WastRunner::component_command(const WastCommand& c) {
         report(c, fmt::format("{}: expected a trap \"{}\", but it returned", c.action.field, c.text));
         return Outcome::Fail;
       }
-      std::string line = first_line(vm::wasmtime_message(result.trap()));
+      std::string line = first_line(wasmtime_message(result.error()));
       if (line.find(c.text) != std::string::npos) return Outcome::Pass;
       report(c, fmt::format("expected the trap \"{}\", got \"{}\"", c.text, line));
       return Outcome::Fail;

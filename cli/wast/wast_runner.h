@@ -14,6 +14,8 @@
 #include "runtime/vm/instance.h"
 #include "runtime/vm/trap.h"
 #include "text/wast_script.h"
+#include "wasmrun/engine.h"
+#include "wasmrun/module.h"
 
 namespace wasmrun::cli {
 
@@ -48,8 +50,8 @@ struct ComponentScripts;
 
 class WastRunner {
  public:
-  // `engine` may be null with options.validate_only or options.parse_only.
-  WastRunner(WastOptions options, std::FILE* log, vm::Engine* engine);
+  // `engine` may be absent with options.validate_only or options.parse_only.
+  WastRunner(WastOptions options, std::FILE* log, std::optional<Engine> engine);
   ~WastRunner();
 
   // Runs one script in a fresh store; failures are printed to the log as they happen.
@@ -98,7 +100,9 @@ class WastRunner {
 
   WastOptions options_;
   std::FILE* log_;
-  vm::Engine* engine_;
+  vm::Engine* engine_;  // core modules run on the runtime's engine, components on api_engine_
+  std::optional<Engine> api_engine_;
+  std::optional<Module> host_module_;  // the component host's core module, compiled once
   WastCounts* counts_ = nullptr;
   const text::WastScript* script_ = nullptr;
 

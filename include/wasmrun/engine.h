@@ -78,8 +78,11 @@ class Engine {
 
   vm::Engine& impl() const { return *impl_; }
 
- private:
+  // For the library and its tools: wraps an engine made by the runtime (the `wast` command's,
+  // whose code cache and tiers it sets up itself).
   explicit Engine(std::shared_ptr<vm::Engine> impl) : impl_(std::move(impl)) {}
+
+ private:
   std::shared_ptr<vm::Engine> impl_;
 };
 

@@ -22,6 +22,9 @@ enum class ErrorKind : uint8_t {
   Link,   // instantiation: an import is not defined or has the wrong type
   Trap,   // wasm trapped (core or canonical ABI): Error::trap holds the code, message and frames
   Exit,   // the guest exited (WASI proc_exit, wasi:cli/exit): Error::exit_status() is its status
+  // The input is well-formed but uses a feature wasmrun does not implement (a proposal beyond
+  // the synchronous component model, such as core GC types or exception tags)
+  Unsupported,
 };
 
 // A failure with a complete, human-readable message that already says where it happened

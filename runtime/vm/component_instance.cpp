@@ -65,13 +65,13 @@ struct InstantiationFailed {
 };
 
 [[noreturn]] void link_error(std::string message) {
-  throw InstantiationFailed{{ComponentInstantiationError::Kind::Link, std::move(message)}};
+  throw InstantiationFailed{{ComponentInstantiationError::Kind::Link, std::move(message), std::nullopt}};
 }
-[[noreturn]] void trap_error(std::string message) {
-  throw InstantiationFailed{{ComponentInstantiationError::Kind::Trap, std::move(message)}};
+[[noreturn]] void trap_error(Error error) {
+  throw InstantiationFailed{{ComponentInstantiationError::Kind::Trap, std::move(error.message), std::move(error.trap)}};
 }
 [[noreturn]] void unsupported(std::string message) {
-  throw InstantiationFailed{{ComponentInstantiationError::Kind::Unsupported, std::move(message)}};
+  throw InstantiationFailed{{ComponentInstantiationError::Kind::Unsupported, std::move(message), std::nullopt}};
 }
 
 wasm::ValType core_type(canon::FlatType t) {
@@ -543,7 +543,7 @@ void ComponentFrame::instantiate_core(const Definition& d, const ComponentPlan::
   }
   auto inst = core ? vm::instantiate(store(), core->pre, imports, cached != nullptr)
                    : vm::instantiate(store(), module, imports);
-  if (!inst) trap_error(inst.error().message);
+  if (!inst) trap_error(inst.error());
   core_instances.push_back(CoreInstanceItems{*inst, {}});
 }
 

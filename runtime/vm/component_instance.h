@@ -85,6 +85,9 @@ class ComponentInstance {
 struct ComponentInstantiationError {
   enum class Kind : uint8_t { Link, Trap, Unsupported } kind = Kind::Link;
   std::string message;
+  // Kind::Trap: the trap (code, message, frames) when a core module's segments or start function
+  // trapped; absent when its instantiation failed otherwise (a limit, an allocation).
+  std::optional<wasmrun::Trap> trap;
 };
 
 // What instantiating a root component works out the same way every time from the same linker

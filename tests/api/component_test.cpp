@@ -14,6 +14,7 @@
 #include "wit/wasi_io_traits.h"
 #include "wasmrun/component/linker.h"
 #include "wasmrun/component/resource_table.h"
+#include "wasmrun/module.h"
 
 using namespace wasmrun;
 using namespace wasmrun::component;
@@ -278,7 +279,7 @@ TEST_CASE("component API: link errors name the import") {
     auto pre = linker.instantiate_pre(host.component);
     REQUIRE(!pre.ok());
     CHECK(pre.error().message ==
-          "import `host:test/util@1.2.0#counter` has the wrong type: a resource is expected, the linker has a function");
+          "import `host:test/util@1.2.0#counter` has the wrong type: expected resource found func");
     CHECK(!util.func_wrap("counter", [] {}).ok());  // defined twice
   }
   {
@@ -481,4 +482,132 @@ TEST_CASE("component API: host functions taking Store& reach their caller's stor
   CHECK(*sum_second(5, 6) == 11);
   CHECK(first.data().adds == 2);
   CHECK(second.data().adds == 1);
+}
+
+namespace {
+
+Component compile_text(const Engine& engine, std::string_view text) {
+  auto bytes = wat2wasm(text);
+  REQUIRE_MESSAGE(bytes.ok(), (bytes ? "" : bytes.error().message));
+  auto c = Component::from_binary(engine, bytes.take());
+  REQUIRE_MESSAGE(c.ok(), (c ? "" : c.error().message));
+  return c.take();
+}
+
+}  // namespace
+
+TEST_CASE("component API: define_instance gives an instance's exports to the components linked after it") {
+  Engine engine = Engine::create().take();
+  Store store(engine);
+  Linker linker(engine);
+  Component provider = compile_text(engine, R"((component
+    (type $r (resource (rep i32)))
+    (core func $new (canon resource.new $r))
+    (core module $M
+      (import "" "new" (func $new (param i32) (result i32)))
+      (func (export "make") (param i32) (result i32) local.get 0 call $new)
+      (func (export "seven") (result i32) i32.const 7))
+    (core instance $m (instantiate $M (with "" (instance (export "new" (func $new))))))
+    (export $r' "r" (type $r))
+    (func (export "make") (param "rep" u32) (result (own $r')) (canon lift (core func $m "make")))
+    (func (export "seven") (result u32) (canon lift (core func $m "seven")))))");
+  Instance first = linker.instantiate(store, provider).take();
+  REQUIRE(linker.define_instance("provider", first));
+
+  Component user = compile_text(engine, R"((component
+    (import "provider" (instance $p
+      (export "r" (type $r (sub resource)))
+      (export "seven" (func (result u32)))))
+    (alias export $p "seven" (func $seven))
+    (core func $seven-lowered (canon lower (func $seven)))
+    (core module $M
+      (import "" "seven" (func $seven (result i32)))
+      (func (export "fourteen") (result i32) call $seven call $seven i32.add))
+    (core instance $m (instantiate $M (with "" (instance (export "seven" (func $seven-lowered))))))
+    (func (export "fourteen") (result u32) (canon lift (core func $m "fourteen")))))");
+  Instance used = linker.instantiate(store, user).take();
+  auto fourteen = used.get_func("fourteen");
+  REQUIRE(fourteen);
+  auto r = fourteen->call({});
+  REQUIRE(r.ok());
+  CHECK(*r == Val::u32(14));
+
+  // The instantiation checks the import's type against the instance's.
+  Component wrong = compile_text(engine, R"((component
+    (import "provider" (instance (export "seven" (func (result string)))))))");
+  Error e = linker.instantiate(store, wrong).error();
+  CHECK(e.kind == ErrorKind::Link);
+  CHECK(e.message.find("provider") != std::string::npos);
+
+  // A second definition of the name replaces the first.
+  Component empty = compile_text(engine, "(component)");
+  REQUIRE(linker.define_instance("provider", linker.instantiate(store, empty).take()));
+  CHECK(linker.instantiate(store, user).error().kind == ErrorKind::Link);
+}
+
+TEST_CASE("component API: a resource type is its C++ type; core modules; empty instances; sort mismatches") {
+  Engine engine = Engine::create().take();
+  Store store(engine);
+  struct A {};
+  struct B {};
+  Linker linker(engine);
+  auto host = linker.instance("host");
+  REQUIRE(host.resource<A>("a", [](Resource<A>) {}));
+  REQUIRE(host.resource<B>("b", [](Resource<B>) {}));
+  REQUIRE(host.resource<A>("a-again"));
+  auto module = Module::compile(engine, std::string_view("(module (func (export \"f\") (result i32) i32.const 5))"));
+  REQUIRE(host.module("m", *module));
+  REQUIRE(linker.root().func_wrap("f", [] { return uint32_t(1); }));
+
+  // `a-again` is `a`: an equality bound holds; binding it to `b` does not.
+  CHECK(linker.instantiate(store, compile_text(engine, R"((component
+    (import "host" (instance
+      (export "a" (type $a (sub resource)))
+      (export "a-again" (type (eq $a)))))))")).ok());
+  Error mismatched = linker.instantiate(store, compile_text(engine, R"((component
+    (import "host" (instance
+      (export "b" (type $b (sub resource)))
+      (export "a-again" (type (eq $b)))))))")).error();
+  CHECK(mismatched.kind == ErrorKind::Link);
+  CHECK(mismatched.message.find("mismatched resource types") != std::string::npos);
+
+  // A core module: instantiated by the component, type-checked.
+  CHECK(linker.instantiate(store, compile_text(engine, R"((component
+    (import "host" (instance $h (export "m" (core module (export "f" (func (result i32)))))))
+    (alias export $h "m" (core module $m))
+    (core instance (instantiate $m))))")).ok());
+  Error missing = linker.instantiate(store, compile_text(engine, R"((component
+    (import "host" (instance (export "m" (core module (export "g" (func))))))))")).error();
+  CHECK(missing.kind == ErrorKind::Link);
+
+  // Instances that need nothing need no definition.
+  CHECK(linker.instantiate(store, compile_text(engine, R"((component
+    (import "nowhere" (instance (export "x" (instance))))))")).ok());
+  Error absent = linker.instantiate(store, compile_text(engine, R"((component
+    (import "nowhere" (instance (export "x" (func))))))")).error();
+  CHECK(absent.message == "import `nowhere` was not found");
+
+  Error sort = linker.instantiate(store, compile_text(engine, R"((component (import "f" (instance))))")).error();
+  CHECK(sort.kind == ErrorKind::Link);
+  CHECK(sort.message == "import `f` has the wrong type: expected instance found func");
+}
+
+TEST_CASE("component API: validate without compiling; features; unsupported proposals are their own kind") {
+  auto bytes = wat2wasm(R"((component (type (list u8 4))))");
+  REQUIRE(bytes.ok());
+  CHECK(Component::validate(*bytes).ok());
+  ComponentFeatures no_fixed_lists;
+  no_fixed_lists.fixed_length_lists = false;
+  CHECK_FALSE(Component::validate(*bytes, no_fixed_lists).ok());
+
+  auto invalid = wat2wasm("(component (export \"x\" (func 0)))");
+  REQUIRE(invalid.ok());
+  CHECK(Component::validate(*invalid).error().kind == ErrorKind::Other);
+
+  auto gc = wat2wasm("(component (core module (memory i64 1)))");
+  REQUIRE(gc.ok());
+  Error unsupported = Component::validate(*gc).error();
+  CHECK(unsupported.kind == ErrorKind::Unsupported);
+  Engine engine = Engine::create().take();
+  CHECK(Component::from_binary(engine, *gc).error().kind == ErrorKind::Unsupported);
 }

@@ -256,6 +256,115 @@ TEST_CASE("a component's exit, traps and link error are told apart by kind and c
   CHECK_FALSE(unlinked.exit_status());
 }
 
+// A trap while instantiating is the same value as a trap in a call: of kind Trap (or Exit),
+// with its code, message and frames, for a core module's start function and its segments.
+TEST_CASE("a trap while instantiating a module carries its code and frames") {
+  Store store(engine());
+  Linker linker(engine());
+  Module starts = Module::compile(engine(), std::string_view(R"((module
+    (func $boom unreachable)
+    (func $start call $boom)
+    (start $start)))")).take();
+  Error trapped = linker.instantiate(store, starts).error();
+  const Trap& trap = trap_of(trapped);
+  CHECK(trap.code == TrapCode::Unreachable);
+  REQUIRE(trap.frames.size() == 2);
+  CHECK(trap.frames[0].func_index == 0);
+  CHECK(trap.frames[1].func_index == 1);
+
+  Module segment = Module::compile(engine(), std::string_view(R"((module
+    (memory 1)
+    (data (i32.const 65535) "ab")))")).take();
+  Error failed = linker.instantiate(store, segment).error();
+  const Trap& oob = trap_of(failed);
+  CHECK(oob.code == TrapCode::MemoryOutOfBounds);
+  CHECK(oob.frames.empty());
+}
+
+TEST_CASE("a component's trap or exit while instantiating is a Trap, as in a call; a link error stays Link") {
+  // The start function of its core module returns (0), traps (1), exits (2), stores out of
+  // bounds (3) or passes the host a string past the end of memory (4), as the global it imports
+  // says; "bad" does what 4 does, in a call.
+  auto with_mode = [&](uint8_t mode) {
+    auto b = wat2wasm(std::string(R"((component
+    (import "host:test/exit" (instance $h
+      (export "exit" (func (param "code" u32)))
+      (export "take" (func (param "s" string)))))
+    (alias export $h "exit" (func $exit))
+    (alias export $h "take" (func $take))
+    (core module $Mem (memory (export "memory") 1))
+    (core instance $mem (instantiate $Mem))
+    (alias core export $mem "memory" (core memory $memory))
+    (core func $exit-lowered (canon lower (func $exit)))
+    (core func $take-lowered (canon lower (func $take) (memory $memory)))
+    (core module $M
+      (import "host" "exit" (func $exit (param i32)))
+      (import "host" "take" (func $take (param i32 i32)))
+      (import "host" "mode" (global $mode i32))
+      (import "host" "memory" (memory 1))
+      (func $fail unreachable)
+      (func $bad (export "bad") (call $take (i32.const 0xfff0) (i32.const 100)))
+      (func $start
+        (if (i32.eq (global.get $mode) (i32.const 1)) (then (call $fail)))
+        (if (i32.eq (global.get $mode) (i32.const 2)) (then (call $exit (i32.const 3))))
+        (if (i32.eq (global.get $mode) (i32.const 3)) (then (i32.store (i32.const 65536) (i32.const 0))))
+        (if (i32.eq (global.get $mode) (i32.const 4)) (then (call $bad))))
+      (start $start))
+    (core module $Mode (global (export "mode") i32 (i32.const )") + std::to_string(mode) + R"()))
+    (core instance $mode (instantiate $Mode))
+    (core instance $m (instantiate $M (with "host" (instance
+      (export "exit" (func $exit-lowered))
+      (export "take" (func $take-lowered))
+      (export "mode" (global $mode "mode"))
+      (export "memory" (memory $memory))))))
+    (func (export "bad") (canon lift (core func $m "bad")))))");
+    REQUIRE_MESSAGE(b.ok(), (b ? "" : b.error().message));
+    return Component::from_binary(engine(), b.take()).take();
+  };
+  component::Linker linker(engine());
+  auto host = linker.instance("host:test/exit");
+  REQUIRE(host.func_wrap("exit", [](uint32_t code) -> component::TrapOr<void> {
+    return Trap{TrapCode::Exit, "exit with status " + std::to_string(code), {}, code};
+  }));
+  REQUIRE(host.func_wrap("take", [](std::string) {}));
+  Store store(engine());
+  auto instance = linker.instantiate(store, with_mode(0));
+  REQUIRE(instance.ok());
+
+  Error trapped = linker.instantiate(store, with_mode(1)).error();
+  const Trap& trap = trap_of(trapped);
+  CHECK(trap.code == TrapCode::Unreachable);
+  CHECK(trap.frames.size() == 2);
+  CHECK(trapped.message == trap.to_string());
+
+  Error exited = linker.instantiate(store, with_mode(2)).error();
+  CHECK(exited.kind == ErrorKind::Exit);
+  CHECK(exited.exit_status() == 3u);
+
+  Error stored = linker.instantiate(store, with_mode(3)).error();
+  const Trap& oob = trap_of(stored);
+  CHECK(oob.code == TrapCode::MemoryOutOfBounds);
+  CHECK(oob.frames.size() == 1);
+
+  // The canonical ABI's trap while instantiating is the one the same code raises in a call.
+  Error lowering = linker.instantiate(store, with_mode(4)).error();
+  Error in_call = instance->get_func("bad")->call({}).error();
+  CHECK(trap_of(lowering).code == trap_of(in_call).code);
+  CHECK(trap_of(lowering).message == trap_of(in_call).message);
+  CHECK(trap_of(lowering).message.find("string pointer/length out of bounds of memory") != std::string::npos);
+  CHECK(trap_of(lowering).frames.size() == 2);
+
+  // Through an InstancePre the same.
+  auto pre = linker.instantiate_pre(with_mode(1)).take();
+  Error pre_trapped = pre.instantiate(store).error();
+  CHECK(trap_of(pre_trapped).code == TrapCode::Unreachable);
+
+  component::Linker empty(engine());
+  Error unlinked = empty.instantiate(store, with_mode(1)).error();
+  CHECK(unlinked.kind == ErrorKind::Link);
+  CHECK_FALSE(unlinked.trap);
+}
+
 TEST_CASE("Expected::take on an error prints the error's message before aborting") {
   int pipe_fds[2];
   REQUIRE(pipe(pipe_fds) == 0);

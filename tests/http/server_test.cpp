@@ -1,6 +1,6 @@
-// The server end to end over loopback with exact bytes: keep-alive, pipelining, HTTP/1.0,
-// chunked bodies and trailers, 100-continue, each malformed-request case, the timeouts, a client
-// that goes away mid-request and graceful shutdown.
+// The server end to end over loopback with exact bytes: keep-alive, pipelining (also by a client
+// that does not read its answers), HTTP/1.0, chunked bodies and trailers, 100-continue, each
+// malformed-request case, the timeouts, a client that goes away mid-request and graceful shutdown.
 #include <doctest/doctest.h>
 
 #include <nghttp2/nghttp2.h>
@@ -58,6 +58,69 @@ TEST_CASE("server: GET, keep-alive, and two pipelined requests answered in order
   CHECK((a < b && b < t));
   CHECK(count_of(r, "HTTP/1.1 200 OK") == 3);
   CHECK(server->accepted_count() == 1);
+}
+
+TEST_CASE("server: a client that pipelines and does not read is no longer read; all is answered once it reads") {
+  // Bodiless answers (HEAD) complete without room in the output: the server must still stop
+  // taking requests once their responses are not read (not pile them up), and resume after.
+  auto server = start_server();
+  int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  int small = 64 * 1024;
+  setsockopt(fd, SOL_SOCKET, SO_SNDBUF, &small, sizeof small);
+  setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &small, sizeof small);
+  sockaddr_in a{};
+  a.sin_family = AF_INET;
+  a.sin_port = htons(server->port());
+  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  REQUIRE(::connect(fd, reinterpret_cast<sockaddr*>(&a), sizeof a) == 0);
+  const std::string request = "HEAD /hello HTTP/1.1\r\nHost: t\r\n\r\n";
+  std::string batch;
+  for (int i = 0; i < 1024; ++i) batch += request;
+  // Sends without reading until the server takes no bytes for half a second, or far too many
+  // went (the kernel's socket buffers and the server's hold a few MB; a server that piles the
+  // answers up takes hundreds). Then completes the last request while reading, and counts the
+  // answers.
+  constexpr size_t kTooMuch = size_t(32) << 20;
+  size_t sent = 0;
+  bool stopped = false;
+  while (sent < kTooMuch && !stopped) {
+    size_t at = sent % batch.size();
+    ssize_t n = ::send(fd, batch.data() + at, batch.size() - at, MSG_NOSIGNAL | MSG_DONTWAIT);
+    if (n > 0) {
+      sent += size_t(n);
+      continue;
+    }
+    REQUIRE(errno == EAGAIN);
+    pollfd p{fd, POLLOUT, 0};
+    stopped = poll(&p, 1, 500) == 0;
+  }
+  CHECK_MESSAGE(stopped, "the server went on reading requests whose responses were not read");
+  const std::string_view status = "HTTP/1.1 200 OK\r\n";
+  size_t answered = 0;
+  std::string tail;  // what was read, less what was counted (a status line may span two reads)
+  auto deadline = std::chrono::steady_clock::now() + 20s;
+  while (std::chrono::steady_clock::now() < deadline) {
+    size_t requests = (sent + request.size() - 1) / request.size();
+    if (sent % request.size() == 0 && answered == requests) break;
+    if (sent % request.size() != 0) {
+      size_t at = sent % batch.size();
+      size_t rest = request.size() - sent % request.size();
+      ssize_t n = ::send(fd, batch.data() + at, rest, MSG_NOSIGNAL | MSG_DONTWAIT);
+      if (n > 0) sent += size_t(n);
+    }
+    pollfd p{fd, POLLIN, 0};
+    if (poll(&p, 1, 100) <= 0) continue;
+    char buf[65536];
+    ssize_t n = recv(fd, buf, sizeof buf, 0);
+    REQUIRE(n > 0);
+    tail.append(buf, size_t(n));
+    answered += count_of(tail, status);
+    // Shorter than a status line: nothing counted twice.
+    if (tail.size() >= status.size()) tail.erase(0, tail.size() - (status.size() - 1));
+  }
+  CHECK(sent % request.size() == 0);
+  CHECK(answered == sent / request.size());
+  close(fd);
 }
 
 TEST_CASE("server: HTTP/1.0 gets a close-delimited or length-delimited body and no chunking") {

@@ -19,10 +19,7 @@ Expected<void> WasiHttp::add_to_linker(component::Linker& linker) {
 
 component::TrapOr<component::Resource<wit::IncomingRequest>> WasiHttp::new_incoming_request(
     std::shared_ptr<::wasmrun::http::ServerExchange> exchange) {
-  IncomingRequestObject r;
-  r.headers = std::make_shared<FieldsData>(FieldsData{from_engine_fields(exchange->request().headers)});
-  r.exchange = std::move(exchange);
-  return wasi_.push<wit::IncomingRequest>(std::move(r));
+  return wasi_.push<wit::IncomingRequest>(IncomingRequestObject{std::move(exchange), nullptr});
 }
 
 component::TrapOr<component::Resource<wit::ResponseOutparam>> WasiHttp::new_response_outparam(

@@ -43,8 +43,8 @@ struct IncomingBodyState {
 
 // The writing side of an outgoing body.
 struct OutgoingBodyState {
-  explicit OutgoingBodyState(engine::EventLoop& loop) : own(std::make_unique<engine::BodyPipe>(loop)), pipe(own.get()) {}
-  std::unique_ptr<engine::BodyPipe> own;  // until attached
+  explicit OutgoingBodyState(engine::EventLoop& loop) : own(std::in_place, loop), pipe(&*own) {}
+  std::optional<engine::BodyPipe> own;  // until attached
   engine::BodyPipe* pipe;
   std::shared_ptr<void> owner;  // once attached: keeps the engine's pipe alive
   std::shared_ptr<PipeSignal> writable = std::make_shared<PipeSignal>();
@@ -62,7 +62,7 @@ struct OutgoingBodyState {
 
 struct IncomingRequestObject {
   std::shared_ptr<engine::ServerExchange> exchange;
-  std::shared_ptr<FieldsData> headers;
+  std::shared_ptr<FieldsData> headers;  // made from the exchange's at the first headers() call
   bool consumed = false;
 };
 

@@ -28,19 +28,21 @@ constexpr const char* kHandlerInterface = "wasi:http/incoming-handler@0.2.0";
 // The most core instances one instantiation of a served component may take from its loop's pool
 // (a C component has one to three, componentize-js's four).
 constexpr uint32_t kProbeSlots = 64;
+// Empty resource tables a loop keeps for its next requests (their storage grown already).
+constexpr size_t kSpareTables = 256;
 
 class LoopHost;
 
 // One request's guest: its store, its resource table and the fiber it runs on.
 struct RequestRun : std::enable_shared_from_this<RequestRun> {
-  RequestRun(std::shared_ptr<ServerExchange> ex, const Engine& engine, uint32_t max_resources)
-      : exchange(std::move(ex)), table(max_resources), store(engine), start(Clock::now()) {}
+  RequestRun(std::shared_ptr<ServerExchange> ex, const Engine& engine, component::ResourceTable t)
+      : exchange(std::move(ex)), table(std::move(t)), store(engine), start(Clock::now()) {}
   std::shared_ptr<ServerExchange> exchange;
   component::ResourceTable table;
   Store store;
   std::optional<Fiber> fiber;
   Clock::time_point start;
-  std::unique_ptr<::wasmrun::http::Timer> deadline;
+  std::optional<::wasmrun::http::Timer> deadline;
   bool timed_out = false;
 };
 
@@ -165,24 +167,25 @@ class LoopHost {
 
   // Starts a request's guest on a fiber of its own.
   void serve(std::shared_ptr<ServerExchange> exchange) {
-    auto run = std::make_shared<RequestRun>(std::move(exchange), shared_.engine, shared_.config.wasi.max_resources);
+    auto run = std::make_shared<RequestRun>(std::move(exchange), shared_.engine, take_table());
     run->store.set_limits(shared_.config.limits);
-    std::weak_ptr<RequestRun> weak = run;
+    // The callbacks below hold the run by address (two pointers: no allocation): the timer is
+    // the run's, and finish() takes the cancel callback back from the exchange, which may
+    // outlive the run.
+    RequestRun* r = run.get();
     if (shared_.config.request_timeout) {
       auto ticks = uint64_t(*shared_.config.request_timeout / kEpochTick) + 1;
       run->store.set_epoch_deadline(ticks);
-      run->deadline = std::make_unique<::wasmrun::http::Timer>(loop_, [this, weak] {
-        auto r = weak.lock();
-        if (!r) return;
+      run->deadline.emplace(loop_, [this, r] {
         // A running guest meets the deadline at its next epoch check; a waiting one is let go.
         r->timed_out = true;
         r->store.set_epoch_deadline(0);
-        abandon_later(weak);
+        abandon_later(r->weak_from_this());
       });
       run->deadline->arm_after(std::chrono::duration_cast<Clock::duration>(*shared_.config.request_timeout));
     }
     // The peer went away: a guest waiting for something is let go (its body calls fail anyway).
-    run->exchange->set_on_cancel([this, weak] { abandon_later(weak); });
+    run->exchange->set_on_cancel([this, r] { abandon_later(r->weak_from_this()); });
     auto fiber = Fiber::create([this, r = run.get()] { run_guest(*r); }, kFiberStack);
     if (!fiber) {
       failed(*run, fiber.error());
@@ -191,8 +194,8 @@ class LoopHost {
     }
     run->fiber.emplace(fiber.take());
     shared_.stats->requests.fetch_add(1, std::memory_order_relaxed);
-    runs_.emplace(&*run->fiber, run);
-    resume(*run);
+    add_run(std::move(run));
+    resume(*r);
   }
 
   // Runs a guest until it waits or returns, with its resource table as the hosts' table (the
@@ -241,14 +244,40 @@ class LoopHost {
     resume(*keep);
   }
 
+  // Runs are kept by their fiber's address in runs_, whose nodes are recycled (no allocation
+  // per request once the loop has seen as many at once).
+  void add_run(std::shared_ptr<RequestRun> run) {
+    const Fiber* key = &*run->fiber;
+    if (spare_nodes_.empty()) {
+      runs_.emplace(key, std::move(run));
+      return;
+    }
+    auto node = std::move(spare_nodes_.back());
+    spare_nodes_.pop_back();
+    node.key() = key;
+    node.mapped() = std::move(run);
+    runs_.insert(std::move(node));
+  }
+
+  component::ResourceTable take_table() {
+    if (spare_tables_.empty()) return component::ResourceTable(shared_.config.wasi.max_resources);
+    component::ResourceTable t = std::move(spare_tables_.back());
+    spare_tables_.pop_back();
+    return t;
+  }
+
   void end(RequestRun& run) { end(run, &*run.fiber); }
   // `key`: the address the run's fiber had (the fiber may be gone).
   void end(RequestRun& run, const Fiber* key) {
     auto it = runs_.find(key);
     if (it == runs_.end()) return;
-    auto keep = std::move(it->second);
-    runs_.erase(it);
+    auto node = runs_.extract(it);
+    auto keep = std::move(node.mapped());
+    spare_nodes_.push_back(std::move(node));
     finish(run);
+    // A guest that dropped every handle leaves its table empty, to be reused; the run is over
+    // and uses its (moved-from) table no more.
+    if (run.table.size() == 0 && spare_tables_.size() < kSpareTables) spare_tables_.push_back(std::move(run.table));
   }
 
   // On the guest's fiber.
@@ -311,6 +340,7 @@ class LoopHost {
   // On the loop, once the guest returned.
   void finish(RequestRun& run) {
     if (run.deadline) run.deadline->cancel();  // not destroyed: finish may run inside its callback
+    run.exchange->set_on_cancel(nullptr);
     shared_.in_flight.fetch_sub(1, std::memory_order_relaxed);
     if (shared_.config.access_log) log_access(shared_.config.access_log, *run.exchange, run.start);
   }
@@ -325,6 +355,8 @@ class LoopHost {
   std::optional<component::InstancePre> pre_;
   // The guests that run or wait, by their fiber.
   std::unordered_map<const Fiber*, std::shared_ptr<RequestRun>> runs_;
+  std::vector<decltype(runs_)::node_type> spare_nodes_;
+  std::vector<component::ResourceTable> spare_tables_;
 };
 
 }  // namespace

@@ -179,6 +179,9 @@ class TypesHost final : public wit::Host {
   TrapOr<wit::Headers> incoming_request_headers(Borrow<wit::IncomingRequest> self) override {
     auto* r = wasi_.get<IncomingRequestObject>(self);
     if (!r) return unknown_handle("incoming-request");
+    // Made on demand: a guest that reads no header costs no copy of them.
+    if (!r->headers)
+      r->headers = std::make_shared<FieldsData>(FieldsData{from_engine_fields(r->exchange->request().headers)});
     return wasi_.push<wit::Fields>(FieldsObject{r->headers, true});
   }
   TrapOr<Fallible<Resource<wit::IncomingBody>>> incoming_request_consume(Borrow<wit::IncomingRequest> self) override {
@@ -198,7 +201,7 @@ class TypesHost final : public wit::Host {
     auto f = wasi_.remove<FieldsObject>(headers);
     if (!f) return unknown_handle("fields");
     OutgoingRequestObject r;
-    r.headers = std::make_shared<FieldsData>(*f->data);
+    r.headers = take_fields_data(*f);
     return wasi_.push<wit::OutgoingRequest>(std::move(r));
   }
   TrapOr<Fallible<Resource<wit::OutgoingBody>>> outgoing_request_body(Borrow<wit::OutgoingRequest> self) override {
@@ -386,7 +389,7 @@ class TypesHost final : public wit::Host {
     auto f = wasi_.remove<FieldsObject>(headers);
     if (!f) return unknown_handle("fields");
     OutgoingResponseObject r;
-    r.headers = std::make_shared<FieldsData>(*f->data);
+    r.headers = take_fields_data(*f);
     return wasi_.push<wit::OutgoingResponse>(std::move(r));
   }
   TrapOr<wit::StatusCode> outgoing_response_status_code(Borrow<wit::OutgoingResponse> self) override {
@@ -495,6 +498,12 @@ class TypesHost final : public wit::Host {
     engine::BodyPipe& pipe = *body.pipe;
     while (pipe.buffered() > 0) pipe.consume(pipe.peek().size());
     return pipe.at_end() || pipe.failed();
+  }
+  // The entries of a fields handle the guest gave away, for a message of its own: taken over when
+  // no other handle shares them, else copied.
+  static std::shared_ptr<FieldsData> take_fields_data(FieldsObject& f) {
+    if (f.data.use_count() == 1) return std::move(f.data);
+    return std::make_shared<FieldsData>(*f.data);
   }
   std::shared_ptr<OutgoingBodyState> new_outgoing_body(const FieldsData& headers, bool response) {
     auto body = std::make_shared<OutgoingBodyState>(http_.loop());

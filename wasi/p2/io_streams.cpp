@@ -132,8 +132,10 @@ class StreamsHost final : public streams::Host {
     return p.ready() || !wasi_.waiter().wait(list).empty();
   }
 
-  // Waits until the stream grants bytes (or fails); the grant.
+  // Waits until the stream grants bytes (or fails); the grant. A stream that grants at once
+  // needs no pollable (the usual case: one made and dropped per call would cost two allocations).
   StreamOutcome<uint64_t> writable(OutputStream& out) {
+    if (auto grant = out.check_write(); !grant.is_ok() || grant.value() > 0) return grant;
     auto pollable = out.subscribe();
     for (;;) {
       if (!wait_for(*pollable)) return StreamOutcome<uint64_t>::err(StreamFailure::closed());

@@ -116,6 +116,7 @@ class Instance {
 
  private:
   friend class InstancePre;
+  friend class Linker;
   explicit Instance(std::shared_ptr<detail::InstanceState> state) : state_(std::move(state)) {}
 
   template <class Signature>

@@ -34,6 +34,7 @@
 #include "wasmrun/store.h"
 
 namespace wasmrun {
+class Module;            // wasmrun/module.h
 class PoolingAllocator;  // wasmrun/instance_pre.h
 }
 
@@ -46,6 +47,7 @@ namespace detail {
 
 struct LinkerNode;
 struct Resolved;
+struct HostResources;  // a linker's resource types, by the C++ type they stand for
 
 // A host function before the component type it is imported as is known.
 struct HostFunc {
@@ -166,10 +168,13 @@ class LinkerInstance {
 
   // A host resource type named `name` standing for the C++ type T: Resource<T> and Borrow<T> in
   // host signatures are handles of it. `dtor`, called with the representation when a guest drops
-  // an own handle, is a callable taking Resource<T> and returning void or TrapOr<void>.
+  // an own handle, is a callable taking Resource<T> and returning void or TrapOr<void>. As
+  // Wasmtime's ResourceType::host::<T>(), the C++ type is the resource type: defining T again on
+  // the same linker (under another name, or in another instance) defines the same resource type,
+  // whose destructor stays the first definition's.
   template <class T, class Dtor>
   Expected<void> resource(std::string name, Dtor dtor) {
-    return define_resource(std::move(name), [dtor = std::move(dtor)](uint32_t rep) mutable -> TrapOr<void> {
+    return define_resource(std::move(name), &kResourceTag<T>, [dtor = std::move(dtor)](uint32_t rep) mutable -> TrapOr<void> {
       if constexpr (std::is_void_v<std::invoke_result_t<Dtor&, Resource<T>>>) {
         dtor(Resource<T>{rep});
         return {};
@@ -180,8 +185,12 @@ class LinkerInstance {
   }
   template <class T>
   Expected<void> resource(std::string name) {
-    return define_resource(std::move(name), nullptr);
+    return define_resource(std::move(name), &kResourceTag<T>, nullptr);
   }
+
+  // A core module, for components that import one (`(import "m" (core module ...))`); the
+  // instantiation checks its imports and exports against the import's module type.
+  Expected<void> module(std::string name, const wasmrun::Module& module);
 
   // The nested instance `name`, created on first use (a function or resource defined under the
   // same name before is replaced by it).
@@ -189,11 +198,15 @@ class LinkerInstance {
 
  private:
   friend class Linker;
-  explicit LinkerInstance(detail::LinkerNode* node) : node_(node) {}
+  template <class T>
+  static inline char kResourceTag = 0;  // its address names T (not const: constants may share one)
+
+  LinkerInstance(detail::LinkerNode* node, detail::HostResources* resources) : node_(node), resources_(resources) {}
   Expected<void> define_func(std::string name, detail::HostFunc f);
-  Expected<void> define_resource(std::string name, std::function<TrapOr<void>(uint32_t rep)> dtor);
+  Expected<void> define_resource(std::string name, const void* cpp_type, std::function<TrapOr<void>(uint32_t rep)> dtor);
 
   detail::LinkerNode* node_;
+  detail::HostResources* resources_;
 };
 
 // A component with its imports resolved against a linker, once; instantiate() then only creates
@@ -220,6 +233,13 @@ class Linker {
   // root().instance(name)
   LinkerInstance instance(std::string name) { return root().instance(std::move(name)); }
 
+  // Defines `name` at the root as the exports of a component instance, replacing what `name`
+  // named before (as Wasmtime's `wast` runner registers instances, with shadowing allowed): a
+  // component importing `name` gets its functions, resource types, instances and modules, checked
+  // against the import's type. They live in the instance's store, so a component linked with
+  // them must be instantiated in that store.
+  Expected<void> define_instance(std::string name, const Instance& instance);
+
   // Defines each function the component imports and the linker lacks as one that traps with
   // "unknown import: `NAME` has not been defined", and each such resource type as a host resource
   // without destructor (Wasmtime's define_unknown_imports_as_traps).
@@ -238,6 +258,7 @@ class Linker {
 
   Engine engine_;
   std::unique_ptr<detail::LinkerNode> root_;
+  std::unique_ptr<detail::HostResources> resources_;
 };
 
 }  // namespace wasmrun::component
