@@ -2,7 +2,9 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <functional>
+#include <memory>
 
 #include "runtime/vm/instance.h"
 
@@ -12,10 +14,30 @@ Store::Store(Engine& engine) : engine_(engine) {
   context_.epoch = engine.epoch();
 }
 
+namespace {
+
+// Storage of function blocks of kCachedFuncBlock functions given back on this thread. Bounded.
+constexpr size_t kCachedFuncBlocks = 64;
+struct FuncBlockCache {
+  std::vector<void*> blocks;
+  ~FuncBlockCache() {
+    for (void* b : blocks) ::operator delete(b);
+  }
+};
+thread_local FuncBlockCache tls_func_blocks;
+
+}  // namespace
+
 Store::~Store() {
   while (Instance* inst = instances_) {
     instances_ = inst->next_in_store;
     Instance::destroy(inst);
+  }
+  for (FuncBlock& b : func_blocks_) {
+    std::destroy_n(b.funcs, b.used);
+    auto& cache = tls_func_blocks.blocks;
+    if (b.capacity == kCachedFuncBlock && cache.size() < kCachedFuncBlocks) cache.push_back(b.funcs);
+    else ::operator delete(b.funcs);
   }
 }
 
@@ -53,23 +75,29 @@ bool Store::owns_func_ref(const VMFuncRef* ref) const {
 }
 
 void Store::reserve_funcs(size_t n) {
-  if (!func_blocks_.empty() && func_blocks_.back().capacity - func_blocks_.back().used >= n) return;
-  // Default-initialized, not zeroed as a whole: new_func clears the members without an initializer
-  // of each function it hands out, and a block is often reserved to the size it is used to.
-  func_blocks_.push_back(FuncBlock{std::unique_ptr<FuncInstance[]>(new FuncInstance[n]), 0, n});
+  if (n == 0 || (!func_blocks_.empty() && func_blocks_.back().capacity - func_blocks_.back().used >= n)) return;
+  func_blocks_.reserve(func_blocks_.size() + 1);  // before the storage: push_back cannot throw
+  size_t capacity = std::max(n, kCachedFuncBlock);
+  void* storage = nullptr;
+  auto& cache = tls_func_blocks.blocks;
+  if (capacity == kCachedFuncBlock && !cache.empty()) {
+    storage = cache.back();
+    cache.pop_back();
+  } else {
+    storage = ::operator new(capacity * sizeof(FuncInstance));
+  }
+  func_blocks_.push_back(FuncBlock{static_cast<FuncInstance*>(storage), 0, capacity});
 }
 
 FuncInstance* Store::new_func() {
-  constexpr size_t kFirstBlock = 16;
   if (func_blocks_.empty() || func_blocks_.back().used == func_blocks_.back().capacity)
-    reserve_funcs(func_blocks_.empty() ? kFirstBlock : func_blocks_.back().capacity * 2);
+    reserve_funcs(func_blocks_.empty() ? kCachedFuncBlock : func_blocks_.back().capacity * 2);
   FuncBlock& b = func_blocks_.back();
-  FuncInstance& f = b.funcs[b.used++];
+  FuncInstance* f = new (&b.funcs[b.used]) FuncInstance{};
+  ++b.used;
   ++func_count_;
-  f.ref = {};
-  f.type = nullptr;
-  f.store = this;
-  return &f;
+  f->store = this;
+  return f;
 }
 
 Expected<LinearMemory*> Store::create_memory(const wasm::MemoryType& type) {

@@ -125,10 +125,13 @@ class Store {
   ResourceLimits limits_;
   // Functions in blocks that never move: functions are made per instance (each lowered
   // function, each core export used), and an allocation per function, or per deque block of
-  // five, was a visible part of a component's instantiation and teardown. Blocks grow
-  // geometrically; reserve_funcs sizes one exactly.
+  // five, was a visible part of a component's instantiation and teardown. A block of up to
+  // kCachedFuncBlock functions comes from a per-thread cache (a fresh one per store was a
+  // malloc large enough to make malloc consolidate its fast bins every request); larger ones
+  // are sized by reserve_funcs or grow geometrically.
+  static constexpr size_t kCachedFuncBlock = 64;
   struct FuncBlock {
-    std::unique_ptr<FuncInstance[]> funcs;
+    FuncInstance* funcs;  // storage for `capacity`; the first `used` are constructed
     size_t used = 0, capacity = 0;
   };
   std::vector<FuncBlock> func_blocks_;

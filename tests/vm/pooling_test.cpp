@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include <optional>
+#include <set>
 #include <string>
 
 #include "runtime/vm/dirty_pages.h"
@@ -350,6 +351,38 @@ TEST_CASE("host functions made once by the template see each caller's store") {
     CHECK(i32(call<int32_t()>(a, "ask")) == 1);
     CHECK(i32(call<int32_t()>(b, "ask")) == 2);
   }
+}
+
+TEST_CASE("a store's functions keep their addresses as its blocks fill, reserved or not") {
+  Store store(engine());
+  vm::Store& s = store.impl();
+  s.reserve_funcs(0);  // an instantiation that makes none reserves nothing
+  std::vector<vm::FuncInstance*> made;
+  auto make = [&](int n) {
+    for (int i = 0; i < n; ++i) {
+      vm::FuncInstance* f = s.new_func();
+      CHECK(f->store == &s);
+      CHECK(f->type == nullptr);
+      CHECK(f->ref.code == nullptr);
+      CHECK(f->owner == nullptr);
+      CHECK_FALSE(f->host);
+      f->ref.sig = uint32_t(made.size());  // a mark, which must stay where it was written
+      made.push_back(f);
+    }
+  };
+  make(40);  // past the first block and into a second
+  s.reserve_funcs(5);
+  make(5);
+  make(100);
+  CHECK(s.func_count() == made.size());
+  std::set<vm::FuncInstance*> distinct(made.begin(), made.end());
+  CHECK(distinct.size() == made.size());
+  for (size_t i = 0; i < made.size(); ++i) {
+    CHECK(made[i]->ref.sig == i);
+    CHECK(s.owns_func_ref(&made[i]->ref));
+  }
+  vm::VMFuncRef other{};
+  CHECK_FALSE(s.owns_func_ref(&other));
 }
 
 TEST_CASE("function references are made on first use and stay the same") {
