@@ -95,6 +95,12 @@ AsyncObject& end_at(Instance& inst, const CopyBuiltin& b, uint32_t index, Kind w
 
 bool is_stream(const CopyBuiltin& b) { return b.type->kind == component::ValueKind::Stream; }
 
+// The end a read or write built-in, its cancel or a drop acts on (`write`: the writable end).
+Kind copy_end(const CopyBuiltin& b, bool write) {
+  if (is_stream(b)) return write ? Kind::WritableStream : Kind::ReadableStream;
+  return write ? Kind::WritableFuture : Kind::ReadableFuture;
+}
+
 // Waitable.join: leaves the set it is in, then joins `set` (none: null).
 void join(AsyncObject& w, AsyncObject* set) {
   if (w.wset) std::erase(w.wset->elems, &w);
@@ -313,8 +319,7 @@ TrapOr<uint32_t> copy(Instance& inst, const CopyBuiltin& b, bool write, uint32_t
   return catch_trap([&]() -> uint32_t {
     check_may_leave(inst);
     bool stream = is_stream(b);
-    Kind want = stream ? (write ? Kind::WritableStream : Kind::ReadableStream)
-                       : (write ? Kind::WritableFuture : Kind::ReadableFuture);
+    Kind want = copy_end(b, write);
     AsyncObject& e = end_at(inst, b, index, want);
     if (e.state != CopyState::Idle) raise(TrapCode::AsyncState, fmt::format("{} {} is not idle", kind_name(want), index));
     if (e.wset && !b.async) raise(TrapCode::AsyncState, "waitable cannot be used synchronously while added to a waitable set");
@@ -342,9 +347,7 @@ TrapOr<uint32_t> copy(Instance& inst, const CopyBuiltin& b, bool write, uint32_t
 TrapOr<uint32_t> cancel_copy(Instance& inst, const CopyBuiltin& b, bool write, uint32_t index) {
   return catch_trap([&]() -> uint32_t {
     check_may_leave(inst);
-    bool stream = is_stream(b);
-    Kind want = stream ? (write ? Kind::WritableStream : Kind::ReadableStream)
-                       : (write ? Kind::WritableFuture : Kind::ReadableFuture);
+    Kind want = copy_end(b, write);
     AsyncObject& e = end_at(inst, b, index, want);
     // No copy stays in progress here, so there is never one to cancel.
     if (e.state != CopyState::Copying)
@@ -356,9 +359,7 @@ TrapOr<uint32_t> cancel_copy(Instance& inst, const CopyBuiltin& b, bool write, u
 TrapOr<void> drop_end(Instance& inst, const CopyBuiltin& b, bool writable, uint32_t index) {
   return catch_trap([&] {
     check_may_leave(inst);
-    bool stream = is_stream(b);
-    Kind want = stream ? (writable ? Kind::WritableStream : Kind::ReadableStream)
-                       : (writable ? Kind::WritableFuture : Kind::ReadableFuture);
+    Kind want = copy_end(b, writable);
     AsyncObject& e = end_at(inst, b, index, want);
     if (e.state == CopyState::Copying || e.state == CopyState::CancellingCopy)
       raise(TrapCode::AsyncState, fmt::format("cannot drop {} {} while a copy is in progress", kind_name(want), index));

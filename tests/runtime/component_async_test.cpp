@@ -11,17 +11,13 @@
 #include "runtime/decode/component_decoder.h"
 #include "runtime/vm/component_instance.h"
 #include "text/wat.h"
+#include "wat_bytes.h"
 
 using namespace wasmrun;
 using namespace wasmrun::component;
+using wasmrun::test::encode;
 
 namespace {
-
-std::vector<uint8_t> encode(std::string_view wat) {
-  auto bytes = text::parse_wat(wat, "test.wat");
-  REQUIRE_MESSAGE(bytes.ok(), (bytes.ok() ? "" : bytes.error().message));
-  return bytes.take();
-}
 
 std::string error_of(std::string_view wat, ComponentDecodeOptions options = {}) {
   auto r = decode_component(encode(wat), options);

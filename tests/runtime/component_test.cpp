@@ -12,18 +12,13 @@
 #include "runtime/vm/component_instance.h"
 #include "text/wast_parser.h"
 #include "text/wat.h"
+#include "wat_bytes.h"
 
 using namespace wasmrun;
 using namespace wasmrun::component;
+using wasmrun::test::encode;
 
 namespace {
-
-// Encodes a component written in the text format.
-std::vector<uint8_t> encode(std::string_view wat) {
-  auto bytes = text::parse_wat(wat, "test.wat");
-  REQUIRE_MESSAGE(bytes.ok(), (bytes.ok() ? "" : bytes.error().message));
-  return bytes.take();
-}
 
 ComponentDecodeResult decode(std::string_view wat) { return decode_component(encode(wat)); }
 
