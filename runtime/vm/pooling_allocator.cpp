@@ -137,10 +137,12 @@ void PoolingAllocator::reset_memory(const Slot& s, const SlotState& state, uint6
       size_t from = size_t(run.begin - s.memory), to = size_t(run.end - s.memory);
       size_t image_begin = image ? image->offset() : 0, image_end = image ? image->offset() + image->length() : 0;
       size_t copy_begin = std::clamp(image_begin, from, to), copy_end = std::clamp(image_end, copy_begin, to);
-      std::memset(run.begin, 0, copy_begin - from);
+      // Empty parts are skipped, not passed to memset as 0 bytes: glibc's AVX-512 memset still
+      // makes a masked store there, slow on a page the scan has just write-protected.
+      if (copy_begin > from) std::memset(run.begin, 0, copy_begin - from);
       if (copy_end > copy_begin)
         std::memcpy(s.memory + copy_begin, image->bytes() + (copy_begin - image_begin), copy_end - copy_begin);
-      std::memset(s.memory + copy_end, 0, to - copy_end);
+      if (to > copy_end) std::memset(s.memory + copy_end, 0, to - copy_end);
     });
   } else {
     // Without the scan, the first `keep` bytes are cleared with memset (only where no image lies
