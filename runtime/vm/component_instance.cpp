@@ -8,6 +8,7 @@
 #include "canonical_abi/error_context.h"
 #include "canonical_abi/resources.h"
 #include "runtime/validate/extern_names.h"
+#include "runtime/vm/thread_block_cache.h"
 #include "runtime/vm/invoke.h"
 
 namespace wasmrun::vm {
@@ -464,36 +465,9 @@ const ComponentItem* ComponentInstance::find(std::string_view name) const {
   return it == exports.end() ? nullptr : &it->second;
 }
 
-namespace {
+ComponentLinker::FirstBlock::FirstBlock() : bytes(ThreadBlockCache<kArenaBlock>::take()) {}
 
-// Arena blocks given back on this thread, for the next linker made on it. Bounded, so a burst of
-// instances does not keep its memory for good.
-constexpr size_t kCachedArenaBlocks = 64;
-struct ArenaBlockCache {
-  std::vector<void*> blocks;
-  ~ArenaBlockCache() {
-    for (void* b : blocks) ::operator delete(b);
-  }
-};
-thread_local ArenaBlockCache tls_arena_blocks;
-
-}  // namespace
-
-ComponentLinker::FirstBlock::FirstBlock() {
-  auto& cache = tls_arena_blocks.blocks;
-  if (cache.empty()) {
-    bytes = ::operator new(kArenaBlock);
-  } else {
-    bytes = cache.back();
-    cache.pop_back();
-  }
-}
-
-ComponentLinker::FirstBlock::~FirstBlock() {
-  auto& cache = tls_arena_blocks.blocks;
-  if (cache.size() < kCachedArenaBlocks) cache.push_back(bytes);
-  else ::operator delete(bytes);
-}
+ComponentLinker::FirstBlock::~FirstBlock() { ThreadBlockCache<kArenaBlock>::give(bytes); }
 
 ComponentLinker::ComponentLinker(Store& store) : store_(store), arena_(first_block_.bytes, kArenaBlock) {}
 

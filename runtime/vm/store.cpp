@@ -7,26 +7,13 @@
 #include <memory>
 
 #include "runtime/vm/instance.h"
+#include "runtime/vm/thread_block_cache.h"
 
 namespace wasmrun::vm {
 
 Store::Store(Engine& engine) : engine_(engine) {
   context_.epoch = engine.epoch();
 }
-
-namespace {
-
-// Storage of function blocks of kCachedFuncBlock functions given back on this thread. Bounded.
-constexpr size_t kCachedFuncBlocks = 64;
-struct FuncBlockCache {
-  std::vector<void*> blocks;
-  ~FuncBlockCache() {
-    for (void* b : blocks) ::operator delete(b);
-  }
-};
-thread_local FuncBlockCache tls_func_blocks;
-
-}  // namespace
 
 Store::~Store() {
   while (Instance* inst = instances_) {
@@ -35,8 +22,7 @@ Store::~Store() {
   }
   for (FuncBlock& b : func_blocks_) {
     std::destroy_n(b.funcs, b.used);
-    auto& cache = tls_func_blocks.blocks;
-    if (b.capacity == kCachedFuncBlock && cache.size() < kCachedFuncBlocks) cache.push_back(b.funcs);
+    if (b.capacity == kCachedFuncBlock) ThreadBlockCache<kCachedFuncBlock * sizeof(FuncInstance)>::give(b.funcs);
     else ::operator delete(b.funcs);
   }
 }
@@ -78,14 +64,8 @@ void Store::reserve_funcs(size_t n) {
   if (n == 0 || (!func_blocks_.empty() && func_blocks_.back().capacity - func_blocks_.back().used >= n)) return;
   func_blocks_.reserve(func_blocks_.size() + 1);  // before the storage: push_back cannot throw
   size_t capacity = std::max(n, kCachedFuncBlock);
-  void* storage = nullptr;
-  auto& cache = tls_func_blocks.blocks;
-  if (capacity == kCachedFuncBlock && !cache.empty()) {
-    storage = cache.back();
-    cache.pop_back();
-  } else {
-    storage = ::operator new(capacity * sizeof(FuncInstance));
-  }
+  void* storage = capacity == kCachedFuncBlock ? ThreadBlockCache<kCachedFuncBlock * sizeof(FuncInstance)>::take()
+                                                : ::operator new(capacity * sizeof(FuncInstance));
   func_blocks_.push_back(FuncBlock{static_cast<FuncInstance*>(storage), 0, capacity});
 }
 
