@@ -50,6 +50,7 @@ class ComponentDecoder {
   NameSyntax extern_name(Reader& r);
   ValTypeRef valtype(Reader& r);
   std::optional<ValTypeRef> optional_valtype(Reader& r);
+  std::optional<ValTypeRef> result_list(Reader& r);
   ExternDescSyntax extern_desc(Reader& r);
   AliasSyntax alias_syntax(Reader& r);
   void deftype(Reader& r, size_t depth);
@@ -473,6 +474,19 @@ ValTypeRef ComponentDecoder::valtype(Reader& r) {
   Reader::fail_at(fmt::format("invalid leading byte (0x{:x}) for valtype", code), offset);
 }
 
+// A function's results (Binary.md `resultlist`): 0x00 and one type, or 0x01 0x00 for none.
+std::optional<ValTypeRef> ComponentDecoder::result_list(Reader& r) {
+  size_t k = at(r);
+  uint8_t results = r.u8();
+  if (results == 0x00) return valtype(r);
+  if (results != 0x01)
+    Reader::fail_at(fmt::format("invalid leading byte (0x{:x}) for component function results", results), k);
+  size_t n = at(r);
+  if (uint8_t count = r.u8(); count != 0x00)
+    Reader::fail_at(fmt::format("invalid leading byte (0x{:x}) for number of results", count), n);
+  return std::nullopt;
+}
+
 std::optional<ValTypeRef> ComponentDecoder::optional_valtype(Reader& r) {
   size_t offset = at(r);
   switch (r.u8()) {
@@ -567,17 +581,7 @@ void ComponentDecoder::deftype(Reader& r, size_t depth) {
         p.label = name(r);
         p.type = valtype(r);
       }
-      size_t k = at(r);
-      uint8_t results = r.u8();
-      if (results == 0x00) {
-        f.result = valtype(r);
-      } else if (results == 0x01) {
-        size_t n = at(r);
-        uint8_t count = r.u8();
-        if (count != 0x00) Reader::fail_at(fmt::format("invalid leading byte (0x{:x}) for number of results", count), n);
-      } else {
-        Reader::fail_at(fmt::format("invalid leading byte (0x{:x}) for component function results", results), k);
-      }
+      f.result = result_list(r);
       if (v_) v_->func_type(f, offset);
       return;
     }
@@ -704,21 +708,7 @@ void ComponentDecoder::canon(Reader& r) {
     case CanonShape::TypeAsync: s.type = r.u32(), s.flag = flag(); break;
     case CanonShape::Async: case CanonShape::Cancel: case CanonShape::Shared: s.flag = flag(); break;
     case CanonShape::CancelMemory: s.flag = flag(), s.memory = r.u32(); break;
-    case CanonShape::TaskReturn: {
-      size_t k = at(r);
-      uint8_t results = r.u8();
-      if (results == 0x00) {
-        s.result = valtype(r);
-      } else if (results == 0x01) {
-        size_t n = at(r);
-        if (uint8_t count = r.u8(); count != 0x00)
-          Reader::fail_at(fmt::format("invalid leading byte (0x{:x}) for number of results", count), n);
-      } else {
-        Reader::fail_at(fmt::format("invalid leading byte (0x{:x}) for component function results", results), k);
-      }
-      options();
-      break;
-    }
+    case CanonShape::TaskReturn: s.result = result_list(r), options(); break;
     case CanonShape::Context: s.context_type = core_valtype(r), s.type = r.u32(); break;
     case CanonShape::NewIndirect: s.type = r.u32(), s.table = r.u32(); break;
     case CanonShape::SpawnRef: s.flag = flag(), s.type = r.u32(); break;
