@@ -8,7 +8,7 @@
 #include "canonical_abi/error_context.h"
 #include "canonical_abi/resources.h"
 #include "runtime/validate/extern_names.h"
-#include "runtime/vm/thread_block_cache.h"
+#include "support/thread_block_cache.h"
 #include "runtime/vm/invoke.h"
 
 namespace wasmrun::vm {

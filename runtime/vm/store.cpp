@@ -7,7 +7,7 @@
 #include <memory>
 
 #include "runtime/vm/instance.h"
-#include "runtime/vm/thread_block_cache.h"
+#include "support/thread_block_cache.h"
 
 namespace wasmrun::vm {
 
